@@ -1,0 +1,149 @@
+//! The command line: one `Command` variant per subcommand, global options shared by all.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::env::Platform;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "llob-doctor",
+    version,
+    about = "Finds QQ, LiteLoaderQQNT and LLOneBot; cleans LLOneBot's caches safely; checks versions",
+    long_about = "Finds QQ, LiteLoaderQQNT and LLOneBot, says how it found each, cleans LLOneBot's \
+                  message caches and temp files with a preview first, and checks versions against \
+                  the minimums (QQ 9.9.15, LLOneBot 3.28.3) that cure false \"send timeout\" errors.",
+    after_help = "Exit codes: 0 ok, 1 problem found, 2 usage error or bad input, 3 nothing found, \
+                  4 QQ is running, 5 some deletions failed, 6 another run holds the lock, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found
+    Detect,
+    /// Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums
+    CheckVersions(CheckVersionsArgs),
+    /// Remove LLOneBot's legacy msg_<uin> databases and temp files (preview first)
+    Clean(CleanArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print one JSON document on stdout instead of the human report
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print errors only
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more (with detect: every candidate path tried and why it was taken or rejected)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colours (NO_COLOR turns them off for auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// The QQ install folder (the one holding QQ.exe, qq or QQ.app)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub qq_dir: Option<PathBuf>,
+
+    /// The LiteLoaderQQNT root folder (holding its package.json)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub ll_dir: Option<PathBuf>,
+
+    /// The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub profile: Option<PathBuf>,
+
+    /// The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Inspect another system's layout: paths are read under --fs-root as this platform's
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "OS",
+        requires = "fs_root"
+    )]
+    pub platform: Option<Platform>,
+
+    /// A folder standing for the filesystem root of the system to inspect (e.g. a mounted disk)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub fs_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckVersionsArgs {
+    /// The minimum QQ version, in any platform's form (9.9.15, 3.2.12, 6.9.53, 9.9.16-28788)
+    #[arg(long, value_name = "VERSION")]
+    pub min_qq: Option<String>,
+
+    /// The minimum LLOneBot version
+    #[arg(long, value_name = "VERSION")]
+    pub min_llonebot: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Show what would be removed, and remove nothing
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+
+    /// Do not ask; required when not run from a terminal (cron, a pipe)
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Only these accounts (QQ numbers); repeatable
+    #[arg(long, value_name = "UIN")]
+    pub uin: Vec<String>,
+
+    /// Also remove log files in logs/
+    #[arg(long)]
+    pub logs: bool,
+
+    /// Also remove the SQLite message store in database/ (message ids for replies and recalls are lost)
+    #[arg(long)]
+    pub database: bool,
+
+    /// Only temp entries and logs older than this (e.g. 7d, 12h, 30m)
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+
+    /// Ask QQ to quit first, and wait for all its processes to be gone
+    #[arg(long)]
+    pub stop_qq: bool,
+
+    /// Seconds to wait for QQ to quit
+    #[arg(long, value_name = "SECS", default_value_t = 15)]
+    pub stop_timeout: u64,
+
+    /// Force-kill QQ processes still running after --stop-timeout
+    #[arg(long, requires = "stop_qq")]
+    pub force: bool,
+
+    /// Start QQ again after cleaning, as it was started before
+    #[arg(long, requires = "stop_qq")]
+    pub restart_qq: bool,
+
+    /// Move to the OS trash instead of deleting
+    #[arg(long)]
+    pub trash: bool,
+}

@@ -1,0 +1,205 @@
+//! LLOneBot: the plugin (by its manifest's slug), its data dir and the accounts in it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Account, Ctx, LiteLoader, LlOneBot, Outcome, Reason, Source, What, is_dir, str_field};
+use crate::exit::Failure;
+
+/// LLOneBot's manifest slug, which also names its data folder under `<profile>/data`.
+pub const SLUG: &str = "LLOneBot";
+
+/// Is this directory entry one of the things an LLOneBot data dir holds?
+pub fn is_data_dir_marker(name: &str) -> bool {
+    matches!(name, "temp" | "database" | "logs")
+        || uin_of(name, "config_", ".json").is_some()
+        || uin_of(name, "msg_", "").is_some()
+}
+
+/// A folder that holds at least one of `config_<uin>.json`, `msg_<uin>`, `temp`, `database`, `logs`.
+pub fn looks_like_data_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_str().is_some_and(is_data_dir_marker))
+    })
+}
+
+/// The QQ number in `prefix<digits>suffix`.
+pub fn uin_of<'a>(name: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    let uin = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!uin.is_empty() && uin.len() <= 20 && uin.bytes().all(|b| b.is_ascii_digit())).then_some(uin)
+}
+
+/// Every account that has a config, a legacy `msg_<uin>` LevelDB or a `database/` store.
+pub fn scan_accounts(data_dir: &Path) -> Vec<Account> {
+    let mut accounts: Vec<Account> = Vec::new();
+    fn entry<'a>(accounts: &'a mut Vec<Account>, uin: &str) -> &'a mut Account {
+        if let Some(i) = accounts.iter().position(|a| a.uin == uin) {
+            return &mut accounts[i];
+        }
+        accounts.push(Account {
+            uin: uin.to_string(),
+            config: None,
+            msg_db: None,
+            database: None,
+            database_files: Vec::new(),
+        });
+        accounts.last_mut().expect("just pushed")
+    }
+    for e in fs::read_dir(data_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        let Ok(ft) = e.file_type() else { continue };
+        if let Some(uin) = uin_of(&name, "config_", ".json").filter(|_| ft.is_file()) {
+            entry(&mut accounts, uin).config = Some(e.path());
+        } else if let Some(uin) = uin_of(&name, "msg_", "").filter(|_| ft.is_dir()) {
+            entry(&mut accounts, uin).msg_db = Some(e.path());
+        }
+    }
+    let db_dir = data_dir.join("database");
+    for e in fs::read_dir(&db_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let uin = uin_of(&name, "", ".v2.db").or_else(|| uin_of(&name, "", ".db"));
+        if let Some(uin) = uin {
+            let a = entry(&mut accounts, uin);
+            a.database_files.push(e.path());
+            a.database_files.sort();
+            // The newest store format wins: <uin>.v2.db (6.6.1+) over <uin>.db.
+            a.database = a
+                .database_files
+                .iter()
+                .find(|p| p.to_string_lossy().ends_with(".v2.db"))
+                .or(a.database_files.first())
+                .cloned();
+        }
+    }
+    accounts.sort_by(|a, b| (a.uin.len(), &a.uin).cmp(&(b.uin.len(), &b.uin)));
+    accounts
+}
+
+pub(super) fn find(
+    ctx: &mut Ctx,
+    flag: Option<&Path>,
+    ll: Option<&LiteLoader>,
+) -> Result<Option<LlOneBot>, Failure> {
+    let plugin = ll.and_then(|ll| find_plugin(ctx, &ll.plugins_dir));
+
+    let (data_dir, source) = if let Some(dir) = flag {
+        super::check_override_dir("--data-dir", dir, "the LLOneBot data folder")?;
+        if !looks_like_data_dir(dir) {
+            return Err(Failure::usage(format!(
+                "--data-dir {}: none of config_<uin>.json, msg_<uin>, temp, database or logs there; expected the LLOneBot data folder (e.g. <profile>/data/LLOneBot, or data/ of a standalone LLOneBot)",
+                dir.display()
+            )));
+        }
+        ctx.note(What::LlonebotData, dir, Outcome::Taken, None);
+        (dir.to_path_buf(), Source::Flag)
+    } else if let Some(ll) = ll {
+        let dir = ll.data_dir.join(SLUG);
+        let found = is_dir(&dir);
+        let result = if found {
+            Outcome::Taken
+        } else {
+            Outcome::Missing
+        };
+        ctx.note(What::LlonebotData, &dir, result, None);
+        if !found && plugin.is_none() {
+            return Ok(None);
+        }
+        (dir, Source::Profile)
+    } else {
+        return Ok(None);
+    };
+
+    let exists = is_dir(&data_dir);
+    let accounts = if exists {
+        scan_accounts(&data_dir)
+    } else {
+        Vec::new()
+    };
+    for a in &accounts {
+        if let Some(cfg) = &a.config {
+            // Parsed only to report a broken file; its content is for the doctor.
+            let _ = ctx.read_json(cfg);
+        }
+    }
+    let (plugin_dir, version) = match plugin {
+        Some((d, v)) => (Some(d), v),
+        None => (None, None),
+    };
+    Ok(Some(LlOneBot {
+        standalone: plugin_dir.is_none() && source == Source::Flag,
+        plugin_dir,
+        version,
+        data_dir,
+        data_dir_exists: exists,
+        source,
+        accounts,
+    }))
+}
+
+/// Scans `<plugins>/*/manifest.json` for `manifest_version` 4 and slug `LLOneBot`.
+fn find_plugin(ctx: &mut Ctx, plugins: &Path) -> Option<(PathBuf, Option<String>)> {
+    let what = What::LlonebotPlugin;
+    let Ok(entries) = fs::read_dir(plugins) else {
+        ctx.note(what, plugins, Outcome::Missing, None);
+        return None;
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_dir(p))
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let manifest = dir.join("manifest.json");
+        let Some(v) = ctx.read_json(&manifest) else {
+            continue;
+        };
+        let is_v4 = v.get("manifest_version").and_then(|m| m.as_u64()) == Some(4);
+        if !is_v4 || str_field(&v, "slug") != Some(SLUG) {
+            continue;
+        }
+        let version = str_field(&v, "version").map(str::to_string);
+        if version.is_none() {
+            ctx.warn(&manifest, "no \"version\" field");
+        }
+        ctx.note(what, &dir, Outcome::Taken, None);
+        return Some((dir, version));
+    }
+    ctx.note(what, plugins, Outcome::Rejected, Some(Reason::NotLlonebot));
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uins_and_markers() {
+        assert_eq!(
+            uin_of("config_12345.json", "config_", ".json"),
+            Some("12345")
+        );
+        assert_eq!(uin_of("config_.json", "config_", ".json"), None);
+        assert_eq!(uin_of("config_12a.json", "config_", ".json"), None);
+        assert_eq!(uin_of("msg_1511954122", "msg_", ""), Some("1511954122"));
+        assert!(is_data_dir_marker("temp") && is_data_dir_marker("msg_1"));
+        assert!(!is_data_dir_marker("Documents") && !is_data_dir_marker("msg_x"));
+    }
+}

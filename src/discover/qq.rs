@@ -1,0 +1,348 @@
+//! The QQ install: where it is, its executable, its `resources/app` folder and its version.
+
+use std::path::{Path, PathBuf};
+
+use super::{Ctx, Outcome, Qq, Reason, Source, What, is_dir, is_file, str_field};
+use crate::env::Platform;
+use crate::exit::Failure;
+use crate::process::QqProcess;
+
+const FLATPAK_QQ: &str = "app/com.qq.QQ/current/active/files/extra/QQ";
+
+/// The executable inside an install folder, per platform.
+pub fn executable_in(platform: Platform, install_dir: &Path) -> PathBuf {
+    match platform {
+        Platform::Windows => install_dir.join("QQ.exe"),
+        Platform::Linux => install_dir.join("qq"),
+        Platform::Macos => install_dir.join("Contents/MacOS/QQ"),
+    }
+}
+
+/// Accepts an install folder, or on macOS also the folder holding `QQ.app`.
+fn normalize_install(platform: Platform, dir: &Path) -> Option<PathBuf> {
+    if is_file(&executable_in(platform, dir)) {
+        return Some(dir.to_path_buf());
+    }
+    if platform == Platform::Macos {
+        let app = dir.join("QQ.app");
+        if is_file(&executable_in(platform, &app)) {
+            return Some(app);
+        }
+    }
+    None
+}
+
+/// The install folder of a running QQ's executable.
+fn install_of_exe(platform: Platform, exe: &Path) -> Option<PathBuf> {
+    match platform {
+        // QQ.app/Contents/MacOS/QQ, or a helper deeper inside QQ.app.
+        Platform::Macos => exe
+            .ancestors()
+            .find(|a| a.extension().is_some_and(|e| e == "app") && a.join("Contents").is_dir())
+            .and_then(|app| {
+                // Helpers live in QQ.app/Contents/Frameworks/QQ Helper.app: take the outermost .app.
+                app.ancestors()
+                    .filter(|a| a.extension().is_some_and(|e| e == "app"))
+                    .last()
+                    .map(Path::to_path_buf)
+            }),
+        _ => exe.parent().map(Path::to_path_buf),
+    }
+}
+
+fn is_flatpak(dir: &Path) -> bool {
+    dir.to_string_lossy()
+        .replace('\\', "/")
+        .contains("com.qq.QQ/current/active/files/extra/QQ")
+}
+
+/// Reads `UninstallString` (possibly quoted, with arguments) → the folder of `QQ.exe`.
+pub fn dir_from_uninstall_string(s: &str) -> Option<String> {
+    let s = s.trim();
+    let path = if let Some(rest) = s.strip_prefix('"') {
+        rest.split('"').next()?
+    } else {
+        // Unquoted: up to and including the ".exe".
+        let lower = s.to_ascii_lowercase();
+        match lower.find(".exe") {
+            Some(i) => &s[..i + 4],
+            None => s,
+        }
+    };
+    let cut = path.rfind(['\\', '/'])?;
+    Some(path[..cut].to_string())
+}
+
+pub(super) fn find(
+    ctx: &mut Ctx,
+    flag: Option<&Path>,
+    processes: &[QqProcess],
+) -> Result<Option<Qq>, Failure> {
+    let env = ctx.env;
+    let platform = env.platform;
+    let what = What::QqInstall;
+
+    if let Some(dir) = flag {
+        super::check_override_dir("--qq-dir", dir, "the QQ install folder")?;
+        let Some(install) = normalize_install(platform, dir) else {
+            return Err(Failure::usage(format!(
+                "--qq-dir {}: no {} there; expected the QQ install folder",
+                dir.display(),
+                executable_in(platform, Path::new("")).display()
+            )));
+        };
+        ctx.note(what, &install, Outcome::Taken, None);
+        return Ok(Some(build(ctx, install, Source::Flag, None)));
+    }
+
+    // A running QQ main process names its own executable.
+    for p in processes.iter().filter(|p| p.main) {
+        let Some(exe) = &p.exe else { continue };
+        match install_of_exe(platform, exe).and_then(|d| normalize_install(platform, &d)) {
+            Some(install) => {
+                ctx.note(what, &install, Outcome::Taken, None);
+                let detail = format!("pid {}", p.pid);
+                return Ok(Some(build(ctx, install, Source::Process, Some(detail))));
+            }
+            None => ctx.note(what, exe, Outcome::Rejected, Some(Reason::NoQqExecutable)),
+        }
+    }
+
+    let mut candidates: Vec<(PathBuf, Source, Option<String>)> = Vec::new();
+    if platform == Platform::Windows {
+        let uninstall = r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\QQ";
+        if let Some(s) = env.registry.get(uninstall, "UninstallString")
+            && let Some(dir) = dir_from_uninstall_string(&s)
+        {
+            let detail = format!(r"{uninstall}\UninstallString");
+            candidates.push((env.resolve(&dir), Source::Registry, Some(detail)));
+        }
+        let tencent = r"HKLM\SOFTWARE\WOW6432Node\Tencent\QQNT";
+        if let Some(s) = env.registry.get(tencent, "Install") {
+            let s = s.trim().trim_matches('"');
+            // The value may name the folder or QQ.exe itself.
+            let dir = if s.to_ascii_lowercase().ends_with(".exe") {
+                dir_from_uninstall_string(s).unwrap_or_default()
+            } else {
+                s.to_string()
+            };
+            if !dir.is_empty() {
+                let detail = format!(r"{tencent}\Install");
+                candidates.push((env.resolve(&dir), Source::Registry, Some(detail)));
+            }
+        }
+    }
+    for dir in well_known(ctx) {
+        candidates.push((dir, Source::WellKnown, None));
+    }
+
+    for (dir, source, detail) in candidates {
+        match normalize_install(platform, &dir) {
+            Some(install) => {
+                ctx.note(what, &install, Outcome::Taken, None);
+                return Ok(Some(build(ctx, install, source, detail)));
+            }
+            None if is_dir(&dir) => {
+                ctx.note(what, &dir, Outcome::Rejected, Some(Reason::NoQqExecutable))
+            }
+            None => ctx.note(what, &dir, Outcome::Missing, None),
+        }
+    }
+    Ok(None)
+}
+
+fn well_known(ctx: &Ctx) -> Vec<PathBuf> {
+    let env = ctx.env;
+    let mut out = Vec::new();
+    match env.platform {
+        Platform::Windows => {
+            let pf = env
+                .path_var("ProgramFiles")
+                .unwrap_or(r"C:\Program Files")
+                .to_string();
+            out.push(env.resolve(&format!(r"{pf}\Tencent\QQNT")));
+            let pf86 = env
+                .path_var("ProgramFiles(x86)")
+                .unwrap_or(r"C:\Program Files (x86)")
+                .to_string();
+            out.push(env.resolve(&format!(r"{pf86}\Tencent\QQNT")));
+        }
+        Platform::Linux => {
+            out.push(env.resolve("/opt/QQ"));
+            out.push(env.resolve(&format!("/var/lib/flatpak/{FLATPAK_QQ}")));
+            out.extend(env.in_home(&format!(".local/share/flatpak/{FLATPAK_QQ}")));
+        }
+        Platform::Macos => {
+            out.push(env.resolve("/Applications/QQ.app"));
+            out.extend(env.in_home("Applications/QQ.app"));
+        }
+    }
+    out
+}
+
+/// Fills in the app folder and the version of an install folder.
+fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<String>) -> Qq {
+    let env = ctx.env;
+    let platform = env.platform;
+    let flatpak = is_flatpak(&install_dir);
+
+    // Hot-update configs, most specific first.
+    let mut configs: Vec<PathBuf> = Vec::new();
+    let mut app_dir: Option<PathBuf> = None;
+    match platform {
+        Platform::Windows => configs.push(install_dir.join("versions/config.json")),
+        Platform::Linux => {
+            if flatpak {
+                configs.extend(env.in_home(".var/app/com.qq.QQ/config/QQ/versions/config.json"));
+            }
+            configs.extend(env.in_home(".config/QQ/versions/config.json"));
+        }
+        Platform::Macos => {
+            configs.extend(env.in_home("Library/Application Support/QQ/versions/config.json"));
+            configs.extend(env.in_home(
+                "Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ/versions/config.json",
+            ));
+        }
+    }
+
+    let mut cur_version: Option<(String, PathBuf)> = None;
+    for cfg in &configs {
+        if let Some(v) = ctx.read_json(cfg) {
+            if let Some(cur) = str_field(&v, "curVersion") {
+                ctx.note(What::QqVersion, cfg, Outcome::Taken, None);
+                cur_version = Some((cur.to_string(), cfg.clone()));
+                break;
+            }
+            ctx.note(
+                What::QqVersion,
+                cfg,
+                Outcome::Rejected,
+                Some(Reason::NoVersion),
+            );
+        } else {
+            ctx.note(What::QqVersion, cfg, Outcome::Missing, None);
+        }
+    }
+
+    match platform {
+        Platform::Windows => {
+            // New layout (9.9.15-28060+): versions/<curVersion>/resources/app.
+            if let Some((cur, _)) = &cur_version {
+                let app = install_dir.join("versions").join(cur).join("resources/app");
+                if is_dir(&app) {
+                    app_dir = Some(app);
+                }
+            }
+            if app_dir.is_none() {
+                app_dir = newest_versioned_app(&install_dir);
+            }
+            if app_dir.is_none() {
+                let old = install_dir.join("resources/app");
+                if is_dir(&old) {
+                    // Old layout keeps its config inside the app folder.
+                    if cur_version.is_none() {
+                        let cfg = old.join("versions/config.json");
+                        if let Some(v) = ctx.read_json(&cfg)
+                            && let Some(cur) = str_field(&v, "curVersion")
+                        {
+                            ctx.note(What::QqVersion, &cfg, Outcome::Taken, None);
+                            cur_version = Some((cur.to_string(), cfg));
+                        }
+                    }
+                    app_dir = Some(old);
+                }
+            }
+        }
+        Platform::Linux => {
+            let app = install_dir.join("resources/app");
+            app_dir = is_dir(&app).then_some(app);
+        }
+        Platform::Macos => {
+            let app = install_dir.join("Contents/Resources/app");
+            app_dir = is_dir(&app).then_some(app);
+        }
+    }
+
+    let (mut version, mut version_file) = match cur_version {
+        Some((v, f)) => (Some(v), Some(f)),
+        None => (None, None),
+    };
+    let mut build_no = version.as_deref().and_then(build_of);
+    if let Some(app) = &app_dir {
+        let pkg = app.join("package.json");
+        if let Some(v) = ctx.read_json(&pkg) {
+            if version.is_none() {
+                version = str_field(&v, "version").map(str::to_string);
+                if version.is_some() {
+                    version_file = Some(pkg.clone());
+                }
+                build_no = version.as_deref().and_then(build_of);
+            }
+            if build_no.is_none() {
+                build_no = str_field(&v, "buildVersion").and_then(|b| b.parse().ok());
+            }
+        }
+    }
+
+    Qq {
+        executable: executable_in(platform, &install_dir),
+        install_dir,
+        app_dir,
+        version,
+        build: build_no,
+        platform,
+        source,
+        source_detail: detail,
+        version_file,
+        flatpak,
+    }
+}
+
+/// Without a readable `versions/config.json`, the highest `versions/<v>/resources/app`.
+fn newest_versioned_app(install_dir: &Path) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(install_dir.join("versions")).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let app = e.path().join("resources/app");
+            let build = build_of(&name)?;
+            is_dir(&app).then_some((build, app))
+        })
+        .max_by_key(|(b, _)| *b)
+        .map(|(_, app)| app)
+}
+
+/// The build number after the `-` of a QQ version (`9.9.15-28418` → 28418).
+pub fn build_of(version: &str) -> Option<u32> {
+    let (_, b) = version.trim().rsplit_once('-')?;
+    b.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uninstall_strings() {
+        assert_eq!(
+            dir_from_uninstall_string(r#""C:\Program Files\Tencent\QQNT\Uninstall.exe""#)
+                .as_deref(),
+            Some(r"C:\Program Files\Tencent\QQNT")
+        );
+        assert_eq!(
+            dir_from_uninstall_string(r"D:\QQNT\Uninstall.exe /S").as_deref(),
+            Some(r"D:\QQNT")
+        );
+        assert_eq!(dir_from_uninstall_string("garbage"), None);
+        assert_eq!(dir_from_uninstall_string(""), None);
+    }
+
+    #[test]
+    fn builds() {
+        assert_eq!(build_of("9.9.15-28418"), Some(28418));
+        assert_eq!(build_of("3.2.12-26702"), Some(26702));
+        assert_eq!(build_of("9.9.15"), None);
+        assert_eq!(build_of("9.9.15-"), None);
+    }
+}

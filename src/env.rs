@@ -1,0 +1,286 @@
+//! The outside world as discovery sees it: which platform's layout to expect, the home folder,
+//! environment variables, the registry, and where the target system's filesystem root lives.
+//!
+//! Paths read from the target system (well-known locations, registry values, `require(...)` in a
+//! launcher, shell rc files, environment variables) are *platform paths*: strings as QQ on that
+//! platform would see them. [`Env::resolve`] turns them into paths on this machine. Normally that
+//! is the identity; tests (and `--fs-root`) map them under a folder, so a Windows layout such as
+//! `C:\Program Files\Tencent\QQNT` becomes `<root>/C/Program Files/Tencent/QQNT` and can be
+//! checked on Linux.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Windows,
+    Linux,
+    Macos,
+}
+
+impl Platform {
+    /// The platform this binary was built for. Other Unixes are treated as Linux.
+    pub fn host() -> Platform {
+        if cfg!(windows) {
+            Platform::Windows
+        } else if cfg!(target_os = "macos") {
+            Platform::Macos
+        } else {
+            Platform::Linux
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Windows => "windows",
+            Platform::Linux => "linux",
+            Platform::Macos => "macos",
+        }
+    }
+}
+
+/// Where registry values come from. Tests use a fixed map; real runs on Windows read the registry.
+#[derive(Debug, Clone)]
+pub enum Registry {
+    /// The real registry of this machine (empty on non-Windows hosts).
+    Native,
+    /// `"HKLM\\SOFTWARE\\...\\Key"` + `"Value"` → data.
+    Fake(BTreeMap<(String, String), String>),
+}
+
+impl Registry {
+    pub fn get(&self, key: &str, value: &str) -> Option<String> {
+        match self {
+            Registry::Native => crate::os::registry_string(key, value),
+            Registry::Fake(map) => map.get(&(key.to_string(), value.to_string())).cloned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub platform: Platform,
+    /// The user's home folder, as a platform path.
+    pub home: Option<String>,
+    /// Environment variables (names compared case-insensitively on Windows).
+    pub vars: BTreeMap<String, String>,
+    /// A folder on this machine that stands for the target's filesystem root; `None` = this machine.
+    pub root: Option<PathBuf>,
+    pub registry: Registry,
+}
+
+impl Env {
+    /// The environment of this process on this machine.
+    pub fn from_os() -> Env {
+        let platform = Platform::host();
+        let vars: BTreeMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let mut env = Env {
+            platform,
+            home: None,
+            vars,
+            root: None,
+            registry: Registry::Native,
+        };
+        env.home = env.default_home();
+        env
+    }
+
+    /// Home from the variables the platform's own shells use, then the OS's idea of it.
+    pub fn default_home(&self) -> Option<String> {
+        let name = match self.platform {
+            Platform::Windows => "USERPROFILE",
+            _ => "HOME",
+        };
+        self.var(name)
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+            .or_else(|| {
+                if self.root.is_some() {
+                    return None;
+                }
+                directories::BaseDirs::new().and_then(|d| d.home_dir().to_str().map(str::to_string))
+            })
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        if self.platform == Platform::Windows {
+            self.vars
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        } else {
+            self.vars.get(name).map(String::as_str)
+        }
+    }
+
+    /// A non-empty variable, for variables that name a folder.
+    pub fn path_var(&self, name: &str) -> Option<&str> {
+        self.var(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// Is this platform path absolute on the target platform?
+    pub fn is_absolute(&self, p: &str) -> bool {
+        match self.platform {
+            Platform::Windows => {
+                let b = p.as_bytes();
+                (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && is_sep(b[2], true))
+                    || p.starts_with("\\\\")
+                    || p.starts_with("//")
+            }
+            _ => p.starts_with('/'),
+        }
+    }
+
+    /// A platform path → a path on this machine.
+    pub fn resolve(&self, p: &str) -> PathBuf {
+        let Some(root) = &self.root else {
+            return PathBuf::from(p);
+        };
+        let win = self.platform == Platform::Windows;
+        let mut out = root.clone();
+        let mut rest = p;
+        if win {
+            let b = p.as_bytes();
+            if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+                out.push(p[..1].to_ascii_uppercase());
+                rest = &p[2..];
+            }
+        }
+        push_components(&mut out, rest, win);
+        out
+    }
+
+    /// Joins a platform-relative path (which may use `\` on Windows) onto a path on this machine.
+    pub fn join_relative(&self, base: &Path, rel: &str) -> PathBuf {
+        let mut out = base.to_path_buf();
+        push_components(&mut out, rel, self.platform == Platform::Windows);
+        out
+    }
+
+    /// A path string from the target system, absolute or relative to `base`.
+    pub fn resolve_from(&self, base: &Path, p: &str) -> PathBuf {
+        if self.is_absolute(p) {
+            self.resolve(p)
+        } else {
+            self.join_relative(base, p)
+        }
+    }
+
+    /// The home folder on this machine, if known.
+    pub fn home_dir(&self) -> Option<PathBuf> {
+        self.home.as_deref().map(|h| self.resolve(h))
+    }
+
+    /// `home/<rel>`, where `rel` uses `/`.
+    pub fn in_home(&self, rel: &str) -> Option<PathBuf> {
+        self.home_dir().map(|h| self.join_relative(&h, rel))
+    }
+
+    /// Expands `$HOME`, `${HOME}` and a leading `~` in a value from a shell rc file.
+    pub fn expand_home(&self, value: &str) -> Option<String> {
+        let needs_home =
+            value.contains("$HOME") || value.contains("${HOME}") || value.starts_with('~');
+        if !needs_home {
+            return Some(value.to_string());
+        }
+        let home = self.home.as_deref()?;
+        let mut v = value.replace("${HOME}", home).replace("$HOME", home);
+        if v == "~" || v.starts_with("~/") {
+            v = format!("{home}{}", &v[1..]);
+        }
+        Some(v)
+    }
+}
+
+fn is_sep(b: u8, windows: bool) -> bool {
+    b == b'/' || (windows && b == b'\\')
+}
+
+fn push_components(out: &mut PathBuf, rest: &str, windows: bool) {
+    let parts = rest.split(|c: char| c == '/' || (windows && c == '\\'));
+    for part in parts {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake(platform: Platform) -> Env {
+        Env {
+            platform,
+            home: Some(match platform {
+                Platform::Windows => r"C:\Users\alice".into(),
+                Platform::Macos => "/Users/alice".into(),
+                Platform::Linux => "/home/alice".into(),
+            }),
+            vars: BTreeMap::new(),
+            root: Some(PathBuf::from("/r")),
+            registry: Registry::Fake(BTreeMap::new()),
+        }
+    }
+
+    #[test]
+    fn windows_paths_map_under_root_with_drive_letter() {
+        let e = fake(Platform::Windows);
+        assert_eq!(
+            e.resolve(r"C:\Program Files\Tencent\QQNT"),
+            PathBuf::from("/r/C/Program Files/Tencent/QQNT")
+        );
+        assert_eq!(
+            e.resolve("d:/LiteLoaderQQNT"),
+            PathBuf::from("/r/D/LiteLoaderQQNT")
+        );
+        assert_eq!(
+            e.in_home("Documents/LiteLoaderQQNT"),
+            Some(PathBuf::from("/r/C/Users/alice/Documents/LiteLoaderQQNT"))
+        );
+        assert!(e.is_absolute(r"C:\x") && e.is_absolute("C:/x") && !e.is_absolute(r"..\x"));
+    }
+
+    #[test]
+    fn relative_launcher_paths_join_and_climb() {
+        let e = fake(Platform::Windows);
+        assert_eq!(
+            e.resolve_from(Path::new("/r/C/QQ/resources/app/app_launcher"), r"..\..\LL"),
+            PathBuf::from("/r/C/QQ/resources/LL")
+        );
+        let l = fake(Platform::Linux);
+        // On Unix a backslash is an ordinary file-name character.
+        assert_eq!(
+            l.resolve_from(Path::new("/r/opt"), r"a\b"),
+            PathBuf::from(r"/r/opt/a\b")
+        );
+    }
+
+    #[test]
+    fn home_expansion_in_rc_values() {
+        let e = fake(Platform::Linux);
+        assert_eq!(
+            e.expand_home("${HOME}/.config/LiteLoaderQQNT").as_deref(),
+            Some("/home/alice/.config/LiteLoaderQQNT")
+        );
+        assert_eq!(e.expand_home("~/x").as_deref(), Some("/home/alice/x"));
+        assert_eq!(e.expand_home("/abs").as_deref(), Some("/abs"));
+    }
+
+    #[test]
+    fn windows_variables_are_case_insensitive() {
+        let mut e = fake(Platform::Windows);
+        e.vars.insert("UserProfile".into(), r"C:\Users\bob".into());
+        assert_eq!(e.var("USERPROFILE"), Some(r"C:\Users\bob"));
+        assert_eq!(e.default_home().as_deref(), Some(r"C:\Users\bob"));
+    }
+}

@@ -1,0 +1,75 @@
+//! Exit codes, one table for the whole tool (also in README.md), and the error type that
+//! carries one.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exit {
+    /// Everything as expected.
+    Ok = 0,
+    /// A check found a problem (outdated version, doctor finding).
+    Problem = 1,
+    /// Usage error or bad input; also "could not run".
+    Usage = 2,
+    /// Nothing found: no LLOneBot data dir.
+    NotFound = 3,
+    /// Refused because QQ is running (or did not stop in time).
+    QqRunning = 4,
+    /// Some deletions failed.
+    DeleteFailed = 5,
+    /// Another llob-doctor run holds the lock.
+    Locked = 6,
+    /// Interrupted (Ctrl-C).
+    Interrupted = 130,
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+/// An error the user should see, with the exit code it maps to and what to do next.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Failure {
+        Failure {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(Exit::Usage, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The exit code for any error: a [`Failure`] carries its own, anything else is "could not run".
+pub fn exit_for(err: &anyhow::Error) -> Exit {
+    err.downcast_ref::<Failure>()
+        .map(|f| f.exit)
+        .unwrap_or(Exit::Usage)
+}
