@@ -1,6 +1,7 @@
 //! llob-doctor: finds QQ, LiteLoaderQQNT and LLOneBot, cleans LLOneBot's caches safely and
 //! checks versions. `main.rs` only parses and maps to an exit code; everything else is here.
 
+pub mod clean;
 pub mod cli;
 pub mod detect;
 pub mod discover;
@@ -9,6 +10,7 @@ pub mod exit;
 pub mod os;
 pub mod output;
 pub mod process;
+pub mod time;
 
 use std::io::IsTerminal;
 
@@ -80,7 +82,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let app = App::from_args(&cli.global)?;
     match cli.command {
         Command::Detect => detect::run(&app),
-        Command::CheckVersions(_) | Command::Clean(_) => {
+        Command::Clean(args) => clean::run(&app, &args),
+        Command::CheckVersions(_) => {
             Err(Failure::usage("this command is not available yet in this build").into())
         }
     }

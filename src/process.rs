@@ -26,6 +26,9 @@ pub struct QqProcess {
     /// `LITELOADERQQNT_PROFILE` from the process's environment, when readable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_env: Option<String>,
+    /// The whole environment, to restart QQ as it was started (never printed: it may hold secrets).
+    #[serde(skip)]
+    pub environ: Vec<(String, String)>,
 }
 
 /// Process names QQ runs under on each platform.
@@ -78,11 +81,18 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
                 .iter()
                 .map(|a| a.to_string_lossy().into_owned())
                 .collect();
-            let profile_env = p.environ().iter().find_map(|kv| {
-                let kv = kv.to_str()?;
-                let (k, v) = kv.split_once('=')?;
-                (k == PROFILE_VAR && !v.is_empty()).then(|| v.to_string())
-            });
+            let environ: Vec<(String, String)> = p
+                .environ()
+                .iter()
+                .filter_map(|kv| {
+                    let (k, v) = kv.to_str()?.split_once('=')?;
+                    Some((k.to_string(), v.to_string()))
+                })
+                .collect();
+            let profile_env = environ
+                .iter()
+                .find(|(k, v)| k == PROFILE_VAR && !v.is_empty())
+                .map(|(_, v)| v.clone());
             QqProcess {
                 pid: p.pid().as_u32(),
                 name: p.name().to_string_lossy().into_owned(),
@@ -92,11 +102,130 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
                 cwd: p.cwd().map(Path::to_path_buf),
                 verified: None,
                 profile_env,
+                environ,
             }
         })
         .collect();
     out.sort_by_key(|p| p.pid);
     out
+}
+
+/// The QQ processes of this install still running, by PID (name match plus executable check).
+pub fn running_in_install(platform: Platform, install_dir: &Path) -> Vec<QqProcess> {
+    list_qq_processes(platform)
+        .into_iter()
+        .filter(|p| {
+            p.exe
+                .as_deref()
+                .is_some_and(|e| exe_in_install(e, install_dir))
+        })
+        .collect()
+}
+
+/// Asks a process to quit: SIGTERM on Unix (Electron then quits in order), a plain
+/// `taskkill /PID` on Windows (asks the window to close).
+pub fn request_quit(pid: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        signal(pid, libc::SIGTERM)
+    }
+    #[cfg(windows)]
+    {
+        taskkill(pid, false)
+    }
+}
+
+/// Kills a process outright: SIGKILL, or `taskkill /F /PID`.
+pub fn force_kill(pid: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        signal(pid, libc::SIGKILL)
+    }
+    #[cfg(windows)]
+    {
+        taskkill(pid, true)
+    }
+}
+
+#[cfg(unix)]
+fn signal(pid: u32, sig: libc::c_int) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "pid out of range"))?;
+    if pid <= 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a process id",
+        ));
+    }
+    // SAFETY: kill(2) has no memory-safety preconditions; pid > 0 names one process only.
+    if unsafe { libc::kill(pid, sig) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(windows)]
+fn taskkill(pid: u32, force: bool) -> std::io::Result<()> {
+    let mut c = std::process::Command::new("taskkill");
+    if force {
+        c.arg("/F");
+    }
+    let out = c
+        .args(["/PID", &pid.to_string()])
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        Err(std::io::Error::other(format!("taskkill failed: {msg}")))
+    }
+}
+
+/// Starts QQ again as it was started: same executable, arguments, working directory and
+/// environment, detached from us (own session on Unix, no console on Windows), so it survives
+/// our exit and does not share our terminal. Returns the new PID.
+pub fn restart(proc_: &QqProcess) -> std::io::Result<u32> {
+    use std::process::{Command, Stdio};
+    let exe = proc_.exe.as_deref().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the executable of QQ's main process is unknown",
+        )
+    })?;
+    let mut c = Command::new(exe);
+    c.args(proc_.cmd.iter().skip(1))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(cwd) = proc_.cwd.as_deref().filter(|d| d.is_dir()) {
+        c.current_dir(cwd);
+    }
+    if !proc_.environ.is_empty() {
+        c.env_clear()
+            .envs(proc_.environ.iter().map(|(k, v)| (k, v)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid() is async-signal-safe and touches no memory of ours.
+        unsafe {
+            c.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        const DETACHED_PROCESS: u32 = 0x0000_0008;
+        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+        c.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+    }
+    let child = c.spawn()?;
+    Ok(child.id())
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::exit::Failure;
 use crate::process::QqProcess;
 
 pub use liteloader::{parse_rc_block, require_args};
-pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts};
+pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
 
 /// Folders the user named on the command line (paths on this machine).
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,689 @@
+//! `llob-doctor clean`: preview what goes, ask (or require --yes), stop QQ if asked, remove
+//! exactly the previewed entries, restart QQ if asked.
+
+pub mod execute;
+pub mod guard;
+pub mod lock;
+pub mod plan;
+
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::App;
+use crate::cli::CleanArgs;
+use crate::discover::Installation;
+use crate::exit::{Exit, Failure};
+use crate::output::{Output, Tone, human_size};
+use crate::process::{self, QqProcess};
+use crate::time::{iso_utc, parse_duration, short_age, unix_secs};
+use execute::{Action, Mode};
+use guard::DataDirProblem;
+use plan::{Kind, Plan};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QqState {
+    pub was_running: bool,
+    /// PIDs of QQ's processes found running before cleaning.
+    pub pids: Vec<u32>,
+    pub stopped: bool,
+    /// PIDs that had to be force-killed after the timeout.
+    pub killed: Vec<u32>,
+    pub restarted_pid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetReport {
+    pub kind: Kind,
+    pub uin: Option<String>,
+    pub path: PathBuf,
+    /// Entries this row stands for (1 for a msg_* folder; the items of temp/).
+    pub entries: usize,
+    pub files: u64,
+    pub bytes: u64,
+    pub newest_mtime: Option<String>,
+    #[serde(skip)]
+    pub newest_secs: Option<u64>,
+    pub action: Action,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PathError {
+    pub path: PathBuf,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub files: u64,
+    pub bytes: u64,
+    pub freed_bytes: u64,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CleanReport {
+    pub dry_run: bool,
+    pub data_dir: PathBuf,
+    pub qq: QqState,
+    pub targets: Vec<TargetReport>,
+    /// Entries that failed or were skipped at deletion time, with why.
+    pub problems: Vec<PathError>,
+    /// Entries that could not be read while planning (left alone).
+    pub unreadable: Vec<PathError>,
+    pub totals: Totals,
+    pub interrupted: bool,
+}
+
+fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
+    let what = match p {
+        DataDirProblem::NotAbsolute => "is not an absolute path",
+        DataDirProblem::FilesystemRoot => "is a filesystem root",
+        DataDirProblem::HomeDirectory => "is a home folder",
+        DataDirProblem::NotADataDir => {
+            "does not look like an LLOneBot data folder (none of config_<uin>.json, msg_<uin>, temp, database, logs)"
+        }
+    };
+    Failure::usage(format!("refusing to clean {}: it {what}", dir.display()))
+        .with_hint("point --data-dir at LLOneBot's data folder, e.g. <profile>/data/LLOneBot")
+}
+
+fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
+    let older_than = match &args.older_than {
+        Some(s) => Some(
+            parse_duration(s)
+                .map_err(|e| {
+                    Failure::usage(format!("--older-than {s}: {e}"))
+                        .with_hint("use a number and a unit: 30m, 12h, 7d, 2w")
+                })?
+                .as_secs(),
+        ),
+        None => None,
+    };
+    for u in &args.uin {
+        if u.is_empty() || !u.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Failure::usage(format!(
+                "--uin {u}: a QQ number is digits only"
+            )));
+        }
+    }
+    Ok(plan::Options {
+        uins: args.uin.clone(),
+        logs: args.logs,
+        database: args.database,
+        older_than,
+    })
+}
+
+fn pid_list(procs: &[QqProcess]) -> String {
+    procs
+        .iter()
+        .map(|p| {
+            if p.main {
+                format!("{} (main)", p.pid)
+            } else {
+                p.pid.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBar {
+    if out.json || out.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = match len {
+        Some(n) => {
+            let pb = ProgressBar::new(n);
+            pb.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {bytes_per_sec}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            pb
+        }
+        None => {
+            let pb = ProgressBar::new_spinner();
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {pos} entries")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            pb
+        }
+    };
+    pb.set_message(msg);
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
+    let out = &app.out;
+    let opts = options(args)?;
+    let inst = app.discover()?;
+    let Some(data_dir) = inst.data_dir().map(Path::to_path_buf) else {
+        return Err(
+            Failure::new(Exit::NotFound, "no LLOneBot data folder found")
+                .with_hint(
+                    "run `llob-doctor detect -v` to see where it looked, or pass --data-dir DIR",
+                )
+                .into(),
+        );
+    };
+    guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
+        .map_err(|p| data_dir_failure(&data_dir, p))?;
+
+    let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
+    let mut qq = QqState {
+        was_running: !running.is_empty(),
+        pids: running.iter().map(|p| p.pid).collect(),
+        ..QqState::default()
+    };
+
+    // Refusals first: nothing is stopped or touched before these pass.
+    if !args.dry_run {
+        if !running.is_empty() && !args.stop_qq {
+            return Err(Failure::new(
+                Exit::QqRunning,
+                format!(
+                    "QQ is running (PIDs {}); LLOneBot's databases are open while it runs",
+                    pid_list(&running)
+                ),
+            )
+            .with_hint(
+                "quit QQ first, or add --stop-qq (and --restart-qq to start it again afterwards)",
+            )
+            .into());
+        }
+        if !running.is_empty() && inst.qq.is_none() {
+            return Err(Failure::new(
+                Exit::QqRunning,
+                format!(
+                    "processes named like QQ are running (PIDs {}), but no QQ install was found to check that they are QQ",
+                    pid_list(&running)
+                ),
+            )
+            .with_hint("pass --qq-dir DIR (the QQ install folder), or quit QQ yourself")
+            .into());
+        }
+        if !args.yes && (out.json || !std::io::stdin().is_terminal()) {
+            return Err(Failure::usage(
+                "not asking for confirmation without a terminal: nothing was done",
+            )
+            .with_hint("add --yes to clean unattended, or --dry-run to preview")
+            .into());
+        }
+    }
+
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(lock::acquire(&data_dir).map_err(|(path, e)| {
+            match e {
+                lock::LockError::Held(pid) => {
+                    let who = pid.map(|p| format!(" (PID {p})")).unwrap_or_default();
+                    Failure::new(
+                        Exit::Locked,
+                        format!(
+                            "another llob-doctor run{who} is cleaning {}",
+                            data_dir.display()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "wait for it to finish; the lock is {}",
+                        path.display()
+                    ))
+                }
+                lock::LockError::Io(e) => Failure::usage(format!(
+                    "cannot create the lock file {}: {e}",
+                    path.display()
+                ))
+                .with_hint("check that the data folder is writable by this user"),
+            }
+        })?)
+    };
+
+    let pb = progress_bar(out, None, "scanning");
+    let plan = plan::scan(&data_dir, &opts, |_| pb.inc(1));
+    pb.finish_and_clear();
+
+    let mut report = report_from_plan(&plan, args.dry_run, qq.clone());
+    if args.dry_run || plan.entry_count() == 0 {
+        out.emit(&report, || render(&report, out, &inst, args, false))?;
+        return Ok(Exit::Ok);
+    }
+
+    if !args.yes {
+        if !out.quiet {
+            print!("{}", render(&report, out, &inst, args, false));
+        }
+        if !confirm(&format!(
+            "Remove these {} entries ({})?",
+            plan.entry_count(),
+            human_size(report.totals.bytes)
+        ))? {
+            eprintln!("Nothing was done.");
+            return Ok(Exit::Ok);
+        }
+    }
+
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+
+    if !running.is_empty() {
+        stop_qq(&inst, &running, args, &mut qq)?;
+    }
+
+    let pb = progress_bar(out, Some(plan.entry_count() as u64), "removing");
+    let mode = if args.trash {
+        Mode::Trash
+    } else {
+        Mode::Delete
+    };
+    let done = execute::execute(&plan, mode, &INTERRUPTED, |_| pb.inc(1));
+    pb.finish_and_clear();
+
+    if args.restart_qq && qq.stopped {
+        restart_qq(&inst, &running, &mut qq);
+    }
+
+    apply_outcomes(&mut report, &done);
+    report.qq = qq;
+    report.interrupted = done.interrupted;
+    out.emit(&report, || render(&report, out, &inst, args, true))?;
+    Ok(if done.interrupted {
+        Exit::Interrupted
+    } else if report.totals.failed > 0 {
+        Exit::DeleteFailed
+    } else {
+        Exit::Ok
+    })
+}
+
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    let mut err = std::io::stderr().lock();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let a = line.trim().to_lowercase();
+    Ok(a == "y" || a == "yes")
+}
+
+/// Asks QQ's main process to quit and waits for every QQ process of the install to be gone;
+/// force-kills the rest after the timeout only with --force.
+fn stop_qq(
+    inst: &Installation,
+    running: &[QqProcess],
+    args: &CleanArgs,
+    qq: &mut QqState,
+) -> Result<(), Failure> {
+    let Some(install) = inst.qq.as_ref().map(|q| q.install_dir.clone()) else {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            "no QQ install known: not signalling anything",
+        ));
+    };
+    let platform = inst.platform;
+    // Re-check right before signalling: the PID must still be QQ of this install.
+    let still = process::running_in_install(platform, &install);
+    let mains: Vec<&QqProcess> = still.iter().filter(|p| p.main).collect();
+    let targets: Vec<&QqProcess> = if mains.is_empty() {
+        still.iter().collect()
+    } else {
+        mains
+    };
+    for p in &targets {
+        if let Err(e) = process::request_quit(p.pid) {
+            eprintln!("llob-doctor: could not ask QQ (PID {}) to quit: {e}", p.pid);
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(args.stop_timeout);
+    let mut left = process::running_in_install(platform, &install);
+    while !left.is_empty() && Instant::now() < deadline && !INTERRUPTED.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+        left = process::running_in_install(platform, &install);
+    }
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(Failure::new(
+            Exit::Interrupted,
+            "interrupted while waiting for QQ to quit; nothing was removed",
+        ));
+    }
+    if !left.is_empty() {
+        if !args.force {
+            return Err(Failure::new(
+                Exit::QqRunning,
+                format!(
+                    "QQ did not quit within {} s (still running: PIDs {}); nothing was removed",
+                    args.stop_timeout,
+                    pid_list(&left)
+                ),
+            )
+            .with_hint(
+                "wait longer with --stop-timeout SECS, or add --force to kill what is left",
+            ));
+        }
+        for p in &left {
+            if process::force_kill(p.pid).is_ok() {
+                qq.killed.push(p.pid);
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !process::running_in_install(platform, &install).is_empty() {
+            if Instant::now() > deadline {
+                return Err(Failure::new(
+                    Exit::QqRunning,
+                    "QQ processes survived a force kill; nothing was removed",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let _ = running;
+    qq.stopped = true;
+    Ok(())
+}
+
+fn restart_qq(inst: &Installation, running: &[QqProcess], qq: &mut QqState) {
+    let main = running.iter().find(|p| p.main).or(running.first());
+    let Some(main) = main else { return };
+    let mut proc_ = main.clone();
+    // Flatpak QQ reports its sandbox path; start it through flatpak instead.
+    if inst.qq.as_ref().is_some_and(|q| q.flatpak)
+        && !proc_.exe.as_deref().is_some_and(Path::exists)
+    {
+        proc_.exe = Some(PathBuf::from("flatpak"));
+        proc_.cmd = vec!["flatpak".into(), "run".into(), "com.qq.QQ".into()];
+    }
+    match process::restart(&proc_) {
+        Ok(pid) => qq.restarted_pid = Some(pid),
+        Err(e) => qq.restart_error = Some(e.to_string()),
+    }
+}
+
+fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
+    let targets: Vec<TargetReport> = plan
+        .targets
+        .iter()
+        .map(|t| TargetReport {
+            kind: t.kind,
+            uin: t.uin.clone(),
+            path: t.path.clone(),
+            entries: t.entries.len(),
+            files: t.files(),
+            bytes: t.bytes(),
+            newest_mtime: t.newest().map(iso_utc),
+            newest_secs: t.newest(),
+            action: Action::Planned,
+            error: None,
+        })
+        .collect();
+    let totals = Totals {
+        files: targets.iter().map(|t| t.files).sum(),
+        bytes: targets.iter().map(|t| t.bytes).sum(),
+        freed_bytes: 0,
+        failed: 0,
+    };
+    CleanReport {
+        dry_run,
+        data_dir: plan.data_dir.clone(),
+        qq,
+        targets,
+        problems: Vec::new(),
+        unreadable: plan
+            .unreadable
+            .iter()
+            .map(|(p, e)| PathError {
+                path: p.clone(),
+                error: e.clone(),
+            })
+            .collect(),
+        totals,
+        interrupted: false,
+    }
+}
+
+fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed) {
+    for (t, outcomes) in report.targets.iter_mut().zip(&done.outcomes) {
+        let removed = outcomes
+            .iter()
+            .filter(|o| matches!(o.action, Action::Deleted | Action::Trashed))
+            .count();
+        let failed = outcomes
+            .iter()
+            .filter(|o| o.action == Action::Failed)
+            .count();
+        for o in outcomes {
+            if matches!(o.action, Action::Deleted | Action::Trashed) {
+                report.totals.freed_bytes += o.bytes;
+            } else if let Some(e) = &o.error {
+                report.problems.push(PathError {
+                    path: o.path.clone(),
+                    error: e.clone(),
+                });
+            }
+        }
+        report.totals.failed += failed;
+        t.action = if failed > 0 {
+            Action::Failed
+        } else if removed == 0 {
+            Action::Skipped
+        } else {
+            outcomes
+                .iter()
+                .find(|o| matches!(o.action, Action::Deleted | Action::Trashed))
+                .map(|o| o.action)
+                .unwrap_or(Action::Deleted)
+        };
+        let not_removed = outcomes.len() - removed;
+        if not_removed > 0 {
+            let first = outcomes
+                .iter()
+                .find_map(|o| o.error.clone())
+                .unwrap_or_default();
+            t.error = Some(format!(
+                "{not_removed} of {} entries not removed: {first}",
+                outcomes.len()
+            ));
+        }
+    }
+}
+
+fn kind_text(k: Kind) -> &'static str {
+    match k {
+        Kind::MsgDb => "msg_db",
+        Kind::Temp => "temp",
+        Kind::Logs => "logs",
+        Kind::Database => "database",
+    }
+}
+
+/// The preview table, and after a real run (`done`) what happened.
+fn render(
+    r: &CleanReport,
+    out: &Output,
+    inst: &Installation,
+    args: &CleanArgs,
+    done: bool,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "LLOneBot data: {}", r.data_dir.display());
+    if r.targets.is_empty() {
+        let _ = writeln!(s, "Nothing to clean.");
+        return s;
+    }
+    let now = unix_secs(SystemTime::now());
+    let rows: Vec<[String; 6]> = r
+        .targets
+        .iter()
+        .map(|t| {
+            let rel = t.path.strip_prefix(&r.data_dir).unwrap_or(&t.path);
+            let mut p = rel.display().to_string();
+            if t.kind == Kind::Temp || t.kind == Kind::Logs {
+                p = format!("{p}/ ({} entries)", t.entries);
+            }
+            let newest = t
+                .newest_secs
+                .map(|n| short_age(now.saturating_sub(n)))
+                .unwrap_or("-".into());
+            [
+                kind_text(t.kind).to_string(),
+                t.uin.clone().unwrap_or_else(|| "-".into()),
+                p,
+                t.files.to_string(),
+                human_size(t.bytes),
+                newest,
+            ]
+        })
+        .collect();
+    let head = ["TARGET", "ACCOUNT", "PATH", "FILES", "SIZE", "AGE"];
+    let mut w = head.map(str::len);
+    for row in &rows {
+        for (i, c) in row.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String; 6]| {
+        format!(
+            "{:<a$}  {:<b$}  {:<c$}  {:>d$}  {:>e$}  {:>f$}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            a = w[0],
+            b = w[1],
+            c = w[2],
+            d = w[3],
+            e = w[4],
+            f = w[5]
+        )
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        out.paint(Tone::Bold, &line(&head.map(String::from)))
+    );
+    for row in &rows {
+        let _ = writeln!(s, "{}", line(row));
+    }
+    let total = [
+        "total".to_string(),
+        String::new(),
+        String::new(),
+        r.totals.files.to_string(),
+        human_size(r.totals.bytes),
+        String::new(),
+    ];
+    let _ = writeln!(s, "{}", out.paint(Tone::Bold, line(&total).trim_end()));
+    if args.database {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(
+                Tone::Warn,
+                "Note: removing database/ loses LLOneBot's message ids: replies to and recalls of older messages stop working."
+            )
+        );
+    }
+    for u in &r.unreadable {
+        let _ = writeln!(
+            s,
+            "{} {}: {}",
+            out.paint(Tone::Warn, "unreadable, left alone:"),
+            u.path.display(),
+            u.error
+        );
+    }
+
+    if r.dry_run {
+        if r.qq.was_running {
+            let _ = writeln!(
+                s,
+                "QQ is running (PIDs {}): a real clean needs --stop-qq.",
+                pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>())
+            );
+        }
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(Tone::Dim, "Dry run: nothing was touched.")
+        );
+        return s;
+    }
+    if !done {
+        return s;
+    }
+    if r.qq.stopped {
+        let killed = if r.qq.killed.is_empty() {
+            String::new()
+        } else {
+            format!(", force-killed {:?}", r.qq.killed)
+        };
+        let _ = writeln!(s, "Stopped QQ (PIDs {:?}{killed}).", r.qq.pids);
+    }
+    let verb = if args.trash {
+        "Moved to trash"
+    } else {
+        "Removed"
+    };
+    let removed_files: u64 = r
+        .targets
+        .iter()
+        .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
+        .map(|t| t.files)
+        .sum();
+    let _ = writeln!(
+        s,
+        "{} {removed_files} files, freed {}.",
+        out.paint(Tone::Good, verb),
+        human_size(r.totals.freed_bytes)
+    );
+    for p in &r.problems {
+        let _ = writeln!(
+            s,
+            "{} {}: {}",
+            out.paint(Tone::Bad, "not removed:"),
+            p.path.display(),
+            p.error
+        );
+    }
+    if r.totals.failed > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(Tone::Bad, &format!("{} entries failed.", r.totals.failed))
+        );
+    }
+    if r.interrupted {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(Tone::Warn, "Interrupted: the rest was left in place.")
+        );
+    }
+    match (r.qq.restarted_pid, &r.qq.restart_error) {
+        (Some(pid), _) => {
+            let _ = writeln!(s, "Restarted QQ (PID {pid}).");
+        }
+        (None, Some(e)) => {
+            let _ = writeln!(s, "{} {e}", out.paint(Tone::Bad, "Could not restart QQ:"));
+        }
+        (None, None) if args.restart_qq && !r.qq.was_running => {
+            let _ = writeln!(s, "QQ was not running before: not starting it.");
+        }
+        _ => {}
+    }
+    s
+}
