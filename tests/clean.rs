@@ -420,3 +420,21 @@ fn trash_moves_instead_of_deleting() {
         .collect();
     assert_eq!(trashed.len(), 1, "image-1.png is in the trash");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn non_utf8_names_in_temp_go_and_elsewhere_stay() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let (f, data) = linux();
+    let odd_temp = data
+        .join("temp")
+        .join(OsStr::from_bytes(b"img-\xff\xfe.png"));
+    let odd_top = data.join(OsStr::from_bytes(b"msg_\xff"));
+    fs::write(&odd_temp, "x").unwrap();
+    fs::create_dir(&odd_top).unwrap();
+    let (code, v) = f.json(&["clean", "--yes"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(!odd_temp.exists());
+    assert!(odd_top.exists());
+}

@@ -300,6 +300,17 @@ fn malformed_files_are_warnings_not_panics() {
     f.write(&root.join("plugins/LLOneBot/manifest.json"), "");
     f.write(&data.join("config_30003.json"), "{\"ob11\": ");
     f.write(&root.join("plugins/broken/manifest.json"), "[1,2,3]");
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"config_\xff.json");
+        f.write(&data.join(odd), "{}");
+        f.mkdir(
+            &root
+                .join("plugins")
+                .join(std::ffi::OsStr::from_bytes(b"\xfe\xff")),
+        );
+    }
     let (code, v) = f.json(&["detect"]);
     // The data dir is still found through the well-known root.
     assert_eq!(code, 0, "{v:#}");

@@ -55,10 +55,11 @@ pub fn check_entry(
     let parts: Vec<&str> = rel
         .components()
         .map(|c| match c {
-            Component::Normal(s) => s.to_str().ok_or("a name that is not UTF-8"),
+            // Lossy: U+FFFD fits no pattern, so only temp/ accepts a non-UTF-8 name.
+            Component::Normal(s) => Ok(s.to_str().unwrap_or("\u{FFFD}")),
             _ => Err("a path that climbs or jumps"),
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, &str>>()?;
     // The expected shape for each kind: msg_<uin> | temp/<any> | logs/<*.log> | database/<uin>.db...
     let shape_ok = match (kind, parts.as_slice()) {
         (Kind::MsgDb, [name]) => uin_of(name, "msg_", "").is_some(),

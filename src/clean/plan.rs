@@ -173,7 +173,8 @@ fn wants_uin(opts: &Options, uin: &str) -> bool {
     opts.uins.is_empty() || opts.uins.iter().any(|u| u == uin)
 }
 
-/// Sorted names in a folder; a folder that cannot be read gives nothing (and a note).
+/// Sorted entries of a folder with their names (lossy: only patterns are matched on them, and
+/// a non-UTF-8 name never matches a pattern); a folder that cannot be read gives nothing.
 fn list(dir: &Path, unreadable: &mut Vec<(PathBuf, String)>) -> Vec<(String, PathBuf)> {
     let rd = match fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -185,7 +186,11 @@ fn list(dir: &Path, unreadable: &mut Vec<(PathBuf, String)>) -> Vec<(String, Pat
     };
     let mut out: Vec<(String, PathBuf)> = rd
         .filter_map(Result::ok)
-        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .map(|e| match e.file_name().into_string() {
+            Ok(name) => (name, e.path()),
+            // U+FFFD never fits msg_<digits>, <uin>.db or *.log: such names only go from temp/.
+            Err(raw) => (raw.to_string_lossy().into_owned(), e.path()),
+        })
         .collect();
     out.sort();
     out
