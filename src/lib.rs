@@ -1,6 +1,7 @@
 //! llob-doctor: finds QQ, LiteLoaderQQNT and LLOneBot, cleans LLOneBot's caches safely and
 //! checks versions. `main.rs` only parses and maps to an exit code; everything else is here.
 
+pub mod check_versions;
 pub mod clean;
 pub mod cli;
 pub mod detect;
@@ -9,8 +10,10 @@ pub mod env;
 pub mod exit;
 pub mod os;
 pub mod output;
+pub mod policy;
 pub mod process;
 pub mod time;
+pub mod version;
 
 use std::io::IsTerminal;
 
@@ -83,8 +86,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Detect => detect::run(&app),
         Command::Clean(args) => clean::run(&app, &args),
-        Command::CheckVersions(_) => {
-            Err(Failure::usage("this command is not available yet in this build").into())
-        }
+        Command::CheckVersions(args) => check_versions::run(&app, &args),
     }
 }

@@ -72,7 +72,7 @@ fn dry_run_touches_nothing_and_shows_the_table() {
     );
     // 2 LevelDBs of 6 files (4096 + 8192 + small) and 2 temp files (20000 + 3000).
     assert_eq!(v["totals"]["files"], 6 * 2 + 2);
-    let msg_bytes = 16 + 0 + 12 + 8 + 4096 + 8192;
+    let msg_bytes = 16 + 12 + 8 + 4096 + 8192;
     assert_eq!(v["totals"]["bytes"], 2 * msg_bytes + 23_000);
     assert_eq!(snapshot(&f.root), before);
 }
