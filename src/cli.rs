@@ -32,6 +32,15 @@ pub enum Command {
     CheckVersions(CheckVersionsArgs),
     /// Remove LLOneBot's legacy msg_<uin> databases and temp files (preview first)
     Clean(CleanArgs),
+    /// Run clean unattended from cron, systemd, launchd or Windows Task Scheduler
+    Schedule(ScheduleArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,4 +155,82 @@ pub struct CleanArgs {
     /// Move to the OS trash instead of deleting
     #[arg(long)]
     pub trash: bool,
+
+    /// Append one JSON line about this run to FILE (for scheduled runs)
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScheduleAction {
+    /// Register the job (replacing an earlier one)
+    Install,
+    /// Remove the job
+    Remove,
+    /// Show the job, where it is, and its next run
+    Show,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Cron,
+    Systemd,
+    Launchd,
+    Schtasks,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Every {
+    Day,
+    Week,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example: llob-doctor schedule install --at 04:30 -- --stop-qq --restart-qq --older-than 3d"
+)]
+pub struct ScheduleArgs {
+    #[arg(value_enum)]
+    pub action: ScheduleAction,
+
+    /// The time of day to run, HH:MM in local time (install)
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+
+    /// How often to run
+    #[arg(long, value_enum, default_value_t = Every::Day)]
+    pub every: Every,
+
+    /// The day, with --every week [default: sun]
+    #[arg(long, value_enum)]
+    pub weekday: Option<Weekday>,
+
+    /// The scheduler [default: schtasks on Windows, launchd on macOS, cron elsewhere]
+    #[arg(long, value_enum, conflicts_with = "systemd")]
+    pub backend: Option<Backend>,
+
+    /// Use a systemd user timer (same as --backend systemd)
+    #[arg(long)]
+    pub systemd: bool,
+
+    /// Where each run appends its JSON line [default: clean.log in the user's data directory]
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+
+    /// More arguments for the scheduled clean, after --
+    #[arg(last = true, value_name = "CLEAN ARGS")]
+    pub clean_args: Vec<String>,
 }

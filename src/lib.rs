@@ -12,6 +12,7 @@ pub mod os;
 pub mod output;
 pub mod policy;
 pub mod process;
+pub mod schedule;
 pub mod time;
 pub mod version;
 
@@ -86,6 +87,17 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Detect => detect::run(&app),
         Command::Clean(args) => clean::run(&app, &args),
+        Command::Schedule(args) => schedule::run(&app, &args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "llob-doctor", &mut std::io::stdout());
+            Ok(Exit::Ok)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(Exit::Ok)
+        }
         Command::CheckVersions(args) => check_versions::run(&app, &args),
     }
 }

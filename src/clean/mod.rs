@@ -167,7 +167,77 @@ fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBa
     pb
 }
 
+/// What a run got as far as, for its line in the log file.
+#[derive(Default)]
+struct Trace {
+    data_dir: Option<PathBuf>,
+    report: Option<CleanReport>,
+}
+
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
+    let started = SystemTime::now();
+    let mut trace = Trace::default();
+    let result = run_traced(app, args, &mut trace);
+    if let Some(path) = &args.log_file
+        && let Err(e) = append_log(path, started, args, &trace, &result)
+    {
+        eprintln!(
+            "llob-doctor: cannot append to the log file {}: {e}",
+            path.display()
+        );
+    }
+    result
+}
+
+/// One JSON line per run: time, command, data dir, what was removed, bytes freed, failures,
+/// exit code. Language-neutral, for scripts and for reading back a night's run.
+fn append_log(
+    path: &Path,
+    started: SystemTime,
+    args: &CleanArgs,
+    trace: &Trace,
+    result: &anyhow::Result<Exit>,
+) -> std::io::Result<()> {
+    let (exit, error) = match result {
+        Ok(e) => (*e, None),
+        Err(e) => (crate::exit::exit_for(e), Some(format!("{e:#}"))),
+    };
+    let r = trace.report.as_ref();
+    let removed: Vec<serde_json::Value> = r
+        .map(|r| {
+            r.targets
+                .iter()
+                .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
+                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": t.path, "files": t.files, "bytes": t.bytes}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let line = serde_json::json!({
+        "time": iso_utc(unix_secs(started)),
+        "command": "clean",
+        "version": env!("CARGO_PKG_VERSION"),
+        "dry_run": args.dry_run,
+        "data_dir": trace.data_dir,
+        "removed": removed,
+        "freed_bytes": r.map(|r| r.totals.freed_bytes).unwrap_or(0),
+        "failed": r.map(|r| r.totals.failed).unwrap_or(0),
+        "failures": r.map(|r| r.problems.clone()).unwrap_or_default(),
+        "qq": r.map(|r| &r.qq),
+        "exit_code": exit.code(),
+        "error": error,
+    });
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    // One write per line, so lines of concurrent runs do not interleave.
+    f.write_all(format!("{line}\n").as_bytes())
+}
+
+fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<Exit> {
     let out = &app.out;
     let opts = options(args)?;
     let inst = app.discover()?;
@@ -180,6 +250,7 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
                 .into(),
         );
     };
+    trace.data_dir = Some(data_dir.clone());
     guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
         .map_err(|p| data_dir_failure(&data_dir, p))?;
 
@@ -260,6 +331,7 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let mut report = report_from_plan(&plan, args.dry_run, qq.clone());
     if args.dry_run || plan.entry_count() == 0 {
         out.emit(&report, || render(&report, out, &inst, args, false))?;
+        trace.report = Some(report);
         return Ok(Exit::Ok);
     }
 
@@ -279,8 +351,12 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
 
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 
-    if !running.is_empty() {
-        stop_qq(&inst, &running, args, &mut qq)?;
+    if !running.is_empty()
+        && let Err(e) = stop_qq(&inst, &running, args, &mut qq)
+    {
+        report.qq = qq;
+        trace.report = Some(report);
+        return Err(e.into());
     }
 
     let pb = progress_bar(out, Some(plan.entry_count() as u64), "removing");
@@ -300,9 +376,11 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     report.qq = qq;
     report.interrupted = done.interrupted;
     out.emit(&report, || render(&report, out, &inst, args, true))?;
-    Ok(if done.interrupted {
+    let interrupted = report.interrupted;
+    trace.report = Some(report);
+    Ok(if interrupted {
         Exit::Interrupted
-    } else if report.totals.failed > 0 {
+    } else if trace.report.as_ref().is_some_and(|r| r.totals.failed > 0) {
         Exit::DeleteFailed
     } else {
         Exit::Ok

@@ -1,0 +1,133 @@
+//! launchd (macOS): a LaunchAgent plist with `StartCalendarInterval`, loaded with `launchctl`.
+
+use std::fs;
+use std::path::PathBuf;
+
+use super::{Job, ScheduleReport, run_tool};
+use crate::App;
+use crate::cli::Backend;
+use crate::exit::Failure;
+
+pub const LABEL: &str = "io.github.llob-doctor.clean";
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub fn plist(job: &Job) -> String {
+    let mut args = format!(
+        "    <string>{}</string>\n",
+        xml_escape(&job.exe.display().to_string())
+    );
+    for a in &job.args {
+        args.push_str(&format!("    <string>{}</string>\n", xml_escape(a)));
+    }
+    let weekday = job
+        .weekday
+        .map(|d| {
+            format!(
+                "    <key>Weekday</key>\n    <integer>{}</integer>\n",
+                d.number()
+            )
+        })
+        .unwrap_or_default();
+    let err_log = job.log_file.with_extension("stderr.log");
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key>
+  <string>{LABEL}</string>
+  <key>ProgramArguments</key>
+  <array>
+{args}  </array>
+  <key>StartCalendarInterval</key>
+  <dict>
+    <key>Hour</key>
+    <integer>{}</integer>
+    <key>Minute</key>
+    <integer>{}</integer>
+{weekday}  </dict>
+  <key>StandardErrorPath</key>
+  <string>{}</string>
+</dict>
+</plist>
+"#,
+        job.hour,
+        job.minute,
+        xml_escape(&err_log.display().to_string())
+    )
+}
+
+pub fn plist_path(app: &App) -> Result<PathBuf, Failure> {
+    app.env
+        .in_home(&format!("Library/LaunchAgents/{LABEL}.plist"))
+        .ok_or_else(|| {
+            Failure::usage("no home folder: cannot place the LaunchAgent").with_hint("set HOME")
+        })
+}
+
+fn base(
+    action: &'static str,
+    path: &std::path::Path,
+    installed: bool,
+    job: Option<&Job>,
+) -> ScheduleReport {
+    ScheduleReport {
+        action,
+        backend: Backend::Launchd,
+        location: path.display().to_string(),
+        installed,
+        content: None,
+        next_run: None,
+        manual_commands: Vec::new(),
+        job: job.cloned(),
+    }
+}
+
+pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
+    let path = plist_path(app)?;
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)
+            .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let text = plist(job);
+    fs::write(&path, &text)
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    let mut r = base("install", &path, true, Some(job));
+    r.content = Some(text);
+    let p = path.display().to_string();
+    // Reloading picks up a changed plist; unloading one that is not loaded just fails.
+    let _ = run_tool("launchctl", &["unload", &p], None);
+    if let Err(e) = run_tool("launchctl", &["load", "-w", &p], None) {
+        eprintln!("llob-doctor: {e}");
+        r.manual_commands.push(format!("launchctl load -w '{p}'"));
+    }
+    Ok(r)
+}
+
+pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
+    let path = plist_path(app)?;
+    let mut r = base("remove", &path, false, None);
+    if path.exists() {
+        let p = path.display().to_string();
+        if let Err(e) = run_tool("launchctl", &["unload", "-w", &p], None) {
+            eprintln!("llob-doctor: {e}");
+            r.manual_commands.push(format!("launchctl unload -w '{p}'"));
+        }
+        fs::remove_file(&path)
+            .map_err(|e| Failure::usage(format!("cannot remove {}: {e}", path.display())))?;
+    }
+    Ok(r)
+}
+
+pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
+    let path = plist_path(app)?;
+    let content = fs::read_to_string(&path).ok();
+    let mut r = base("show", &path, content.is_some(), None);
+    r.content = content;
+    Ok(r)
+}

@@ -1,0 +1,228 @@
+//! systemd user timer: `llob-doctor-clean.service` + `.timer` in `~/.config/systemd/user/`.
+
+use std::fs;
+use std::path::PathBuf;
+
+use super::{Job, ScheduleReport, run_tool};
+use crate::App;
+use crate::cli::Backend;
+use crate::exit::Failure;
+
+pub const UNIT: &str = "llob-doctor-clean";
+
+/// One word of `ExecStart=`: double-quoted with C escapes; `%` and `$` doubled so that systemd
+/// neither expands specifiers nor variables in it.
+pub fn exec_word(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '%' => out.push_str("%%"),
+            '$' => out.push_str("$$"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn service(job: &Job) -> String {
+    let mut exec = exec_word(&job.exe.display().to_string());
+    for a in &job.args {
+        exec.push(' ');
+        exec.push_str(&exec_word(a));
+    }
+    format!(
+        "[Unit]\n\
+         Description=llob-doctor: clean LLOneBot's message caches and temp files\n\
+         Documentation=man:llob-doctor(1)\n\
+         \n\
+         [Service]\n\
+         Type=oneshot\n\
+         ExecStart={exec}\n\
+         # A QQ restarted by --restart-qq must outlive this run.\n\
+         KillMode=process\n"
+    )
+}
+
+pub fn on_calendar(job: &Job) -> String {
+    let day = job
+        .weekday
+        .map(|d| format!("{} ", d.short()))
+        .unwrap_or_default();
+    format!("{day}*-*-* {:02}:{:02}:00", job.hour, job.minute)
+}
+
+pub fn timer(job: &Job) -> String {
+    format!(
+        "[Unit]\n\
+         Description=Run llob-doctor clean {}\n\
+         \n\
+         [Timer]\n\
+         OnCalendar={}\n\
+         Persistent=true\n\
+         \n\
+         [Install]\n\
+         WantedBy=timers.target\n",
+        job.when_text(),
+        on_calendar(job)
+    )
+}
+
+/// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
+pub fn unit_dir(app: &App) -> Result<PathBuf, Failure> {
+    let env = &app.env;
+    let base = match env.path_var("XDG_CONFIG_HOME") {
+        Some(x) => Some(env.resolve(x)),
+        None => env.in_home(".config"),
+    };
+    base.map(|b| b.join("systemd/user")).ok_or_else(|| {
+        Failure::usage("no home folder: cannot place the systemd user units").with_hint("set HOME")
+    })
+}
+
+fn systemctl(args: &[&str]) -> Result<String, String> {
+    let mut all = vec!["--user"];
+    all.extend_from_slice(args);
+    run_tool("systemctl", &all, None)
+}
+
+fn report(
+    app: &App,
+    action: &'static str,
+    installed: bool,
+    job: Option<&Job>,
+) -> Result<ScheduleReport, Failure> {
+    let dir = unit_dir(app)?;
+    Ok(ScheduleReport {
+        action,
+        backend: Backend::Systemd,
+        location: dir.join(format!("{UNIT}.timer")).display().to_string(),
+        installed,
+        content: None,
+        next_run: None,
+        manual_commands: Vec::new(),
+        job: job.cloned(),
+    })
+}
+
+pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
+    let dir = unit_dir(app)?;
+    fs::create_dir_all(&dir)
+        .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+    let svc = dir.join(format!("{UNIT}.service"));
+    let tmr = dir.join(format!("{UNIT}.timer"));
+    for (path, text) in [(&svc, service(job)), (&tmr, timer(job))] {
+        fs::write(path, text)
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let mut r = report(app, "install", true, Some(job))?;
+    r.content = Some(format!("{}\n{}", service(job), timer(job)));
+    let steps = [
+        vec!["daemon-reload"],
+        vec!["enable", "--now", "llob-doctor-clean.timer"],
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        if let Err(e) = systemctl(step) {
+            eprintln!("llob-doctor: {e}");
+            r.manual_commands = steps[i..]
+                .iter()
+                .map(|s| format!("systemctl --user {}", s.join(" ")))
+                .collect();
+            break;
+        }
+    }
+    if r.manual_commands.is_empty() {
+        r.next_run = next_run();
+    }
+    Ok(r)
+}
+
+fn next_run() -> Option<String> {
+    let out = systemctl(&[
+        "list-timers",
+        "llob-doctor-clean.timer",
+        "--no-pager",
+        "--no-legend",
+    ])
+    .ok()?;
+    let line = out.lines().next()?.trim();
+    // NEXT is the first columns up to the "LEFT" column; keep the date and time words.
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (words.len() >= 4).then(|| words[..4].join(" "))
+}
+
+pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
+    let dir = unit_dir(app)?;
+    let mut r = report(app, "remove", false, None)?;
+    if let Err(e) = systemctl(&["disable", "--now", "llob-doctor-clean.timer"])
+        && dir.join(format!("{UNIT}.timer")).exists()
+    {
+        eprintln!("llob-doctor: {e}");
+        r.manual_commands
+            .push("systemctl --user disable --now llob-doctor-clean.timer".into());
+    }
+    for ext in ["timer", "service"] {
+        let p = dir.join(format!("{UNIT}.{ext}"));
+        match fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot remove {}: {e}",
+                    p.display()
+                )));
+            }
+        }
+    }
+    let _ = systemctl(&["daemon-reload"]);
+    Ok(r)
+}
+
+pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
+    let dir = unit_dir(app)?;
+    let svc = fs::read_to_string(dir.join(format!("{UNIT}.service"))).ok();
+    let tmr = fs::read_to_string(dir.join(format!("{UNIT}.timer"))).ok();
+    let installed = tmr.is_some();
+    let mut r = report(app, "show", installed, None)?;
+    if installed {
+        r.content = Some(format!(
+            "{}\n{}",
+            svc.unwrap_or_default(),
+            tmr.unwrap_or_default()
+        ));
+        r.next_run = next_run();
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Weekday;
+
+    #[test]
+    fn units() {
+        let job = Job {
+            exe: PathBuf::from("/opt/x y/llob-doctor"),
+            args: vec!["clean".into(), "--data-dir".into(), "/d/100%$HOME".into()],
+            hour: 4,
+            minute: 0,
+            weekday: Some(Weekday::Sat),
+            log_file: PathBuf::from("/l"),
+        };
+        let s = service(&job);
+        assert!(
+            s.contains(r#"ExecStart="/opt/x y/llob-doctor" "clean" "--data-dir" "/d/100%%$$HOME""#),
+            "{s}"
+        );
+        assert!(s.contains("KillMode=process"));
+        assert!(timer(&job).contains("OnCalendar=Sat *-*-* 04:00:00"));
+        let daily = Job {
+            weekday: None,
+            ..job
+        };
+        assert!(timer(&daily).contains("OnCalendar=*-*-* 04:00:00"));
+    }
+}
