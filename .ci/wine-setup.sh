@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2030,SC2031  # the setup subshell's exports are local on purpose
 # .ci/wine-setup.sh — run the crate's x86_64-pc-windows-gnu tests under Wine
 # on Debian 12 (Wine 8.0, mingw-w64).  Self-contained; idempotent.
 #
@@ -24,8 +25,9 @@
 # and drop it into the prefix's system32 (doc tests run from temp dirs).  No DLL
 # override is needed: Wine 8.0 has no builtin of that name to compete with.
 
-# Directory of this script (works when sourced or executed).
+# This script's directory and path (works when sourced or executed).
 _wine_ci_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+_wine_ci_self="$_wine_ci_dir/$(basename "${BASH_SOURCE[0]}")"
 
 _wine_ci_log() { printf '[wine-setup] %s\n' "$*" >&2; }
 
@@ -37,14 +39,14 @@ _wine_ci_paths() {
     _wine_ci_prefix="$tdir/wine-prefix"
     # Debian 12 has no `wine64` on PATH; `wine` is a wrapper execing /usr/lib/wine/wine64.
     _wine_ci_wine="$(command -v wine64 || command -v wine || true)"
-    [ -n "$_wine_ci_wine" ] || { [ -x /usr/lib/wine/wine64 ] && _wine_ci_wine=/usr/lib/wine/wine64; }
+    if [ -z "$_wine_ci_wine" ] && [ -x /usr/lib/wine/wine64 ]; then _wine_ci_wine=/usr/lib/wine/wine64; fi
     _wine_ci_server="$(command -v wineserver || true)"
-    [ -n "$_wine_ci_server" ] || for s in /usr/lib/wine/wineserver /usr/lib/wine/wineserver64; do
-        [ -x "$s" ] && { _wine_ci_server="$s"; break; }
-    done
+    if [ -z "$_wine_ci_server" ] && [ -x /usr/lib/wine/wineserver ]; then _wine_ci_server=/usr/lib/wine/wineserver; fi
+    return 0
 }
 
-# Full idempotent setup; runs in a subshell with strict mode so sourcing is safe.
+# Full idempotent setup, in a strict-mode subshell. Call it as a plain command only:
+# inside `if`/`||` bash would silently disable `set -e` (sourced mode uses `bash $0 setup`).
 _wine_ci_setup() (
     set -euo pipefail
     t() { date +%s.%N; }
@@ -120,9 +122,14 @@ _wine_ci_env() {
 
 # Start a persistent wineserver for $WINEPREFIX (no-op if one is already running).
 wine_ci_start() {
-    [ -n "${WINEPREFIX:-}" ] && [ -n "${WINESERVER:-}" ] || { _wine_ci_log "env not set"; return 1; }
+    if [ -z "${WINEPREFIX:-}" ] || [ -z "${WINESERVER:-}" ]; then _wine_ci_log "env not set"; return 1; fi
     # Detached daemon; keep it off our stdio so CI steps don't wait on it.
     "$WINESERVER" -p </dev/null >/dev/null 2>&1 || true   # exits 1 if already running
+    # Boot the prefix's system processes (services.exe, winedevice, rpcss...) now, with
+    # stdio on /dev/null. Otherwise the first test exe spawns them, they inherit its
+    # stdout/stderr and, living as long as the persistent server, keep pipes such as
+    # `cargo test | tee log` open => the pipeline hangs until `wine_ci_stop`.
+    "$WINE" cmd /c exit 0 </dev/null >/dev/null 2>&1 || true
 }
 
 # Stop the wineserver (and any leftover wine processes) of $WINEPREFIX.
@@ -135,15 +142,16 @@ wine_ci_stop() {
 }
 
 if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
-    # Sourced: set up, export env into the caller, start the server. Never exits the caller.
-    if _wine_ci_setup; then
+    # Sourced: set up (child bash, so strict mode really applies), export env into the
+    # caller, start the server. On failure it returns 1 (and exports nothing).
+    if bash "$_wine_ci_self" setup; then
         eval "$(_wine_ci_env)"
         unset DISPLAY WAYLAND_DISPLAY
         wine_ci_start
         _wine_ci_log "ready: WINEPREFIX=$WINEPREFIX runner=$CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER (stop with: wine_ci_stop)"
     else
         _wine_ci_log "setup failed"
-        return 1 2>/dev/null || true
+        return 1
     fi
 else
     set -euo pipefail
