@@ -19,6 +19,9 @@
 #           WINE_CI_WINEDEBUG (default -all), CARGO_TARGET_DIR (prefix goes to
 #           $CARGO_TARGET_DIR/wine-prefix instead of $PWD/target/wine-prefix).
 #
+# Headless: the prefix uses Wine's "null" graphics driver (HKCU\Software\Wine\Drivers
+# Graphics=null), so windows can be created (never shown) without an X server.
+#
 # Why the DLL: Rust std >= 1.78 (and getrandom) import bcryptprimitives.dll!ProcessPrng;
 # Wine 8.0 has no bcryptprimitives.dll, so every Rust exe dies with c0000135.
 # We build .ci/wine/bcryptprimitives.c (ProcessPrng via advapi32!SystemFunction036)
@@ -90,6 +93,17 @@ _wine_ci_setup() (
         timeout 120 "$_wine_ci_server" -w || true   # wait until the prefix is fully written
         [ -f "$WINEPREFIX/system.reg" ] || { _wine_ci_log "wineboot failed"; exit 1; }
         _wine_ci_log "wineboot done in $(dt "$s")"
+    fi
+
+    # 3b. Headless windows: the "null" graphics driver, so programs can create (invisible)
+    # windows with no X server; the tests' fake QQ.exe needs one for `taskkill /PID`.
+    # Takes effect when the wineserver next starts, so wait for the one `reg` started.
+    if ! grep -q '^"Graphics"="null"' "$WINEPREFIX/user.reg" 2>/dev/null; then
+        "$_wine_ci_wine" reg add 'HKCU\Software\Wine\Drivers' /v Graphics /t REG_SZ /d null /f \
+            </dev/null >/dev/null 2>&1
+        timeout 120 "$_wine_ci_server" -w || true
+        grep -q '^"Graphics"="null"' "$WINEPREFIX/user.reg" \
+            || { _wine_ci_log "could not set the null graphics driver"; exit 1; }
     fi
 
     # 4. ProcessPrng stand-in DLL, unless this Wine ships a real builtin one.

@@ -16,9 +16,11 @@ use crate::cli::CheckVersionsArgs;
 use crate::discover::{self, Installation, Outcome, Warning, What};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};
+use crate::i18n::t;
 use crate::output::{Output, Tone};
 use crate::policy::{self, MinError, Minimums, Reason, Status, Verdict};
 use crate::version::{self, BuildTable, Dotted};
+use crate::{msg, tf};
 
 pub fn run(app: &App, args: &CheckVersionsArgs) -> anyhow::Result<Exit> {
     let table = version::table();
@@ -391,27 +393,23 @@ fn llonebot_component(inst: &Installation, min: Dotted) -> Option<Component> {
 
 fn min_failure(e: MinError) -> Failure {
     match e {
-        MinError::QqMalformed(v) => Failure::usage(format!(
-            "--min-qq {:?}: not a QQ version; accepted forms: 9.9.15 (Windows), 3.2.12 (Linux), \
-             6.9.53 (macOS), or any of them with its build, e.g. 9.9.16-28788",
-            clip(&v, MAX_SHOWN_HUMAN)
+        MinError::QqMalformed(v) => Failure::usage(msg!(
+            "cv.min_qq_malformed",
+            value = format!("{:?}", clip(&v, MAX_SHOWN_HUMAN))
         )),
-        MinError::QqNotInTable(v) => Failure::usage(format!(
-            "--min-qq {:?}: no QQ build in llob-doctor's build table has this version; give it \
-             with its build (e.g. 9.9.16-28788), or a known version such as 9.9.15 (Windows), \
-             3.2.12 (Linux) or 6.9.53 (macOS)",
-            clip(&v, MAX_SHOWN_HUMAN)
+        MinError::QqNotInTable(v) => Failure::usage(msg!(
+            "cv.min_qq_unknown",
+            value = format!("{:?}", clip(&v, MAX_SHOWN_HUMAN))
         )),
-        MinError::LlonebotMalformed(v) => Failure::usage(format!(
-            "--min-llonebot {:?}: not a version; expected three numbers, e.g. 3.28.3",
-            clip(&v, MAX_SHOWN_HUMAN)
+        MinError::LlonebotMalformed(v) => Failure::usage(msg!(
+            "cv.min_llonebot_malformed",
+            value = format!("{:?}", clip(&v, MAX_SHOWN_HUMAN))
         )),
     }
 }
 
 fn nothing_found(inst: &Installation) -> Failure {
-    let mut msg =
-        String::from("nothing to check: found no QQ, LiteLoaderQQNT or LLOneBot; looked in:");
+    let mut places = String::new();
     let mut seen: Vec<&Path> = Vec::new();
     for t in inst.searched.iter().filter(|t| {
         matches!(
@@ -421,11 +419,11 @@ fn nothing_found(inst: &Installation) -> Failure {
     }) {
         if !seen.contains(&t.path.as_path()) {
             seen.push(&t.path);
-            let _ = write!(msg, "\n  {}", t.path.display());
+            let _ = write!(places, "\n  {}", t.path.display());
         }
     }
-    Failure::new(Exit::NotFound, msg)
-        .with_hint("point at them with --qq-dir DIR, --ll-dir DIR, --profile DIR or --data-dir DIR")
+    Failure::new(Exit::NotFound, msg!("cv.nothing_found", places = places))
+        .with_hint(msg!("cv.hint_nothing_found"))
 }
 
 fn platform_text(p: Platform) -> &'static str {
@@ -446,21 +444,22 @@ fn name_text(n: Name) -> &'static str {
 
 fn status_text(s: Status) -> &'static str {
     match s {
-        Status::Ok => "ok",
-        Status::Outdated => "outdated",
-        Status::Unknown => "unknown",
+        Status::Ok => t("cv.status_ok"),
+        Status::Outdated => t("cv.status_outdated"),
+        Status::Unknown => t("cv.status_unknown"),
     }
 }
 
-fn file_text(file: Option<&Path>, fallback: &str) -> String {
+fn file_text(file: Option<&Path>, fallback_key: &str) -> String {
     file.map(|f| f.display().to_string())
-        .unwrap_or_else(|| fallback.to_string())
+        .unwrap_or_else(|| t(fallback_key).to_string())
 }
 
 fn qq_outdated_text(target: &str, platform: Platform) -> String {
-    format!(
-        "install QQ {target} or newer from {}",
-        policy::qq_download(platform)
+    tf!(
+        "cv.qq_outdated",
+        target = target,
+        url = policy::qq_download(platform)
     )
 }
 
@@ -471,32 +470,21 @@ fn qq_unknown_text(
     platform: Platform,
 ) -> String {
     let url = policy::qq_download(platform);
-    let file = file_text(
-        file,
-        "versions/config.json (curVersion) or resources/app/package.json (version)",
-    );
-    let v = shown(version.unwrap_or(""));
+    let file = file_text(file, "cv.qq_version_files");
+    let v = format!("{:?}", shown(version.unwrap_or("")));
     match reason {
-        Reason::NoBuildNumber => format!(
-            "{file}: {v:?} has no build number (expected e.g. 9.9.15-28418); check that file, \
-             or reinstall QQ from {url}"
-        ),
-        Reason::VersionMalformed => format!(
-            "{file}: {v:?} is not a QQ version (expected e.g. 9.9.15-28418); check that file, \
-             or reinstall QQ from {url}"
-        ),
-        _ => format!(
-            "no QQ version could be read from {file}; check that file, or reinstall QQ from {url}"
-        ),
+        Reason::NoBuildNumber => tf!("cv.qq_no_build", file = file, value = v, url = url),
+        Reason::VersionMalformed => tf!("cv.qq_malformed", file = file, value = v, url = url),
+        _ => tf!("cv.qq_unreadable", file = file, url = url),
     }
 }
 
 fn liteloader_outdated_text(qq_build: Option<u32>) -> String {
-    format!(
-        "QQ build {} needs LiteLoaderQQNT {} or newer: install it from {}",
-        qq_build.unwrap_or(policy::LITELOADER_NEW_QQ_BUILD),
-        policy::LITELOADER_MIN_FOR_NEW_QQ,
-        policy::LITELOADER_RELEASES
+    tf!(
+        "cv.ll_outdated",
+        build = qq_build.unwrap_or(policy::LITELOADER_NEW_QQ_BUILD),
+        min = policy::LITELOADER_MIN_FOR_NEW_QQ,
+        url = policy::LITELOADER_RELEASES
     )
 }
 
@@ -507,32 +495,29 @@ fn liteloader_unknown_text(
     profile: Option<&Path>,
 ) -> String {
     let url = policy::LITELOADER_RELEASES;
-    let file = file_text(file, "package.json");
+    let file = file
+        .map(|f| f.display().to_string())
+        .unwrap_or_else(|| "package.json".into());
     match reason {
-        Reason::RootNotFound => format!(
-            "found its profile ({}) but not its root folder, which holds package.json with the \
-             version: point at it with --ll-dir DIR",
-            file_text(profile, "?")
+        Reason::RootNotFound => tf!(
+            "cv.ll_root_not_found",
+            profile = profile
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "?".into())
         ),
-        Reason::VersionFileUnreadable => format!(
-            "{file} is unreadable or not valid JSON: check it, or reinstall LiteLoaderQQNT from {url}"
+        Reason::VersionFileUnreadable => tf!("cv.ll_unreadable", file = file, url = url),
+        Reason::VersionMalformed => tf!(
+            "cv.ll_malformed",
+            file = file,
+            value = format!("{:?}", shown(version.unwrap_or(""))),
+            url = url
         ),
-        Reason::VersionMalformed => format!(
-            "{file}: {:?} is not a version (expected e.g. 1.2.2): check it, or reinstall \
-             LiteLoaderQQNT from {url}",
-            shown(version.unwrap_or(""))
-        ),
-        _ => format!(
-            "{file} has no \"version\" string: check it, or reinstall LiteLoaderQQNT from {url}"
-        ),
+        _ => tf!("cv.ll_no_version", file = file, url = url),
     }
 }
 
 fn llonebot_outdated_text(min: Dotted) -> String {
-    format!(
-        "install LLOneBot {min} or newer from {}",
-        policy::LLONEBOT_RELEASES
-    )
+    tf!("cv.lb_outdated", min = min, url = policy::LLONEBOT_RELEASES)
 }
 
 fn llonebot_unknown_text(
@@ -543,56 +528,44 @@ fn llonebot_unknown_text(
     min: Dotted,
 ) -> String {
     let url = policy::LLONEBOT_RELEASES;
-    let file = file_text(file, "manifest.json");
+    let file = file
+        .map(|f| f.display().to_string())
+        .unwrap_or_else(|| "manifest.json".into());
     match reason {
-        Reason::StandaloneNoManifest => format!(
-            "a standalone LLOneBot keeps no manifest.json, so its version cannot be read from \
-             disk; ask it with the OneBot action get_version_info (app_version) and compare with \
-             {min}"
+        Reason::StandaloneNoManifest => tf!("cv.lb_standalone", min = min),
+        Reason::PluginNotFound => tf!(
+            "cv.lb_plugin_not_found",
+            plugins = file_text(plugins, "cv.plugins_folder"),
+            url = url
         ),
-        Reason::PluginNotFound => format!(
-            "found its data folder but no plugin whose manifest.json has slug \"LLOneBot\" in {}; \
-             point at the profile with --profile DIR, or reinstall LLOneBot from {url}",
-            file_text(plugins, "the plugins folder")
+        Reason::VersionFileUnreadable => tf!("cv.lb_unreadable", file = file, url = url),
+        Reason::VersionMalformed => tf!(
+            "cv.lb_malformed",
+            file = file,
+            value = format!("{:?}", shown(version.unwrap_or(""))),
+            url = url
         ),
-        Reason::VersionFileUnreadable => format!(
-            "{file} is unreadable or not valid JSON: check it, or reinstall LLOneBot from {url}"
-        ),
-        Reason::VersionMalformed => format!(
-            "{file}: {:?} is not a version (expected e.g. 3.28.3): check it, or reinstall \
-             LLOneBot from {url}",
-            shown(version.unwrap_or(""))
-        ),
-        _ => {
-            format!("{file} has no \"version\" string: check it, or reinstall LLOneBot from {url}")
-        }
+        _ => tf!("cv.lb_no_version", file = file, url = url),
     }
 }
 
 fn fact_text(c: &Component, f: &Fact) -> String {
     match f {
-        Fact::NotInBuildTable => format!(
-            "build {} is unknown to llob-doctor's build table; compared by its build number",
-            c.build.unwrap_or_default()
+        Fact::NotInBuildTable => tf!("cv.fact_not_in_table", build = c.build.unwrap_or_default()),
+        Fact::QqBuildUnknown => tf!(
+            "cv.fact_qq_build_unknown",
+            build = policy::LITELOADER_NEW_QQ_BUILD,
+            min = policy::LITELOADER_MIN_FOR_NEW_QQ
         ),
-        Fact::QqBuildUnknown => format!(
-            "QQ's build is unknown, so the rule \"QQ build {} and later needs LiteLoaderQQNT {}\" \
-             was not checked",
-            policy::LITELOADER_NEW_QQ_BUILD,
-            policy::LITELOADER_MIN_FOR_NEW_QQ
+        Fact::DatabaseStore => tf!("cv.fact_database", since = policy::LLONEBOT_DATABASE_SINCE),
+        Fact::MsgLeftovers { folders } => tf!(
+            "cv.fact_leftovers",
+            n = folders.len(),
+            since = policy::LLONEBOT_DATABASE_SINCE
         ),
-        Fact::DatabaseStore => format!(
-            "{} and later store messages in database/ (SQLite)",
-            policy::LLONEBOT_DATABASE_SINCE
-        ),
-        Fact::MsgLeftovers { folders } => format!(
-            "{} msg_* folder(s) are leftovers from before {}: `llob-doctor clean` can remove them",
-            folders.len(),
-            policy::LLONEBOT_DATABASE_SINCE
-        ),
-        Fact::RunsStandalone => format!(
-            "{} and later runs standalone, without LiteLoaderQQNT",
-            policy::LLONEBOT_STANDALONE_SINCE
+        Fact::RunsStandalone => tf!(
+            "cv.fact_standalone",
+            since = policy::LLONEBOT_STANDALONE_SINCE
         ),
     }
 }
@@ -607,7 +580,7 @@ fn equivalents_text(build: u32, e: &Equivalents) -> Option<String> {
     .into_iter()
     .filter_map(|(p, v)| v.as_ref().map(|v| format!("{} {v}", platform_text(p))))
     .collect();
-    (parts.len() > 1).then(|| format!("build {build} is {}", parts.join(" = ")))
+    (parts.len() > 1).then(|| tf!("cv.equivalents", build = build, list = parts.join(" = ")))
 }
 
 fn installed_cell(c: &Component) -> String {
@@ -625,7 +598,7 @@ fn installed_cell(c: &Component) -> String {
 
 fn minimum_cell(c: &Component) -> String {
     match (&c.minimum, c.minimum_build) {
-        (Some(_), Some(b)) if c.minimum_foreign => format!("build {b}"),
+        (Some(_), Some(b)) if c.minimum_foreign => tf!("cv.build_n", build = b),
         (Some(m), _) => shown(m),
         (None, _) => "-".to_string(),
     }
@@ -634,69 +607,48 @@ fn minimum_cell(c: &Component) -> String {
 fn not_found_text(n: Name) -> String {
     let how = match n {
         Name::Qq => "--qq-dir DIR",
-        Name::Liteloader => "--ll-dir DIR or --profile DIR",
-        Name::Llonebot => "--data-dir DIR or --profile DIR",
+        Name::Liteloader => "--ll-dir DIR, --profile DIR",
+        Name::Llonebot => "--data-dir DIR, --profile DIR",
     };
-    format!("{} not found (point at it with {how})", name_text(n))
+    tf!("cv.component_not_found", name = name_text(n), how = how)
 }
 
 pub fn render(r: &Report, out: &Output) -> String {
     let mut s = String::new();
-    let head = ["Component", "Installed", "Minimum", "Status"];
-    let rows: Vec<[String; 3]> = r
-        .components
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "cv.col_component",
+            "cv.col_installed",
+            "cv.col_minimum",
+            "cv.col_status",
+        ]
         .iter()
-        .map(|c| {
-            [
-                name_text(c.name).to_string(),
-                installed_cell(c),
-                minimum_cell(c),
-            ]
-        })
-        .collect();
-    let mut w = [0usize; 3];
-    for (i, h) in head.iter().take(3).enumerate() {
-        w[i] = rows
-            .iter()
-            .map(|row| row[i].chars().count())
-            .chain([h.chars().count()])
-            .max()
-            .unwrap_or(0);
+        .map(|k| t(k).to_string())
+        .collect(),
+    ];
+    for c in &r.components {
+        rows.push(vec![
+            name_text(c.name).to_string(),
+            installed_cell(c),
+            minimum_cell(c),
+            status_text(c.status).to_string(),
+        ]);
     }
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(
-            Tone::Bold,
-            &format!(
-                "{:<w0$}  {:<w1$}  {:<w2$}  {}",
-                head[0],
-                head[1],
-                head[2],
-                head[3],
-                w0 = w[0],
-                w1 = w[1],
-                w2 = w[2]
-            )
-        )
-    );
-    for (c, row) in r.components.iter().zip(&rows) {
+    for (i, line) in crate::output::table(&rows, &[]).iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
+            continue;
+        }
+        // Colour only the status word at the end, so the padding stays right.
+        let c = &r.components[i - 1];
         let tone = match c.status {
             Status::Ok => Tone::Good,
             Status::Outdated => Tone::Bad,
             Status::Unknown => Tone::Warn,
         };
-        let _ = writeln!(
-            s,
-            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            out.paint(tone, status_text(c.status)),
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2]
-        );
+        let status = status_text(c.status);
+        let head = line.strip_suffix(status).unwrap_or(line);
+        let _ = writeln!(s, "{head}{}", out.paint(tone, status));
     }
 
     let todo: Vec<(&Component, &String)> = r
@@ -705,7 +657,7 @@ pub fn render(r: &Report, out: &Output) -> String {
         .filter_map(|c| c.advice.as_ref().map(|a| (c, a)))
         .collect();
     if !todo.is_empty() {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, "What to do"));
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("cv.what_to_do")));
         for (c, a) in todo {
             let _ = writeln!(s, "  {}: {a}", name_text(c.name));
         }
@@ -714,9 +666,9 @@ pub fn render(r: &Report, out: &Output) -> String {
     let mut notes: Vec<String> = Vec::new();
     for c in &r.components {
         if let (Some(b), Some(e)) = (c.build, &c.equivalents)
-            && let Some(t) = equivalents_text(b, e)
+            && let Some(text) = equivalents_text(b, e)
         {
-            notes.push(format!("{}: {t}", name_text(c.name)));
+            notes.push(format!("{}: {text}", name_text(c.name)));
         }
         for f in &c.facts {
             notes.push(format!("{}: {}", name_text(c.name), fact_text(c, f)));
@@ -726,14 +678,14 @@ pub fn render(r: &Report, out: &Output) -> String {
         notes.push(not_found_text(*n));
     }
     if !notes.is_empty() {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, "Notes"));
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("cv.notes")));
         for n in notes {
             let _ = writeln!(s, "  {n}");
         }
     }
 
     if !r.warnings.is_empty() {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, "Warnings"));
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, t("detect.warnings")));
         for w in &r.warnings {
             let _ = writeln!(s, "  {}: {}", w.path.display(), w.problem);
         }
@@ -745,20 +697,11 @@ pub fn render(r: &Report, out: &Output) -> String {
         .filter(|c| c.status != Status::Ok)
         .count();
     let summary = if r.ok {
-        out.paint(
-            Tone::Good,
-            &format!(
-                "All {} components found meet their minimums.",
-                r.components.len()
-            ),
-        )
+        out.paint(Tone::Good, &tf!("cv.all_ok", n = r.components.len()))
     } else {
         out.paint(
             Tone::Bad,
-            &format!(
-                "{bad} of {} components found need attention.",
-                r.components.len()
-            ),
+            &tf!("cv.need_attention", bad = bad, n = r.components.len()),
         )
     };
     let _ = writeln!(s, "\n{summary}");

@@ -6,7 +6,9 @@ use std::path::Path;
 use crate::App;
 use crate::discover::{Installation, Outcome, Reason, Searched, Source, What};
 use crate::exit::Exit;
+use crate::i18n::{pad, t, width};
 use crate::output::{Output, Tone};
+use crate::tf;
 
 pub fn run(app: &App) -> anyhow::Result<Exit> {
     let inst = app.discover()?;
@@ -20,64 +22,83 @@ pub fn run(app: &App) -> anyhow::Result<Exit> {
 
 pub fn source_text(s: Source) -> &'static str {
     match s {
-        Source::Flag => "command-line flag",
-        Source::Process => "running QQ process",
-        Source::Registry => "Windows registry",
-        Source::WellKnown => "well-known location",
-        Source::Launcher => "QQ's launcher require()",
-        Source::IndexJs => "require() in QQ's app_launcher/index.js",
-        Source::EnvVar => "LITELOADERQQNT_PROFILE",
-        Source::QqEnviron => "LITELOADERQQNT_PROFILE of the running QQ",
-        Source::ShellRc => "LITELOADERQQNT block in a shell start-up file",
-        Source::UserEnvironment => "Windows user environment",
-        Source::Flatpak => "Flatpak QQ's usual profile",
-        Source::Root => "no profile set: the root",
-        Source::Profile => "<profile>/data/LLOneBot",
+        Source::Flag => t("source.flag"),
+        Source::Process => t("source.process"),
+        Source::Registry => t("source.registry"),
+        Source::WellKnown => t("source.well_known"),
+        Source::Launcher => t("source.launcher"),
+        Source::IndexJs => t("source.index_js"),
+        Source::EnvVar => t("source.env_var"),
+        Source::QqEnviron => t("source.qq_environ"),
+        Source::ShellRc => t("source.shell_rc"),
+        Source::UserEnvironment => t("source.user_environment"),
+        Source::Flatpak => t("source.flatpak"),
+        Source::Root => t("source.root"),
+        Source::Profile => t("source.profile"),
     }
 }
 
 pub fn reason_text(r: Reason) -> &'static str {
     match r {
-        Reason::NotADirectory => "not a folder",
-        Reason::NoQqExecutable => "no QQ executable inside",
-        Reason::NotLiteloaderRoot => "no package.json named liteloader-qqnt",
-        Reason::SandboxOnly => "a path inside the Flatpak sandbox",
-        Reason::MappedFromSandbox => "mapped from the Flatpak sandbox",
-        Reason::NapcatLoader => "QQ is hooked by NapCat, not LiteLoaderQQNT",
-        Reason::OriginalQqMain => "QQ's original entry point: no LiteLoaderQQNT hook",
-        Reason::NoRequire => "no require() of a path",
-        Reason::Unreadable => "unreadable",
-        Reason::Malformed => "malformed",
-        Reason::NoVersion => "no version in it",
-        Reason::NotLlonebot => "no plugin with slug LLOneBot",
-        Reason::NotADataDir => "not an LLOneBot data folder",
-        Reason::AlreadyFound => "already found",
+        Reason::NotADirectory => t("reason.not_a_directory"),
+        Reason::NoQqExecutable => t("reason.no_qq_executable"),
+        Reason::NotLiteloaderRoot => t("reason.not_liteloader_root"),
+        Reason::SandboxOnly => t("reason.sandbox_only"),
+        Reason::MappedFromSandbox => t("reason.mapped_from_sandbox"),
+        Reason::NapcatLoader => t("reason.napcat_loader"),
+        Reason::OriginalQqMain => t("reason.original_qq_main"),
+        Reason::NoRequire => t("reason.no_require"),
+        Reason::Unreadable => t("reason.unreadable"),
+        Reason::Malformed => t("reason.malformed"),
+        Reason::NoVersion => t("reason.no_version"),
+        Reason::NotLlonebot => t("reason.not_llonebot"),
+        Reason::NotADataDir => t("reason.not_a_data_dir"),
+        Reason::AlreadyFound => t("reason.already_found"),
     }
 }
 
 fn what_text(w: What) -> &'static str {
     match w {
-        What::QqInstall => "QQ install",
-        What::QqVersion => "QQ version",
-        What::LiteloaderRoot => "LiteLoaderQQNT root",
-        What::LiteloaderProfile => "LiteLoaderQQNT profile",
-        What::LlonebotPlugin => "LLOneBot plugin",
-        What::LlonebotData => "LLOneBot data",
+        What::QqInstall => t("what.qq_install"),
+        What::QqVersion => t("what.qq_version"),
+        What::LiteloaderRoot => t("what.liteloader_root"),
+        What::LiteloaderProfile => t("what.liteloader_profile"),
+        What::LlonebotPlugin => t("what.llonebot_plugin"),
+        What::LlonebotData => t("what.llonebot_data"),
     }
 }
 
 fn outcome_text(o: Outcome) -> &'static str {
     match o {
-        Outcome::Taken => "taken",
-        Outcome::Missing => "missing",
-        Outcome::Rejected => "rejected",
+        Outcome::Taken => t("outcome.taken"),
+        Outcome::Missing => t("outcome.missing"),
+        Outcome::Rejected => t("outcome.rejected"),
     }
 }
 
-const LABEL: usize = 12;
+/// Row labels line up at the widest label of the current language.
+fn label_width() -> usize {
+    [
+        "detect.install",
+        "detect.found_via",
+        "detect.build",
+        "detect.version_of",
+        "detect.processes",
+        "detect.root",
+        "detect.profile",
+        "detect.data",
+        "detect.plugin",
+        "detect.accounts",
+    ]
+    .iter()
+    .map(|k| width(t(k)))
+    .max()
+    .unwrap_or(12)
+        + 2
+}
 
 fn row(s: &mut String, label: &str, value: &str) {
-    let _ = writeln!(s, "  {label:<LABEL$}{value}");
+    let _ = writeln!(s, "  {}{value}", pad(label, label_width()));
 }
 
 fn found_via(source: Source, detail: Option<&str>) -> String {
@@ -96,7 +117,7 @@ fn looked_in(s: &mut String, out: &Output, inst: &Installation, whats: &[What]) 
     if tried.is_empty() {
         return;
     }
-    let _ = writeln!(s, "  {}", out.paint(Tone::Dim, "looked in:"));
+    let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.looked_in")));
     for t in tried {
         let why = t.reason.map(reason_text).unwrap_or(outcome_text(t.result));
         let _ = writeln!(s, "    {}  ({why})", t.path.display());
@@ -106,8 +127,8 @@ fn looked_in(s: &mut String, out: &Output, inst: &Installation, whats: &[What]) 
 fn header(s: &mut String, out: &Output, name: &str, version: Option<&str>, found: bool) {
     let state = match (found, version) {
         (true, Some(v)) => out.paint(Tone::Good, v),
-        (true, None) => out.paint(Tone::Warn, "version unknown"),
-        (false, _) => out.paint(Tone::Bad, "not found"),
+        (true, None) => out.paint(Tone::Warn, t("detect.version_unknown")),
+        (false, _) => out.paint(Tone::Bad, t("detect.not_found")),
     };
     let _ = writeln!(s, "{} {state}", out.paint(Tone::Bold, name));
 }
@@ -124,17 +145,21 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         Some(q) => {
             let v = q.version.as_deref();
             header(&mut s, out, "QQ", v, true);
-            row(&mut s, "install", &path(&q.install_dir));
+            row(&mut s, t("detect.install"), &path(&q.install_dir));
             row(
                 &mut s,
-                "found via",
+                t("detect.found_via"),
                 &found_via(q.source, q.source_detail.as_deref()),
             );
             if let Some(b) = q.build {
-                row(&mut s, "build", &format!("{b} ({})", q.platform.as_str()));
+                row(
+                    &mut s,
+                    t("detect.build"),
+                    &format!("{b} ({})", q.platform.as_str()),
+                );
             }
             if let Some(f) = &q.version_file {
-                row(&mut s, "version of", &path(f));
+                row(&mut s, t("detect.version_of"), &path(f));
             }
         }
         None => {
@@ -146,19 +171,23 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         .processes
         .iter()
         .map(|p| {
-            let role = if p.main { "main" } else { "helper" };
+            let role = if p.main {
+                t("detect.main")
+            } else {
+                t("detect.helper")
+            };
             let check = match p.verified {
-                Some(true) => "",
-                Some(false) => ", not of this install",
-                None => ", unverified",
+                Some(true) => String::new(),
+                Some(false) => format!(", {}", t("detect.not_of_install")),
+                None => format!(", {}", t("detect.unverified")),
             };
             format!("{} ({role}{check})", p.pid)
         })
         .collect();
     if procs.is_empty() {
-        row(&mut s, "processes", "none running");
+        row(&mut s, t("detect.processes"), t("detect.none_running"));
     } else {
-        row(&mut s, "processes", &procs.join(", "));
+        row(&mut s, t("detect.processes"), &procs.join(", "));
     }
     s.push('\n');
 
@@ -174,25 +203,25 @@ pub fn render(inst: &Installation, out: &Output) -> String {
             );
             match (&ll.root, ll.source) {
                 (Some(root), Some(src)) => {
-                    row(&mut s, "root", &path(root));
+                    row(&mut s, t("detect.root"), &path(root));
                     row(
                         &mut s,
-                        "found via",
+                        t("detect.found_via"),
                         &found_via(src, ll.source_detail.as_deref()),
                     );
                 }
                 _ => {
-                    row(&mut s, "root", "not found");
+                    row(&mut s, t("detect.root"), t("detect.not_found"));
                     looked_in(&mut s, out, inst, &[What::LiteloaderRoot]);
                 }
             }
-            row(&mut s, "profile", &path(&ll.profile));
+            row(&mut s, t("detect.profile"), &path(&ll.profile));
             row(
                 &mut s,
-                "found via",
+                t("detect.found_via"),
                 &found_via(ll.profile_source, ll.profile_source_detail.as_deref()),
             );
-            row(&mut s, "data", &path(&ll.data_dir));
+            row(&mut s, t("detect.data"), &path(&ll.data_dir));
         }
         None => {
             header(&mut s, out, "LiteLoaderQQNT", None, false);
@@ -211,9 +240,9 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         Some(l) => {
             header(&mut s, out, "LLOneBot", l.version.as_deref(), true);
             match &l.plugin_dir {
-                Some(p) => row(&mut s, "plugin", &path(p)),
-                None if l.standalone => row(&mut s, "plugin", "none (standalone data folder)"),
-                None => row(&mut s, "plugin", "not found"),
+                Some(p) => row(&mut s, t("detect.plugin"), &path(p)),
+                None if l.standalone => row(&mut s, t("detect.plugin"), t("detect.standalone")),
+                None => row(&mut s, t("detect.plugin"), t("detect.not_found")),
             }
             let data = if l.data_dir_exists {
                 path(&l.data_dir)
@@ -221,27 +250,27 @@ pub fn render(inst: &Installation, out: &Output) -> String {
                 format!(
                     "{} ({})",
                     path(&l.data_dir),
-                    out.paint(Tone::Warn, "does not exist yet")
+                    out.paint(Tone::Warn, t("detect.missing_yet"))
                 )
             };
-            row(&mut s, "data", &data);
-            row(&mut s, "found via", source_text(l.source));
+            row(&mut s, t("detect.data"), &data);
+            row(&mut s, t("detect.found_via"), source_text(l.source));
             if l.accounts.is_empty() {
-                row(&mut s, "accounts", "none");
+                row(&mut s, t("detect.accounts"), t("detect.none"));
             }
             for (i, a) in l.accounts.iter().enumerate() {
                 let mut parts = Vec::new();
                 if a.config.is_some() {
-                    parts.push("config".to_string());
+                    parts.push(t("detect.config").to_string());
                 }
                 if a.msg_db.is_some() {
-                    parts.push(format!("msg_{} (legacy LevelDB)", a.uin));
+                    parts.push(tf!("detect.legacy_db", uin = a.uin));
                 }
                 if let Some(db) = &a.database {
                     let name = db.file_name().map(|n| n.to_string_lossy().into_owned());
                     parts.push(format!("database/{}", name.unwrap_or_default()));
                 }
-                let label = if i == 0 { "accounts" } else { "" };
+                let label = if i == 0 { t("detect.accounts") } else { "" };
                 row(&mut s, label, &format!("{}: {}", a.uin, parts.join(", ")));
             }
         }
@@ -253,37 +282,42 @@ pub fn render(inst: &Installation, out: &Output) -> String {
                 inst,
                 &[What::LlonebotPlugin, What::LlonebotData],
             );
-            let _ = writeln!(
-                s,
-                "  {}",
-                out.paint(
-                    Tone::Dim,
-                    "point at it with --data-dir DIR, --profile DIR or --ll-dir DIR"
-                )
-            );
+            let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
         }
     }
 
     if !inst.warnings.is_empty() {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, "Warnings"));
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, t("detect.warnings")));
         for w in &inst.warnings {
             let _ = writeln!(s, "  {}: {}", w.path.display(), w.problem);
         }
     }
 
     if out.verbose > 0 {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, "Searched"));
-        for t in &inst.searched {
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("detect.searched")));
+        let w_what = What::ALL
+            .iter()
+            .map(|w| width(what_text(*w)))
+            .max()
+            .unwrap_or(24)
+            + 2;
+        let w_out = [Outcome::Taken, Outcome::Missing, Outcome::Rejected]
+            .iter()
+            .map(|o| width(outcome_text(*o)))
+            .max()
+            .unwrap_or(8)
+            + 2;
+        for tr in &inst.searched {
             let mut line = format!(
-                "  {:<24}{:<10}{}",
-                what_text(t.what),
-                outcome_text(t.result),
-                t.path.display()
+                "  {}{}{}",
+                pad(what_text(tr.what), w_what),
+                pad(outcome_text(tr.result), w_out),
+                tr.path.display()
             );
-            if let Some(r) = t.reason {
+            if let Some(r) = tr.reason {
                 let _ = write!(line, "  ({})", reason_text(r));
             }
-            if let Some(d) = &t.detail {
+            if let Some(d) = &tr.detail {
                 let _ = write!(line, "  [{d}]");
             }
             let _ = writeln!(s, "{line}");

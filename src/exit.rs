@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::i18n::{Lang, Msg, lang};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exit {
@@ -32,16 +34,17 @@ impl Exit {
     }
 }
 
-/// An error the user should see, with the exit code it maps to and what to do next.
+/// An error the user should see, with the exit code it maps to and what to do next. The texts
+/// are catalogue messages, rendered in the user's language (and in English for log files).
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub exit: Exit,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Msg,
+    pub hint: Option<Msg>,
 }
 
 impl Failure {
-    pub fn new(exit: Exit, message: impl Into<String>) -> Failure {
+    pub fn new(exit: Exit, message: impl Into<Msg>) -> Failure {
         Failure {
             exit,
             message: message.into(),
@@ -49,19 +52,23 @@ impl Failure {
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> Failure {
+    pub fn usage(message: impl Into<Msg>) -> Failure {
         Failure::new(Exit::Usage, message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Failure {
+    pub fn with_hint(mut self, hint: impl Into<Msg>) -> Failure {
         self.hint = Some(hint.into());
         self
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        self.message.render(lang)
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message.render(lang()))
     }
 }
 
@@ -72,4 +79,12 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
     err.downcast_ref::<Failure>()
         .map(|f| f.exit)
         .unwrap_or(Exit::Usage)
+}
+
+/// An error in English, for log files.
+pub fn english(err: &anyhow::Error) -> String {
+    match err.downcast_ref::<Failure>() {
+        Some(f) => f.render(Lang::En),
+        None => format!("{err:#}"),
+    }
 }

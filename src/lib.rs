@@ -6,13 +6,17 @@ pub mod clean;
 pub mod cli;
 pub mod detect;
 pub mod discover;
+pub mod doctor;
 pub mod env;
 pub mod exit;
+pub mod i18n;
 pub mod os;
 pub mod output;
 pub mod policy;
+pub mod probe;
 pub mod process;
 pub mod schedule;
+pub mod stats;
 pub mod time;
 pub mod version;
 
@@ -35,10 +39,7 @@ impl App {
         let mut env = Env::from_os();
         if let Some(root) = &g.fs_root {
             if !root.is_dir() {
-                return Err(Failure::usage(format!(
-                    "--fs-root {}: not a folder; expected a folder standing for a filesystem root",
-                    root.display()
-                )));
+                return Err(Failure::usage(msg!("err.fs_root", path = root.display())));
             }
             env.root = Some(root.clone());
             env.platform = g.platform.unwrap_or(env.platform);
@@ -87,14 +88,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Detect => detect::run(&app),
         Command::Clean(args) => clean::run(&app, &args),
+        Command::Stats(args) => stats::run(&app, &args),
         Command::Schedule(args) => schedule::run(&app, &args),
+        Command::Doctor(args) => doctor::run(&app, &args),
+        Command::Probe => {
+            let args = cli::DoctorArgs {
+                temp_warn: "1GiB".into(),
+                since: "7d".into(),
+                probe: true,
+            };
+            doctor::run_probe_only(&app, &args)
+        }
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = cli::command();
             clap_complete::generate(shell, &mut cmd, "llob-doctor", &mut std::io::stdout());
             Ok(Exit::Ok)
         }
         Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
+            let cmd = cli::command();
             clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
             Ok(Exit::Ok)
         }

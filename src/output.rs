@@ -55,6 +55,37 @@ impl Output {
     }
 }
 
+/// Lines of a table whose columns line up by display width (CJK text is two columns wide).
+/// `right[i]` right-aligns column i (numbers); the last column is not padded on the right.
+pub fn table(rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
+    use crate::i18n::{pad, pad_left, width};
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut w = vec![0; cols];
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if right.get(i).copied().unwrap_or(false) {
+                        pad_left(c, w[i])
+                    } else if i + 1 == row.len() {
+                        c.clone()
+                    } else {
+                        pad(c, w[i])
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
 /// Bytes as a short human size (1024-based, as du -h).
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -74,6 +105,16 @@ pub fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_line_up_by_display_width() {
+        let rows = vec![
+            vec!["组件".to_string(), "1".to_string(), "x".to_string()],
+            vec!["QQ".to_string(), "100".to_string(), "yy".to_string()],
+        ];
+        let lines = table(&rows, &[false, true, false]);
+        assert_eq!(lines, ["组件    1  x", "QQ    100  yy"]);
+    }
 
     #[test]
     fn sizes() {

@@ -56,10 +56,14 @@ pub fn exe_in_install(exe: &Path, install_dir: &Path) -> bool {
 /// command line, working directory and environment only for those whose name matches.
 pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
     let mut sys = System::new();
-    sys.refresh_processes_specifics(ProcessesToUpdate::All, true, ProcessRefreshKind::nothing());
+    // Without tasks: on Linux sysinfo otherwise lists every thread as a process of its own,
+    // and an Electron main process has dozens of threads, many named like it.
+    let names_only = ProcessRefreshKind::nothing().without_tasks();
+    sys.refresh_processes_specifics(ProcessesToUpdate::All, true, names_only);
     let pids: Vec<Pid> = sys
         .processes()
         .iter()
+        .filter(|(_, p)| p.thread_kind().is_none())
         .filter(|(_, p)| p.name().to_str().is_some_and(|n| is_qq_name(platform, n)))
         .map(|(pid, _)| *pid)
         .collect();
@@ -67,6 +71,7 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
         return Vec::new();
     }
     let details = ProcessRefreshKind::nothing()
+        .without_tasks()
         .with_exe(UpdateKind::Always)
         .with_cmd(UpdateKind::Always)
         .with_cwd(UpdateKind::Always)
@@ -99,7 +104,8 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
                 exe: p.exe().map(Path::to_path_buf),
                 main: is_main_process(&cmd),
                 cmd,
-                cwd: p.cwd().map(Path::to_path_buf),
+                // Windows reports `C:\QQ\` with a trailing separator: rebuilt from components.
+                cwd: p.cwd().map(|c| c.components().collect()),
                 verified: None,
                 profile_env,
                 environ,
@@ -176,11 +182,29 @@ fn taskkill(pid: u32, force: bool) -> std::io::Result<()> {
         .stdin(std::process::Stdio::null())
         .output()?;
     if out.status.success() {
-        Ok(())
-    } else {
-        let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        Err(std::io::Error::other(format!("taskkill failed: {msg}")))
+        return Ok(());
     }
+    // taskkill explains itself on stderr (Windows) or stdout (Wine); the console's code page
+    // may not be UTF-8, hence lossy.
+    let said: Vec<String> = [&out.stderr, &out.stdout]
+        .iter()
+        .map(|b| String::from_utf8_lossy(b).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let code = out
+        .status
+        .code()
+        .map_or_else(|| "no exit code".to_string(), |c| format!("exit code {c}"));
+    let what = if force {
+        "taskkill /F /PID"
+    } else {
+        "taskkill /PID"
+    };
+    Err(std::io::Error::other(if said.is_empty() {
+        format!("{what} {pid} failed ({code})")
+    } else {
+        format!("{what} {pid} failed ({code}): {}", said.join(" "))
+    }))
 }
 
 /// Starts QQ again as it was started: same executable, arguments, working directory and
@@ -223,9 +247,30 @@ pub fn restart(proc_: &QqProcess) -> std::io::Result<u32> {
         const DETACHED_PROCESS: u32 = 0x0000_0008;
         const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
         c.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+        keep_std_handles_from_children();
     }
     let child = c.spawn()?;
     Ok(child.id())
+}
+
+/// CreateProcess hands every inheritable handle to the child. Our stdin, stdout and stderr are
+/// often pipes from whoever runs us (a script, a scheduler, a bot manager): inherited by QQ,
+/// they would stay open as long as QQ runs, and the caller, waiting for the end of our output,
+/// would wait for QQ to exit. QQ gets null ones; ours need not be inheritable.
+#[cfg(windows)]
+fn keep_std_handles_from_children() {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Foundation::{HANDLE_FLAG_INHERIT, SetHandleInformation};
+    let handles = [
+        std::io::stdin().as_raw_handle(),
+        std::io::stdout().as_raw_handle(),
+        std::io::stderr().as_raw_handle(),
+    ];
+    for h in handles.into_iter().filter(|h| !h.is_null()) {
+        // SAFETY: a handle of this process, or an invalid one, which the call rejects; only
+        // its inherit flag changes. Failure leaves things as they were.
+        unsafe { SetHandleInformation(h, HANDLE_FLAG_INHERIT, 0) };
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use common::{Fixture, Os};
-use serde_json::Value;
 
 /// Every path below `dir` with its type and size, links not followed.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (String, u64)> {
@@ -55,7 +54,7 @@ fn dry_run_touches_nothing_and_shows_the_table() {
     let (code, v) = f.json(&["clean", "-n"]);
     assert_eq!(code, 0);
     assert_eq!(v["dry_run"], true);
-    assert_eq!(v["data_dir"].as_str().unwrap(), data.to_str().unwrap());
+    assert_eq!(Path::new(v["data_dir"].as_str().unwrap()), data);
     let kinds: Vec<&str> = v["targets"]
         .as_array()
         .unwrap()
@@ -243,9 +242,7 @@ fn without_a_terminal_it_refuses_unless_yes() {
 fn older_than_uses_the_newest_mtime_inside_a_folder() {
     let (f, data) = linux();
     let old = SystemTime::now() - Duration::from_secs(10 * 86_400);
-    let set = |p: &Path| {
-        fs::File::open(p).unwrap().set_modified(old).unwrap();
-    };
+    let set = |p: &Path| common::set_mtime(p, old);
     // temp/image-1.png: old. temp/oldtree: old through and through.
     // temp/sub: an old folder mtime, but a fresh file inside.
     set(&data.join("temp/image-1.png"));
@@ -409,7 +406,7 @@ fn trash_moves_instead_of_deleting() {
         ])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(v["targets"][0]["action"], "trashed");
     assert!(!data.join("temp/image-1.png").exists());
@@ -437,4 +434,211 @@ fn non_utf8_names_in_temp_go_and_elsewhere_stay() {
     assert_eq!(code, 0, "{v:#}");
     assert!(!odd_temp.exists());
     assert!(odd_top.exists());
+}
+
+fn set_readonly(p: &Path) {
+    let mut perms = fs::metadata(p).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(p, perms).unwrap();
+}
+
+/// Windows refuses to delete a read-only file until the attribute is cleared; a clean must
+/// still remove it (files directly in temp/, deep inside a temp/ folder, in a LevelDB, logs).
+#[test]
+fn read_only_files_are_deleted() {
+    let (f, data) = linux();
+    let files = [
+        "temp/image-1.png",
+        "temp/sub/voice.silk",
+        "msg_20002/000005.ldb",
+        "msg_20002/CURRENT",
+        "logs/llonebot-2024-08-02 15-03-00.log",
+    ];
+    for p in files {
+        set_readonly(&data.join(p));
+        assert!(fs::metadata(data.join(p)).unwrap().permissions().readonly());
+    }
+    let (code, v) = f.json(&["clean", "--yes", "--logs"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["totals"]["failed"], 0, "{v:#}");
+    for p in files {
+        assert!(!data.join(p).exists(), "{p} is still there");
+    }
+    assert!(!data.join("msg_20002").exists());
+    assert_eq!(fs::read_dir(data.join("temp")).unwrap().count(), 0);
+    assert!(data.join("config_20002.json").exists());
+}
+
+/// Windows paths longer than MAX_PATH (260) need the `\\?\` form; a clean must reach them.
+#[test]
+fn paths_longer_than_260_characters_are_deleted() {
+    let (f, data) = linux();
+    let segment = "a-folder-name-that-is-forty-characters-";
+    let mut deep_temp = data.join("temp").join("deep");
+    let mut deep_msg = data.join("msg_20002").join("deep");
+    while deep_temp.as_os_str().len() < 300 || deep_msg.as_os_str().len() < 300 {
+        deep_temp.push(segment);
+        deep_msg.push(segment);
+    }
+    fs::create_dir_all(&deep_temp).unwrap();
+    fs::create_dir_all(&deep_msg).unwrap();
+    let long_file = deep_temp.join("image-from-a-long-way-down.png");
+    fs::write(&long_file, vec![0u8; 1000]).unwrap();
+    fs::write(deep_msg.join("000009.ldb"), vec![0u8; 500]).unwrap();
+    set_readonly(&long_file);
+    assert!(long_file.as_os_str().len() > 300);
+
+    let (code, v) = f.json(&["clean", "-n"]);
+    assert_eq!(code, 0, "{v:#}");
+    let msg_bytes = 16 + 12 + 8 + 4096 + 8192;
+    assert_eq!(v["totals"]["files"], 6 * 2 + 2 + 2);
+    assert_eq!(v["totals"]["bytes"], 2 * msg_bytes + 23_000 + 1000 + 500);
+
+    let (code, v) = f.json(&["clean", "--yes"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["totals"]["freed_bytes"], v["totals"]["bytes"]);
+    assert!(!long_file.exists() && !data.join("temp/deep").exists());
+    assert!(!data.join("msg_20002").exists());
+}
+
+/// Windows: a file another program holds open without delete sharing cannot be removed. The
+/// rest is still cleaned, and the run says what failed (exit 5).
+#[cfg(windows)]
+#[test]
+fn a_file_held_open_gives_exit_5_and_the_rest_is_cleaned() {
+    use std::os::windows::fs::OpenOptionsExt;
+    let (f, data) = linux();
+    let held = fs::OpenOptions::new()
+        .read(true)
+        .share_mode(0)
+        .open(data.join("temp/sub/voice.silk"))
+        .unwrap();
+    let (code, v) = f.json(&["clean", "--yes"]);
+    drop(held);
+    assert_eq!(code, 5, "{v:#}");
+    assert_eq!(v["totals"]["failed"], 1);
+    let problem = &v["problems"][0];
+    assert_eq!(
+        Path::new(problem["path"].as_str().unwrap()),
+        data.join("temp").join("sub")
+    );
+    assert!(!problem["error"].as_str().unwrap().is_empty());
+    assert!(!data.join("msg_20002").exists() && !data.join("temp/image-1.png").exists());
+}
+
+/// Windows links: directory symlinks and junctions (reparse points) are removed as links, and
+/// what they point at stays. Skipped where this Windows cannot make them (no symlink
+/// privilege; Wine 8 accepts `mklink` but creates nothing).
+#[cfg(windows)]
+#[test]
+fn windows_links_and_junctions_are_removed_as_links() {
+    let (f, data) = linux();
+    let outside = f.tmp.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("canary"), "keep").unwrap();
+    let dirlink = data.join("temp").join("dirlink");
+    let junction = data.join("temp").join("junction");
+    let msglink = data.join("msg_99999");
+    let _ = std::os::windows::fs::symlink_dir(&outside, &dirlink);
+    let _ = std::os::windows::fs::symlink_dir(&outside, &msglink);
+    let _ = std::process::Command::new("cmd")
+        .arg("/c")
+        .arg("mklink")
+        .arg("/J")
+        .arg(&junction)
+        .arg(&outside)
+        .output();
+    let made: Vec<&PathBuf> = [&dirlink, &junction, &msglink]
+        .into_iter()
+        .filter(|l| fs::symlink_metadata(l).is_ok())
+        .collect();
+    if made.is_empty() {
+        eprintln!("skipped: this Windows cannot create symlinks or junctions here");
+        return;
+    }
+    let (code, v) = f.json(&["clean", "--yes"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        fs::read_to_string(outside.join("canary")).unwrap(),
+        "keep",
+        "a link was followed"
+    );
+    for l in made {
+        assert!(
+            fs::symlink_metadata(l).is_err(),
+            "{} still there",
+            l.display()
+        );
+    }
+}
+
+/// Under Wine a Unix symlink looks like a plain folder (no reparse point), so only where it
+/// really leads can tell. Made with the real `ln` (Wine runs Unix programs a Windows program
+/// starts); everything behind the links stays, the links are left alone and named.
+#[cfg(windows)]
+#[test]
+fn unix_symlinks_seen_through_wine_are_not_followed() {
+    if !common::under_wine() {
+        eprintln!("skipped: needs Wine, which can run the Unix `ln`");
+        return;
+    }
+    let (f, data) = linux();
+    let outside = f.tmp.path().join("outside");
+    fs::create_dir_all(outside.join("dir")).unwrap();
+    fs::write(outside.join("dir").join("canary"), "keep").unwrap();
+    // Relative targets: the Unix side does not know the Windows paths.
+    let ln = |dir: &Path, name: &str| {
+        let up = dir.strip_prefix(f.tmp.path()).unwrap().components().count();
+        let target = format!("{}outside/dir", "../".repeat(up));
+        // Wine starts it through fork and exec: no Windows process handle comes back.
+        let _ = std::process::Command::new(r"Z:\bin\ln")
+            .args(["-s", &target, name])
+            .current_dir(dir)
+            .status();
+        let link = dir.join(name);
+        let t = std::time::Instant::now();
+        while fs::metadata(link.join("canary")).is_err() {
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "ln did not make {}",
+                link.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        link
+    };
+    let links = [
+        ln(&data.join("temp"), "unixlink"),
+        ln(&data, "msg_99999"),
+        ln(&data.join("temp").join("sub"), "deeplink"),
+    ];
+
+    let (code, v) = f.json(&["clean", "--yes"]);
+    assert_eq!(
+        fs::read_to_string(outside.join("dir").join("canary")).unwrap(),
+        "keep",
+        "a link was followed: {v:#}"
+    );
+    assert_eq!(code, 0, "{v:#}");
+    let problems: Vec<PathBuf> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert!(p["error"].as_str().unwrap().contains("leads to"), "{p}");
+            PathBuf::from(p["path"].as_str().unwrap())
+        })
+        .collect();
+    for p in [&links[0], &links[1], &data.join("temp").join("sub")] {
+        assert!(
+            problems.contains(p),
+            "{} not reported: {problems:?}",
+            p.display()
+        );
+    }
+    for l in &links {
+        assert!(fs::symlink_metadata(l).is_ok(), "{} is gone", l.display());
+    }
+    // The rest went.
+    assert!(!data.join("msg_20002").exists() && !data.join("temp/image-1.png").exists());
 }

@@ -5,12 +5,18 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)]
+use std::path::PathBuf;
+#[cfg(unix)]
 use std::process::{Command, Output};
 
-use common::{BIN, Fixture, Os};
+#[cfg(unix)]
+use common::BIN;
+use common::{Fixture, Os};
 use serde_json::Value;
 
+#[cfg(unix)]
 /// The binary copied where any user may run it.
 fn public_binary(dir: &Path) -> PathBuf {
     let p = dir.join("llob-doctor");
@@ -24,6 +30,7 @@ fn public_binary(dir: &Path) -> PathBuf {
     p
 }
 
+#[cfg(unix)]
 /// A clean environment whose home and config live in `home`, with no way to reach a real
 /// systemd user manager.
 fn isolated(bin: &Path, home: &Path) -> Command {
@@ -42,6 +49,7 @@ fn isolated(bin: &Path, home: &Path) -> Command {
     c
 }
 
+#[cfg(unix)]
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -453,10 +461,7 @@ fn the_log_file_gets_one_json_line_per_run() {
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["command"], "clean");
     assert_eq!(lines[0]["exit_code"], 0);
-    assert_eq!(
-        lines[0]["data_dir"].as_str().unwrap(),
-        data.to_str().unwrap()
-    );
+    assert_eq!(Path::new(lines[0]["data_dir"].as_str().unwrap()), data);
     let kinds: Vec<&str> = lines[0]["removed"]
         .as_array()
         .unwrap()

@@ -84,6 +84,66 @@ pub fn check_entry(
     if now != planned {
         return Err(format!("was a {planned:?} when previewed, is a {now:?} now").to_lowercase());
     }
+    resolves_in_place(data_dir, rel, path, planned)?;
+    #[cfg(windows)]
+    if planned == EntryType::Dir {
+        tree_stays_inside(path)?;
+    }
+    Ok(())
+}
+
+/// Where the entry really is, as the OS resolves it, must be where it appears to be. This
+/// catches links the OS does not report as links: a Unix symlink seen through Wine looks like
+/// a plain folder, and so does a link a file server follows for its clients. A link entry is
+/// removed itself, so only the folder holding it must be in place.
+fn resolves_in_place(
+    data_dir: &Path,
+    rel: &Path,
+    path: &Path,
+    planned: EntryType,
+) -> Result<(), String> {
+    let canon = |p: &Path| fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()));
+    let base = canon(data_dir)?;
+    let (real, expected) = match (planned, path.parent(), rel.parent()) {
+        (EntryType::Link, Some(parent), Some(rel_parent)) => {
+            (canon(parent)?, base.join(rel_parent))
+        }
+        (EntryType::Link, _, _) => return Err("a link without a parent folder".into()),
+        _ => (canon(path)?, base.join(rel)),
+    };
+    if real != expected {
+        return Err(format!(
+            "{} leads to {}, outside its place: left alone",
+            path.display(),
+            real.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Windows: no folder inside a folder entry may lead out of it. Reparse points are never
+/// followed by the removal, but a link the OS shows as a folder (a Unix symlink under Wine, a
+/// server-side link on a share) would be, and everything behind it deleted.
+#[cfg(windows)]
+fn tree_stays_inside(dir: &Path) -> Result<(), String> {
+    let root = fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // Unreadable parts are skipped here: the removal cannot get into them either.
+    let walk = walkdir::WalkDir::new(dir).min_depth(1).follow_links(false);
+    for e in walk.into_iter().filter_map(Result::ok) {
+        if !e.file_type().is_dir() {
+            continue;
+        }
+        if let Ok(real) = fs::canonicalize(e.path())
+            && !real.starts_with(&root)
+        {
+            return Err(format!(
+                "{} leads to {}, outside {}: nothing in it was removed",
+                e.path().display(),
+                real.display(),
+                dir.display()
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -93,14 +153,31 @@ mod tests {
 
     #[test]
     fn roots_and_relative_dirs_are_refused() {
-        assert_eq!(
-            check_data_dir(Path::new("/"), None),
-            Err(DataDirProblem::FilesystemRoot)
-        );
-        assert_eq!(
-            check_data_dir(Path::new("data"), None),
-            Err(DataDirProblem::NotAbsolute)
-        );
+        let roots: &[&str] = if cfg!(windows) {
+            &[r"C:\", "C:/", r"\\?\C:\", r"\\server\share\"]
+        } else {
+            &["/", "//", "/."]
+        };
+        for root in roots {
+            assert_eq!(
+                check_data_dir(Path::new(root), None),
+                Err(DataDirProblem::FilesystemRoot),
+                "{root}"
+            );
+        }
+        // On Windows `\data` and `C:data` depend on the current drive or folder.
+        let relative: &[&str] = if cfg!(windows) {
+            &["data", r"\data", "C:data", r"\"]
+        } else {
+            &["data", "./data", ""]
+        };
+        for rel in relative {
+            assert_eq!(
+                check_data_dir(Path::new(rel), None),
+                Err(DataDirProblem::NotAbsolute),
+                "{rel}"
+            );
+        }
         let t = tempfile::tempdir().unwrap();
         assert_eq!(
             check_data_dir(t.path(), Some(t.path())),

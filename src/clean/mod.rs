@@ -19,9 +19,11 @@ use crate::App;
 use crate::cli::CleanArgs;
 use crate::discover::Installation;
 use crate::exit::{Exit, Failure};
+use crate::i18n::{Msg, t};
 use crate::output::{Output, Tone, human_size};
 use crate::process::{self, QqProcess};
 use crate::time::{iso_utc, parse_duration, short_age, unix_secs};
+use crate::{msg, tf};
 use execute::{Action, Mode};
 use guard::DataDirProblem;
 use plan::{Kind, Plan};
@@ -86,16 +88,17 @@ pub struct CleanReport {
 }
 
 fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
-    let what = match p {
-        DataDirProblem::NotAbsolute => "is not an absolute path",
-        DataDirProblem::FilesystemRoot => "is a filesystem root",
-        DataDirProblem::HomeDirectory => "is a home folder",
-        DataDirProblem::NotADataDir => {
-            "does not look like an LLOneBot data folder (none of config_<uin>.json, msg_<uin>, temp, database, logs)"
-        }
+    let key = match p {
+        DataDirProblem::NotAbsolute => "clean.refuse_relative",
+        DataDirProblem::FilesystemRoot => "clean.refuse_root",
+        DataDirProblem::HomeDirectory => "clean.refuse_home",
+        DataDirProblem::NotADataDir => "clean.refuse_not_data",
     };
-    Failure::usage(format!("refusing to clean {}: it {what}", dir.display()))
-        .with_hint("point --data-dir at LLOneBot's data folder, e.g. <profile>/data/LLOneBot")
+    Failure::usage(Msg {
+        key,
+        args: vec![("path", dir.display().to_string())],
+    })
+    .with_hint(msg!("clean.hint_data_dir"))
 }
 
 fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
@@ -103,8 +106,8 @@ fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
         Some(s) => Some(
             parse_duration(s)
                 .map_err(|e| {
-                    Failure::usage(format!("--older-than {s}: {e}"))
-                        .with_hint("use a number and a unit: 30m, 12h, 7d, 2w")
+                    Failure::usage(msg!("clean.bad_older_than", value = s, error = e))
+                        .with_hint(msg!("clean.hint_duration"))
                 })?
                 .as_secs(),
         ),
@@ -112,9 +115,7 @@ fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
     };
     for u in &args.uin {
         if u.is_empty() || !u.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Failure::usage(format!(
-                "--uin {u}: a QQ number is digits only"
-            )));
+            return Err(Failure::usage(msg!("clean.bad_uin", value = u)));
         }
     }
     Ok(plan::Options {
@@ -130,7 +131,7 @@ fn pid_list(procs: &[QqProcess]) -> String {
         .iter()
         .map(|p| {
             if p.main {
-                format!("{} (main)", p.pid)
+                format!("{} ({})", p.pid, t("detect.main"))
             } else {
                 p.pid.to_string()
             }
@@ -140,6 +141,7 @@ fn pid_list(procs: &[QqProcess]) -> String {
 }
 
 fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBar {
+    // `msg` is a catalogue text, already in the user's language.
     if out.json || out.quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -147,7 +149,7 @@ fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBa
         Some(n) => {
             let pb = ProgressBar::new(n);
             pb.set_style(
-                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {bytes_per_sec}")
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
@@ -156,8 +158,11 @@ fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBa
         None => {
             let pb = ProgressBar::new_spinner();
             pb.set_style(
-                ProgressStyle::with_template("{spinner} {msg} {pos} entries")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(&format!(
+                    "{{spinner}} {{msg}} {{pos}} {}",
+                    t("clean.entries")
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             pb
         }
@@ -200,7 +205,7 @@ fn append_log(
 ) -> std::io::Result<()> {
     let (exit, error) = match result {
         Ok(e) => (*e, None),
-        Err(e) => (crate::exit::exit_for(e), Some(format!("{e:#}"))),
+        Err(e) => (crate::exit::exit_for(e), Some(crate::exit::english(e))),
     };
     let r = trace.report.as_ref();
     let removed: Vec<serde_json::Value> = r
@@ -242,13 +247,9 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let opts = options(args)?;
     let inst = app.discover()?;
     let Some(data_dir) = inst.data_dir().map(Path::to_path_buf) else {
-        return Err(
-            Failure::new(Exit::NotFound, "no LLOneBot data folder found")
-                .with_hint(
-                    "run `llob-doctor detect -v` to see where it looked, or pass --data-dir DIR",
-                )
-                .into(),
-        );
+        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
+            .with_hint(msg!("clean.hint_no_data_dir"))
+            .into());
     };
     trace.data_dir = Some(data_dir.clone());
     guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
@@ -266,33 +267,23 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         if !running.is_empty() && !args.stop_qq {
             return Err(Failure::new(
                 Exit::QqRunning,
-                format!(
-                    "QQ is running (PIDs {}); LLOneBot's databases are open while it runs",
-                    pid_list(&running)
-                ),
+                msg!("clean.qq_running", pids = pid_list(&running)),
             )
-            .with_hint(
-                "quit QQ first, or add --stop-qq (and --restart-qq to start it again afterwards)",
-            )
+            .with_hint(msg!("clean.hint_qq_running"))
             .into());
         }
         if !running.is_empty() && inst.qq.is_none() {
             return Err(Failure::new(
                 Exit::QqRunning,
-                format!(
-                    "processes named like QQ are running (PIDs {}), but no QQ install was found to check that they are QQ",
-                    pid_list(&running)
-                ),
+                msg!("clean.qq_unverified", pids = pid_list(&running)),
             )
-            .with_hint("pass --qq-dir DIR (the QQ install folder), or quit QQ yourself")
+            .with_hint(msg!("clean.hint_qq_unverified"))
             .into());
         }
         if !args.yes && (out.json || !std::io::stdin().is_terminal()) {
-            return Err(Failure::usage(
-                "not asking for confirmation without a terminal: nothing was done",
-            )
-            .with_hint("add --yes to clean unattended, or --dry-run to preview")
-            .into());
+            return Err(Failure::usage(msg!("clean.no_terminal"))
+                .with_hint(msg!("clean.hint_no_terminal"))
+                .into());
         }
     }
 
@@ -305,26 +296,19 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
                     let who = pid.map(|p| format!(" (PID {p})")).unwrap_or_default();
                     Failure::new(
                         Exit::Locked,
-                        format!(
-                            "another llob-doctor run{who} is cleaning {}",
-                            data_dir.display()
-                        ),
+                        msg!("clean.locked", who = who, path = data_dir.display()),
                     )
-                    .with_hint(format!(
-                        "wait for it to finish; the lock is {}",
-                        path.display()
-                    ))
+                    .with_hint(msg!("clean.hint_locked", lock = path.display()))
                 }
-                lock::LockError::Io(e) => Failure::usage(format!(
-                    "cannot create the lock file {}: {e}",
-                    path.display()
-                ))
-                .with_hint("check that the data folder is writable by this user"),
+                lock::LockError::Io(e) => {
+                    Failure::usage(msg!("clean.lock_io", lock = path.display(), error = e))
+                        .with_hint(msg!("clean.hint_lock_io"))
+                }
             }
         })?)
     };
 
-    let pb = progress_bar(out, None, "scanning");
+    let pb = progress_bar(out, None, t("clean.scanning"));
     let plan = plan::scan(&data_dir, &opts, |_| pb.inc(1));
     pb.finish_and_clear();
 
@@ -339,12 +323,12 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         if !out.quiet {
             print!("{}", render(&report, out, &inst, args, false));
         }
-        if !confirm(&format!(
-            "Remove these {} entries ({})?",
-            plan.entry_count(),
-            human_size(report.totals.bytes)
+        if !confirm(&tf!(
+            "clean.confirm",
+            entries = plan.entry_count(),
+            size = human_size(report.totals.bytes)
         ))? {
-            eprintln!("Nothing was done.");
+            eprintln!("{}", t("clean.nothing_done"));
             return Ok(Exit::Ok);
         }
     }
@@ -359,7 +343,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         return Err(e.into());
     }
 
-    let pb = progress_bar(out, Some(plan.entry_count() as u64), "removing");
+    let pb = progress_bar(out, Some(plan.entry_count() as u64), t("clean.removing"));
     let mode = if args.trash {
         Mode::Trash
     } else {
@@ -394,7 +378,7 @@ fn confirm(question: &str) -> anyhow::Result<bool> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let a = line.trim().to_lowercase();
-    Ok(a == "y" || a == "yes")
+    Ok(matches!(a.as_str(), "y" | "yes" | "是" | "是的"))
 }
 
 /// Asks QQ's main process to quit and waits for every QQ process of the install to be gone;
@@ -408,7 +392,7 @@ fn stop_qq(
     let Some(install) = inst.qq.as_ref().map(|q| q.install_dir.clone()) else {
         return Err(Failure::new(
             Exit::QqRunning,
-            "no QQ install known: not signalling anything",
+            msg!("clean.no_install_no_signal"),
         ));
     };
     let platform = inst.platform;
@@ -422,7 +406,10 @@ fn stop_qq(
     };
     for p in &targets {
         if let Err(e) = process::request_quit(p.pid) {
-            eprintln!("llob-doctor: could not ask QQ (PID {}) to quit: {e}", p.pid);
+            eprintln!(
+                "llob-doctor: {}",
+                tf!("clean.quit_request_failed", pid = p.pid, error = e)
+            );
         }
     }
     let deadline = Instant::now() + Duration::from_secs(args.stop_timeout);
@@ -434,22 +421,20 @@ fn stop_qq(
     if INTERRUPTED.load(Ordering::SeqCst) {
         return Err(Failure::new(
             Exit::Interrupted,
-            "interrupted while waiting for QQ to quit; nothing was removed",
+            msg!("clean.interrupted_waiting"),
         ));
     }
     if !left.is_empty() {
         if !args.force {
             return Err(Failure::new(
                 Exit::QqRunning,
-                format!(
-                    "QQ did not quit within {} s (still running: PIDs {}); nothing was removed",
-                    args.stop_timeout,
-                    pid_list(&left)
+                msg!(
+                    "clean.did_not_quit",
+                    secs = args.stop_timeout,
+                    pids = pid_list(&left)
                 ),
             )
-            .with_hint(
-                "wait longer with --stop-timeout SECS, or add --force to kill what is left",
-            ));
+            .with_hint(msg!("clean.hint_did_not_quit")));
         }
         for p in &left {
             if process::force_kill(p.pid).is_ok() {
@@ -459,10 +444,7 @@ fn stop_qq(
         let deadline = Instant::now() + Duration::from_secs(5);
         while !process::running_in_install(platform, &install).is_empty() {
             if Instant::now() > deadline {
-                return Err(Failure::new(
-                    Exit::QqRunning,
-                    "QQ processes survived a force kill; nothing was removed",
-                ));
+                return Err(Failure::new(Exit::QqRunning, msg!("clean.survived_kill")));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -595,91 +577,69 @@ fn render(
     done: bool,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "LLOneBot data: {}", r.data_dir.display());
+    let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
     if r.targets.is_empty() {
-        let _ = writeln!(s, "Nothing to clean.");
+        let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
     }
     let now = unix_secs(SystemTime::now());
-    let rows: Vec<[String; 6]> = r
-        .targets
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "clean.col_target",
+            "clean.col_account",
+            "clean.col_path",
+            "clean.col_files",
+            "clean.col_size",
+            "clean.col_age",
+        ]
         .iter()
-        .map(|t| {
-            let rel = t.path.strip_prefix(&r.data_dir).unwrap_or(&t.path);
-            let mut p = rel.display().to_string();
-            if t.kind == Kind::Temp || t.kind == Kind::Logs {
-                p = format!("{p}/ ({} entries)", t.entries);
-            }
-            let newest = t
-                .newest_secs
-                .map(|n| short_age(now.saturating_sub(n)))
-                .unwrap_or("-".into());
-            [
-                kind_text(t.kind).to_string(),
-                t.uin.clone().unwrap_or_else(|| "-".into()),
-                p,
-                t.files.to_string(),
-                human_size(t.bytes),
-                newest,
-            ]
-        })
-        .collect();
-    let head = ["TARGET", "ACCOUNT", "PATH", "FILES", "SIZE", "AGE"];
-    let mut w = head.map(str::len);
-    for row in &rows {
-        for (i, c) in row.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
+        .map(|k| t(k).to_string())
+        .collect(),
+    ];
+    for tg in &r.targets {
+        let rel = tg.path.strip_prefix(&r.data_dir).unwrap_or(&tg.path);
+        let mut p = rel.display().to_string();
+        if tg.kind == Kind::Temp || tg.kind == Kind::Logs {
+            p = tf!("clean.folder_entries", path = p, n = tg.entries);
         }
+        let age = tg
+            .newest_secs
+            .map(|n| short_age(now.saturating_sub(n)))
+            .unwrap_or_else(|| "-".into());
+        rows.push(vec![
+            kind_text(tg.kind).to_string(),
+            tg.uin.clone().unwrap_or_else(|| "-".into()),
+            p,
+            tg.files.to_string(),
+            human_size(tg.bytes),
+            age,
+        ]);
     }
-    let line = |cells: &[String; 6]| {
-        format!(
-            "{:<a$}  {:<b$}  {:<c$}  {:>d$}  {:>e$}  {:>f$}",
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            cells[4],
-            cells[5],
-            a = w[0],
-            b = w[1],
-            c = w[2],
-            d = w[3],
-            e = w[4],
-            f = w[5]
-        )
-    };
-    let _ = writeln!(
-        s,
-        "{}",
-        out.paint(Tone::Bold, &line(&head.map(String::from)))
-    );
-    for row in &rows {
-        let _ = writeln!(s, "{}", line(row));
-    }
-    let total = [
-        "total".to_string(),
+    rows.push(vec![
+        t("clean.total").to_string(),
         String::new(),
         String::new(),
         r.totals.files.to_string(),
         human_size(r.totals.bytes),
         String::new(),
-    ];
-    let _ = writeln!(s, "{}", out.paint(Tone::Bold, line(&total).trim_end()));
+    ]);
+    let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 || i == last {
+            let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
+        } else {
+            let _ = writeln!(s, "{line}");
+        }
+    }
     if args.database {
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(
-                Tone::Warn,
-                "Note: removing database/ loses LLOneBot's message ids: replies to and recalls of older messages stop working."
-            )
-        );
+        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
     }
     for u in &r.unreadable {
         let _ = writeln!(
             s,
             "{} {}: {}",
-            out.paint(Tone::Warn, "unreadable, left alone:"),
+            out.paint(Tone::Warn, t("clean.unreadable")),
             u.path.display(),
             u.error
         );
@@ -687,52 +647,60 @@ fn render(
 
     if r.dry_run {
         if r.qq.was_running {
-            let _ = writeln!(
-                s,
-                "QQ is running (PIDs {}): a real clean needs --stop-qq.",
-                pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>())
-            );
+            let pids = pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>());
+            let _ = writeln!(s, "{}", tf!("clean.dry_run_qq_running", pids = pids));
         }
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(Tone::Dim, "Dry run: nothing was touched.")
-        );
+        let _ = writeln!(s, "{}", out.paint(Tone::Dim, t("clean.dry_run_done")));
         return s;
     }
     if !done {
         return s;
     }
     if r.qq.stopped {
-        let killed = if r.qq.killed.is_empty() {
-            String::new()
+        let pids =
+            r.qq.pids
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+        if r.qq.killed.is_empty() {
+            let _ = writeln!(s, "{}", tf!("clean.stopped_qq", pids = pids));
         } else {
-            format!(", force-killed {:?}", r.qq.killed)
-        };
-        let _ = writeln!(s, "Stopped QQ (PIDs {:?}{killed}).", r.qq.pids);
+            let killed =
+                r.qq.killed
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+            let _ = writeln!(
+                s,
+                "{}",
+                tf!("clean.stopped_qq_killed", pids = pids, killed = killed)
+            );
+        }
     }
-    let verb = if args.trash {
-        "Moved to trash"
-    } else {
-        "Removed"
-    };
     let removed_files: u64 = r
         .targets
         .iter()
         .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
         .map(|t| t.files)
         .sum();
-    let _ = writeln!(
-        s,
-        "{} {removed_files} files, freed {}.",
-        out.paint(Tone::Good, verb),
-        human_size(r.totals.freed_bytes)
+    let key = if args.trash {
+        "clean.trashed_summary"
+    } else {
+        "clean.removed_summary"
+    };
+    let summary = tf!(
+        key,
+        files = removed_files,
+        size = human_size(r.totals.freed_bytes)
     );
+    let _ = writeln!(s, "{}", out.paint(Tone::Good, &summary));
     for p in &r.problems {
         let _ = writeln!(
             s,
             "{} {}: {}",
-            out.paint(Tone::Bad, "not removed:"),
+            out.paint(Tone::Bad, t("clean.not_removed")),
             p.path.display(),
             p.error
         );
@@ -741,25 +709,21 @@ fn render(
         let _ = writeln!(
             s,
             "{}",
-            out.paint(Tone::Bad, &format!("{} entries failed.", r.totals.failed))
+            out.paint(Tone::Bad, &tf!("clean.failed_count", n = r.totals.failed))
         );
     }
     if r.interrupted {
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(Tone::Warn, "Interrupted: the rest was left in place.")
-        );
+        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.interrupted")));
     }
     match (r.qq.restarted_pid, &r.qq.restart_error) {
         (Some(pid), _) => {
-            let _ = writeln!(s, "Restarted QQ (PID {pid}).");
+            let _ = writeln!(s, "{}", tf!("clean.restarted", pid = pid));
         }
         (None, Some(e)) => {
-            let _ = writeln!(s, "{} {e}", out.paint(Tone::Bad, "Could not restart QQ:"));
+            let _ = writeln!(s, "{} {e}", out.paint(Tone::Bad, t("clean.restart_failed")));
         }
         (None, None) if args.restart_qq && !r.qq.was_running => {
-            let _ = writeln!(s, "QQ was not running before: not starting it.");
+            let _ = writeln!(s, "{}", t("clean.not_running_before"));
         }
         _ => {}
     }

@@ -3,9 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Ctx, LiteLoader, Outcome, Overrides, Qq, Reason, Source, What, is_dir, str_field};
+use super::{
+    Ctx, LiteLoader, Outcome, Overrides, Qq, Reason, Source, What, is_dir, str_field, sub,
+};
 use crate::env::Platform;
 use crate::exit::Failure;
+use crate::msg;
 use crate::process::{PROFILE_VAR, QqProcess};
 
 /// The `name` in LiteLoaderQQNT's own package.json.
@@ -127,7 +130,7 @@ fn confirm_root(ctx: &mut Ctx, dir: &Path) -> Result<Option<String>, Reason> {
     }
     let version = str_field(&v, "version").map(str::to_string);
     if version.is_none() {
-        ctx.warn(&pkg, "no \"version\" field");
+        ctx.warn(&pkg, msg!("warn.no_version"));
     }
     Ok(version)
 }
@@ -172,7 +175,7 @@ pub(super) fn find(
 fn find_root(ctx: &mut Ctx, flag: Option<&Path>, qq: Option<&Qq>) -> Result<Option<Root>, Failure> {
     let what = What::LiteloaderRoot;
     if let Some(dir) = flag {
-        super::check_override_dir("--ll-dir", dir, "the LiteLoaderQQNT root folder")?;
+        super::check_override_dir("--ll-dir", dir, "expect.ll_dir")?;
         return match confirm_root(ctx, dir) {
             Ok(version) => {
                 ctx.note(what, dir, Outcome::Taken, None);
@@ -183,9 +186,9 @@ fn find_root(ctx: &mut Ctx, flag: Option<&Path>, qq: Option<&Qq>) -> Result<Opti
                     detail: None,
                 }))
             }
-            Err(_) => Err(Failure::usage(format!(
-                "--ll-dir {}: no package.json named \"{LL_PACKAGE_NAME}\" there; expected the LiteLoaderQQNT root folder",
-                dir.display()
+            Err(_) => Err(Failure::usage(msg!(
+                "err.ll_dir_not_root",
+                path = dir.display()
             ))),
         };
     }
@@ -248,7 +251,7 @@ fn root_from_hook(ctx: &mut Ctx, qq: &Qq, app: &Path) -> Option<Root> {
         }
     }
     for index in ["app_launcher/index.js", "application/app_launcher/index.js"] {
-        launchers.push((app.join(index), Source::IndexJs));
+        launchers.push((sub(app, index), Source::IndexJs));
     }
 
     for (file, source) in launchers {
@@ -321,10 +324,10 @@ fn well_known_roots(ctx: &Ctx, qq: Option<&Qq>) -> Vec<PathBuf> {
             out.extend(env.in_home(".local/share/LiteLoaderQQNT"));
             out.push(env.resolve("/opt/LiteLoaderQQNT"));
             if let Some(q) = qq {
-                out.push(
-                    q.install_dir
-                        .join("resources/app/app_launcher/LiteLoaderQQNT"),
-                );
+                out.push(sub(
+                    &q.install_dir,
+                    "resources/app/app_launcher/LiteLoaderQQNT",
+                ));
             }
         }
         Platform::Macos => {
@@ -337,7 +340,7 @@ fn well_known_roots(ctx: &Ctx, qq: Option<&Qq>) -> Vec<PathBuf> {
                 if let Some(app) = &q.app_dir {
                     out.push(app.join("LiteLoaderQQNT"));
                 }
-                let old = q.install_dir.join("resources/app/LiteLoaderQQNT");
+                let old = sub(&q.install_dir, "resources/app/LiteLoaderQQNT");
                 if !out.contains(&old) {
                     out.push(old);
                 }
@@ -361,7 +364,7 @@ fn find_profile(
     let what = What::LiteloaderProfile;
     let env = ctx.env;
     if let Some(dir) = flag {
-        super::check_override_dir("--profile", dir, "the LiteLoaderQQNT profile folder")?;
+        super::check_override_dir("--profile", dir, "expect.profile")?;
         ctx.note(what, dir, Outcome::Taken, None);
         return Ok(Some((dir.to_path_buf(), Source::Flag, None)));
     }

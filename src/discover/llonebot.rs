@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Account, Ctx, LiteLoader, LlOneBot, Outcome, Reason, Source, What, is_dir, str_field};
 use crate::exit::Failure;
+use crate::msg;
 
 /// LLOneBot's manifest slug, which also names its data folder under `<profile>/data`.
 pub const SLUG: &str = "LLOneBot";
@@ -100,11 +101,11 @@ pub(super) fn find(
     let plugin = ll.and_then(|ll| find_plugin(ctx, &ll.plugins_dir));
 
     let (data_dir, source) = if let Some(dir) = flag {
-        super::check_override_dir("--data-dir", dir, "the LLOneBot data folder")?;
+        super::check_override_dir("--data-dir", dir, "expect.data_dir")?;
         if !looks_like_data_dir(dir) {
-            return Err(Failure::usage(format!(
-                "--data-dir {}: none of config_<uin>.json, msg_<uin>, temp, database or logs there; expected the LLOneBot data folder (e.g. <profile>/data/LLOneBot, or data/ of a standalone LLOneBot)",
-                dir.display()
+            return Err(Failure::usage(msg!(
+                "err.data_dir_not_llonebot",
+                path = dir.display()
             )));
         }
         ctx.note(What::LlonebotData, dir, Outcome::Taken, None);
@@ -177,7 +178,7 @@ fn find_plugin(ctx: &mut Ctx, plugins: &Path) -> Option<(PathBuf, Option<String>
         }
         let version = str_field(&v, "version").map(str::to_string);
         if version.is_none() {
-            ctx.warn(&manifest, "no \"version\" field");
+            ctx.warn(&manifest, msg!("warn.no_version"));
         }
         ctx.note(what, &dir, Outcome::Taken, None);
         return Some((dir, version));

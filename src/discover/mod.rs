@@ -14,6 +14,8 @@ use serde_json::Value;
 
 use crate::env::{Env, Platform};
 use crate::exit::Failure;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::process::QqProcess;
 
 pub use liteloader::{parse_rc_block, require_args};
@@ -72,6 +74,17 @@ pub enum What {
     LlonebotData,
 }
 
+impl What {
+    pub const ALL: [What; 6] = [
+        What::QqInstall,
+        What::QqVersion,
+        What::LiteloaderRoot,
+        What::LiteloaderProfile,
+        What::LlonebotPlugin,
+        What::LlonebotData,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -116,7 +129,7 @@ pub struct Searched {
 #[derive(Debug, Clone, Serialize)]
 pub struct Warning {
     pub path: PathBuf,
-    pub problem: String,
+    pub problem: Msg,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -236,10 +249,10 @@ impl Ctx<'_> {
         });
     }
 
-    pub fn warn(&mut self, path: &Path, problem: impl Into<String>) {
+    pub fn warn(&mut self, path: &Path, problem: Msg) {
         self.warnings.push(Warning {
             path: path.to_path_buf(),
-            problem: problem.into(),
+            problem,
         });
     }
 
@@ -250,16 +263,13 @@ impl Ctx<'_> {
             return None;
         }
         if meta.len() > MAX_TEXT_FILE {
-            self.warn(
-                path,
-                format!("file is {} bytes, larger than expected", meta.len()),
-            );
+            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
             return None;
         }
         match fs::read(path) {
             Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
             Err(e) => {
-                self.warn(path, format!("cannot read: {e}"));
+                self.warn(path, msg!("warn.cannot_read", error = e));
                 None
             }
         }
@@ -272,16 +282,13 @@ impl Ctx<'_> {
             return None;
         }
         if meta.len() > MAX_TEXT_FILE {
-            self.warn(
-                path,
-                format!("file is {} bytes, larger than expected", meta.len()),
-            );
+            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
             return None;
         }
         let bytes = match fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                self.warn(path, format!("cannot read: {e}"));
+                self.warn(path, msg!("warn.cannot_read", error = e));
                 return None;
             }
         };
@@ -290,11 +297,11 @@ impl Ctx<'_> {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(v) if v.is_object() => Some(v),
             Ok(_) => {
-                self.warn(path, "malformed JSON: not an object");
+                self.warn(path, msg!("warn.not_an_object"));
                 None
             }
             Err(e) => {
-                self.warn(path, format!("malformed JSON: {e}"));
+                self.warn(path, msg!("warn.malformed_json", error = e));
                 None
             }
         }
@@ -312,6 +319,14 @@ pub(crate) fn str_field<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
         .filter(|s| !s.is_empty())
 }
 
+/// `base` joined with a relative path written with `/`, one component at a time, so the whole
+/// path uses this machine's separator (never `...\QQNT\resources/app` on Windows).
+pub(crate) fn sub(base: &Path, rel: &str) -> PathBuf {
+    let mut out = base.to_path_buf();
+    out.extend(rel.split('/').filter(|part| !part.is_empty()));
+    out
+}
+
 pub(crate) fn is_dir(p: &Path) -> bool {
     fs::metadata(p).is_ok_and(|m| m.is_dir())
 }
@@ -321,16 +336,21 @@ pub(crate) fn is_file(p: &Path) -> bool {
 }
 
 /// Checks an override flag: it must name an existing folder.
-fn check_override_dir(flag: &str, path: &Path, expected: &str) -> Result<(), Failure> {
+fn check_override_dir(flag: &str, path: &Path, expected: &'static str) -> Result<(), Failure> {
     match fs::metadata(path) {
         Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Failure::usage(format!(
-            "{flag} {}: not a folder; expected {expected}",
-            path.display()
+        Ok(_) => Err(Failure::usage(msg!(
+            "err.override_not_dir",
+            flag = flag,
+            path = path.display(),
+            expected = crate::i18n::t(expected)
         ))),
-        Err(e) => Err(Failure::usage(format!(
-            "{flag} {}: {e}; expected {expected}",
-            path.display()
+        Err(e) => Err(Failure::usage(msg!(
+            "err.override_missing",
+            flag = flag,
+            path = path.display(),
+            error = e,
+            expected = crate::i18n::t(expected)
         ))),
     }
 }

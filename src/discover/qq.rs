@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Ctx, Outcome, Qq, Reason, Source, What, is_dir, is_file, str_field};
+use super::{Ctx, Outcome, Qq, Reason, Source, What, is_dir, is_file, str_field, sub};
 use crate::env::Platform;
 use crate::exit::Failure;
+use crate::msg;
 use crate::process::QqProcess;
 
 const FLATPAK_QQ: &str = "app/com.qq.QQ/current/active/files/extra/QQ";
@@ -14,7 +15,7 @@ pub fn executable_in(platform: Platform, install_dir: &Path) -> PathBuf {
     match platform {
         Platform::Windows => install_dir.join("QQ.exe"),
         Platform::Linux => install_dir.join("qq"),
-        Platform::Macos => install_dir.join("Contents/MacOS/QQ"),
+        Platform::Macos => sub(install_dir, "Contents/MacOS/QQ"),
     }
 }
 
@@ -83,12 +84,12 @@ pub(super) fn find(
     let what = What::QqInstall;
 
     if let Some(dir) = flag {
-        super::check_override_dir("--qq-dir", dir, "the QQ install folder")?;
+        super::check_override_dir("--qq-dir", dir, "expect.qq_dir")?;
         let Some(install) = normalize_install(platform, dir) else {
-            return Err(Failure::usage(format!(
-                "--qq-dir {}: no {} there; expected the QQ install folder",
-                dir.display(),
-                executable_in(platform, Path::new("")).display()
+            return Err(Failure::usage(msg!(
+                "err.qq_dir_no_exe",
+                path = dir.display(),
+                exe = executable_in(platform, Path::new("")).display()
             )));
         };
         ctx.note(what, &install, Outcome::Taken, None);
@@ -190,7 +191,7 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
     let mut configs: Vec<PathBuf> = Vec::new();
     let mut app_dir: Option<PathBuf> = None;
     match platform {
-        Platform::Windows => configs.push(install_dir.join("versions/config.json")),
+        Platform::Windows => configs.push(sub(&install_dir, "versions/config.json")),
         Platform::Linux => {
             if flatpak {
                 configs.extend(env.in_home(".var/app/com.qq.QQ/config/QQ/versions/config.json"));
@@ -227,8 +228,9 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
     match platform {
         Platform::Windows => {
             // New layout (9.9.15-28060+): versions/<curVersion>/resources/app.
-            if let Some((cur, _)) = &cur_version {
-                let app = install_dir.join("versions").join(cur).join("resources/app");
+            // `curVersion` names a folder in versions\: a plain name, never a path elsewhere.
+            if let Some((cur, _)) = cur_version.as_ref().filter(|(c, _)| is_plain_name(c)) {
+                let app = sub(&install_dir.join("versions").join(cur), "resources/app");
                 if is_dir(&app) {
                     app_dir = Some(app);
                 }
@@ -237,11 +239,11 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
                 app_dir = newest_versioned_app(&install_dir);
             }
             if app_dir.is_none() {
-                let old = install_dir.join("resources/app");
+                let old = sub(&install_dir, "resources/app");
                 if is_dir(&old) {
                     // Old layout keeps its config inside the app folder.
                     if cur_version.is_none() {
-                        let cfg = old.join("versions/config.json");
+                        let cfg = sub(&old, "versions/config.json");
                         if let Some(v) = ctx.read_json(&cfg)
                             && let Some(cur) = str_field(&v, "curVersion")
                         {
@@ -254,11 +256,11 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
             }
         }
         Platform::Linux => {
-            let app = install_dir.join("resources/app");
+            let app = sub(&install_dir, "resources/app");
             app_dir = is_dir(&app).then_some(app);
         }
         Platform::Macos => {
-            let app = install_dir.join("Contents/Resources/app");
+            let app = sub(&install_dir, "Contents/Resources/app");
             app_dir = is_dir(&app).then_some(app);
         }
     }
@@ -305,12 +307,17 @@ fn newest_versioned_app(install_dir: &Path) -> Option<PathBuf> {
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
-            let app = e.path().join("resources/app");
+            let app = sub(&e.path(), "resources/app");
             let build = build_of(&name)?;
             is_dir(&app).then_some((build, app))
         })
         .max_by_key(|(b, _)| *b)
         .map(|(_, app)| app)
+}
+
+/// A single file name: not empty, not `.` or `..`, no separator or drive colon.
+fn is_plain_name(s: &str) -> bool {
+    !matches!(s, "" | "." | "..") && !s.contains(['/', '\\', ':'])
 }
 
 /// The build number after the `-` of a QQ version (`9.9.15-28418` → 28418).
@@ -336,6 +343,46 @@ mod tests {
         );
         assert_eq!(dir_from_uninstall_string("garbage"), None);
         assert_eq!(dir_from_uninstall_string(""), None);
+    }
+
+    #[test]
+    fn macos_helpers_belong_to_the_outermost_app() {
+        let t = tempfile::tempdir().unwrap();
+        let app = t.path().join("Applications/QQ.app");
+        let main = app.join("Contents/MacOS/QQ");
+        let helper = app.join(
+            "Contents/Frameworks/QQ Helper (Renderer).app/Contents/MacOS/QQ Helper (Renderer)",
+        );
+        for exe in [&main, &helper] {
+            std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+            std::fs::write(exe, b"\xcf\xfa\xed\xfe").unwrap();
+        }
+        assert_eq!(install_of_exe(Platform::Macos, &main), Some(app.clone()));
+        assert_eq!(install_of_exe(Platform::Macos, &helper), Some(app.clone()));
+        assert_eq!(normalize_install(Platform::Macos, &app), Some(app.clone()));
+        // --qq-dir may name the folder holding QQ.app.
+        assert_eq!(
+            normalize_install(Platform::Macos, app.parent().unwrap()),
+            Some(app.clone())
+        );
+        // A Windows or Linux install is the executable's folder.
+        assert_eq!(
+            install_of_exe(Platform::Windows, Path::new("/x/QQNT/QQ.exe")),
+            Some(PathBuf::from("/x/QQNT"))
+        );
+    }
+
+    #[test]
+    fn cur_version_must_name_a_folder_in_versions() {
+        assert!(is_plain_name("9.9.15-28131"));
+        for bad in ["", ".", "..", "../../x", r"C:\x", "C:x", "/etc", r"a\b"] {
+            assert!(!is_plain_name(bad), "{bad}");
+        }
+        let base = Path::new("QQNT");
+        assert_eq!(
+            sub(base, "resources/app"),
+            base.join("resources").join("app")
+        );
     }
 
     #[test]

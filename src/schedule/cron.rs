@@ -4,6 +4,8 @@
 use super::{Job, ScheduleReport, run_tool, sh_quote};
 use crate::cli::Backend;
 use crate::exit::Failure;
+use crate::i18n::Lang;
+use crate::msg;
 
 pub const BEGIN: &str = "# BEGIN LLOB-DOCTOR";
 pub const END: &str = "# END LLOB-DOCTOR";
@@ -30,7 +32,7 @@ pub fn line(job: &Job) -> String {
 pub fn block(job: &Job) -> String {
     format!(
         "{BEGIN}\n# {}; remove with: llob-doctor schedule remove\n{}\n{END}\n",
-        job.when_text(),
+        job.when_text(Lang::En),
         line(job)
     )
 }
@@ -87,8 +89,7 @@ fn read() -> Result<String, Failure> {
     match run_tool("crontab", &["-l"], None) {
         Ok(s) => Ok(s),
         Err(e) if e.contains("no crontab for") => Ok(String::new()),
-        Err(e) => Err(Failure::usage(e)
-            .with_hint("install cron (Debian: apt-get install cron), or use --systemd")),
+        Err(e) => Err(Failure::usage(e).with_hint(msg!("schedule.hint_cron_missing"))),
     }
 }
 
@@ -96,8 +97,8 @@ fn write(content: &str) -> Result<(), Failure> {
     run_tool("crontab", &["-"], Some(content))
         .map(drop)
         .map_err(|e| {
-            Failure::usage(format!("could not write the crontab: {e}"))
-                .with_hint("nothing was changed; check `crontab -l`")
+            Failure::usage(msg!("schedule.crontab_write", error = e))
+                .with_hint(msg!("schedule.hint_crontab_write"))
         })
 }
 
@@ -110,7 +111,7 @@ fn report(
     ScheduleReport {
         action,
         backend: Backend::Cron,
-        location: "the crontab of this user".into(),
+        location: "crontab".into(),
         installed,
         content,
         next_run: None,

@@ -7,6 +7,7 @@ use super::{Job, ScheduleReport, run_tool};
 use crate::App;
 use crate::cli::Backend;
 use crate::exit::Failure;
+use crate::msg;
 
 pub const LABEL: &str = "io.github.llob-doctor.clean";
 
@@ -66,7 +67,7 @@ pub fn plist_path(app: &App) -> Result<PathBuf, Failure> {
     app.env
         .in_home(&format!("Library/LaunchAgents/{LABEL}.plist"))
         .ok_or_else(|| {
-            Failure::usage("no home folder: cannot place the LaunchAgent").with_hint("set HOME")
+            Failure::usage(msg!("schedule.no_home")).with_hint(msg!("schedule.hint_home"))
         })
 }
 
@@ -91,12 +92,22 @@ fn base(
 pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     let path = plist_path(app)?;
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)
-            .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+        fs::create_dir_all(dir).map_err(|e| {
+            Failure::usage(msg!(
+                "schedule.cannot_create",
+                path = dir.display(),
+                error = e
+            ))
+        })?;
     }
     let text = plist(job);
-    fs::write(&path, &text)
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    fs::write(&path, &text).map_err(|e| {
+        Failure::usage(msg!(
+            "schedule.cannot_write",
+            path = path.display(),
+            error = e
+        ))
+    })?;
     let mut r = base("install", &path, true, Some(job));
     r.content = Some(text);
     let p = path.display().to_string();
@@ -118,8 +129,13 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
             eprintln!("llob-doctor: {e}");
             r.manual_commands.push(format!("launchctl unload -w '{p}'"));
         }
-        fs::remove_file(&path)
-            .map_err(|e| Failure::usage(format!("cannot remove {}: {e}", path.display())))?;
+        fs::remove_file(&path).map_err(|e| {
+            Failure::usage(msg!(
+                "schedule.cannot_remove",
+                path = path.display(),
+                error = e
+            ))
+        })?;
     }
     Ok(r)
 }

@@ -18,6 +18,8 @@ use crate::App;
 use crate::cli::{Backend, Cli, Every, ScheduleAction, ScheduleArgs, Weekday};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};
+use crate::i18n::{Lang, fill, pad, t, t_in, width};
+use crate::msg;
 
 /// What the scheduler runs, and when.
 #[derive(Debug, Clone, Serialize)]
@@ -34,10 +36,15 @@ pub struct Job {
 }
 
 impl Job {
-    pub fn when_text(&self) -> String {
+    /// "every day at 04:30" in a language (files the scheduler keeps are written in English).
+    pub fn when_text(&self, lang: Lang) -> String {
+        let time = format!("{:02}:{:02}", self.hour, self.minute);
         match self.weekday {
-            None => format!("every day at {:02}:{:02}", self.hour, self.minute),
-            Some(d) => format!("every {} at {:02}:{:02}", d.name(), self.hour, self.minute),
+            None => fill(t_in(lang, "schedule.every_day"), &[("time", &time)]),
+            Some(d) => fill(
+                t_in(lang, "schedule.every_weekday"),
+                &[("day", &t_in(lang, d.key())), ("time", &time)],
+            ),
         }
     }
 }
@@ -69,15 +76,15 @@ impl Weekday {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub fn key(self) -> &'static str {
         match self {
-            Weekday::Sun => "Sunday",
-            Weekday::Mon => "Monday",
-            Weekday::Tue => "Tuesday",
-            Weekday::Wed => "Wednesday",
-            Weekday::Thu => "Thursday",
-            Weekday::Fri => "Friday",
-            Weekday::Sat => "Saturday",
+            Weekday::Sun => "schedule.sunday",
+            Weekday::Mon => "schedule.monday",
+            Weekday::Tue => "schedule.tuesday",
+            Weekday::Wed => "schedule.wednesday",
+            Weekday::Thu => "schedule.thursday",
+            Weekday::Fri => "schedule.friday",
+            Weekday::Sat => "schedule.saturday",
         }
     }
 }
@@ -113,12 +120,12 @@ pub fn default_log_file() -> Option<PathBuf> {
 }
 
 /// `HH:MM`, 24-hour.
-pub fn parse_at(s: &str) -> Result<(u8, u8), String> {
-    let (h, m) = s.trim().split_once(':').ok_or("expected HH:MM")?;
-    let h: u8 = h.parse().map_err(|_| "the hour is not a number")?;
-    let m: u8 = m.parse().map_err(|_| "the minute is not a number")?;
+pub fn parse_at(s: &str) -> Result<(u8, u8), &'static str> {
+    let (h, m) = s.trim().split_once(':').ok_or("schedule.at_format")?;
+    let h: u8 = h.parse().map_err(|_| "schedule.at_hour")?;
+    let m: u8 = m.parse().map_err(|_| "schedule.at_minute")?;
     if h > 23 || m > 59 {
-        return Err("out of range: 00:00 to 23:59".into());
+        return Err("schedule.at_range");
     }
     Ok((h, m))
 }
@@ -175,27 +182,27 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
     let at = args
         .at
         .as_deref()
-        .ok_or_else(|| Failure::usage("schedule install needs --at HH:MM"))?;
-    let (hour, minute) = parse_at(at).map_err(|e| Failure::usage(format!("--at {at}: {e}")))?;
+        .ok_or_else(|| Failure::usage(msg!("schedule.needs_at")))?;
+    let (hour, minute) = parse_at(at)
+        .map_err(|k| Failure::usage(msg!("schedule.bad_at", value = at, error = t(k))))?;
     let weekday = match (args.every, args.weekday) {
         (Every::Week, None) => Some(Weekday::Sun),
         (Every::Week, Some(d)) => Some(d),
         (Every::Day, Some(d)) => {
-            return Err(Failure::usage(format!(
-                "--weekday {} goes with --every week",
-                d.short().to_lowercase()
+            return Err(Failure::usage(msg!(
+                "schedule.weekday_needs_week",
+                day = d.short().to_lowercase()
             )));
         }
         (Every::Day, None) => None,
     };
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
-        .map_err(|e| Failure::usage(format!("cannot tell where this llob-doctor is: {e}")))?;
+        .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = e)))?;
     let log_file = match &args.log_file {
         Some(p) => absolute(p)?,
         None => default_log_file().ok_or_else(|| {
-            Failure::usage("no user data directory to keep the log in")
-                .with_hint("pass --log-file PATH")
+            Failure::usage(msg!("schedule.no_data_dir")).with_hint(msg!("schedule.hint_log_file"))
         })?,
     };
 
@@ -225,10 +232,10 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
     let argv = std::iter::once("llob-doctor".to_string()).chain(job_args.iter().cloned());
     if let Err(e) = Cli::try_parse_from(argv) {
         let first = e.to_string().lines().next().unwrap_or("").to_string();
-        return Err(Failure::usage(format!(
-            "the clean arguments after -- do not parse: {first}"
-        ))
-        .with_hint("check them with `llob-doctor clean --dry-run ARGS`"));
+        return Err(
+            Failure::usage(msg!("schedule.bad_clean_args", error = first))
+                .with_hint(msg!("schedule.hint_clean_args")),
+        );
     }
     Ok(Job {
         exe,
@@ -281,19 +288,26 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
 fn render(r: &ScheduleReport) -> String {
     let mut s = String::new();
     let what = match (r.action, r.installed) {
-        ("install", _) => "Installed",
-        ("remove", false) => "Removed",
-        ("show", true) => "Installed",
-        ("show", false) => "Not installed",
-        _ => "Done",
+        ("install", _) | ("show", true) => t("schedule.installed"),
+        ("remove", _) => t("schedule.removed"),
+        _ => t("schedule.not_installed"),
     };
     let _ = writeln!(s, "{what}: {} ({})", r.location, backend_name(r.backend));
-    if let Some(job) = &r.job {
-        let _ = writeln!(s, "  runs     {}", job.when_text());
-        let _ = writeln!(s, "  logs to  {}", job.log_file.display());
-    }
-    if let Some(n) = &r.next_run {
-        let _ = writeln!(s, "  next run {n}");
+    let rows: Vec<(&str, String)> = [
+        r.job
+            .as_ref()
+            .map(|j| ("schedule.runs", j.when_text(crate::i18n::lang()))),
+        r.job
+            .as_ref()
+            .map(|j| ("schedule.logs_to", j.log_file.display().to_string())),
+        r.next_run.clone().map(|n| ("schedule.next_run", n)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let w = rows.iter().map(|(k, _)| width(t(k))).max().unwrap_or(0) + 2;
+    for (k, v) in rows {
+        let _ = writeln!(s, "  {}{v}", pad(t(k), w));
     }
     if let Some(c) = &r.content {
         let _ = writeln!(s);
@@ -302,10 +316,7 @@ fn render(r: &ScheduleReport) -> String {
         }
     }
     if !r.manual_commands.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nThe scheduler could not be reached; run these yourself:"
-        );
+        let _ = writeln!(s, "\n{}", t("schedule.run_by_hand"));
         for c in &r.manual_commands {
             let _ = writeln!(s, "  {c}");
         }
@@ -316,9 +327,9 @@ fn render(r: &ScheduleReport) -> String {
 pub fn backend_name(b: Backend) -> &'static str {
     match b {
         Backend::Cron => "cron",
-        Backend::Systemd => "systemd user timer",
-        Backend::Launchd => "launchd agent",
-        Backend::Schtasks => "Windows Task Scheduler",
+        Backend::Systemd => t("schedule.backend_systemd"),
+        Backend::Launchd => t("schedule.backend_launchd"),
+        Backend::Schtasks => t("schedule.backend_schtasks"),
     }
 }
 
@@ -329,6 +340,7 @@ mod tests {
     #[test]
     fn times_and_quoting() {
         assert_eq!(parse_at("04:30"), Ok((4, 30)));
+        assert_eq!(parse_at("24:00"), Err("schedule.at_range"));
         assert_eq!(parse_at("4:05"), Ok((4, 5)));
         assert!(parse_at("24:00").is_err() && parse_at("4").is_err() && parse_at("a:b").is_err());
         assert_eq!(sh_quote("/usr/bin/llob-doctor"), "/usr/bin/llob-doctor");

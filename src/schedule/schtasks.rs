@@ -3,6 +3,7 @@
 use super::{Job, ScheduleReport, run_tool};
 use crate::cli::Backend;
 use crate::exit::Failure;
+use crate::msg;
 
 pub const TASK: &str = "llob-doctor clean";
 /// schtasks refuses a /TR longer than this.
@@ -94,11 +95,12 @@ fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleRep
 pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
     let tr = task_run(job);
     if tr.chars().count() > MAX_TR {
-        return Err(Failure::usage(format!(
-            "the task's command line is {} characters; schtasks takes at most {MAX_TR}",
-            tr.chars().count()
+        return Err(Failure::usage(msg!(
+            "schedule.tr_too_long",
+            n = tr.chars().count(),
+            max = MAX_TR
         ))
-        .with_hint("use a shorter --log-file path, or install llob-doctor in a shorter folder"));
+        .with_hint(msg!("schedule.hint_tr_too_long")));
     }
     let args = create_args(job);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -7,6 +7,8 @@ use super::{Job, ScheduleReport, run_tool};
 use crate::App;
 use crate::cli::Backend;
 use crate::exit::Failure;
+use crate::i18n::Lang;
+use crate::msg;
 
 pub const UNIT: &str = "llob-doctor-clean";
 
@@ -65,7 +67,7 @@ pub fn timer(job: &Job) -> String {
          \n\
          [Install]\n\
          WantedBy=timers.target\n",
-        job.when_text(),
+        job.when_text(Lang::En),
         on_calendar(job)
     )
 }
@@ -78,7 +80,7 @@ pub fn unit_dir(app: &App) -> Result<PathBuf, Failure> {
         None => env.in_home(".config"),
     };
     base.map(|b| b.join("systemd/user")).ok_or_else(|| {
-        Failure::usage("no home folder: cannot place the systemd user units").with_hint("set HOME")
+        Failure::usage(msg!("schedule.no_home")).with_hint(msg!("schedule.hint_home"))
     })
 }
 
@@ -109,13 +111,23 @@ fn report(
 
 pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     let dir = unit_dir(app)?;
-    fs::create_dir_all(&dir)
-        .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+    fs::create_dir_all(&dir).map_err(|e| {
+        Failure::usage(msg!(
+            "schedule.cannot_create",
+            path = dir.display(),
+            error = e
+        ))
+    })?;
     let svc = dir.join(format!("{UNIT}.service"));
     let tmr = dir.join(format!("{UNIT}.timer"));
     for (path, text) in [(&svc, service(job)), (&tmr, timer(job))] {
-        fs::write(path, text)
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+        fs::write(path, text).map_err(|e| {
+            Failure::usage(msg!(
+                "schedule.cannot_write",
+                path = path.display(),
+                error = e
+            ))
+        })?;
     }
     let mut r = report(app, "install", true, Some(job))?;
     r.content = Some(format!("{}\n{}", service(job), timer(job)));
@@ -169,9 +181,10 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(Failure::usage(format!(
-                    "cannot remove {}: {e}",
-                    p.display()
+                return Err(Failure::usage(msg!(
+                    "schedule.cannot_remove",
+                    path = p.display(),
+                    error = e
                 )));
             }
         }

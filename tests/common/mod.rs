@@ -11,9 +11,15 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
 
+/// A relative path written with `/`, in this machine's separators (so paths the tests build
+/// compare equal, as text too, to the paths llob-doctor prints on Windows).
+pub fn native(rel: &str) -> PathBuf {
+    rel.split('/').collect()
+}
+
 pub fn sample(name: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/samples")
+        .join(native("tests/samples"))
         .join(name);
     fs::read_to_string(&p).unwrap_or_else(|e| panic!("sample {}: {e}", p.display()))
 }
@@ -41,6 +47,50 @@ pub enum Os {
     Windows,
     Linux,
     Macos,
+}
+
+impl Os {
+    /// The platform the tests run on (other Unixes count as Linux, as in the product).
+    pub fn host() -> Os {
+        if cfg!(windows) {
+            Os::Windows
+        } else if cfg!(target_os = "macos") {
+            Os::Macos
+        } else {
+            Os::Linux
+        }
+    }
+}
+
+/// QQ's process name on this host.
+pub const QQ_EXE: &str = if cfg!(windows) { "QQ.exe" } else { "qq" };
+
+/// Sets a file's or folder's modification time (Windows needs write-attribute access, and
+/// backup semantics to open a folder at all).
+pub fn set_mtime(path: &Path, t: std::time::SystemTime) {
+    #[cfg(windows)]
+    let f = {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_WRITE_ATTRIBUTES: u32 = 0x100;
+        const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+        fs::OpenOptions::new()
+            .access_mode(FILE_WRITE_ATTRIBUTES)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+            .open(path)
+    };
+    #[cfg(not(windows))]
+    let f = fs::File::open(path);
+    f.and_then(|f| f.set_modified(t))
+        .unwrap_or_else(|e| panic!("set mtime of {}: {e}", path.display()));
+}
+
+/// Are these Windows tests running under Wine? Tests that change machine-wide state (the
+/// registry) run only there, in the throwaway prefix CI makes, never on a real Windows.
+#[cfg(windows)]
+pub fn under_wine() -> bool {
+    winreg::RegKey::predef(winreg::enums::HKEY_LOCAL_MACHINE)
+        .open_subkey(r"Software\Wine")
+        .is_ok()
 }
 
 pub struct Fixture {
@@ -168,7 +218,7 @@ impl Fixture {
         let pkg =
             sample("liteloader-package-1.1.2.json").replace("\"1.1.2\"", &format!("\"{version}\""));
         self.write(&root.join("package.json"), pkg);
-        self.write(&root.join("src/main.js"), "// LiteLoaderQQNT\n");
+        self.write(&root.join(native("src/main.js")), "// LiteLoaderQQNT\n");
     }
 
     /// The LLOneBot plugin (real 3.28.3 manifest) under `<profile>/plugins/<folder>`.
@@ -209,10 +259,10 @@ impl Fixture {
                 "SQLite format 3\0",
             );
         }
-        self.write(&dir.join("temp/image-1.png"), vec![7u8; 20_000]);
-        self.write(&dir.join("temp/sub/voice.silk"), vec![1u8; 3000]);
+        self.write(&dir.join(native("temp/image-1.png")), vec![7u8; 20_000]);
+        self.write(&dir.join(native("temp/sub/voice.silk")), vec![1u8; 3000]);
         self.write(
-            &dir.join("logs/llonebot-2024-08-02 15-03-00.log"),
+            &dir.join(native("logs/llonebot-2024-08-02 15-03-00.log")),
             sample("llonebot-log-excerpt-3.27.3.txt"),
         );
     }
@@ -225,19 +275,19 @@ impl Fixture {
         let qq = self.p(r"C:\Program Files\Tencent\QQNT");
         self.write(&qq.join("QQ.exe"), b"MZ");
         self.write(
-            &qq.join("versions/config.json"),
+            &qq.join(native("versions/config.json")),
             sample("qq-versions-config.windows-9.9.15-28131.json"),
         );
-        let app = qq.join("versions/9.9.15-28131/resources/app");
+        let app = qq.join(native("versions/9.9.15-28131/resources/app"));
         self.qq_app(&app, "9.9.15-28131", "./app_launcher/LiteLoader.js");
         self.write(
-            &app.join("app_launcher/LiteLoader.js"),
+            &app.join(native("app_launcher/LiteLoader.js")),
             sample("launcher-LiteLoader.js.windows-official-guide.txt"),
         );
         let root = self.p(r"C:\LiteLoaderQQNT");
         self.ll_root(&root, "1.2.2");
         self.llonebot_plugin(&root, "LLOneBot", "3.28.3");
-        let data = root.join("data/LLOneBot");
+        let data = root.join(native("data/LLOneBot"));
         self.data_dir(&data, &["1511954122"], &[]);
         data
     }
@@ -246,21 +296,21 @@ impl Fixture {
     pub fn windows_old(&self, qq_dir: &str) -> PathBuf {
         let qq = self.p(qq_dir);
         self.write(&qq.join("QQ.exe"), b"MZ");
-        let app = qq.join("resources/app");
+        let app = qq.join(native("resources/app"));
         self.qq_app(&app, "9.9.12-26466", "./app_launcher/LiteLoader.js");
         self.write(
-            &app.join("versions/config.json"),
+            &app.join(native("versions/config.json")),
             r#"{"baseVersion":"9.9.12-26466","curVersion":"9.9.12-26466","buildId":"26466"}"#,
         );
         let ll = app.join("LiteLoaderQQNT");
         // A relative require with backslashes, resolved against app_launcher\.
         self.write(
-            &app.join("app_launcher/LiteLoader.js"),
+            &app.join(native("app_launcher/LiteLoader.js")),
             "require(String.raw`..\\LiteLoaderQQNT`);\n",
         );
         self.ll_root(&ll, "1.1.2");
         self.llonebot_plugin(&ll, "LLOneBot-3.27", "3.27.0");
-        let data = ll.join("data/LLOneBot");
+        let data = ll.join(native("data/LLOneBot"));
         self.data_dir(&data, &["10001"], &[]);
         data
     }
@@ -270,10 +320,10 @@ impl Fixture {
     pub fn linux_installer(&self) -> PathBuf {
         let qq = self.p("/opt/QQ");
         self.write(&qq.join("qq"), b"\x7fELF");
-        let app = qq.join("resources/app");
+        let app = qq.join(native("resources/app"));
         self.qq_app(&app, "3.2.12-28418", "./app_launcher/ml_install.js");
         self.write(
-            &app.join("app_launcher/ml_install.js"),
+            &app.join(native("app_launcher/ml_install.js")),
             sample("launcher-ml_install.js.linux-installer.txt"),
         );
         self.write(
@@ -288,7 +338,7 @@ impl Fixture {
         );
         let profile = self.p("/home/alice/.config/LiteLoaderQQNT");
         self.llonebot_plugin(&profile, "llonebot", "3.28.3");
-        let data = profile.join("data/LLOneBot");
+        let data = profile.join(native("data/LLOneBot"));
         self.data_dir(&data, &["1511954122", "20002"], &["20002"]);
         data
     }
@@ -297,16 +347,16 @@ impl Fixture {
     pub fn linux_aur(&self) -> PathBuf {
         let qq = self.p("/opt/QQ");
         self.write(&qq.join("qq"), b"\x7fELF");
-        let app = qq.join("resources/app");
+        let app = qq.join(native("resources/app"));
         self.qq_app(&app, "3.2.12-28418", "./app_launcher/LiteLoaderQQNT.js");
         self.write(
-            &app.join("app_launcher/LiteLoaderQQNT.js"),
+            &app.join(native("app_launcher/LiteLoaderQQNT.js")),
             sample("launcher-LiteLoaderQQNT.js.aur-package.txt"),
         );
         let root = self.p("/opt/LiteLoaderQQNT");
         self.ll_root(&root, "1.2.2");
         self.llonebot_plugin(&root, "LLOneBot", "4.9.4");
-        let data = root.join("data/LLOneBot");
+        let data = root.join(native("data/LLOneBot"));
         self.data_dir(&data, &["30003"], &["30003"]);
         data
     }
@@ -315,18 +365,18 @@ impl Fixture {
     /// sandbox-only `/app/lib/LiteLoaderQQNT`, profile at `~/.var/app/com.qq.QQ/config/LiteLoaderQQNT`.
     pub fn linux_flatpak(&self) -> PathBuf {
         let files = self.p("/home/alice/.local/share/flatpak/app/com.qq.QQ/current/active/files");
-        let qq = files.join("extra/QQ");
+        let qq = files.join(native("extra/QQ"));
         self.write(&qq.join("qq"), b"\x7fELF");
-        let app = qq.join("resources/app");
+        let app = qq.join(native("resources/app"));
         self.qq_app(&app, "3.2.12-27597", "./app_launcher/LiteLoaderQQNT.js");
         self.write(
-            &app.join("app_launcher/LiteLoaderQQNT.js"),
+            &app.join(native("app_launcher/LiteLoaderQQNT.js")),
             "require(String.raw`/app/lib/LiteLoaderQQNT`);\n",
         );
-        self.ll_root(&files.join("lib/LiteLoaderQQNT"), "1.2.2");
+        self.ll_root(&files.join(native("lib/LiteLoaderQQNT")), "1.2.2");
         let profile = self.p("/home/alice/.var/app/com.qq.QQ/config/LiteLoaderQQNT");
         self.llonebot_plugin(&profile, "LLOneBot", "3.28.3");
-        let data = profile.join("data/LLOneBot");
+        let data = profile.join(native("data/LLOneBot"));
         self.data_dir(&data, &["40004"], &[]);
         data
     }
@@ -335,11 +385,11 @@ impl Fixture {
     /// the container's Application Support config.
     pub fn macos(&self) -> PathBuf {
         let qq = self.p("/Applications/QQ.app");
-        self.write(&qq.join("Contents/MacOS/QQ"), b"\xcf\xfa\xed\xfe");
-        let app = qq.join("Contents/Resources/app");
+        self.write(&qq.join(native("Contents/MacOS/QQ")), b"\xcf\xfa\xed\xfe");
+        let app = qq.join(native("Contents/Resources/app"));
         self.qq_app(&app, "6.9.53-27597", "./app_launcher/LiteLoader.js");
         self.write(
-            &app.join("app_launcher/LiteLoader.js"),
+            &app.join(native("app_launcher/LiteLoader.js")),
             "require(\"/Users/alice/Library/Containers/com.tencent.qq/Data/Documents/LiteLoaderQQNT\");\n",
         );
         self.write(
@@ -350,7 +400,7 @@ impl Fixture {
             self.p("/Users/alice/Library/Containers/com.tencent.qq/Data/Documents/LiteLoaderQQNT");
         self.ll_root(&root, "1.2.2");
         self.llonebot_plugin(&root, "LLOneBot", "3.28.3");
-        let data = root.join("data/LLOneBot");
+        let data = root.join(native("data/LLOneBot"));
         self.data_dir(&data, &["50005"], &[]);
         data
     }
@@ -375,19 +425,30 @@ impl Drop for Started {
 
 /// Copies the fake QQ into `dir` under QQ's name for this platform and starts it there.
 pub fn start_fake_qq(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Started {
-    let name = if cfg!(windows) { "QQ.exe" } else { "qq" };
     fs::create_dir_all(dir).expect("mkdir");
-    let exe = dir.join(name);
+    let exe = dir.join(QQ_EXE);
     fs::copy(fake_qq_binary(), &exe).expect("copy fake qq");
+    let ready = dir.join(".fake-qq-ready");
+    let _ = fs::remove_file(&ready);
     let mut c = Command::new(&exe);
-    c.args(args).current_dir(dir);
+    c.args(args).current_dir(dir).env("FAKE_QQ_READY", &ready);
     for (k, v) in envs {
         c.env(k, v);
     }
-    let child = c.spawn().expect("start fake qq");
-    // Give it a moment to exec, so /proc shows the new name.
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    Started(child)
+    let mut child = Started(c.spawn().expect("start fake qq"));
+    // Ready: its helpers run and (Windows) its window exists, so it can be asked to quit.
+    let t = std::time::Instant::now();
+    while !ready.exists() {
+        if let Ok(Some(status)) = child.0.try_wait() {
+            panic!("the fake QQ exited before it was ready: {status}");
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "the fake QQ did not get ready in 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
 }
 
 /// Is a PID still running (and not a zombie)?

@@ -1,0 +1,765 @@
+//! `llob-doctor stats`: counts send requests, send timeouts and other send errors in LLOneBot's
+//! log files, overall and per day, with attachment sizes and the timeouts LLOneBot set.
+//!
+//! # What LLOneBot writes, by version (read from its public source, repo LLOneBot/LLOneBot,
+//! formerly linyuchen/LiteLoaderQQNT-OneBotApi, which is not in the searchable index)
+//!
+//! The index holds file versions by commit, without release tags: the 3.x shapes are confirmed
+//! by the real 3.27.3 excerpt; the version ranges given for the later shapes are inferred from
+//! what each commit's code uses (cordis, `llbot-` file names) and may be off by a release.
+//!
+//! Line shapes (one entry per line, entries followed by a blank line up to 5.x):
+//! - 3.x `src/common/utils/log.ts`: `${new Date().toLocaleString()} ${nick}(${uin}): ${args} `,
+//!   objects as `JSON.stringify` (strings over 500 chars cut); `nick(uin)` is empty before login
+//!   (`2024/8/2 15:03:13 : ...`). File `llonebot-${y}-${m}-${d}.log`. Confirmed by the real 3.27.3
+//!   excerpt in `tests/samples/llonebot-log-excerpt-3.27.3.txt`.
+//! - 3.3x–4.x `src/common/utils/legacyLog.ts` (`LegacyLog.ts`): `${toLocaleString()} ${args} ` —
+//!   no account; objects as `JSON.stringify` or, later, `util.inspect` (`{ action: 'send_msg' }`).
+//!   File `llonebot-${toLocaleString('zh-CN')}.log` with `/` and `:` as `-`.
+//! - 4.x `src/main/log.ts` (cordis logger target, same file as legacyLog):
+//!   `${toLocaleString()} | ${record.name} ${record.content}`.
+//! - 5.x `src/main/log.ts`: `[${type}] | YYYY-MM-DD HH:MM:SS | ${content}` (zero-padded, own
+//!   format), files `llbot-<date time>.log`, rotated at 5 MB or 10000 entries.
+//! - 6.x–7.x `src/main/log.ts` (cordis Exporter): `YYYY-MM-DD hh:mm:ss [I] ${name} ${content}`,
+//!   continuation lines of one entry indented. *Unconfirmed*: one 6.x variant renders through
+//!   `Exporter.Console`, whose time column was not checked; lines without a time are still
+//!   counted, as "undated".
+//! - `toLocaleString()` follows QQ's locale: `2024/8/2 15:03:13` (zh-CN) is what users have;
+//!   en-US `8/2/2024, 3:03:13 PM` and day-first `02/08/2024, 15:03:13` are read too (*unconfirmed*
+//!   in the wild). Times are local, with no zone.
+//!
+//! Messages (the first argument of `log()` / `ctx.logger.*()`):
+//! - Requests: `收到http请求 <url> <payload>` (3.x `src/common/server/http.ts` registerRouter);
+//!   `收到 HTTP 请求 <url> <payload>` (4.x+ `src/onebot11/connect/http.ts`, url may carry
+//!   `?access_token=`); `收到正向Websocket消息 <json>` (3.x `src/onebot11/server/ws/WebsocketServer.ts`;
+//!   the earliest versions log the raw text, which may span lines), `收到反向Websocket消息`
+//!   (3.x `ReverseWebsocket.ts`, 4.x `connect/ws.ts`), `收到正向 Websocket 消息` (4.x+
+//!   `connect/ws.ts`). The action is the URL path, or the `action` key of the payload.
+//! - `发送消息总大小 N bytes` and `设置消息超时时间 N` (`onebot11/action/msg/SendMsg.ts` sendMsg):
+//!   logged up to 3.29.3 (seen in 3.27.3); commented out from the version that moved to
+//!   `10000 + 1000 per 256 KB`, so newer logs have no sizes.
+//! - Action errors: `发生错误 <error>` (`onebot11/action/BaseAction.ts`, `log('发生错误', e)` in 3.x,
+//!   `ctx.logger.error('发生错误', e)` in 4.x+). A thrown string shows as is (`发送超时`,
+//!   `ntqq api timeout ...`), an `Error` object as `{}` in 3.x (JSON) or its stack in 4.x+.
+//! - Timeouts: `发送超时` is rejected by 3.x `NTQQMsgApi.sendMsg` (`ntqqapi/api/msg.ts`);
+//!   `ntqq api timeout <channel>, <event>, <method>` is logged by the IPC layer
+//!   (`ntqqapi/ntcall.ts`) *before* the action fails (3.2x), then the action logs
+//!   `发生错误 发送超时` — two lines, one failed send (the 3.27.3 excerpt). In later versions the
+//!   IPC timeout is only thrown, so it shows inside the `发生错误` line. `Timeout: NTEvent
+//!   EventName:NodeIKernelMsgService/sendMsg` is the NapCat-style wrapper's message, reported by
+//!   users of LLOneBot 3.2x; read the same way.
+//! - Not failures: the WebSocket reply `ws 消息上报 ... "retcode":1200,"message":"发送超时"` (3.x
+//!   `server/ws/reply.ts`) repeats the error already logged, and chat text can contain any words;
+//!   so a marker only counts at the start of LLOneBot's message, never inside a payload.
+//!
+//! How sends are counted: each request line whose action is one of [`line::SEND_ACTIONS`]. A
+//! failed send is counted once: an IPC send timeout waits up to two minutes for the `发生错误`
+//! line that follows it and the pair counts as one timeout; an error line that names a send
+//! timeout counts as one on its own. Any other `发生错误` is charged to the latest request:
+//! a send error if that was a send (a heuristic: bots that interleave requests may blur it).
+//! Sends answered through HTTP POST quick operations are not logged as requests and are not
+//! counted.
+
+pub mod line;
+pub mod scan;
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::App;
+use crate::cli::StatsArgs;
+use crate::exit::{Exit, Failure};
+use crate::i18n::{pad, t, width};
+use crate::output::{Output, Tone, human_size};
+use crate::time::{civil_from_days, parse_duration, unix_secs};
+use crate::{msg, tf};
+use line::Stamp;
+use scan::{Scanner, Tally};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayReport {
+    /// `2024-08-02`, on the log's clock.
+    pub date: String,
+    pub sends: u64,
+    pub timeouts: u64,
+    pub errors: u64,
+    pub timeout_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UndatedReport {
+    pub sends: u64,
+    pub timeouts: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentBytes {
+    /// Sends whose total attachment size LLOneBot logged (3.x up to 3.29.3).
+    pub count: u64,
+    /// Of those, the ones that carried files.
+    pub with_files: u64,
+    pub total: u64,
+    pub max: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeoutsSetReport {
+    /// Sends whose timeout LLOneBot logged, in milliseconds.
+    pub count: u64,
+    pub min: u64,
+    pub max: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub lines: u64,
+    pub skipped_lines: u64,
+    /// No newline at the end: cut short, or still being written.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsReport {
+    /// Log files read.
+    pub files: usize,
+    pub lines: u64,
+    /// Lines that are not log text (binary, invalid UTF-8, a timestamp that is no date).
+    pub skipped_lines: u64,
+    /// Text lines with no timestamp: continuations of multi-line entries, or unknown formats.
+    pub undated_lines: u64,
+    /// OneBot requests of any action.
+    pub requests: u64,
+    pub sends: u64,
+    /// Sends that failed with a timeout, each failed send once.
+    pub timeouts: u64,
+    /// Sends that failed otherwise.
+    pub errors: u64,
+    /// timeouts / sends; null when there were no sends.
+    pub timeout_rate: Option<f64>,
+    /// Errors of actions that are not sends.
+    pub other_errors: u64,
+    pub days: Vec<DayReport>,
+    /// Events on lines whose time could not be read (none with --since).
+    pub undated: UndatedReport,
+    pub attachment_bytes: Option<AttachmentBytes>,
+    pub timeouts_set: Option<TimeoutsSetReport>,
+    /// The first moment counted, on the log's clock (`2024-08-01 00:00:00`).
+    pub since: Option<String>,
+    /// Where log files were looked for.
+    pub searched: Vec<PathBuf>,
+    pub sources: Vec<FileReport>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+fn rate(timeouts: u64, sends: u64) -> Option<f64> {
+    (sends > 0).then(|| timeouts as f64 / sends as f64)
+}
+
+fn date_of_day(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn stamp_text(s: Stamp) -> String {
+    let secs = s.0.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        date_of_day(s.day()),
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+/// Seconds east of UTC of this machine's local time at `t` (what LLOneBot's clock writes).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "freebsd"
+))]
+fn local_offset_secs(t: i64) -> i64 {
+    // time_t is 64 bits on every target this branch builds for.
+    let tt = t as libc::time_t;
+    // SAFETY: an all-zero `tm` is a valid value (integers and a null pointer).
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: localtime_r only reads `tt` and writes `tm`, both alive for the call.
+    let res = unsafe { libc::localtime_r(&tt, &mut tm) };
+    if res.is_null() {
+        return 0;
+    }
+    // c_long: 32 bits on 32-bit targets.
+    #[allow(clippy::useless_conversion)]
+    i64::from(tm.tm_gmtoff)
+}
+
+/// Elsewhere (Windows) the offset is not looked up: durations count back from UTC, which
+/// shifts `--since 7d` by the zone's offset at most.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "freebsd"
+)))]
+fn local_offset_secs(_t: i64) -> i64 {
+    0
+}
+
+/// `2024-08-01` or `2024/8/1` (optionally with ` HH:MM[:SS]`) → that moment; `7d`, `12h` → that
+/// long before now, on the local clock.
+pub fn parse_since(s: &str) -> Result<Stamp, Failure> {
+    let t = s.trim();
+    let bad =
+        || Failure::usage(msg!("stats.bad_since", value = s)).with_hint(msg!("stats.hint_since"));
+    if t.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && t.bytes().any(|b| b == b'-' || b == b'/')
+    {
+        let with_time = if t.len() <= 10 {
+            format!("{t} 00:00:00")
+        } else if t.matches(':').count() == 1 {
+            format!("{t}:00")
+        } else {
+            t.to_string()
+        };
+        return match line::lead(with_time.as_bytes()) {
+            line::Lead::Dated { stamp, rest } if rest == with_time.len() => Ok(stamp),
+            _ => Err(bad()),
+        };
+    }
+    let d = parse_duration(t).map_err(|_| bad())?;
+    let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(i64::MAX / 2);
+    let back = i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
+    Ok(Stamp(now + local_offset_secs(now) - back))
+}
+
+/// LLOneBot's log file names: `*.log`, and rotated copies such as `x.log.1` (not archives).
+fn is_log_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let archive = [".gz", ".zip", ".7z", ".xz", ".zst", ".bz2"]
+        .iter()
+        .any(|a| lower.ends_with(a));
+    !archive && (lower.ends_with(".log") || lower.contains(".log."))
+}
+
+/// Log files directly in `dir`.
+fn logs_in(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if is_file && is_log_name(&e.file_name().to_string_lossy()) {
+            out.push(e.path());
+        }
+    }
+}
+
+/// Oldest first (by the first time in each file, then modification time, then name), so a
+/// failure split across a rotation pairs up, whatever the names and even in copied files.
+fn sort_files(files: &mut [PathBuf]) {
+    type Key = (bool, Option<Stamp>, Option<SystemTime>, PathBuf);
+    let mut keyed: Vec<Key> = files
+        .iter()
+        .map(|p| {
+            let first = File::open(p).ok().and_then(scan::first_stamp);
+            let mtime = fs::metadata(p).and_then(|m| m.modified()).ok();
+            (first.is_none(), first, mtime, p.clone())
+        })
+        .collect();
+    keyed.sort();
+    for (slot, (_, _, _, p)) in files.iter_mut().zip(keyed) {
+        *slot = p;
+    }
+}
+
+fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
+    let mut files = Vec::new();
+    let mut searched = Vec::new();
+    for p in paths {
+        let meta = fs::metadata(p).map_err(|e| {
+            Failure::usage(msg!(
+                "stats.bad_path",
+                path = p.display(),
+                error = io_words(&e)
+            ))
+            .with_hint(msg!("stats.hint_path"))
+        })?;
+        searched.push(p.clone());
+        if meta.is_dir() {
+            logs_in(p, &mut files);
+            // The data folder itself: its logs/ too.
+            let sub = p.join("logs");
+            if sub.is_dir() {
+                searched.push(sub.clone());
+                logs_in(&sub, &mut files);
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok((searched, files))
+}
+
+fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
+    let inst = app.discover()?;
+    let Some(data) = inst.data_dir() else {
+        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
+            .with_hint(msg!("stats.hint_no_data_dir")));
+    };
+    let dir = data.join("logs");
+    let mut files = Vec::new();
+    logs_in(&dir, &mut files);
+    Ok((vec![dir], files))
+}
+
+fn no_logs(searched: &[PathBuf]) -> Failure {
+    let where_ = searched
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Failure::new(Exit::NotFound, msg!("stats.no_logs", places = where_))
+        .with_hint(msg!("stats.hint_no_logs"))
+}
+
+fn build(
+    tally: Tally,
+    since: Option<Stamp>,
+    searched: Vec<PathBuf>,
+    sources: Vec<FileReport>,
+    unreadable: Vec<Unreadable>,
+) -> StatsReport {
+    let t = &tally;
+    StatsReport {
+        files: sources.len(),
+        lines: t.lines,
+        skipped_lines: t.skipped_lines,
+        undated_lines: t.undated_lines,
+        requests: t.requests,
+        sends: t.total.sends,
+        timeouts: t.total.timeouts,
+        errors: t.total.errors,
+        timeout_rate: rate(t.total.timeouts, t.total.sends),
+        other_errors: t.other_errors,
+        days: t
+            .days
+            .iter()
+            .map(|(&day, c)| DayReport {
+                date: date_of_day(day),
+                sends: c.sends,
+                timeouts: c.timeouts,
+                errors: c.errors,
+                timeout_rate: rate(c.timeouts, c.sends),
+            })
+            .collect(),
+        undated: UndatedReport {
+            sends: t.undated.sends,
+            timeouts: t.undated.timeouts,
+            errors: t.undated.errors,
+        },
+        attachment_bytes: (t.attachments.count > 0).then_some(AttachmentBytes {
+            count: t.attachments.count,
+            with_files: t.attachments.with_files,
+            total: t.attachments.total,
+            max: t.attachments.max,
+        }),
+        timeouts_set: (t.timeouts_set.count > 0).then_some(TimeoutsSetReport {
+            count: t.timeouts_set.count,
+            min: t.timeouts_set.min,
+            max: t.timeouts_set.max,
+        }),
+        since: since.map(stamp_text),
+        searched,
+        sources,
+        unreadable,
+    }
+}
+
+/// Scans the files, oldest first, into a report; fails only when none could be read.
+fn collect(
+    searched: Vec<PathBuf>,
+    mut files: Vec<PathBuf>,
+    since: Option<Stamp>,
+) -> Result<StatsReport, Failure> {
+    sort_files(&mut files);
+    let mut scanner = Scanner::new(since);
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in files {
+        let result = File::open(&path).and_then(|f| scanner.scan(f));
+        match result {
+            Ok(ft) => sources.push(FileReport {
+                path,
+                bytes: ft.bytes,
+                lines: ft.lines,
+                skipped_lines: ft.skipped_lines,
+                truncated: ft.truncated,
+            }),
+            Err(e) => unreadable.push(Unreadable {
+                error: io_words(&e),
+                path,
+            }),
+        }
+    }
+    if sources.is_empty() {
+        let first = unreadable
+            .first()
+            .map(|u| format!("{}: {}", u.path.display(), u.error))
+            .unwrap_or_default();
+        return Err(Failure::usage(msg!("stats.none_readable", first = first)));
+    }
+    Ok(build(
+        scanner.finish(),
+        since,
+        searched,
+        sources,
+        unreadable,
+    ))
+}
+
+/// The statistics of `<data dir>/logs` since a moment, for the doctor; `None` without logs.
+pub fn summary_for_data_dir(data: &Path, since: Stamp) -> Option<StatsReport> {
+    let dir = data.join("logs");
+    let mut files = Vec::new();
+    logs_in(&dir, &mut files);
+    if files.is_empty() {
+        return None;
+    }
+    collect(vec![dir], files, Some(since)).ok()
+}
+
+pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
+    if args.prometheus && app.out.json {
+        return Err(Failure::usage(msg!("stats.json_and_prometheus"))
+            .with_hint(msg!("stats.hint_prometheus"))
+            .into());
+    }
+    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let (searched, files) = if args.paths.is_empty() {
+        discovered_files(app)?
+    } else {
+        given_files(&args.paths)?
+    };
+    if files.is_empty() {
+        return Err(no_logs(&searched).into());
+    }
+    let report = collect(searched, files, since)?;
+    if args.prometheus {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(prometheus(&report).as_bytes())?;
+        stdout.flush()?;
+    } else {
+        app.out.emit(&report, || render(&report, &app.out))?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn percent(r: Option<f64>) -> String {
+    match r {
+        Some(r) => format!("{:.1}%", r * 100.0),
+        None => "-".to_string(),
+    }
+}
+
+/// The human report: every word comes from the catalogue.
+pub fn render(r: &StatsReport, out: &Output) -> String {
+    let mut s = String::new();
+    let mut head = tf!("stats.head", files = r.files, lines = r.lines);
+    if r.skipped_lines > 0 {
+        head.push_str(&tf!("stats.head_skipped", n = r.skipped_lines));
+    }
+    if let Some(since) = &r.since {
+        head.push_str(&tf!("stats.head_since", since = since));
+    }
+    let _ = writeln!(s, "{} ({head})", out.paint(Tone::Bold, t("stats.title")));
+    s.push('\n');
+
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "stats.col_day",
+            "stats.col_sends",
+            "stats.col_timeouts",
+            "stats.col_errors",
+            "stats.col_rate",
+        ]
+        .iter()
+        .map(|k| t(k).to_string())
+        .collect(),
+    ];
+    let mut push = |label: &str, sends: u64, timeouts: u64, errors: u64| {
+        rows.push(vec![
+            label.to_string(),
+            sends.to_string(),
+            timeouts.to_string(),
+            errors.to_string(),
+            percent(rate(timeouts, sends)),
+        ]);
+    };
+    for d in &r.days {
+        push(&d.date, d.sends, d.timeouts, d.errors);
+    }
+    let u = &r.undated;
+    if u.sends + u.timeouts + u.errors > 0 {
+        push(t("stats.no_date"), u.sends, u.timeouts, u.errors);
+    }
+    push(t("stats.total"), r.sends, r.timeouts, r.errors);
+    let lines = crate::output::table(&rows, &[false, true, true, true, true]);
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        let tone = if i == 0 {
+            Some(Tone::Dim)
+        } else if i == last {
+            Some(Tone::Bold)
+        } else {
+            None
+        };
+        let _ = writeln!(
+            s,
+            "  {}",
+            tone.map(|t| out.paint(t, line))
+                .unwrap_or_else(|| line.clone())
+        );
+    }
+    s.push('\n');
+
+    let labels = [
+        "stats.attachments",
+        "stats.timeouts_set",
+        "stats.other_errors",
+    ];
+    let w = labels.iter().map(|k| width(t(k))).max().unwrap_or(12) + 2;
+    let label = |k: &str| pad(t(k), w);
+    match &r.attachment_bytes {
+        Some(a) => {
+            let text = tf!(
+                "stats.attachments_line",
+                count = a.count,
+                with_files = a.with_files,
+                total = human_size(a.total),
+                max = human_size(a.max)
+            );
+            let _ = writeln!(s, "  {}{text}", label("stats.attachments"));
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "  {}{}",
+                label("stats.attachments"),
+                out.paint(Tone::Dim, t("stats.no_sizes"))
+            );
+        }
+    }
+    match &r.timeouts_set {
+        Some(ts) if ts.min == ts.max => {
+            let text = tf!("stats.timeouts_set_one", ms = ts.min, count = ts.count);
+            let _ = writeln!(s, "  {}{text}", label("stats.timeouts_set"));
+        }
+        Some(ts) => {
+            let text = tf!(
+                "stats.timeouts_set_range",
+                min = ts.min,
+                max = ts.max,
+                count = ts.count
+            );
+            let _ = writeln!(s, "  {}{text}", label("stats.timeouts_set"));
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "  {}{}",
+                label("stats.timeouts_set"),
+                out.paint(Tone::Dim, t("stats.none_logged"))
+            );
+        }
+    }
+    if r.other_errors > 0 {
+        let text = tf!("stats.other_errors_line", n = r.other_errors);
+        let _ = writeln!(s, "  {}{text}", label("stats.other_errors"));
+    }
+    if r.requests == 0 {
+        let _ = writeln!(s, "\n  {}", out.paint(Tone::Warn, t("stats.no_requests")));
+    }
+    for u in &r.unreadable {
+        let _ = writeln!(
+            s,
+            "  {} {}: {}",
+            out.paint(Tone::Warn, t("stats.unreadable")),
+            u.path.display(),
+            u.error
+        );
+    }
+    if out.verbose > 0 {
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("stats.files")));
+        for f in &r.sources {
+            let mut extra = String::new();
+            if f.skipped_lines > 0 {
+                extra.push_str(&tf!("stats.head_skipped", n = f.skipped_lines));
+            }
+            if f.truncated {
+                extra.push_str(t("stats.no_final_newline"));
+            }
+            let text = tf!(
+                "stats.file_line",
+                size = human_size(f.bytes),
+                lines = f.lines
+            );
+            let _ = writeln!(s, "  {}  ({text}{extra})", f.path.display());
+        }
+    }
+    s
+}
+
+/// Prometheus text exposition format, for node_exporter's textfile collector
+/// (write it to `<dir>/llonebot.prom` from cron).
+pub fn prometheus(r: &StatsReport) -> String {
+    let mut s = String::new();
+    let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+        let _ = writeln!(s, "# HELP {name} {help}");
+        let _ = writeln!(s, "# TYPE {name} {kind}");
+        let _ = writeln!(s, "{name} {value}");
+    };
+    metric(
+        "llonebot_sends_total",
+        "counter",
+        "Send requests (send_msg, send_group_msg, send_private_msg and their forward variants) in LLOneBot's log files.",
+        r.sends.to_string(),
+    );
+    metric(
+        "llonebot_send_timeouts_total",
+        "counter",
+        "Sends that failed with a timeout, each failed send once.",
+        r.timeouts.to_string(),
+    );
+    metric(
+        "llonebot_send_errors_total",
+        "counter",
+        "Sends that failed with an error other than a timeout.",
+        r.errors.to_string(),
+    );
+    if let Some(rt) = r.timeout_rate {
+        metric(
+            "llonebot_send_timeout_ratio",
+            "gauge",
+            "Send timeouts divided by sends.",
+            format!("{rt}"),
+        );
+    }
+    metric(
+        "llonebot_requests_total",
+        "counter",
+        "OneBot requests of any action in LLOneBot's log files.",
+        r.requests.to_string(),
+    );
+    if let Some(a) = &r.attachment_bytes {
+        metric(
+            "llonebot_send_attachment_bytes_total",
+            "counter",
+            "Total attachment size of the sends that logged it.",
+            a.total.to_string(),
+        );
+        metric(
+            "llonebot_send_attachment_bytes_max",
+            "gauge",
+            "Largest attachment size of one send.",
+            a.max.to_string(),
+        );
+    }
+    if let Some(t) = &r.timeouts_set {
+        metric(
+            "llonebot_send_timeout_set_milliseconds_max",
+            "gauge",
+            "Longest send timeout LLOneBot set.",
+            t.max.to_string(),
+        );
+    }
+    metric(
+        "llonebot_log_files",
+        "gauge",
+        "LLOneBot log files read.",
+        r.files.to_string(),
+    );
+    metric(
+        "llonebot_log_lines_total",
+        "counter",
+        "Lines read from LLOneBot's log files.",
+        r.lines.to_string(),
+    );
+    metric(
+        "llonebot_log_skipped_lines_total",
+        "counter",
+        "Lines that were not readable log text.",
+        r.skipped_lines.to_string(),
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_values() {
+        assert_eq!(
+            parse_since("2024-08-01").ok(),
+            Some(Stamp::from_parts(2024, 8, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            parse_since("2024/8/1 12:30").ok(),
+            Some(Stamp::from_parts(2024, 8, 1, 12, 30, 0))
+        );
+        assert!(parse_since("7d").is_ok());
+        for bad in ["2024-13-01", "yesterday", "7", "", "2024-08-01x"] {
+            let e = parse_since(bad).err();
+            assert!(
+                e.as_ref()
+                    .is_some_and(|f| f.to_string().contains("--since")),
+                "{bad}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_log_name("llonebot-2024-8-2 15-03-00.log"));
+        assert!(is_log_name("llbot-2025-3-1 10-00-00.LOG"));
+        assert!(is_log_name("llonebot.log.1"));
+        assert!(!is_log_name("llonebot.log.gz"));
+        assert!(!is_log_name("config_1.json"));
+    }
+
+    #[test]
+    fn stamps_print_as_dates() {
+        assert_eq!(
+            stamp_text(Stamp::from_parts(2024, 8, 2, 15, 3, 13)),
+            "2024-08-02 15:03:13"
+        );
+        assert_eq!(
+            date_of_day(line::days_from_civil(2000, 2, 29)),
+            "2000-02-29"
+        );
+    }
+}
