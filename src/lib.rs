@@ -42,6 +42,8 @@ impl App {
                 return Err(Failure::usage(msg!("err.fs_root", path = root.display())));
             }
             env.root = Some(root.clone());
+            // Another system's disk: this machine's registry says nothing about it.
+            env.registry = env::Registry::Fake(Default::default());
             env.platform = g.platform.unwrap_or(env.platform);
             env.home = env.default_home();
         }

@@ -231,7 +231,14 @@ fn a_qq_that_ignores_the_quit_request_needs_force() {
 fn a_windowless_qq_cannot_be_asked_and_needs_force() {
     let (h, qq) = with_qq(&["--no-window"]);
     let f = &h.f;
-    let out = f.run(&["clean", "--yes", "--stop-qq", "--stop-timeout", "1"]);
+    // Nobody could be asked, so there is nothing to wait for: the answer comes at once.
+    let t = Instant::now();
+    let out = f.run(&["clean", "--yes", "--stop-qq", "--stop-timeout", "60"]);
+    assert!(
+        t.elapsed() < Duration::from_secs(30),
+        "waited {:?}",
+        t.elapsed()
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
     let pid = qq.0.id();

@@ -404,15 +404,24 @@ fn stop_qq(
     } else {
         mains
     };
+    let mut asked = 0;
     for p in &targets {
-        if let Err(e) = process::request_quit(p.pid) {
-            eprintln!(
+        match process::request_quit(p.pid) {
+            Ok(()) => asked += 1,
+            Err(e) => eprintln!(
                 "llob-doctor: {}",
                 tf!("clean.quit_request_failed", pid = p.pid, error = e)
-            );
+            ),
         }
     }
-    let deadline = Instant::now() + Duration::from_secs(args.stop_timeout);
+    // Nobody could be asked (e.g. a QQ without a window on Windows): waiting would only
+    // delay the same answer.
+    let timeout = if asked == 0 && !targets.is_empty() {
+        Duration::ZERO
+    } else {
+        Duration::from_secs(args.stop_timeout)
+    };
+    let deadline = Instant::now() + timeout;
     let mut left = process::running_in_install(platform, &install);
     while !left.is_empty() && Instant::now() < deadline && !INTERRUPTED.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(100));
@@ -600,7 +609,11 @@ fn render(
         let rel = tg.path.strip_prefix(&r.data_dir).unwrap_or(&tg.path);
         let mut p = rel.display().to_string();
         if tg.kind == Kind::Temp || tg.kind == Kind::Logs {
-            p = tf!("clean.folder_entries", path = p, n = tg.entries);
+            p = tf!(
+                "clean.folder_entries",
+                path = format!("{p}{}", std::path::MAIN_SEPARATOR),
+                n = tg.entries
+            );
         }
         let age = tg
             .newest_secs

@@ -173,8 +173,22 @@ pub(crate) fn run_tool(
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
-        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        Err(format!("{program} {}: {err}", args.join(" ")))
+        // Some tools (schtasks under Wine, crontab) say why on stdout, others on stderr.
+        let said: Vec<String> = [&out.stderr, &out.stdout]
+            .iter()
+            .map(|b| String::from_utf8_lossy(b).trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let code = out
+            .status
+            .code()
+            .map(|c| format!("exit {c}"))
+            .unwrap_or_else(|| "killed".into());
+        Err(format!(
+            "{program} {} ({code}): {}",
+            args.join(" "),
+            said.join(" / ")
+        ))
     }
 }
 
