@@ -79,7 +79,7 @@ fn clean_preview_and_refusal_in_both_languages() {
         .filter(|l| l.contains("路径") || l.starts_with("msg_db") || l.starts_with("temp"))
         .collect();
     assert_eq!(lines.len(), 4, "{zh}");
-    let path_cols = columns_of(&lines, &["路径", "msg_1", "msg_2", "temp/"]);
+    let path_cols = columns_of(&lines, &["路径", "msg_1", "msg_2", "temp"]);
     assert_eq!(path_cols.len(), 4, "{zh}");
     assert!(
         path_cols.windows(2).all(|w| w[0] == w[1]),
