@@ -197,12 +197,11 @@ fn a_temp_folder_swapped_for_a_link_after_the_preview_is_not_followed() {
             .iter()
             .all(|o| o.action == llob_doctor::clean::execute::Action::Skipped)
     );
+    let why = temp_outcomes[0].error.as_ref().unwrap();
     assert!(
-        temp_outcomes[0]
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("no longer a real folder")
+        why.render(llob_doctor::i18n::Lang::En)
+            .contains("no longer a real folder"),
+        "{why:?}"
     );
 }
 

@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use super::guard::check_entry;
 use super::plan::{Entry, EntryType, Plan};
+use crate::i18n::Msg;
+use crate::msg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,7 +30,7 @@ pub struct Outcome {
     pub action: Action,
     pub bytes: u64,
     pub files: u64,
-    pub error: Option<String>,
+    pub error: Option<Msg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +65,7 @@ pub fn execute(
             };
             if interrupted || stop.load(Ordering::SeqCst) {
                 interrupted = true;
-                o.error = Some("interrupted before this entry".into());
+                o.error = Some(msg!("guard.interrupted"));
                 done.push(o);
                 continue;
             }
@@ -78,7 +80,7 @@ pub fn execute(
                     }
                     Err(e) => {
                         o.action = Action::Failed;
-                        o.error = Some(e.to_string());
+                        o.error = Some(Msg::raw(e.to_string()));
                     }
                 },
             }

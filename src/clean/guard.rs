@@ -7,6 +7,8 @@ use std::path::{Component, Path};
 
 use super::plan::{EntryType, Kind, database_uin, is_link, is_log_name, type_of};
 use crate::discover::{looks_like_data_dir, uin_of};
+use crate::i18n::Msg;
+use crate::msg;
 
 /// Why a data dir may not be cleaned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,24 +44,28 @@ pub fn check_data_dir(dir: &Path, home: Option<&Path>) -> Result<(), DataDirProb
     Ok(())
 }
 
+fn io_msg(path: &Path, e: &std::io::Error) -> Msg {
+    Msg::raw(format!("{}: {e}", path.display()))
+}
+
 /// The final check before removing `path`, planned as `kind` / `planned`.
 pub fn check_entry(
     data_dir: &Path,
     kind: Kind,
     planned: EntryType,
     path: &Path,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     let rel = path
         .strip_prefix(data_dir)
-        .map_err(|_| "not inside the data dir".to_string())?;
+        .map_err(|_| msg!("guard.outside"))?;
     let parts: Vec<&str> = rel
         .components()
         .map(|c| match c {
             // Lossy: U+FFFD fits no pattern, so only temp/ accepts a non-UTF-8 name.
             Component::Normal(s) => Ok(s.to_str().unwrap_or("\u{FFFD}")),
-            _ => Err("a path that climbs or jumps"),
+            _ => Err(msg!("guard.climbs")),
         })
-        .collect::<Result<_, &str>>()?;
+        .collect::<Result<_, Msg>>()?;
     // The expected shape for each kind: msg_<uin> | temp/<any> | logs/<*.log> | database/<uin>.db...
     let shape_ok = match (kind, parts.as_slice()) {
         (Kind::MsgDb, [name]) => uin_of(name, "msg_", "").is_some(),
@@ -69,20 +75,24 @@ pub fn check_entry(
         _ => false,
     };
     if !shape_ok {
-        return Err("not a known target kind at that place".into());
+        return Err(msg!("guard.unknown_kind"));
     }
     // The folder between the data dir and the entry (temp/, logs/, database/) must still be a
     // real folder: if it were swapped for a link, the entry would lie elsewhere.
     if parts.len() == 2 {
         let mid = data_dir.join(parts[0]);
-        let meta = fs::symlink_metadata(&mid).map_err(|e| format!("{}: {e}", mid.display()))?;
+        let meta = fs::symlink_metadata(&mid).map_err(|e| io_msg(&mid, &e))?;
         if is_link(&meta) || !meta.is_dir() {
-            return Err(format!("{} is no longer a real folder", mid.display()));
+            return Err(msg!("guard.not_real_folder", path = mid.display()));
         }
     }
-    let now = type_of(path).map_err(|e| e.to_string())?;
+    let now = type_of(path).map_err(|e| io_msg(path, &e))?;
     if now != planned {
-        return Err(format!("was a {planned:?} when previewed, is a {now:?} now").to_lowercase());
+        return Err(msg!(
+            "guard.changed",
+            before = format!("{planned:?}").to_lowercase(),
+            now = format!("{now:?}").to_lowercase()
+        ));
     }
     resolves_in_place(data_dir, rel, path, planned)?;
     #[cfg(windows)]
@@ -101,21 +111,21 @@ fn resolves_in_place(
     rel: &Path,
     path: &Path,
     planned: EntryType,
-) -> Result<(), String> {
-    let canon = |p: &Path| fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()));
+) -> Result<(), Msg> {
+    let canon = |p: &Path| fs::canonicalize(p).map_err(|e| io_msg(p, &e));
     let base = canon(data_dir)?;
     let (real, expected) = match (planned, path.parent(), rel.parent()) {
         (EntryType::Link, Some(parent), Some(rel_parent)) => {
             (canon(parent)?, base.join(rel_parent))
         }
-        (EntryType::Link, _, _) => return Err("a link without a parent folder".into()),
+        (EntryType::Link, _, _) => return Err(msg!("guard.outside")),
         _ => (canon(path)?, base.join(rel)),
     };
     if real != expected {
-        return Err(format!(
-            "{} leads to {}, outside its place: left alone",
-            path.display(),
-            real.display()
+        return Err(msg!(
+            "guard.leads_elsewhere",
+            path = path.display(),
+            real = real.display()
         ));
     }
     Ok(())
@@ -125,8 +135,8 @@ fn resolves_in_place(
 /// followed by the removal, but a link the OS shows as a folder (a Unix symlink under Wine, a
 /// server-side link on a share) would be, and everything behind it deleted.
 #[cfg(windows)]
-fn tree_stays_inside(dir: &Path) -> Result<(), String> {
-    let root = fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+fn tree_stays_inside(dir: &Path) -> Result<(), Msg> {
+    let root = fs::canonicalize(dir).map_err(|e| io_msg(dir, &e))?;
     // Unreadable parts are skipped here: the removal cannot get into them either.
     let walk = walkdir::WalkDir::new(dir).min_depth(1).follow_links(false);
     for e in walk.into_iter().filter_map(Result::ok) {
@@ -136,11 +146,11 @@ fn tree_stays_inside(dir: &Path) -> Result<(), String> {
         if let Ok(real) = fs::canonicalize(e.path())
             && !real.starts_with(&root)
         {
-            return Err(format!(
-                "{} leads to {}, outside {}: nothing in it was removed",
-                e.path().display(),
-                real.display(),
-                dir.display()
+            return Err(msg!(
+                "guard.tree_leads_elsewhere",
+                path = e.path().display(),
+                real = real.display(),
+                dir = dir.display()
             ));
         }
     }

@@ -62,7 +62,8 @@ pub struct TargetReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct PathError {
     pub path: PathBuf,
-    pub error: String,
+    /// English in JSON and logs; the user's language on screen.
+    pub error: Msg,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -514,7 +515,7 @@ fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
             .iter()
             .map(|(p, e)| PathError {
                 path: p.clone(),
-                error: e.clone(),
+                error: Msg::raw(e.clone()),
             })
             .collect(),
         totals,
@@ -556,9 +557,10 @@ fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed) {
         };
         let not_removed = outcomes.len() - removed;
         if not_removed > 0 {
+            // JSON text: English, like every JSON field.
             let first = outcomes
                 .iter()
-                .find_map(|o| o.error.clone())
+                .find_map(|o| o.error.as_ref().map(|m| m.render(crate::i18n::Lang::En)))
                 .unwrap_or_default();
             t.error = Some(format!(
                 "{not_removed} of {} entries not removed: {first}",

@@ -2,7 +2,11 @@
 //! deletion later works from this plan, never from a new scan.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -130,16 +134,26 @@ fn mtime(meta: &fs::Metadata) -> u64 {
     meta.modified().map(unix_secs).unwrap_or(0)
 }
 
-/// Measures one entry: files, bytes and newest mtime, never following links.
-fn measure(path: &Path) -> std::io::Result<Entry> {
-    let meta = fs::symlink_metadata(path)?;
+/// An entry of a folder, as listed: its name (lossy: only patterns are matched on it), its
+/// path, and the listing's own record of it (whose metadata costs no path lookup).
+struct Listed {
+    name: String,
+    path: PathBuf,
+    dirent: fs::DirEntry,
+}
+
+/// Measures one entry: files, bytes and newest mtime, never following links. A folder is
+/// walked only if `walk` (a folder that is no target is left out anyway).
+fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
+    // Like symlink_metadata: a link is described, not followed.
+    let meta = item.dirent.metadata()?;
     let t = if is_link(&meta) {
         EntryType::Link
     } else {
         entry_type(meta.file_type())
     };
     let mut e = Entry {
-        path: path.to_path_buf(),
+        path: item.path.clone(),
         entry_type: t,
         files: 1,
         bytes: if t == EntryType::File { meta.len() } else { 0 },
@@ -147,11 +161,29 @@ fn measure(path: &Path) -> std::io::Result<Entry> {
     };
     if t == EntryType::Dir {
         e.files = 0;
-        for item in walkdir::WalkDir::new(path).min_depth(1).follow_links(false) {
+        if walk {
+            add_inside(&item.path, &mut e);
+        }
+    }
+    Ok(e)
+}
+
+/// Adds everything below the folder `dir` to `e`: one metadata call per item, made relative to
+/// the open folder (like `du`), never following links; what cannot be read is passed over.
+fn add_inside(dir: &Path, e: &mut Entry) {
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(rd) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for item in rd {
             let Ok(item) = item else { continue };
             let Ok(m) = item.metadata() else { continue };
             e.newest = e.newest.max(mtime(&m));
-            if !m.is_dir() {
+            // Not a link: `is_dir` of metadata that was not followed is a real folder only.
+            if m.is_dir() {
+                folders.push(item.path());
+            } else {
                 e.files += 1;
                 if m.is_file() {
                     e.bytes += m.len();
@@ -159,7 +191,64 @@ fn measure(path: &Path) -> std::io::Result<Entry> {
             }
         }
     }
-    Ok(e)
+}
+
+/// Threads for measuring: one per core, for a tree already in memory as for one on disk.
+fn measure_threads(jobs: usize) -> usize {
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    cores.min(8).min(jobs)
+}
+
+/// Measures every item (`walk`: whether its folder is walked), across threads; results in the
+/// items' order. `progress` is called on this thread as each one is measured.
+fn measure_all(
+    items: &[(&Listed, bool)],
+    progress: &mut dyn FnMut(&Entry),
+) -> Vec<io::Result<Entry>> {
+    let threads = measure_threads(items.len());
+    if threads <= 1 {
+        return items
+            .iter()
+            .map(|&(item, walk)| {
+                let r = measure(item, walk);
+                if let Ok(e) = &r {
+                    progress(e);
+                }
+                r
+            })
+            .collect();
+    }
+    let mut out: Vec<Option<io::Result<Entry>>> = items.iter().map(|_| None).collect();
+    let next = AtomicUsize::new(0);
+    thread::scope(|s| {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..threads {
+            let (tx, next) = (tx.clone(), &next);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(item, walk)) = items.get(i) else {
+                        return;
+                    };
+                    if tx.send((i, measure(item, walk))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (i, r) in rx {
+            if let Ok(e) = &r {
+                progress(e);
+            }
+            if let Some(slot) = out.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    });
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(io::Error::other("not measured"))))
+        .collect()
 }
 
 fn old_enough(e: &Entry, opts: &Options, now: u64) -> bool {
@@ -175,24 +264,25 @@ fn wants_uin(opts: &Options, uin: &str) -> bool {
 
 /// Sorted entries of a folder with their names (lossy: only patterns are matched on them, and
 /// a non-UTF-8 name never matches a pattern); a folder that cannot be read gives nothing.
-fn list(dir: &Path, unreadable: &mut Vec<(PathBuf, String)>) -> Vec<(String, PathBuf)> {
+fn list(dir: &Path, unreadable: &mut Vec<(PathBuf, String)>) -> Vec<Listed> {
     let rd = match fs::read_dir(dir) {
         Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
             unreadable.push((dir.to_path_buf(), e.to_string()));
             return Vec::new();
         }
     };
-    let mut out: Vec<(String, PathBuf)> = rd
+    let mut out: Vec<Listed> = rd
         .filter_map(Result::ok)
-        .map(|e| match e.file_name().into_string() {
-            Ok(name) => (name, e.path()),
+        .map(|e| Listed {
             // U+FFFD never fits msg_<digits>, <uin>.db or *.log: such names only go from temp/.
-            Err(raw) => (raw.to_string_lossy().into_owned(), e.path()),
+            name: e.file_name().to_string_lossy().into_owned(),
+            path: e.path(),
+            dirent: e,
         })
         .collect();
-    out.sort();
+    out.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
     out
 }
 
@@ -220,11 +310,75 @@ pub fn is_log_name(name: &str) -> bool {
             .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Builds the plan. `progress` is called once per entry measured.
+/// Builds the plan. `progress` is called once per entry measured. Entries are measured on
+/// several threads (a big temp/ holds hundreds of thousands of files); the plan is the same
+/// as measuring them one by one.
 pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -> Plan {
     let now = unix_secs(SystemTime::now());
-    let mut targets = Vec::new();
+    // What could not be read, per place, reported in the order the places are listed here.
     let mut unreadable = Vec::new();
+    let mut temp_unreadable = Vec::new();
+    let mut logs_unreadable = Vec::new();
+    let mut database_unreadable = Vec::new();
+
+    // Everything that may go is listed first, then measured at once.
+    // Legacy LevelDB folders, whole. A link named like one is removed as a link.
+    let msg: Vec<(String, Listed)> = list(data_dir, &mut unreadable)
+        .into_iter()
+        .filter_map(|item| {
+            let uin = uin_of(&item.name, "msg_", "")?.to_string();
+            wants_uin(opts, &uin).then_some((uin, item))
+        })
+        .collect();
+    let temp = real_subdir(data_dir, "temp").map(|dir| {
+        let items = list(&dir, &mut temp_unreadable);
+        (dir, items)
+    });
+    let logs = if opts.logs {
+        real_subdir(data_dir, "logs").map(|dir| {
+            let mut items = list(&dir, &mut logs_unreadable);
+            items.retain(|i| is_log_name(&i.name));
+            (dir, items)
+        })
+    } else {
+        None
+    };
+    let database = if opts.database {
+        real_subdir(data_dir, "database").map(|dir| {
+            let items: Vec<(String, Listed)> = list(&dir, &mut database_unreadable)
+                .into_iter()
+                .filter_map(|item| {
+                    let uin = database_uin(&item.name)?.to_string();
+                    wants_uin(opts, &uin).then_some((uin, item))
+                })
+                .collect();
+            (dir, items)
+        })
+    } else {
+        None
+    };
+
+    // Folders in logs/ and database/ are no targets: not walked.
+    let mut jobs: Vec<(&Listed, bool)> = Vec::new();
+    jobs.extend(msg.iter().map(|(_, i)| (i, true)));
+    if let Some((_, items)) = &temp {
+        jobs.extend(items.iter().map(|i| (i, true)));
+    }
+    if let Some((_, items)) = &logs {
+        jobs.extend(items.iter().map(|i| (i, false)));
+    }
+    if let Some((_, items)) = &database {
+        jobs.extend(items.iter().map(|(_, i)| (i, false)));
+    }
+    let mut measured = measure_all(&jobs, &mut progress).into_iter();
+    let mut next = |path: &Path| {
+        measured
+            .next()
+            .unwrap_or_else(|| Err(io::Error::other("not measured")))
+            .map_err(|err| (path.to_path_buf(), err.to_string()))
+    };
+
+    let mut targets = Vec::new();
     let mut add = |kind, uin: Option<&str>, path: PathBuf, entries: Vec<Entry>| {
         if !entries.is_empty() {
             targets.push(Target {
@@ -236,84 +390,57 @@ pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -
         }
     };
 
-    // Legacy LevelDB folders, whole. A link named like one is removed as a link.
-    for (name, path) in list(data_dir, &mut unreadable) {
-        let Some(uin) = uin_of(&name, "msg_", "") else {
-            continue;
-        };
-        if !wants_uin(opts, uin) {
-            continue;
-        }
-        match measure(&path) {
+    for (uin, item) in &msg {
+        match next(&item.path) {
             Ok(e) if e.entry_type != EntryType::File => {
-                progress(&e);
-                add(Kind::MsgDb, Some(uin), path, vec![e]);
+                add(Kind::MsgDb, Some(uin), item.path.clone(), vec![e]);
             }
             Ok(_) => {} // a file named msg_<digits> is not LLOneBot's: left alone
-            Err(err) => unreadable.push((path, err.to_string())),
+            Err(u) => unreadable.push(u),
         }
     }
 
-    // Temp contents.
-    if let Some(temp) = real_subdir(data_dir, "temp") {
+    unreadable.append(&mut temp_unreadable);
+    if let Some((dir, items)) = temp {
         let mut entries = Vec::new();
-        for (_, path) in list(&temp, &mut unreadable) {
-            match measure(&path) {
-                Ok(e) => {
-                    progress(&e);
-                    if old_enough(&e, opts, now) {
-                        entries.push(e);
-                    }
-                }
-                Err(err) => unreadable.push((path, err.to_string())),
+        for item in &items {
+            match next(&item.path) {
+                Ok(e) if old_enough(&e, opts, now) => entries.push(e),
+                Ok(_) => {}
+                Err(u) => unreadable.push(u),
             }
         }
-        add(Kind::Temp, None, temp, entries);
+        add(Kind::Temp, None, dir, entries);
     }
 
-    if opts.logs
-        && let Some(logs) = real_subdir(data_dir, "logs")
-    {
+    unreadable.append(&mut logs_unreadable);
+    if let Some((dir, items)) = logs {
         let mut entries = Vec::new();
-        for (name, path) in list(&logs, &mut unreadable) {
-            if !is_log_name(&name) {
-                continue;
-            }
-            match measure(&path) {
-                Ok(e) if e.entry_type != EntryType::Dir => {
-                    progress(&e);
-                    if old_enough(&e, opts, now) {
-                        entries.push(e);
-                    }
+        for item in &items {
+            match next(&item.path) {
+                Ok(e) if e.entry_type != EntryType::Dir && old_enough(&e, opts, now) => {
+                    entries.push(e)
                 }
                 Ok(_) => {}
-                Err(err) => unreadable.push((path, err.to_string())),
+                Err(u) => unreadable.push(u),
             }
         }
-        add(Kind::Logs, None, logs, entries);
+        add(Kind::Logs, None, dir, entries);
     }
 
-    if opts.database
-        && let Some(db) = real_subdir(data_dir, "database")
-    {
+    unreadable.append(&mut database_unreadable);
+    if let Some((db, items)) = database {
         let mut by_uin: Vec<(String, Vec<Entry>)> = Vec::new();
-        for (name, path) in list(&db, &mut unreadable) {
-            let Some(uin) = database_uin(&name) else {
-                continue;
-            };
-            if !wants_uin(opts, uin) {
-                continue;
-            }
-            match measure(&path) {
+        for (uin, item) in &items {
+            match next(&item.path) {
                 Ok(e) if e.entry_type != EntryType::Dir => {
-                    progress(&e);
                     match by_uin.iter_mut().find(|(u, _)| u == uin) {
                         Some((_, v)) => v.push(e),
-                        None => by_uin.push((uin.to_string(), vec![e])),
+                        None => by_uin.push((uin.clone(), vec![e])),
                     }
                 }
                 Ok(_) => {}
-                Err(err) => unreadable.push((path, err.to_string())),
+                Err(u) => unreadable.push(u),
             }
         }
         for (uin, entries) in by_uin {
