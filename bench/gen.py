@@ -1,23 +1,38 @@
 #!/usr/bin/env python3
-"""Generates a realistic LLOneBot data folder for the benchmarks, with a fixed seed.
+"""Generates realistic LLOneBot data for the benchmarks, with fixed seeds (same bytes every run).
 
-  gen.py tree DIR [--files 200000]   data/LLOneBot with temp/ (nested, realistic size mix),
-                                      two msg_<uin> LevelDB-like folders, configs
-  gen.py logs FILE [--mb 1024]        LLOneBot log lines in the real 3.27.3 format
+  gen.py tree DIR [--files 200000]   DIR/LLOneBot: temp/ (flat files and nested folders, a
+                                      realistic size mix), two msg_<uin> LevelDB-like folders,
+                                      config_<uin>.json, an empty logs/
+  gen.py logs DIR [--mb 1024]         DIR/*.log: LLOneBot log files in the real line formats of
+                                      3.27-3.28 (HTTP and WebSocket), 4.x, 5.x and 6.x
 
-Sizes follow what temp/ holds in practice: many small files (thumbnails, JSON, voice),
-fewer images of tens of KB, a few downloads of several MB.
+temp/: LLOneBot saves downloads, voice conversions and thumbnails as `<uuid>` files directly in
+temp/ (about a third of the files here), and some tools leave per-download folders two levels deep
+(the rest). Sizes: many small files (JSON, silk voice, thumbnails), fewer images of tens of KB,
+rare downloads of hundreds of KB to 2 MB; about 6 KB on average (1.3 GB for 200,000 files).
+
+Logs: three months of 3.x daily files (`llonebot-Y-M-D.log`), then 4.x, 5.x (rotated at 5 MB) and
+6.x files. Most lines are not what `stats` counts: incoming events reported to the bot
+(`ws 消息上报` with the message JSON), `消息发送`, connection lines; every OneBot request is logged
+with its payload (some with base64 images of tens of KB), sends with their size and timeout, 3%
+of sends time out (IPC timeout + `发生错误 发送超时`), some other errors with stack traces, and
+chat text that contains the marker words (which must not count).
 """
 import argparse
+import base64
 import json
 import os
 import random
+
+# ---------------------------------------------------------------------------------------------
+# temp/ tree
 
 
 def size_mix(rng):
     r = rng.random()
     if r < 0.60:
-        return rng.randint(200, 4_000)        # small: json, silk voice, thumbs
+        return rng.randint(200, 4_000)        # small: json, silk voice, thumbnails
     if r < 0.97:
         return rng.randint(4_000, 12_000)     # images
     if r < 0.999:
@@ -25,28 +40,49 @@ def size_mix(rng):
     return rng.randint(300_000, 2_000_000)    # downloads, update zips
 
 
+EXTS = ["png", "jpg", "silk", "amr", "json", "gif", "mp4", ""]
+
+
+def uuid(rng):
+    h = f"{rng.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def tree(root, files):
     rng = random.Random(20241125)
     data = os.path.join(root, "LLOneBot")
     temp = os.path.join(data, "temp")
     os.makedirs(temp, exist_ok=True)
-    with open(os.path.join(os.path.dirname(__file__), "..", "tests", "samples",
+    os.makedirs(os.path.join(data, "logs"), exist_ok=True)
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "tests", "samples",
                            "llonebot-config-3.28.3-defaults.json"), "rb") as f:
         config = f.read()
-    for uin in ("1511954122", "2024112501"):
+    for uin, tables in (("1511954122", 24), ("2024112501", 9)):
         with open(os.path.join(data, f"config_{uin}.json"), "wb") as f:
             f.write(config)
         db = os.path.join(data, f"msg_{uin}")
         os.makedirs(db, exist_ok=True)
-        for name, size in (("CURRENT", 16), ("LOCK", 0), ("LOG", 2_000), ("MANIFEST-000002", 4_000)):
+        for name, size in (("CURRENT", 16), ("LOCK", 0), ("LOG", 2_000), ("LOG.old", 3_500),
+                           ("MANIFEST-000004", 4_000), (f"{tables + 7:06d}.log", 600_000)):
             with open(os.path.join(db, name), "wb") as f:
                 f.write(b"x" * size)
-        for i in range(10):
+        for i in range(tables):
             with open(os.path.join(db, f"{5 + i:06d}.ldb"), "wb") as f:
-                f.write(rng.randbytes(2_000_000))
+                f.write(rng.randbytes(rng.randint(1_000_000, 2_100_000)))
     chunk = rng.randbytes(2_100_000)
-    made = 0
-    # Folders of a few hundred files, two levels deep, like LLOneBot's per-download folders.
+
+    def write(path):
+        size = size_mix(rng)
+        with open(path, "wb") as f:
+            f.write(chunk[:size])
+
+    flat = files // 3
+    for _ in range(flat):
+        ext = rng.choice(EXTS)
+        write(os.path.join(temp, uuid(rng) + ("." + ext if ext else "")))
+    made = flat
+    # Per-download folders: a few hundred files each, two levels deep.
     while made < files:
         d1 = os.path.join(temp, f"{rng.getrandbits(64):016x}")
         os.makedirs(d1, exist_ok=True)
@@ -56,43 +92,239 @@ def tree(root, files):
             for _ in range(rng.randint(20, 60)):
                 if made >= files:
                     break
-                size = size_mix(rng)
-                name = f"{rng.getrandbits(48):012x}.{rng.choice(['png', 'jpg', 'silk', 'amr', 'json', 'gif'])}"
-                with open(os.path.join(d2, name), "wb") as f:
-                    f.write(chunk[:size])
+                write(os.path.join(d2, f"{rng.getrandbits(48):012x}.{rng.choice(EXTS[:6])}"))
                 made += 1
-    print(f"{made} files in {temp}")
+    print(f"{made} files in {temp} ({flat} directly inside)")
 
 
-def logs(path, mb):
+# ---------------------------------------------------------------------------------------------
+# logs
+
+CHAT = ["早上好", "你好世界", "机器人在吗", "收到", "好的", "哈哈哈哈", "今天吃什么", "签到",
+        "为什么老是 发生错误 发送超时", "[CQ:face,id=178]", "图片加载不出来", "发送超时了吗",
+        "hello", "ok", "晚安", "来一张图", "/help", "这个bot好慢", "收到http请求是什么意思"]
+ACTIONS_SEND = ["send_group_msg", "send_private_msg", "send_msg", "send_group_forward_msg"]
+ACTIONS_OTHER = ["get_group_member_info", "get_msg", "get_group_list", "get_login_info",
+                 "get_status", "get_stranger_info", "delete_msg", "set_group_ban"]
+GROUPS = [194167989, 735281642, 884213007, 601338855, 912045773]
+USERS = [10001, 2934519, 3468812, 77810225, 1148930021, 906112233]
+
+
+class Log:
+    """One output file; `entry` writes one log entry in the file's format."""
+
+    def __init__(self, path, fmt, rng):
+        self.f = open(path, "w", encoding="utf-8", newline="\n")
+        self.fmt, self.rng = fmt, rng
+        self.bytes = 0
+
+    def close(self):
+        self.f.close()
+
+    def stamp(self, t):
+        y, mo, d, h, mi, s = t
+        if self.fmt in ("v3", "v4"):
+            return f"{y}/{mo}/{d} {h}:{mi:02d}:{s:02d}"
+        return f"{y}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}"
+
+    def entry(self, t, msg, level="info", stack=(), legacy=False):
+        st = self.stamp(t)
+        if self.fmt == "v4" and legacy:
+            # 4.x still writes some lines through the 3.x log(): no logger name, no account.
+            text = f"{st} {msg} \n\n"
+        elif self.fmt == "v3":
+            text = f"{st} 小助手(2854196310): {msg} \n\n"
+        elif self.fmt == "v4":
+            text = f"{st} | onebot {msg}\n\n"
+        elif self.fmt == "v5":
+            text = f"[{level}] | {st} | {msg}\n\n"
+        else:
+            text = f"{st} [{level[0].upper()}] llbot {msg}\n"
+        if stack:
+            pad = " " * 27 if self.fmt == "v6" else "    "
+            text = text.rstrip("\n") + "\n" + "".join(f"{pad}{s}\n" for s in stack)
+            if self.fmt != "v6":
+                text += "\n"
+        self.f.write(text)
+        self.bytes += len(text.encode("utf-8"))
+
+
+def payload(rng, fmt, action, big_image):
+    js = fmt == "v3"
+    if action in ACTIONS_SEND:
+        r = rng.random()
+        if big_image:
+            b64 = base64.b64encode(rng.randbytes(rng.randint(8_000, 40_000))).decode()
+            seg = {"type": "image", "data": {"file": "base64://" + b64}}
+        elif r < 0.25:
+            seg = {"type": "image", "data": {"file": f"https://gchat.qpic.cn/gchatpic_new/{rng.getrandbits(64):x}/0"}}
+        else:
+            text = rng.choice(CHAT) + "".join(rng.choice("你好世界机器人消息测试abcdef0123") for _ in range(rng.randint(0, 40)))
+            seg = {"type": "text", "data": {"text": text}}
+        body = {"group_id": rng.choice(GROUPS), "message": [seg]}
+    elif action == "get_group_member_info":
+        body = {"group_id": rng.choice(GROUPS), "user_id": rng.choice(USERS)}
+    elif action in ("get_msg", "delete_msg"):
+        body = {"message_id": -2147483000 - rng.randint(0, 99999)}
+    else:
+        body = {}
+    if js:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    # Node's util.inspect, as 4.x and later log objects.
+    s = json.dumps(body, ensure_ascii=False, separators=(", ", ": "))
+    for k in ("group_id", "message", "type", "data", "text", "file", "user_id", "message_id"):
+        s = s.replace(f'"{k}": ', f"{k}: ")
+    return s.replace('"', "'").replace("{", "{ ").replace("}", " }") if s != "{}" else "{}"
+
+
+def event_json(rng, t_unix):
+    text = rng.choice(CHAT)
+    group = rng.choice(GROUPS)
+    user = rng.choice(USERS)
+    return json.dumps({
+        "self_id": 2854196310, "user_id": user, "time": t_unix,
+        "message_id": -2147483000 - rng.randint(0, 99999), "message_type": "group",
+        "sub_type": "normal", "post_type": "message", "raw_message": text,
+        "message": [{"type": "text", "data": {"text": text}}], "group_id": group,
+        "sender": {"user_id": user, "nickname": "群友", "card": "", "role": "member"},
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+STACK = ("at Timeout._onTimeout (C:\\LiteLoaderQQNT\\plugins\\LLOneBot\\main.cjs:2:81234)",
+         "at listOnTimeout (node:internal/timers:581:17)",
+         "at process.processTimers (node:internal/timers:519:7)")
+
+
+def burst(log, rng, t, t_unix, ws):
+    """One event or request with what LLOneBot logs around it."""
+    fmt = log.fmt
+    r = rng.random()
+    if r < 0.45:
+        # An incoming message reported to the bot.
+        if fmt == "v3":
+            if ws:
+                log.entry(t, f"ws 消息上报 ws://127.0.0.1:8080/onebot/v11/ws {event_json(rng, t_unix)}")
+            else:
+                log.entry(t, f"HTTP 事件上报 http://127.0.0.1:5700/ {event_json(rng, t_unix)}")
+        else:
+            log.entry(t, f"收到消息 {{ peerUid: 'u_{rng.getrandbits(64):x}', msgId: '{rng.getrandbits(62)}', elements: [ [Object] ] }}")
+        return
+    if r < 0.50:
+        log.entry(t, rng.choice(["ws connect /", "heartbeat", "OneBot V11 HTTP server started :3000",
+                                 f"process pid {rng.randint(1000, 99999)}", "获取群列表成功"]))
+        return
+    send = rng.random() < 0.7
+    action = rng.choice(ACTIONS_SEND if send else ACTIONS_OTHER)
+    big = send and rng.random() < 0.004
+    body = payload(rng, fmt, action, big)
+    if ws:
+        if fmt == "v3":
+            log.entry(t, f'收到正向Websocket消息 {{"action":"{action}","params":{body},"echo":"{rng.getrandbits(20)}"}}')
+        else:
+            log.entry(t, f"收到正向 Websocket 消息 {{ action: '{action}', params: {body}, echo: {rng.getrandbits(20)} }}")
+    elif fmt == "v3":
+        log.entry(t, f"收到http请求 /{action} {body}")
+    else:
+        log.entry(t, f"收到 HTTP 请求 /{action}?access_token=s3cret {body}")
+    if not send:
+        if rng.random() < 0.05:
+            log.entry(t, f"发生错误 Error: 群成员{rng.choice(USERS)}不存在", "error",
+                      STACK[:1] if fmt != "v3" else ())
+        return
+    if fmt == "v3":
+        size = 0 if rng.random() < 0.75 else rng.randint(10_000, 800_000)
+        log.entry(t, f"发送消息总大小 {size} bytes")
+        log.entry(t, f"设置消息超时时间 {5000 + size * 1000 / 102400:g}")
+    if rng.random() < 0.03:
+        if fmt in ("v3", "v4"):
+            log.entry(t, "ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg "
+                         '["nodeIKernelMsgService/sendMsg",{"msgId":"0","peer":{"chatType":2},"msgElements":[{"elementType":1}]},null]',
+                      legacy=True)
+        if fmt == "v3":
+            log.entry(t, "发生错误 发送超时")
+        else:
+            log.entry(t, "发生错误 Error: ntqq api timeout IPC_UP_3, ns-ntApi-3, nodeIKernelMsgService/sendMsg, "
+                         '["0",{"chatType":2,"peerUid":"194167989"}]', "error", STACK)
+        if ws and fmt == "v3":
+            log.entry(t, 'ws 消息上报 undefined {"status":"failed","retcode":1200,"data":null,'
+                         '"message":"发送超时","wording":"发送超时"}')
+        return
+    log.entry(t, f"消息发送 {-2147483000 - rng.randint(0, 99999)}")
+    if ws and fmt == "v3":
+        mid = -2147483000 - rng.randint(0, 99999)
+        log.entry(t, 'ws 消息上报 undefined {"status":"ok","retcode":0,"data":{"message_id":'
+                     f'{mid}}},"message":"","wording":""}}')
+
+
+def days_from_civil(y, m, d):
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil(days):
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (m <= 2), m, d
+
+
+def log_name(fmt, y, m, d, secs):
+    hh, mm, ss = secs // 3600, secs // 60 % 60, secs % 60
+    if fmt == "v3":
+        return f"llonebot-{y}-{m}-{d}.log"
+    if fmt == "v4":
+        return f"llonebot-{y}-{m}-{d} {hh}-{mm:02d}-{ss:02d}.log"
+    return f"llbot-{y}-{m}-{d} {hh}-{mm:02d}-{ss:02d}.log"
+
+
+def logs(out, mb):
     rng = random.Random(8)
-    target = mb * 1024 * 1024
+    os.makedirs(out, exist_ok=True)
+    total = mb * 1024 * 1024
+    # (format, share of the bytes, days covered, WebSocket?). 3.x writes one file a day; 4.x
+    # and 6.x one per start of QQ (here every 5 days); 5.x rotates at 5 MB.
+    plan = [("v3", 0.40, 60, False), ("v3", 0.25, 30, True), ("v4", 0.15, 20, False),
+            ("v5", 0.10, 10, False), ("v6", 0.10, 10, True)]
+    day = days_from_civil(2024, 8, 1)
     written = 0
-    day = 1
-    with open(path, "w", encoding="utf-8") as f:
-        while written < target:
-            hh, mm, ss = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
-            t = f"2024/8/{day} {hh}:{mm:02d}:{ss:02d}"
-            who = "空(1511954122)"
-            group = rng.randint(100000000, 999999999)
-            text = "".join(rng.choice("你好世界机器人消息测试abcdef0123") for _ in range(rng.randint(5, 60)))
-            action = rng.choice(["send_group_msg", "send_private_msg", "get_group_list", "send_msg"])
-            body = json.dumps({"group_id": group, "message": [{"type": "text", "data": {"text": text}}]},
-                              ensure_ascii=False)
-            lines = [f"{t} {who}: 收到http请求 /{action} {body} \n\n"]
-            if action.startswith("send"):
-                size = rng.choice([0, 0, 0, rng.randint(10_000, 800_000)])
-                lines.append(f"{t} {who}: 发送消息总大小 {size} bytes \n\n")
-                lines.append(f"{t} {who}: 设置消息超时时间 {5000 + size * 1000 // 102400} \n\n")
-                if rng.random() < 0.03:
-                    lines.append(f"{t} {who}: ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg [] \n\n")
-                    lines.append(f"{t} {who}: 发生错误 发送超时\n\n")
-            for line in lines:
-                f.write(line)
-                written += len(line.encode("utf-8"))
-            if rng.random() < 0.00002:
-                day = min(day + 1, 28)
-    print(f"{written} bytes in {path}")
+    nfiles = 0
+    for fmt, share, ndays, ws in plan:
+        per_day = int(total * share) // ndays
+        log = None
+        for i in range(ndays):
+            y, m, d = civil(day)
+            secs = rng.randint(0, 3600)
+            if log is None or fmt == "v3" or (fmt in ("v4", "v6") and i % 5 == 0):
+                if log:
+                    written += log.bytes
+                    log.close()
+                log = Log(os.path.join(out, log_name(fmt, y, m, d, secs)), fmt, rng)
+                nfiles += 1
+            today = 0
+            while today < per_day:
+                secs = min(secs + rng.choice([0, 0, 0, 1, 1, 2, 5]), 86_399)
+                t = (y, m, d, secs // 3600, secs // 60 % 60, secs % 60)
+                before = log.bytes
+                burst(log, rng, t, day * 86400 + secs, ws)
+                today += log.bytes - before
+                if fmt == "v5" and log.bytes >= 5 * 1024 * 1024:
+                    written += log.bytes
+                    log.close()
+                    log = Log(os.path.join(out, log_name(fmt, y, m, d, secs + 1)), fmt, rng)
+                    nfiles += 1
+            day += 1
+        written += log.bytes
+        log.close()
+    print(f"{written} bytes in {nfiles} files in {out}")
 
 
 def main():
@@ -101,14 +333,14 @@ def main():
     t = sub.add_parser("tree")
     t.add_argument("dir")
     t.add_argument("--files", type=int, default=200_000)
-    l = sub.add_parser("logs")
-    l.add_argument("file")
-    l.add_argument("--mb", type=int, default=1024)
+    lg = sub.add_parser("logs")
+    lg.add_argument("dir")
+    lg.add_argument("--mb", type=int, default=1024)
     a = p.parse_args()
     if a.cmd == "tree":
         tree(a.dir, a.files)
     else:
-        logs(a.file, a.mb)
+        logs(a.dir, a.mb)
 
 
 if __name__ == "__main__":

@@ -1,98 +1,152 @@
 #!/usr/bin/env bash
 # Benchmarks llob-doctor against the tools a user would otherwise run by hand, on the same data,
 # in one run: scan vs du, delete vs rm -rf, process detection vs pgrep, stats vs grep -c (and rg),
-# start-up. Medians of several runs (hyperfine). See BENCHMARKS.md for the figures and targets.
+# start-up. Medians of several runs (hyperfine). Figures and targets: BENCHMARKS.md.
 #
-#   bash bench/run.sh               # full size: 200,000 temp files, 1 GiB of logs
-#   FILES=20000 LOG_MB=100 bash bench/run.sh   # a quick run
+#   bash bench/run.sh                                  # full size: 200,000 temp files, 1 GiB of logs
+#   FILES=3000 LOG_MB=20 RUNS=2 bash bench/run.sh      # a quick smoke run
+#   BIN=/path/to/other/llob-doctor bash bench/run.sh   # another build (e.g. before a change)
 #
-# Data is generated once with a fixed seed under $BENCH_DIR (default /tmp/llob-bench) and reused.
-# Only processes this script starts are stopped, by PID.
+# Data is generated once per size with fixed seeds under $BENCH_DIR (default /tmp/llob-bench) and
+# reused; `CLEAN=1` removes it at the end. Only processes this script starts are stopped, by PID.
+# Nothing here needs root; the page cache is warm for every command (each has a warm-up run or
+# reads data just copied), as when a user runs the command twice. Output goes to a pipe, not to
+# /dev/null: GNU grep stops at the first match when its output is /dev/null.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FILES=${FILES:-200000}
 LOG_MB=${LOG_MB:-1024}
 RUNS=${RUNS:-5}
+PROCS=${PROCS:-300}
 BENCH_DIR=${BENCH_DIR:-/tmp/llob-bench}
 OUT=${OUT:-$BENCH_DIR/results}
 mkdir -p "$BENCH_DIR" "$OUT"
 
-need() { command -v "$1" >/dev/null || { echo "missing $1: apt-get install -y $2" >&2; exit 2; }; }
+need() { command -v "$1" >/dev/null || { echo "missing $1 (apt-get install -y $2)" >&2; exit 2; }; }
 need hyperfine hyperfine
 need python3 python3
+need du coreutils
+need pgrep procps
 
-cargo build --release --quiet
-BIN=$PWD/target/release/llob-doctor
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=$PWD/target/release/llob-doctor
+fi
+echo "binary: $BIN ($("$BIN" --version))"
 
 TEMPLATE=$BENCH_DIR/template-$FILES
-if [ ! -d "$TEMPLATE/LLOneBot" ]; then
+if [ ! -f "$TEMPLATE/.complete" ]; then
+  rm -rf "$TEMPLATE"
   python3 bench/gen.py tree "$TEMPLATE" --files "$FILES"
+  touch "$TEMPLATE/.complete"
 fi
-LOG=$BENCH_DIR/llonebot-$LOG_MB.log
-if [ ! -f "$LOG" ]; then
-  python3 bench/gen.py logs "$LOG" --mb "$LOG_MB"
+LOGS=$BENCH_DIR/logs-$LOG_MB
+if [ ! -f "$LOGS/.complete" ]; then
+  rm -rf "$LOGS"
+  python3 bench/gen.py logs "$LOGS" --mb "$LOG_MB"
+  touch "$LOGS/.complete"
 fi
 DATA=$TEMPLATE/LLOneBot
-EMPTY=$BENCH_DIR/empty-root
-mkdir -p "$EMPTY"
+MSG=(msg_1511954122 msg_2024112501)
 
+{
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "filesystem of $BENCH_DIR: $(df -T "$BENCH_DIR" | awk 'NR == 2 {print $2}'), mounted $(findmnt -no OPTIONS -T "$BENCH_DIR" 2>/dev/null)"
+  echo "data: $(find "$DATA" -type f | wc -l) files, $(du -sh "$DATA" | cut -f1); logs: $(find "$LOGS" -name '*.log' | wc -l) files, $(du -sh "$LOGS" | cut -f1)"
+  echo "tools: $(hyperfine --version), $(du --version | head -1), $(grep --version | head -1), $(pgrep --version | head -1)$(command -v rg >/dev/null && echo ", $(rg --version 2>/dev/null | sed -n 1p)")"
+} | tee "$OUT/machine.txt"
+
+echo
 echo "== scan and size: clean --dry-run vs du -s"
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/scan.json" \
+hyperfine -N --output=pipe --warmup 1 --runs "$RUNS" --export-json "$OUT/scan.json" \
   -n "llob-doctor clean --dry-run" "$BIN --json --data-dir $DATA clean --dry-run" \
   -n "du -s" "du -s $DATA"
 
-echo "== delete: clean --yes vs rm -rf, each on a fresh copy"
+echo
+echo "== delete: clean --yes vs rm -rf, each on a fresh copy (copied, synced and settled before each run)"
 WORK=$BENCH_DIR/work
-hyperfine --runs "$RUNS" --export-json "$OUT/delete.json" \
-  --prepare "rm -rf $WORK && cp -a $TEMPLATE $WORK && sync" \
+hyperfine -N --output=pipe --runs "$RUNS" --export-json "$OUT/delete.json" \
+  --prepare "bash -c 'rm -rf $WORK && cp -a $TEMPLATE $WORK && sync && sleep 3'" \
   -n "llob-doctor clean --yes" "$BIN --quiet --data-dir $WORK/LLOneBot clean --yes" \
-  -n "rm -rf" "rm -rf $WORK/LLOneBot/msg_1511954122 $WORK/LLOneBot/msg_2024112501 $WORK/LLOneBot/temp"
+  -n "rm -rf" "rm -rf $WORK/LLOneBot/${MSG[0]} $WORK/LLOneBot/${MSG[1]} $WORK/LLOneBot/temp"
 rm -rf "$WORK"
 
-echo "== process detection with a few hundred processes: detect vs pgrep -x qq"
-PROCS=$BENCH_DIR/procs
-mkdir -p "$PROCS"
-cp "$(command -v sleep)" "$PROCS/qq"
+echo
+echo "== process detection with $PROCS other processes and 5 named qq: detect vs pgrep -x qq"
+FSROOT=$BENCH_DIR/fsroot
+mkdir -p "$FSROOT/opt/QQ"
+cp "$(command -v sleep)" "$FSROOT/opt/QQ/qq"
 pids=()
-for _ in $(seq 1 300); do sleep 600 & pids+=($!); done
-for _ in $(seq 1 5); do "$PROCS/qq" 600 & pids+=($!); done
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+cleanup_procs() { [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true; pids=(); }
+trap cleanup_procs EXIT
+for _ in $(seq 1 "$PROCS"); do sleep 900 & pids+=($!); done
+for _ in $(seq 1 5); do "$FSROOT/opt/QQ/qq" 900 & pids+=($!); done
 sleep 0.5
-hyperfine -N -i --warmup 2 --runs $((RUNS * 4)) --export-json "$OUT/procs.json" \
-  -n "llob-doctor detect" "$BIN --json --fs-root $EMPTY --platform linux detect" \
+echo "processes on the machine: $(ls -d /proc/[0-9]* | wc -l); pgrep -x qq finds $(pgrep -x qq | wc -l)"
+hyperfine -N --output=pipe -i --warmup 3 --runs $((RUNS * 6)) --export-json "$OUT/procs.json" \
+  -n "llob-doctor detect" "$BIN --json --fs-root $FSROOT --platform linux detect" \
   -n "pgrep -x qq" "pgrep -x qq"
-kill "${pids[@]}" 2>/dev/null || true
+cleanup_procs
 trap - EXIT
 
-echo "== stats vs grep -c on $LOG_MB MiB of logs"
-cases=(-n "llob-doctor stats" "$BIN --json stats $LOG"
-       -n "grep -c 发送超时" "grep -c 发送超时 $LOG"
-       -n "grep -c (4 patterns)" "grep -c -e 收到http请求 -e 发生错误 -e 发送消息总大小 -e 设置消息超时时间 $LOG")
+echo
+echo "== stats vs grep -c on $LOG_MB MiB of logs ($LOGS)"
+# The fair comparison: grep -c with the literal markers stats itself looks for (fixed strings).
+PATTERNS=(-e 收到http请求 -e "收到 HTTP 请求" -e 收到正向 -e 收到反向 -e 发送消息总大小 -e 设置消息超时时间
+          -e 发生错误 -e 发送超时 -e "ws 消息上报" -e "ntqq api timeout" -e "Timeout: NTEvent")
+quoted=""
+for p in "${PATTERNS[@]}"; do
+  case $p in *" "*) quoted+=" '$p'" ;; *) quoted+=" $p" ;; esac
+done
+cases=(-n "llob-doctor stats" "$BIN --json stats $LOGS"
+       -n "grep -c (stats' markers)" "grep -rcF$quoted $LOGS"
+       -n "grep -c 发送超时" "grep -rcF 发送超时 $LOGS")
 if command -v rg >/dev/null; then
-  cases+=(-n "rg -c 发送超时" "rg -c 发送超时 $LOG")
+  cases+=(-n "rg -c (stats' markers)" "rg -cF$quoted $LOGS"
+          -n "rg -c 发送超时" "rg -cF 发送超时 $LOGS")
 fi
-hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json "$OUT/stats.json" "${cases[@]}"
+hyperfine -N --output=pipe -i --warmup 1 --runs "$RUNS" --export-json "$OUT/stats.json" "${cases[@]}"
 
+echo
 echo "== start-up"
-hyperfine -N --warmup 5 --runs 50 --export-json "$OUT/startup.json" \
+hyperfine -N --output=pipe --warmup 5 --runs 100 --export-json "$OUT/startup.json" \
   -n "llob-doctor --version" "$BIN --version"
 
-python3 - "$OUT" "$LOG" <<'PY'
+python3 - "$OUT" "$LOGS" <<'PY' | tee "$OUT/summary.md"
 import json, os, sys
-out, log = sys.argv[1], sys.argv[2]
+out, logs = sys.argv[1], sys.argv[2]
 def med(name):
     return {r["command"]: r["median"] for r in json.load(open(os.path.join(out, name + ".json")))["results"]}
-rows = []
-s = med("scan"); rows.append(("scan vs du -s", s["llob-doctor clean --dry-run"], s["du -s"], "<= 1.0x"))
-d = med("delete"); rows.append(("delete vs rm -rf", d["llob-doctor clean --yes"], d["rm -rf"], "<= 1.0x"))
-p = med("procs"); rows.append(("detect vs pgrep", p["llob-doctor detect"], p["pgrep -x qq"], "<= 3.0x"))
-st = med("stats"); rows.append(("stats vs grep -c", st["llob-doctor stats"], st["grep -c 发送超时"], "<= 1.5x"))
-print(f"\n{'comparison':<20}{'llob-doctor':>14}{'reference':>12}{'ratio':>8}  target")
+size = sum(os.path.getsize(os.path.join(logs, f)) for f in os.listdir(logs) if f.endswith(".log"))
+s, d, p, st = med("scan"), med("delete"), med("procs"), med("stats")
+rows = [
+    ("scan: clean --dry-run vs du -s", s["llob-doctor clean --dry-run"], s["du -s"], 1.0),
+    ("delete: clean --yes vs rm -rf", d["llob-doctor clean --yes"], d["rm -rf"], 1.0),
+    ("processes: detect vs pgrep -x qq", p["llob-doctor detect"], p["pgrep -x qq"], 3.0),
+    ("stats vs grep -c (stats' markers)", st["llob-doctor stats"], st["grep -c (stats' markers)"], 1.5),
+    ("stats vs grep -c 发送超时", st["llob-doctor stats"], st["grep -c 发送超时"], None),
+]
+if "rg -c 发送超时" in st:
+    rows.append(("stats vs rg -c (stats' markers)", st["llob-doctor stats"], st["rg -c (stats' markers)"], None))
+    rows.append(("stats vs rg -c 发送超时", st["llob-doctor stats"], st["rg -c 发送超时"], None))
+def ms(x):
+    return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
+print("\n| comparison | llob-doctor | reference | ratio | target | met |")
+print("|---|---:|---:|---:|---|---|")
 for name, a, b, target in rows:
-    print(f"{name:<20}{a*1000:>12.1f}ms{b*1000:>10.1f}ms{a/b:>7.2f}x  {target}")
-gbps = os.path.getsize(log) / st["llob-doctor stats"] / 1e9
-print(f"stats throughput: {gbps:.2f} GB/s (target >= 1 GB/s)")
+    t = f"<= {target:.1f}x" if target else "-"
+    met = ("yes" if a / b <= target else "no") if target else "-"
+    print(f"| {name} | {ms(a)} | {ms(b)} | {a / b:.2f}x | {t} | {met} |")
+gbps = size / st["llob-doctor stats"] / 1e9
+print(f"| stats throughput ({size / 2**20:.0f} MiB) | {gbps:.2f} GB/s | | | >= 1 GB/s | {'yes' if gbps >= 1 else 'no'} |")
 su = med("startup")["llob-doctor --version"]
-print(f"start-up: {su*1000:.2f} ms (target < 5 ms)")
+print(f"| start-up: --version | {su * 1000:.2f} ms | | | < 5 ms | {'yes' if su < 0.005 else 'no'} |")
 PY
+
+if [ "${CLEAN:-0}" = 1 ]; then
+  rm -rf "$TEMPLATE" "$LOGS" "$FSROOT" "$OUT"
+fi

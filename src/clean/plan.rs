@@ -142,11 +142,23 @@ struct Listed {
     dirent: fs::DirEntry,
 }
 
+/// An entry's own metadata, never following a link: what the guard will check again before
+/// removing it. On Windows that is `symlink_metadata`, the guard's own call: a folder listing
+/// may describe a link otherwise (under Wine, a Unix symlink is a reparse point in the listing
+/// and a plain folder when opened). Elsewhere the listing's record gives the same `lstat`,
+/// made relative to the open folder instead of resolving the whole path again.
+fn own_metadata(item: &Listed) -> io::Result<fs::Metadata> {
+    if cfg!(windows) {
+        fs::symlink_metadata(&item.path)
+    } else {
+        item.dirent.metadata()
+    }
+}
+
 /// Measures one entry: files, bytes and newest mtime, never following links. A folder is
 /// walked only if `walk` (a folder that is no target is left out anyway).
 fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
-    // Like symlink_metadata: a link is described, not followed.
-    let meta = item.dirent.metadata()?;
+    let meta = own_metadata(item)?;
     let t = if is_link(&meta) {
         EntryType::Link
     } else {
@@ -219,25 +231,37 @@ fn measure_all(
             .collect();
     }
     let mut out: Vec<Option<io::Result<Entry>>> = items.iter().map(|_| None).collect();
+    // Items are taken and reported in small batches: one message per item would cost more
+    // than measuring a file.
+    let batch = (items.len() / (threads * 16)).clamp(1, 64);
     let next = AtomicUsize::new(0);
     thread::scope(|s| {
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::channel::<Vec<(usize, io::Result<Entry>)>>();
         for _ in 0..threads {
             let (tx, next) = (tx.clone(), &next);
             s.spawn(move || {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(item, walk)) = items.get(i) else {
+                    let from = next.fetch_add(batch, Ordering::Relaxed);
+                    let Some(chunk) = items.get(from..items.len().min(from.saturating_add(batch)))
+                    else {
                         return;
                     };
-                    if tx.send((i, measure(item, walk))).is_err() {
+                    if chunk.is_empty() {
+                        return;
+                    }
+                    let done = chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &(item, walk))| (from + k, measure(item, walk)))
+                        .collect();
+                    if tx.send(done).is_err() {
                         return;
                     }
                 }
             });
         }
         drop(tx);
-        for (i, r) in rx {
+        for (i, r) in rx.into_iter().flatten() {
             if let Ok(e) = &r {
                 progress(e);
             }
@@ -475,5 +499,112 @@ mod tests {
         assert!(is_log_name("llonebot-2024-08-02 15-03-00.log"));
         assert!(is_log_name("x.log.1"));
         assert!(!is_log_name("x.log.bak") && !is_log_name("config.json"));
+    }
+
+    /// A data dir with a msg_ folder and a temp/ of many entries, nested folders among them.
+    fn fixture() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let data = tmp.path().join("LLOneBot");
+        let db = data.join("msg_10001");
+        fs::create_dir_all(&db).expect("msg dir");
+        fs::write(db.join("CURRENT"), b"MANIFEST-000002\n").expect("file");
+        fs::write(db.join("000005.ldb"), vec![7u8; 3000]).expect("file");
+        let temp = data.join("temp");
+        for i in 0..300 {
+            if i % 30 == 0 {
+                let d = temp.join(format!("dir{i:03}")).join("inner").join("deeper");
+                fs::create_dir_all(&d).expect("nested");
+                fs::write(d.join("a.png"), vec![1u8; i]).expect("file");
+                fs::write(d.parent().expect("parent").join("b.json"), b"{}").expect("file");
+            } else {
+                fs::create_dir_all(&temp).expect("temp");
+                fs::write(temp.join(format!("f{i:03}.jpg")), vec![0u8; i]).expect("file");
+            }
+        }
+        (tmp, data)
+    }
+
+    #[test]
+    fn many_entries_are_measured_in_order_and_in_full() {
+        let (_tmp, data) = fixture();
+        let mut seen = 0;
+        let plan = scan(&data, &Options::default(), |_| seen += 1);
+        assert!(plan.unreadable.is_empty(), "{:?}", plan.unreadable);
+        assert_eq!(seen, 1 + 300);
+        let msg = &plan.targets[0];
+        assert_eq!(
+            (msg.kind, msg.files(), msg.bytes()),
+            (Kind::MsgDb, 2, 16 + 3000)
+        );
+        let temp = &plan.targets[1];
+        assert_eq!(temp.kind, Kind::Temp);
+        assert_eq!(temp.entries.len(), 300);
+        let names: Vec<String> = temp
+            .entries
+            .iter()
+            .map(|e| {
+                e.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        for e in &temp.entries {
+            let name = e
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(n) = name.strip_prefix("dir") {
+                let i: u64 = n.parse().expect("number");
+                assert_eq!(
+                    (e.entry_type, e.files, e.bytes),
+                    (EntryType::Dir, 2, i + 2),
+                    "{name}"
+                );
+            } else {
+                let i: u64 = name[1..4].parse().expect("number");
+                assert_eq!(
+                    (e.entry_type, e.files, e.bytes),
+                    (EntryType::File, 1, i),
+                    "{name}"
+                );
+            }
+        }
+        assert_eq!(temp.files(), 290 + 10 * 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_folders_count_as_files_and_are_not_followed() {
+        let (tmp, data) = fixture();
+        let outside = tmp.path().join("outside");
+        fs::create_dir_all(&outside).expect("outside");
+        fs::write(outside.join("big"), vec![0u8; 100_000]).expect("file");
+        let d = data.join("temp").join("dir000");
+        std::os::unix::fs::symlink(&outside, d.join("link")).expect("symlink");
+        std::os::unix::fs::symlink(&outside, data.join("temp").join("toplink")).expect("symlink");
+        let plan = scan(&data, &Options::default(), |_| {});
+        let temp = &plan.targets[1];
+        let find = |name: &str| {
+            temp.entries
+                .iter()
+                .find(|e| e.path.file_name().is_some_and(|n| n == name))
+                .expect("entry")
+        };
+        let dir = find("dir000");
+        assert_eq!(
+            (dir.files, dir.bytes),
+            (3, 2),
+            "the link counts as an entry, its target not"
+        );
+        let top = find("toplink");
+        assert_eq!(
+            (top.entry_type, top.files, top.bytes),
+            (EntryType::Link, 1, 0)
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! prefix comparison or a short byte search, so a line that matters costs a few comparisons and
 //! a line that does not costs less.
 
-use memchr::memmem;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 /// A wall-clock time as the log wrote it (local time, no zone): seconds since 1970-01-01 00:00:00
 /// of that same clock. Only compared with other log times and with `--since`, never with UTC.
@@ -185,6 +187,63 @@ pub fn lead(line: &[u8]) -> Lead {
     }
 }
 
+/// Whether `line` starts with the timestamp `prev` starts with, so that [`lead`] would read the
+/// same `Dated { stamp, rest }` from it as it read from `prev` (given as that `rest`), without
+/// parsing it again: consecutive lines of a log mostly share their second.
+///
+/// `lead` decides from the bytes before `rest` and, after the seconds, from the next one or
+/// four (a fraction, an AM/PM). So: `rest` must end right after the seconds of `prev` (`:ss`,
+/// no fraction, no AM/PM), the bytes before it must be equal, and the byte at `rest` in `line`
+/// must start neither a fraction nor an AM/PM.
+pub fn same_lead(line: &[u8], prev: &[u8], rest: usize) -> bool {
+    rest >= 3
+        && prev.len() >= rest
+        && prev[rest - 3] == b':'
+        && line.len() > rest
+        && line[..rest] == prev[..rest]
+        && match line[rest] {
+            b'.' => false,
+            b' ' => !matches!(line.get(rest + 1), Some(b'A' | b'a' | b'P' | b'p')),
+            _ => true,
+        }
+}
+
+/// The first `): ` in `head` (as `memmem::find` would, without building a searcher per line).
+fn find_paren_colon(head: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b')', head).find(|&k| head.get(k + 1..k + 3) == Some(b": "))
+}
+
+/// A searcher built once: `memmem::find` builds one per call, which costs more than the search
+/// on a short line.
+struct Needle(LazyLock<Finder<'static>>);
+
+impl Needle {
+    const fn new(f: fn() -> Finder<'static>) -> Needle {
+        Needle(LazyLock::new(f))
+    }
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        self.0.find(hay)
+    }
+    fn find_iter<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+        self.0.find_iter(hay)
+    }
+}
+
+static SEND_MSG: Needle = Needle::new(|| Finder::new(b"sendMsg"));
+static FORWARD_MSG: Needle = Needle::new(|| Finder::new(b"orwardMsg"));
+static SEND_TIMEOUT_N: Needle = Needle::new(|| Finder::new("发送超时".as_bytes()));
+static NTQQ_TIMEOUT: Needle = Needle::new(|| Finder::new(b"ntqq api timeout"));
+static NTEVENT_TIMEOUT: Needle = Needle::new(|| Finder::new(b"Timeout: NTEvent"));
+static STATUS_FAILED: Needle = Needle::new(|| Finder::new(br#""status":"failed""#));
+static ACTION: Needle = Needle::new(|| Finder::new(b"action"));
+static ANYWHERE: [Needle; 5] = [
+    Needle::new(|| Finder::new("收到".as_bytes())),
+    Needle::new(|| Finder::new("发送消息总大小".as_bytes())),
+    Needle::new(|| Finder::new("设置消息超时时间".as_bytes())),
+    Needle::new(|| Finder::new("发生错误".as_bytes())),
+    Needle::new(|| Finder::new(b"ntqq api timeout")),
+];
+
 /// Where LLOneBot's message may start in the text after the timestamp. The first offset is
 /// right after the separators (` | `, `[I] `); the second skips what some formats put before the
 /// message: `nick(uin): ` (3.x) or a logger name (4.x and later). Callers try them in order.
@@ -208,7 +267,7 @@ pub fn message_starts(line: &[u8], rest: usize) -> (usize, Option<usize>) {
         p += close + 2;
     }
     let head = &line[p..line.len().min(p + 256)];
-    if let Some(k) = memmem::find(head, b"): ") {
+    if let Some(k) = find_paren_colon(head) {
         // `nick(uin): ` — the uin is digits.
         if let Some(open) = head[..k].iter().rposition(|&b| b == b'(')
             && head[open + 1..k].iter().all(u8::is_ascii_digit)
@@ -293,7 +352,7 @@ fn ws_marker(m: &[u8]) -> Option<&[u8]> {
 
 /// Is this the name of a send method of QQ's message service?
 pub fn names_send_method(b: &[u8]) -> bool {
-    memmem::find(b, b"sendMsg").is_some() || memmem::find(b, b"orwardMsg").is_some()
+    SEND_MSG.find(b).is_some() || FORWARD_MSG.find(b).is_some()
 }
 
 /// Which line this is, when LLOneBot's message starts at `m`.
@@ -337,35 +396,23 @@ pub fn classify(line: &[u8], rest: usize) -> Option<Kind<'_>> {
 /// Only used for lines that do not look like a continuation.
 pub fn classify_anywhere(line: &[u8]) -> Option<Kind<'_>> {
     let head = &line[..line.len().min(256)];
-    let mut best: Option<usize> = None;
-    let markers = [
-        RECEIVED,
-        ATTACHMENT,
-        TIMEOUT_SET,
-        ERROR,
-        b"ntqq api timeout",
-    ];
-    for mk in markers {
-        if let Some(k) = memmem::find(head, mk) {
-            best = Some(best.map_or(k, |b: usize| b.min(k)));
-        }
-    }
+    let best = ANYWHERE.iter().filter_map(|n| n.find(head)).min();
     kind_at(&line[best?..])
 }
 
 /// Does the text of a `发生错误` line say a send timed out?
 pub fn error_is_send_timeout(text: &[u8]) -> bool {
-    if memmem::find(text, SEND_TIMEOUT).is_some() {
+    if SEND_TIMEOUT_N.find(text).is_some() {
         return true;
     }
-    let api_timeout = memmem::find(text, b"ntqq api timeout").is_some()
-        || memmem::find(text, b"Timeout: NTEvent").is_some();
+    let api_timeout = NTQQ_TIMEOUT.find(text).is_some() || NTEVENT_TIMEOUT.find(text).is_some();
     api_timeout && names_send_method(text)
 }
 
 /// Is this WebSocket reply a failure (`"status":"failed"` at the top level of its JSON)?
 pub fn reply_failed(rest: &[u8]) -> bool {
-    memmem::find_iter(rest, br#""status":"failed""#)
+    STATUS_FAILED
+        .find_iter(rest)
         .any(|k| k > 0 && matches!(rest[k - 1], b'{' | b','))
 }
 
@@ -399,7 +446,7 @@ fn valid_action(name: &[u8]) -> bool {
 /// Node's `inspect` (`action: 'send_msg'`, 4.x and later). The first well-formed key wins; an
 /// escaped key inside a string (`\"action\"`) does not count.
 pub fn ws_action(rest: &[u8]) -> Option<&[u8]> {
-    for pos in memmem::find_iter(rest, b"action") {
+    for pos in ACTION.find_iter(rest) {
         let quoted = pos > 0 && rest[pos - 1] == b'"';
         let ok_before = if quoted {
             pos < 2 || rest[pos - 2] != b'\\'
@@ -655,6 +702,64 @@ mod tests {
                 let _ = classify(j, rest);
             }
             let _ = classify_anywhere(j);
+        }
+    }
+
+    #[test]
+    fn a_shared_timestamp_reads_the_same() {
+        let lines: [&[u8]; 16] = [
+            "2024/8/2 15:03:13 空(1): 收到http请求 /send_msg {}".as_bytes(),
+            b"2024/8/2 15:03:13 x",
+            b"2024/8/2 15:03:13",
+            b"2024/8/2 15:03:13 ",
+            b"2024/8/2 15:03:13.5 x",
+            b"2024/8/2 15:03:13. x",
+            b"2024/8/2 15:03:13 PM",
+            b"2024/8/2 15:03:13 pmx",
+            b"2024/8/2 15:03:13 Ax",
+            b"2024/8/2 15:03:134",
+            b"2024/8/2 15:03:13,",
+            b"8/2/2024, 3:03:13 PM x",
+            b"8/2/2024, 3:03:13 PM",
+            b"[info] | 2025-01-05 10:00:00 | x",
+            b"[error] | 2025-01-05 10:00:00 | x",
+            b"2024-08-02T15:03:13.123Z x",
+        ];
+        for prev in lines {
+            let Lead::Dated { rest, .. } = lead(prev) else {
+                continue;
+            };
+            for line in lines {
+                if same_lead(line, prev, rest) {
+                    assert_eq!(
+                        lead(line),
+                        lead(prev),
+                        "{:?} after {:?}",
+                        String::from_utf8_lossy(line),
+                        String::from_utf8_lossy(prev)
+                    );
+                }
+            }
+        }
+        let a = b"2024/8/2 15:03:13 x";
+        assert!(same_lead(b"2024/8/2 15:03:13 y", a, 17));
+        assert!(!same_lead(b"2024/8/2 15:03:14 y", a, 17));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_lead_agrees_with_lead(
+            date in "(2024/8/2 |2024-08-02 |8/2/2024, |\\[info\\] \\| 2025-01-05 )1[0-9]:0[0-9]:[0-5][0-9]",
+            prev_tail in "[ .APpamx0-9]{0,4}",
+            tail in "[ .APpamx0-9,]{0,4}",
+        ) {
+            let prev = format!("{date}{prev_tail}");
+            let line = format!("{date}{tail}");
+            if let Lead::Dated { rest, .. } = lead(prev.as_bytes())
+                && same_lead(line.as_bytes(), prev.as_bytes(), rest)
+            {
+                proptest::prop_assert_eq!(lead(line.as_bytes()), lead(prev.as_bytes()));
+            }
         }
     }
 }
