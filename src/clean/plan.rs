@@ -326,7 +326,8 @@ pub fn database_uin(name: &str) -> Option<&str> {
     uin_of(base, "", ".v2.db").or_else(|| uin_of(base, "", ".db"))
 }
 
-/// A log file LLOneBot writes: `*.log` (rotated `*.log.N` too).
+/// A log file LLOneBot writes: `*.log` (rotated `*.log.N` too). Stricter than what `stats`
+/// reads, because this decides what `clean --logs` deletes.
 pub fn is_log_name(name: &str) -> bool {
     name.ends_with(".log")
         || name

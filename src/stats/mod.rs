@@ -246,6 +246,8 @@ pub fn parse_since(s: &str) -> Result<Stamp, Failure> {
 }
 
 /// LLOneBot's log file names: `*.log`, and rotated copies such as `x.log.1` (not archives).
+/// Wider than `clean::plan::is_log_name` on purpose: reading a stray `x.log.old` is harmless,
+/// deleting it is not, so clean keeps the stricter rule.
 fn is_log_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let archive = [".gz", ".zip", ".7z", ".xz", ".zst", ".bz2"]
