@@ -28,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found
     Detect,
-    /// Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums
+    /// Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent's login floor
     CheckVersions(CheckVersionsArgs),
     /// Remove LLOneBot's legacy msg_<uin> databases and temp files (preview first)
     Clean(CleanArgs),
@@ -115,9 +115,14 @@ pub struct CheckVersionsArgs {
     #[arg(long, value_name = "VERSION")]
     pub min_qq: Option<String>,
 
-    /// The minimum LLOneBot version
+    /// The minimum LLOneBot version (3.28 is taken as 3.28.0)
     #[arg(long, value_name = "VERSION")]
     pub min_llonebot: Option<String>,
+
+    /// Tencent's login floor, when the built-in one is out of date: a build (34740) or a QQ
+    /// version (9.9.19-34740, 3.2.17); --min-qq never changes it
+    #[arg(long, value_name = "BUILD")]
+    pub login_floor: Option<String>,
 }
 
 #[derive(Debug, Args)]

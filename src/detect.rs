@@ -34,6 +34,7 @@ pub fn source_text(s: Source) -> &'static str {
         Source::UserEnvironment => t("source.user_environment"),
         Source::Flatpak => t("source.flatpak"),
         Source::Root => t("source.root"),
+        Source::Qwqnt => t("source.qwqnt"),
         Source::Profile => t("source.profile"),
     }
 }

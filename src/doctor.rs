@@ -20,6 +20,8 @@ use crate::policy::{self, Minimums, Status};
 use crate::version::{self, Dotted};
 use crate::{msg, probe, stats};
 
+mod versions;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -178,6 +180,7 @@ fn build(
     check_processes(inst, &mut f);
     check_discovery(inst, &mut f);
     check_versions(inst, &mut f);
+    versions::check(inst, &mut f);
     let lb_version = inst
         .llonebot
         .as_ref()
@@ -193,6 +196,7 @@ fn build(
         }
     }
     check_effective_timeout(lb_version, &mut f);
+    versions::fit_advice(inst, &mut f);
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
 }
@@ -373,6 +377,7 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
                     minimum = minimum
                 ),
             ),
+            Status::Refused => versions::refused(c, name, &installed),
             Status::Unknown => (Severity::Warn, msg!("doctor.version_unknown", name = name)),
         };
         let remedy = c.advice.clone().map(Msg::raw);
@@ -610,7 +615,7 @@ fn check_timeouts(app: &App, data: &Path, since: stats::line::Stamp, f: &mut Vec
                 sends = r.sends,
                 rate = percent
             ),
-            Some(msg!("doctor.remedy_timeouts")),
+            Some(msg!("doctor.remedy_timeouts", upgrade = "")),
             data_v,
         ));
     }

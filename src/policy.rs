@@ -1,20 +1,24 @@
-//! The version policy: the minimums (QQ 9.9.15, LLOneBot 3.28.3), the LiteLoaderQQNT
-//! compatibility rule, and the verdict each installed version gets. No human text here: the
-//! verdicts are enums that `check_versions` renders.
+//! The version policy: the minimums (QQ 9.9.15, LLOneBot 3.28.3), Tencent's login floor, the
+//! LiteLoaderQQNT compatibility rules, and the verdict each installed version gets. No human
+//! text here: the verdicts are enums that `check_versions` renders.
+
+mod floor;
+pub mod liteloader;
 
 use serde::Serialize;
 
 use crate::env::Platform;
 use crate::version::{BuildTable, Dotted, ParseError, QqVersion};
 
+pub use floor::{FloorEntry, FloorOrigin, FloorTable, LoginFloor, floors};
+
 /// The default QQ minimum as users know it (Windows numbering): build 26702 on every platform.
 pub const DEFAULT_MIN_QQ: &str = "9.9.15";
 /// The default LLOneBot minimum.
 pub const DEFAULT_MIN_LLONEBOT: Dotted = Dotted::new(3, 28, 3);
-/// From this QQ build on, LiteLoaderQQNT must be at least [`LITELOADER_MIN_FOR_NEW_QQ`]
-/// (LLOneBot FAQ).
+/// From this QQ build on, LiteLoaderQQNT has a minimum at all (the first row of
+/// [`liteloader::LL_MINIMUMS`]).
 pub const LITELOADER_NEW_QQ_BUILD: u32 = 28060;
-pub const LITELOADER_MIN_FOR_NEW_QQ: Dotted = Dotted::new(1, 2, 2);
 /// From this LLOneBot version on, messages live in `database/`; `msg_*` folders are leftovers.
 pub const LLONEBOT_DATABASE_SINCE: Dotted = Dotted::new(3, 29, 0);
 /// From this LLOneBot version on, it runs standalone (no LiteLoaderQQNT).
@@ -37,7 +41,21 @@ pub fn qq_download(platform: Platform) -> &'static str {
 pub enum Status {
     Ok,
     Outdated,
+    /// QQ: below Tencent's login floor, so it cannot log in at all.
+    Refused,
     Unknown,
+}
+
+/// Which rule decided a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The minimum asked for (`--min-qq`, `--min-llonebot`, or the defaults).
+    Minimum,
+    /// Tencent's login floor (the table in `data/login-floor.json`, or `--login-floor`).
+    LoginFloor,
+    /// LiteLoaderQQNT's own minimum for the QQ build, or the builds its line dropped.
+    LiteloaderForQq,
 }
 
 /// Why a component got its status.
@@ -50,8 +68,12 @@ pub enum Reason {
     NoMinimum,
     /// Below its minimum.
     BelowMinimum,
+    /// QQ below Tencent's login floor.
+    BelowLoginFloor,
     /// LiteLoaderQQNT too old for the installed QQ build.
     IncompatibleWithQq,
+    /// LiteLoaderQQNT's line dropped support for the installed (older) QQ build.
+    DroppedQqBuild,
     /// The version file was found but holds no version string.
     VersionMissing,
     /// The version string is not a version.
@@ -72,6 +94,8 @@ pub enum Reason {
 pub struct Verdict {
     pub status: Status,
     pub reason: Reason,
+    /// The rule that decided it (`None`: no rule could be applied).
+    pub rule: Option<Rule>,
 }
 
 impl Verdict {
@@ -79,6 +103,15 @@ impl Verdict {
         Verdict {
             status: Status::Unknown,
             reason,
+            rule: None,
+        }
+    }
+
+    const fn new(status: Status, reason: Reason, rule: Rule) -> Verdict {
+        Verdict {
+            status,
+            reason,
+            rule: Some(rule),
         }
     }
 }
@@ -118,12 +151,16 @@ pub enum MinError {
     QqNotInTable(String),
     /// `--min-llonebot` is not `x.y.z`.
     LlonebotMalformed(String),
+    /// `--login-floor` is neither a build number nor a QQ version the table knows.
+    LoginFloorMalformed(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Minimums {
     pub qq: QqMinimum,
     pub llonebot: Dotted,
+    /// Tencent's login floor: the table's newest unless `--login-floor` replaced it.
+    pub login_floor: Option<LoginFloor>,
 }
 
 impl Minimums {
@@ -134,10 +171,39 @@ impl Minimums {
     ) -> Result<Minimums, MinError> {
         let qq = resolve_qq_minimum(min_qq.unwrap_or(DEFAULT_MIN_QQ), table)?;
         let llonebot = match min_llonebot {
-            Some(s) => Dotted::parse(s).map_err(|_| MinError::LlonebotMalformed(s.to_string()))?,
+            Some(s) => parse_minimum(s).map_err(|_| MinError::LlonebotMalformed(s.to_string()))?,
             None => DEFAULT_MIN_LLONEBOT,
         };
-        Ok(Minimums { qq, llonebot })
+        Ok(Minimums {
+            qq,
+            llonebot,
+            login_floor: LoginFloor::from_table(floors()),
+        })
+    }
+
+    /// Replaces the table's login floor with `--login-floor`.
+    pub fn with_login_floor(
+        mut self,
+        flag: Option<&str>,
+        table: &BuildTable,
+    ) -> Result<Minimums, MinError> {
+        if let Some(s) = flag {
+            let f = LoginFloor::from_flag(s, table)
+                .ok_or_else(|| MinError::LoginFloorMalformed(s.to_string()))?;
+            self.login_floor = Some(f);
+        }
+        Ok(self)
+    }
+}
+
+/// A minimum as users type it: `x.y.z`, or `x.y` taken as `x.y.0` (`3.28` is 3.28.0).
+pub fn parse_minimum(s: &str) -> Result<Dotted, ParseError> {
+    match Dotted::parse(s) {
+        Ok(v) => Ok(v),
+        Err(ParseError::Malformed) if s.trim().matches('.').count() == 1 => {
+            Dotted::parse(&format!("{}.0", s.trim()))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -176,19 +242,23 @@ pub fn qq_build(version: Option<&str>, build_beside: Option<u32>) -> Result<u32,
     }
 }
 
-/// QQ against its minimum, by the shared build number.
-pub fn judge_qq(build: u32, min: &QqMinimum) -> Verdict {
-    if build >= min.build {
-        Verdict {
-            status: Status::Ok,
-            reason: Reason::MeetsMinimum,
-        }
-    } else {
-        Verdict {
-            status: Status::Outdated,
-            reason: Reason::BelowMinimum,
-        }
+/// QQ against its minimum and Tencent's login floor, by the shared build number. Below the
+/// floor QQ cannot log in at all, which outranks any minimum; when both are met, the rule
+/// named is the higher bar.
+pub fn judge_qq(build: u32, min: &QqMinimum, floor: Option<&LoginFloor>) -> Verdict {
+    if let Some(f) = floor
+        && f.refuses(build)
+    {
+        return Verdict::new(Status::Refused, Reason::BelowLoginFloor, Rule::LoginFloor);
     }
+    if build < min.build {
+        return Verdict::new(Status::Outdated, Reason::BelowMinimum, Rule::Minimum);
+    }
+    let rule = match floor {
+        Some(f) if f.build > min.build => Rule::LoginFloor,
+        _ => Rule::Minimum,
+    };
+    Verdict::new(Status::Ok, Reason::MeetsMinimum, rule)
 }
 
 /// A dotted version read from a file (`None`: the file had no version string).
@@ -202,23 +272,16 @@ pub fn read_dotted(version: Option<&str>) -> Result<Dotted, Reason> {
 
 pub fn judge_llonebot(version: Option<&str>, min: Dotted) -> Verdict {
     match read_dotted(version) {
-        Ok(v) if v >= min => Verdict {
-            status: Status::Ok,
-            reason: Reason::MeetsMinimum,
-        },
-        Ok(_) => Verdict {
-            status: Status::Outdated,
-            reason: Reason::BelowMinimum,
-        },
+        Ok(v) if v >= min => Verdict::new(Status::Ok, Reason::MeetsMinimum, Rule::Minimum),
+        Ok(_) => Verdict::new(Status::Outdated, Reason::BelowMinimum, Rule::Minimum),
         Err(r) => Verdict::unknown(r),
     }
 }
 
-/// LiteLoaderQQNT's minimum for a QQ build: 1.2.2 from build 28060 on, else none.
+/// LiteLoaderQQNT's minimum for a QQ build, from [`liteloader::LL_MINIMUMS`]: 1.2.2 from
+/// 28060, 1.2.4 from 34231 ("34xxx"), 1.4.0 from 41857; none before 28060.
 pub fn liteloader_minimum(qq_build: Option<u32>) -> Option<Dotted> {
-    qq_build
-        .filter(|b| *b >= LITELOADER_NEW_QQ_BUILD)
-        .map(|_| LITELOADER_MIN_FOR_NEW_QQ)
+    qq_build.and_then(liteloader::minimum_for).map(|r| r.min)
 }
 
 pub fn judge_liteloader(version: Option<&str>, qq_build: Option<u32>) -> Verdict {
@@ -226,18 +289,26 @@ pub fn judge_liteloader(version: Option<&str>, qq_build: Option<u32>) -> Verdict
         Ok(v) => v,
         Err(r) => return Verdict::unknown(r),
     };
+    if let Some(b) = qq_build
+        && liteloader::dropped_for(v, b).is_some()
+    {
+        return Verdict::new(
+            Status::Outdated,
+            Reason::DroppedQqBuild,
+            Rule::LiteloaderForQq,
+        );
+    }
     match liteloader_minimum(qq_build) {
-        Some(min) if v < min => Verdict {
-            status: Status::Outdated,
-            reason: Reason::IncompatibleWithQq,
-        },
-        Some(_) => Verdict {
-            status: Status::Ok,
-            reason: Reason::MeetsMinimum,
-        },
+        Some(min) if v < min => Verdict::new(
+            Status::Outdated,
+            Reason::IncompatibleWithQq,
+            Rule::LiteloaderForQq,
+        ),
+        Some(_) => Verdict::new(Status::Ok, Reason::MeetsMinimum, Rule::LiteloaderForQq),
         None => Verdict {
             status: Status::Ok,
             reason: Reason::NoMinimum,
+            rule: None,
         },
     }
 }
@@ -263,7 +334,7 @@ mod tests {
 
     fn qq(version: &str, m: &QqMinimum) -> Status {
         let b = qq_build(Some(version), None).unwrap_or_else(|r| panic!("{version}: {r:?}"));
-        judge_qq(b, m).status
+        judge_qq(b, m, None).status
     }
 
     #[test]
@@ -341,17 +412,75 @@ mod tests {
     }
 
     #[test]
-    fn liteloader_must_be_1_2_2_for_qq_28060_and_later() {
+    fn liteloader_minimum_per_qq_build() {
         let v = |ll: &str, b: Option<u32>| judge_liteloader(Some(ll), b);
         assert_eq!(v("1.1.2", Some(28131)).reason, Reason::IncompatibleWithQq);
         assert_eq!(v("1.1.2", Some(28131)).status, Status::Outdated);
+        assert_eq!(v("1.1.2", Some(28131)).rule, Some(Rule::LiteloaderForQq));
         assert_eq!(v("1.2.2", Some(28131)).status, Status::Ok);
         assert_eq!(v("1.1.2", Some(28060)).status, Status::Outdated);
         assert_eq!(v("1.1.2", Some(28059)).reason, Reason::NoMinimum);
         assert_eq!(v("1.1.2", None).reason, Reason::NoMinimum);
         assert_eq!(v("1.2", Some(28131)).status, Status::Unknown);
+        // "34xxx" needs 1.2.4; 41857 and later need 1.4.0.
+        assert_eq!(v("1.2.2", Some(34740)).status, Status::Outdated);
+        assert_eq!(v("1.2.4", Some(34740)).status, Status::Ok);
+        assert_eq!(v("1.3.0", Some(41857)).status, Status::Outdated);
+        assert_eq!(v("1.4.1", Some(53644)).status, Status::Ok);
+        // 1.3.0 and later dropped the builds before 34xxx.
+        assert_eq!(v("1.3.0", Some(29927)).reason, Reason::DroppedQqBuild);
         assert_eq!(liteloader_minimum(Some(30000)), Some(Dotted::new(1, 2, 2)));
         assert_eq!(liteloader_minimum(Some(26702)), None);
+    }
+
+    #[test]
+    fn login_floor_outranks_the_minimum_and_min_qq_does_not_move_it() {
+        let floor = LoginFloor::from_table(floors()).expect("a floor");
+        assert_eq!(floor.build, 34740);
+        let m = min(DEFAULT_MIN_QQ);
+        let j = |v: &str, m: &QqMinimum| {
+            let b = qq_build(Some(v), None).unwrap_or_else(|r| panic!("{v}: {r:?}"));
+            judge_qq(b, m, Some(&floor))
+        };
+        // Table-driven: each platform's string, its build, its verdict and the deciding rule.
+        for (v, status, rule) in [
+            ("9.9.12-26466", Status::Refused, Rule::LoginFloor),
+            ("9.9.15-28131", Status::Refused, Rule::LoginFloor),
+            ("3.2.13-29927", Status::Refused, Rule::LoginFloor),
+            ("6.9.66-32690", Status::Refused, Rule::LoginFloor),
+            ("9.9.19-34606", Status::Refused, Rule::LoginFloor),
+            ("9.9.19-34740", Status::Ok, Rule::LoginFloor),
+            ("3.2.17-34740", Status::Ok, Rule::LoginFloor),
+            ("6.9.82-40768", Status::Ok, Rule::LoginFloor),
+            ("9.9.36-53644", Status::Ok, Rule::LoginFloor),
+            ("7.0.2-53644", Status::Ok, Rule::LoginFloor),
+        ] {
+            let got = j(v, &m);
+            assert_eq!((got.status, got.rule), (status, Some(rule)), "{v}");
+        }
+        // A lower --min-qq changes nothing; a higher one is the deciding rule above the floor.
+        assert_eq!(j("9.9.18-33800", &min("9.9.12")).status, Status::Refused);
+        let high = min("9.9.36-53644");
+        assert_eq!(
+            (
+                j("9.9.35-52892", &high).status,
+                j("9.9.35-52892", &high).rule
+            ),
+            (Status::Outdated, Some(Rule::Minimum))
+        );
+        assert_eq!(j("9.9.36-53644", &high).rule, Some(Rule::Minimum));
+        let mins = Minimums::resolve(Some("9.9.12"), None, table()).expect("ok");
+        assert_eq!(mins.login_floor.as_ref().map(|f| f.build), Some(34740));
+        let mins = mins.with_login_floor(Some("30000"), table()).expect("ok");
+        assert_eq!(
+            mins.login_floor.as_ref().map(|f| (f.build, f.origin)),
+            Some((30000, FloorOrigin::Flag))
+        );
+        assert_eq!(
+            Minimums::resolve(None, None, table())
+                .and_then(|m| m.with_login_floor(Some("x"), table())),
+            Err(MinError::LoginFloorMalformed("x".into()))
+        );
     }
 
     #[test]
@@ -365,9 +494,18 @@ mod tests {
             r(Some("9.9.99"), None),
             Err(MinError::QqNotInTable("9.9.99".into()))
         );
+        // Two numbers are taken as x.y.0.
         assert_eq!(
-            r(None, Some("3.28")),
-            Err(MinError::LlonebotMalformed("3.28".into()))
+            r(None, Some("3.28")).map(|m| m.llonebot),
+            Ok(Dotted::new(3, 28, 0))
+        );
+        assert_eq!(
+            r(None, Some("3")),
+            Err(MinError::LlonebotMalformed("3".into()))
+        );
+        assert_eq!(
+            r(None, Some("3.28.x")),
+            Err(MinError::LlonebotMalformed("3.28.x".into()))
         );
         assert_eq!(r(Some(""), None), Err(MinError::QqMalformed("".into())));
         let m = r(None, Some("v3.29.0")).expect("ok");

@@ -4,7 +4,7 @@
 //! - [`Dotted`]: `x.y.z`, three decimal numbers (LiteLoaderQQNT, LLOneBot): compared
 //!   numerically, so 3.28.10 > 3.28.3.
 //! - [`QqVersion`]: `x.y.z-build` as QQ writes it (`9.9.15-28418` on Windows, `3.2.12-28418` on
-//!   Linux, `6.9.56-28418` on macOS). The build after `-` is shared by every platform and is what
+//!   Linux, `6.9.56-28418` or `7.0.2-53644` on macOS). The build after `-` is shared by every platform and is what
 //!   two QQ versions are compared by; `9.9.15-28131` is not a pre-release.
 //!
 //! Tolerance, chosen on purpose: surrounding whitespace and one leading `v`/`V` are accepted
@@ -142,6 +142,9 @@ pub struct BuildEntry {
     pub windows: Option<String>,
     pub linux: Option<String>,
     pub macos: Option<String>,
+    /// Why an entry has no platform's string (a build seen only by number).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl BuildEntry {
@@ -249,9 +252,56 @@ mod tests {
                 }
             }
         }
-        // Sorted and without duplicates (binary search relies on it).
-        assert!(t.entries().windows(2).all(|w| w[0].build < w[1].build));
+        // Sorted and without duplicates in the file itself (binary search relies on it, and
+        // a new build goes in its place, not at the end).
+        let raw: RawTable = serde_json::from_str(BUILDS_JSON).expect("parses");
+        for w in raw.builds.windows(2) {
+            assert!(
+                w[0].build < w[1].build,
+                "{} then {}",
+                w[0].build,
+                w[1].build
+            );
+        }
+        // An entry without any platform's string says why.
+        for e in t.entries() {
+            let strings = PLATFORMS
+                .iter()
+                .filter(|p| e.version_for(**p).is_some())
+                .count();
+            assert!(strings > 0 || e.note.is_some(), "{} has no string", e.build);
+        }
         assert_eq!(table().get(26702).map(|e| e.build), Some(26702));
+    }
+
+    #[test]
+    fn builds_of_2026() {
+        let t = table();
+        // The old typo 55230 is 52230 (Windows 9.9.33).
+        assert!(t.get(55230).is_none());
+        assert_eq!(
+            t.get(52230).and_then(|e| e.windows.as_deref()),
+            Some("9.9.33-52230")
+        );
+        for b in [
+            51102, 51552, 51728, 51802, 52194, 52230, 52892, 53489, 53644,
+        ] {
+            assert!(t.get(b).is_some(), "{b}");
+        }
+        let e = t.get(53644).expect("53644");
+        assert_eq!(e.windows.as_deref(), Some("9.9.36-53644"));
+        assert_eq!(e.linux.as_deref(), Some("3.2.34-53644"));
+        assert_eq!(e.macos.as_deref(), Some("7.0.2-53644"));
+        assert_eq!(q("7.0.2-53644").dotted, d("7.0.2"));
+        assert_eq!(t.first_build_of(d("7.0.2")), Some((53644, Platform::Macos)));
+        assert_eq!(
+            t.first_build_of(d("3.2.33")),
+            Some((52892, Platform::Linux))
+        );
+        assert_eq!(
+            t.first_for_platform_from(Platform::Macos, 42942),
+            Some("6.9.88-44725")
+        );
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! `check-versions` on realistic trees of every platform, built from the real samples: what a
 //! user checks is the exit code, the JSON fields and the human lines.
+//!
+//! These trees carry the builds of 2024, which Tencent's login floor now refuses; the tests here
+//! check the minimums and LiteLoaderQQNT's rules alone, with the floor off (`--login-floor 0`).
+//! The floor, the 2026 builds, hot updates and QwQNT are in `tests/login_floor.rs`.
 
 mod common;
 
@@ -71,7 +75,7 @@ fn stderr(out: &std::process::Output) -> String {
 fn windows_new_layout_meets_every_minimum() {
     let f = Fixture::new(Os::Windows);
     f.windows_new();
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["ok"], true);
     assert_eq!(names(&v), ["qq", "liteloader", "llonebot"]);
@@ -93,7 +97,7 @@ fn windows_new_layout_meets_every_minimum() {
     assert_eq!(lb["status"], "ok");
     assert!(lb["build"].is_null() && lb["windows_equivalent"].is_null());
 
-    let out = f.run(&["check-versions"]);
+    let out = f.run(&["check-versions", "--login-floor", "0"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(
@@ -109,7 +113,7 @@ fn windows_9_9_12_is_outdated_and_9_9_15_26702_is_ok() {
     let f = Fixture::new(Os::Windows);
     f.windows_new();
     set_qq_version(&f, "9.9.12-26466");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(v["ok"], false);
     let qq = component(&v, "qq");
@@ -125,7 +129,7 @@ fn windows_9_9_12_is_outdated_and_9_9_15_26702_is_ok() {
     assert!(ll["minimum"].is_null());
     assert_eq!(ll["status"], "ok");
 
-    let out = f.run(&["check-versions"]);
+    let out = f.run(&["check-versions", "--login-floor", "0"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
@@ -140,7 +144,7 @@ fn windows_9_9_12_is_outdated_and_9_9_15_26702_is_ok() {
     );
 
     set_qq_version(&f, "9.9.15-26702");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(component(&v, "qq")["status"], "ok");
 }
@@ -149,7 +153,7 @@ fn windows_9_9_12_is_outdated_and_9_9_15_26702_is_ok() {
 fn windows_old_layout_reports_both_outdated() {
     let f = Fixture::new(Os::Windows);
     f.windows_old(r"C:\Program Files\Tencent\QQNT");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(component(&v, "qq")["status"], "outdated");
     let lb = component(&v, "llonebot");
@@ -164,7 +168,7 @@ fn linux_3_2_10_is_outdated_and_3_2_12_26702_is_ok_in_linux_numbering() {
     let f = Fixture::new(Os::Linux);
     f.linux_installer();
     set_qq_version(&f, "3.2.10-25765");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     let qq = component(&v, "qq");
     assert_eq!(qq["status"], "outdated");
@@ -178,7 +182,7 @@ fn linux_3_2_10_is_outdated_and_3_2_12_26702_is_ok_in_linux_numbering() {
     assert!(advice(qq).contains("https://im.qq.com/linuxqq/index.shtml"));
 
     set_qq_version(&f, "3.2.12-26702");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     let qq = component(&v, "qq");
     assert_eq!(qq["status"], "ok");
@@ -189,13 +193,13 @@ fn linux_3_2_10_is_outdated_and_3_2_12_26702_is_ok_in_linux_numbering() {
 fn linux_hot_update_is_shown_with_its_windows_equivalent() {
     let f = Fixture::new(Os::Linux);
     f.linux_installer();
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     let qq = component(&v, "qq");
     assert_eq!(qq["installed"], "3.2.13-29927");
     assert_eq!(qq["windows_equivalent"], "9.9.16-29927");
     assert_eq!(qq["equivalents"]["macos"], "6.9.61-29927");
-    let out = f.run(&["check-versions"]);
+    let out = f.run(&["check-versions", "--login-floor", "0"]);
     let text = stdout(&out);
     assert!(
         text.contains("3.2.13-29927 (= Windows 9.9.16-29927)"),
@@ -208,7 +212,7 @@ fn macos_6_9_53_27597_is_ok() {
     let f = Fixture::new(Os::Macos);
     f.macos();
     set_qq_version(&f, "6.9.53-27597");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     let qq = component(&v, "qq");
     assert_eq!(qq["status"], "ok");
@@ -216,7 +220,7 @@ fn macos_6_9_53_27597_is_ok() {
     // macOS has no build 26702: the minimum stays in the numbering it was given in.
     assert_eq!(qq["minimum"], "9.9.15-26702");
     assert_eq!(qq["minimum_build"], 26702);
-    let text = stdout(&f.run(&["check-versions"]));
+    let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
     assert!(
         text.lines()
             .any(|l| l.starts_with("QQ ") && l.contains("build 26702") && l.ends_with("ok")),
@@ -225,7 +229,7 @@ fn macos_6_9_53_27597_is_ok() {
 
     // An old macOS build gets advice in macOS numbering: its first 9.9.15-level build.
     set_qq_version(&f, "6.9.19-26000");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     let qq = component(&v, "qq");
     assert_eq!(qq["status"], "outdated");
@@ -241,21 +245,21 @@ fn a_build_unknown_to_the_table_is_compared_by_number() {
     let f = Fixture::new(Os::Linux);
     f.linux_installer();
     set_qq_version(&f, "3.2.14-29999");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     let qq = component(&v, "qq");
     assert_eq!(qq["status"], "ok");
     assert_eq!(qq["build"], 29999);
     assert!(qq["windows_equivalent"].is_null());
     assert!(has_fact(qq, "not_in_build_table"), "{qq:#}");
-    let text = stdout(&f.run(&["check-versions"]));
+    let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
     assert!(
         text.contains("build 29999 is unknown to llob-doctor's build table"),
         "{text}"
     );
 
     set_qq_version(&f, "3.2.11-26000");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1);
     assert_eq!(component(&v, "qq")["status"], "outdated");
 }
@@ -274,7 +278,7 @@ fn llonebot_versions_around_3_28_3() {
         ("4.9.4", "ok", 0),
     ] {
         f.llonebot_plugin(&root, "LLOneBot", version);
-        let (got, v) = f.json(&["check-versions"]);
+        let (got, v) = f.json(&["check-versions", "--login-floor", "0"]);
         let lb = component(&v, "llonebot");
         assert_eq!(lb["installed"], version);
         assert_eq!(lb["status"], status, "{version}: {lb:#}");
@@ -286,7 +290,7 @@ fn llonebot_versions_around_3_28_3() {
 fn llonebot_facts_database_leftovers_and_standalone() {
     let f = Fixture::new(Os::Linux);
     f.linux_aur(); // LLOneBot 4.9.4, with a legacy msg_30003 beside database/.
-    let (_, v) = f.json(&["check-versions"]);
+    let (_, v) = f.json(&["check-versions", "--login-floor", "0"]);
     let lb = component(&v, "llonebot");
     assert!(has_fact(lb, "database_store"), "{lb:#}");
     let leftovers = lb["facts"]
@@ -300,18 +304,18 @@ fn llonebot_facts_database_leftovers_and_standalone() {
         "{leftovers:#}"
     );
     assert!(!has_fact(lb, "runs_standalone"));
-    let text = stdout(&f.run(&["check-versions"]));
+    let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
     assert!(text.contains("llob-doctor clean"), "{text}");
     assert!(text.contains("database/"), "{text}");
 
     // 3.28.x keeps msg_* as its live store: no leftovers fact.
     f.llonebot_plugin(&f.p("/opt/LiteLoaderQQNT"), "LLOneBot", "3.28.3");
-    let (_, v) = f.json(&["check-versions"]);
+    let (_, v) = f.json(&["check-versions", "--login-floor", "0"]);
     let lb = component(&v, "llonebot");
     assert!(!has_fact(lb, "msg_leftovers") && !has_fact(lb, "database_store"));
 
     f.llonebot_plugin(&f.p("/opt/LiteLoaderQQNT"), "LLOneBot", "5.1.0");
-    let (_, v) = f.json(&["check-versions"]);
+    let (_, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert!(has_fact(component(&v, "llonebot"), "runs_standalone"));
 }
 
@@ -320,7 +324,7 @@ fn standalone_llonebot_is_unknown_not_a_silent_pass() {
     let f = Fixture::new(Os::Linux);
     let data = f.standalone();
     let dir = data.to_str().unwrap_or_default().to_string();
-    let (code, v) = f.json(&["--data-dir", &dir, "check-versions"]);
+    let (code, v) = f.json(&["--data-dir", &dir, "check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(names(&v), ["llonebot"]);
     let lb = component(&v, "llonebot");
@@ -337,7 +341,7 @@ fn liteloader_1_1_2_is_incompatible_with_qq_28131_and_1_2_2_is_ok() {
     f.windows_new();
     let root = f.p(r"C:\LiteLoaderQQNT");
     f.ll_root(&root, "1.1.2");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     let ll = component(&v, "liteloader");
     assert_eq!(ll["installed"], "1.1.2");
@@ -349,14 +353,14 @@ fn liteloader_1_1_2_is_incompatible_with_qq_28131_and_1_2_2_is_ok() {
     // QQ and LLOneBot are still fine.
     assert_eq!(component(&v, "qq")["status"], "ok");
     assert_eq!(component(&v, "llonebot")["status"], "ok");
-    let text = stdout(&f.run(&["check-versions"]));
+    let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
     assert!(
         text.contains("1 of 3 components found need attention"),
         "{text}"
     );
 
     f.ll_root(&root, "1.2.2");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(component(&v, "liteloader")["status"], "ok");
 }
@@ -375,11 +379,17 @@ fn min_qq_in_any_platforms_form() {
         ("9.9.16-28788", 28788, 1),
         ("3.2.13", 28788, 1),
     ] {
-        let (got, v) = f.json(&["check-versions", "--min-qq", min]);
+        let (got, v) = f.json(&["check-versions", "--login-floor", "0", "--min-qq", min]);
         assert_eq!(got, code, "--min-qq {min}: {v:#}");
         assert_eq!(component(&v, "qq")["minimum_build"], build, "{min}");
     }
-    let (_, v) = f.json(&["check-versions", "--min-qq", "9.9.16-28788"]);
+    let (_, v) = f.json(&[
+        "check-versions",
+        "--login-floor",
+        "0",
+        "--min-qq",
+        "9.9.16-28788",
+    ]);
     let qq = component(&v, "qq");
     assert_eq!(qq["minimum"], "9.9.16-28788");
     assert!(advice(qq).contains("install QQ 9.9.16-28788 or newer"));
@@ -389,14 +399,36 @@ fn min_qq_in_any_platforms_form() {
 fn min_llonebot_overrides_the_default() {
     let f = Fixture::new(Os::Windows);
     f.windows_new(); // LLOneBot 3.28.3
-    let (code, v) = f.json(&["check-versions", "--min-llonebot", "3.29.0"]);
+    let (code, v) = f.json(&[
+        "check-versions",
+        "--login-floor",
+        "0",
+        "--min-llonebot",
+        "3.29.0",
+    ]);
     assert_eq!(code, 1, "{v:#}");
     let lb = component(&v, "llonebot");
     assert_eq!(lb["minimum"], "3.29.0");
     assert_eq!(lb["status"], "outdated");
     assert!(advice(lb).contains("install LLOneBot 3.29.0 or newer"));
-    let (code, _) = f.json(&["check-versions", "--min-llonebot", "v3.28.0"]);
+    let (code, _) = f.json(&[
+        "check-versions",
+        "--login-floor",
+        "0",
+        "--min-llonebot",
+        "v3.28.0",
+    ]);
     assert_eq!(code, 0);
+    // Two numbers are taken as x.y.0.
+    let (code, v) = f.json(&[
+        "check-versions",
+        "--login-floor",
+        "0",
+        "--min-llonebot",
+        "3.28",
+    ]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(component(&v, "llonebot")["minimum"], "3.28.0");
 }
 
 #[test]
@@ -408,8 +440,10 @@ fn malformed_minimums_exit_2_naming_the_value() {
         ("--min-qq", "banana", "3.2.12"),
         ("--min-qq", "9.9.99", "no QQ build"),
         ("--min-qq", "", "6.9.53"),
-        ("--min-llonebot", "3.28", "3.28.3"),
-        ("--min-llonebot", "latest", "three numbers"),
+        ("--min-llonebot", "3", "3.28.3"),
+        ("--min-llonebot", "latest", "3.28 is taken as 3.28.0"),
+        ("--login-floor", "9.9.99", "34740"),
+        ("--login-floor", "soon", "9.9.19-34740"),
     ] {
         let out = f.run(&["check-versions", flag, value]);
         assert_eq!(out.status.code(), Some(2), "{flag} {value:?}");
@@ -419,7 +453,7 @@ fn malformed_minimums_exit_2_naming_the_value() {
             "{flag} {value:?}: {err}"
         );
     }
-    let (code, v) = f.json(&["check-versions", "--min-qq", "9.9"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0", "--min-qq", "9.9"]);
     assert_eq!(code, 2);
     assert_eq!(v["exit_code"], 2);
     assert!(v["error"].as_str().is_some_and(|e| e.contains("--min-qq")));
@@ -430,7 +464,7 @@ fn malformed_minimums_exit_2_naming_the_value() {
 #[test]
 fn nothing_found_exits_3_and_says_where_it_looked() {
     let f = Fixture::new(Os::Linux);
-    let out = f.run(&["check-versions"]);
+    let out = f.run(&["check-versions", "--login-floor", "0"]);
     assert_eq!(out.status.code(), Some(3));
     let err = stderr(&out);
     assert!(err.contains("nothing to check"), "{err}");
@@ -439,7 +473,7 @@ fn nothing_found_exits_3_and_says_where_it_looked() {
         err.contains("--qq-dir") && err.contains("--data-dir"),
         "{err}"
     );
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 3);
     assert_eq!(v["exit_code"], 3);
 }
@@ -454,14 +488,14 @@ fn only_what_is_found_is_listed() {
         "3.2.12-28418",
         "./application/app_launcher/index.js",
     );
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(names(&v), ["qq"]);
     assert_eq!(
         v["not_found"],
         serde_json::json!(["liteloader", "llonebot"])
     );
-    let text = stdout(&f.run(&["check-versions"]));
+    let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
     assert!(text.contains("LLOneBot not found"), "{text}");
 }
 
@@ -473,7 +507,7 @@ fn malformed_qq_versions_are_unknown() {
     f.windows_new();
     // Written without its build, the version takes the build of QQ's package.json beside it.
     set_qq_version(&f, "9.9.15");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(component(&v, "qq")["build"], 28131);
     for bad in [
@@ -484,14 +518,14 @@ fn malformed_qq_versions_are_unknown() {
         &"9".repeat(100_000),
     ] {
         set_qq_version(&f, bad);
-        let (code, v) = f.json(&["check-versions"]);
+        let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
         assert_eq!(code, 1, "{bad:.20}: {v:#}");
         let qq = component(&v, "qq");
         assert_eq!(qq["status"], "unknown", "{bad:.20}");
         assert!(advice(qq).contains("config.json"), "{qq:#}");
         // The LiteLoaderQQNT rule could not be checked, and says so.
         assert!(has_fact(component(&v, "liteloader"), "qq_build_unknown"));
-        let out = f.run(&["check-versions"]);
+        let out = f.run(&["check-versions", "--login-floor", "0"]);
         assert_eq!(out.status.code(), Some(1));
         assert!(stdout(&out).lines().all(|l| l.chars().count() < 500));
     }
@@ -502,7 +536,7 @@ fn qq_version_falls_back_to_package_json_when_the_config_is_empty() {
     let f = Fixture::new(Os::Linux);
     f.linux_installer();
     f.write(&f.p("/home/alice/.config/QQ/versions/config.json"), "");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(component(&v, "qq")["installed"], "3.2.12-28418");
     // The broken file is still reported.
@@ -539,7 +573,7 @@ fn malformed_llonebot_manifests() {
     ];
     for (raw, status, reason, code) in cases {
         llonebot_manifest_raw(&f, &plugin, raw);
-        let (got, v) = f.json(&["check-versions"]);
+        let (got, v) = f.json(&["check-versions", "--login-floor", "0"]);
         let lb = component(&v, "llonebot");
         assert_eq!(lb["status"], status, "{raw}: {lb:#}");
         assert_eq!(lb["reason"], reason, "{raw}: {lb:#}");
@@ -551,12 +585,12 @@ fn malformed_llonebot_manifests() {
 
     let huge = format!("\"{}\"", "3.28.3".repeat(50_000));
     llonebot_manifest_raw(&f, &plugin, &huge);
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1);
     let lb = component(&v, "llonebot");
     assert_eq!(lb["reason"], "version_malformed");
     assert!(lb["installed"].as_str().is_some_and(|s| s.len() < 1000));
-    let out = f.run(&["check-versions"]);
+    let out = f.run(&["check-versions", "--login-floor", "0"]);
     assert!(stdout(&out).lines().all(|l| l.chars().count() < 500));
 }
 
@@ -567,7 +601,7 @@ fn empty_or_binary_llonebot_manifest_is_unknown() {
     let manifest = f.p("/opt/LiteLoaderQQNT/plugins/LLOneBot/manifest.json");
     for junk in [&b""[..], b"\x00\xff\xfe\x89PNG garbage", b"   \n"] {
         f.write(&manifest, junk);
-        let (code, v) = f.json(&["check-versions"]);
+        let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
         assert_eq!(code, 1, "{v:#}");
         let lb = component(&v, "llonebot");
         assert_eq!(lb["status"], "unknown");
@@ -578,7 +612,7 @@ fn empty_or_binary_llonebot_manifest_is_unknown() {
                 .is_some_and(|p| Path::new(p) == manifest),
             "{lb:#}"
         );
-        let text = stdout(&f.run(&["check-versions"]));
+        let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
         assert!(
             text.lines()
                 .any(|l| l.starts_with("LLOneBot") && l.ends_with("unknown")),
@@ -588,7 +622,7 @@ fn empty_or_binary_llonebot_manifest_is_unknown() {
     // Without a data folder either, the broken manifest alone still shows LLOneBot.
     std::fs::remove_dir_all(f.p("/opt/LiteLoaderQQNT/data/LLOneBot")).expect("rm data");
     f.write(&manifest, "");
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(
         component(&v, "llonebot")["reason"],
@@ -603,7 +637,7 @@ fn malformed_liteloader_package_is_unknown() {
     let pkg = f.p(r"C:\LiteLoaderQQNT\package.json");
     // A readable package without a version string.
     f.write(&pkg, r#"{"name":"liteloader-qqnt","version":3}"#);
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1, "{v:#}");
     let ll = component(&v, "liteloader");
     assert_eq!(ll["status"], "unknown");
@@ -611,14 +645,14 @@ fn malformed_liteloader_package_is_unknown() {
     assert!(advice(ll).contains("package.json"));
 
     f.write(&pkg, r#"{"name":"liteloader-qqnt","version":"1.2"}"#);
-    let (code, v) = f.json(&["check-versions"]);
+    let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
     assert_eq!(code, 1);
     assert_eq!(component(&v, "liteloader")["reason"], "version_malformed");
 
     // An empty package.json: discovery cannot confirm the root, but it is not a silent pass.
     for junk in [&b""[..], b"\x00\x01binary"] {
         f.write(&pkg, junk);
-        let (code, v) = f.json(&["check-versions"]);
+        let (code, v) = f.json(&["check-versions", "--login-floor", "0"]);
         assert_eq!(code, 1, "{v:#}");
         let ll = component(&v, "liteloader");
         assert_eq!(ll["status"], "unknown");
@@ -632,7 +666,7 @@ fn quiet_prints_nothing_but_keeps_the_exit_code() {
     let f = Fixture::new(Os::Windows);
     f.windows_new();
     set_qq_version(&f, "9.9.12-26466");
-    let out = f.run(&["-q", "check-versions"]);
+    let out = f.run(&["-q", "check-versions", "--login-floor", "0"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }

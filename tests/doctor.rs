@@ -52,6 +52,13 @@ fn a_healthy_install_is_all_ok_and_exits_0() {
     // 4.9.4 keeps messages in database/: no msg_* leftovers there, logs on, a token set.
     std::fs::remove_dir_all(data.join("msg_30003")).unwrap();
     config(&data, "30003", quiet_config(39001, 39002, "s3cret"));
+    // A QQ that can still log in (above Tencent's login floor), with the LiteLoaderQQNT it needs.
+    f.qq_app(
+        &f.p("/opt/QQ/resources/app"),
+        "3.2.21-41857",
+        "./app_launcher/LiteLoaderQQNT.js",
+    );
+    f.ll_root(&f.p("/opt/LiteLoaderQQNT"), "1.4.1");
     let (code, v) = f.json(&["doctor"]);
     let bad: Vec<_> = findings(&v)
         .into_iter()

@@ -113,7 +113,7 @@ fn check_versions_in_both_languages_with_aligned_columns() {
         assert!(zh.contains(want), "zh lacks {want:?}:\n{zh}");
     }
     let table: Vec<&str> = zh.lines().take(4).collect();
-    let status_cols = columns_of(&table, &["状态", "正常", "过旧", "未知"]);
+    let status_cols = columns_of(&table, &["状态", "正常", "过旧", "无法登录", "未知"]);
     assert_eq!(status_cols.len(), 4, "{zh}");
     assert!(
         status_cols.windows(2).all(|w| w[0] == w[1]),
@@ -189,10 +189,10 @@ fn json_stays_english_whatever_the_language() {
     assert_eq!(code, 1);
     let advice = v["components"][0]["advice"].as_str().unwrap();
     assert!(
-        advice.starts_with("install QQ 9.9.15-26702 or newer"),
+        advice.starts_with("Tencent refuses this build at login since"),
         "{advice}"
     );
-    assert_eq!(v["components"][0]["status"], "outdated");
+    assert_eq!(v["components"][0]["status"], "refused");
     let out = f
         .cmd()
         .env("LANG", "zh_CN.UTF-8")

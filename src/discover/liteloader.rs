@@ -1,5 +1,10 @@
 //! LiteLoaderQQNT: its root (from QQ's launcher hook or well-known places), its profile and the
 //! data and plugins folders below the profile.
+//!
+//! The profile follows LiteLoaderQQNT's own order (`src/main/api.js`): `LITELOADERQQNT_PROFILE`,
+//! else, for 1.3+ loaded as a plugin of the QwQNT framework, `<QwQNT data>/LiteLoader`, else the
+//! root. A QwQNT install is recognised by its shape: QQ's hook requires the QwQNT folder, whose
+//! `plugins/` holds the LiteLoaderQQNT root and whose `data/LiteLoader` is the profile.
 
 use std::path::{Path, PathBuf};
 
@@ -10,9 +15,13 @@ use crate::env::Platform;
 use crate::exit::Failure;
 use crate::msg;
 use crate::process::{PROFILE_VAR, QqProcess};
+use crate::version::Dotted;
 
 /// The `name` in LiteLoaderQQNT's own package.json.
 const LL_PACKAGE_NAME: &str = "liteloader-qqnt";
+
+/// LiteLoaderQQNT runs as a QwQNT plugin from this version on.
+const QWQNT_SINCE: Dotted = Dotted::new(1, 3, 0);
 
 /// The string arguments of every `require(...)` in a JavaScript source: `String.raw`...``,
 /// "double" and 'single' quoted (with JS escapes undone), and plain template literals.
@@ -309,11 +318,63 @@ fn root_from_hook(ctx: &mut Ctx, qq: &Qq, app: &Path) -> Option<Root> {
                     let reason = arg.starts_with("/app/").then_some(Reason::SandboxOnly);
                     ctx.note_detail(what, &dir, Outcome::Missing, reason, &arg);
                 }
-                Err(r) => ctx.note_detail(what, &dir, Outcome::Rejected, Some(r), &arg),
+                Err(r) => {
+                    ctx.note_detail(what, &dir, Outcome::Rejected, Some(r), &arg);
+                    if let Some(root) = root_in_qwqnt(ctx, &dir) {
+                        return Some(Root {
+                            source,
+                            detail: Some(file.display().to_string()),
+                            ..root
+                        });
+                    }
+                }
             }
         }
     }
     None
+}
+
+/// QQ's hook requires the QwQNT framework, not LiteLoaderQQNT: a LiteLoaderQQNT root among
+/// QwQNT's plugins (`<QwQNT>/plugins/<name>`), in name order.
+fn root_in_qwqnt(ctx: &mut Ctx, qwqnt: &Path) -> Option<Root> {
+    let plugins = qwqnt.join("plugins");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&plugins)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_dir(p) && p.join("package.json").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        if let Ok(version) = confirm_root(ctx, &dir) {
+            ctx.note(What::LiteloaderRoot, &dir, Outcome::Taken, None);
+            return Some(Root {
+                dir,
+                version,
+                source: Source::Launcher,
+                detail: None,
+            });
+        }
+    }
+    None
+}
+
+/// `<QwQNT data>/LiteLoader` when the root is a QwQNT plugin (`<QwQNT>/plugins/<name>`) and
+/// that folder exists; LiteLoaderQQNT before 1.3 never looks there.
+fn qwqnt_profile(root: &Root) -> Option<PathBuf> {
+    let plugins = root.dir.parent()?;
+    if plugins.file_name()? != "plugins" {
+        return None;
+    }
+    let v = root
+        .version
+        .as_deref()
+        .and_then(|v| Dotted::parse(v).ok())?;
+    if v < QWQNT_SINCE {
+        return None;
+    }
+    let profile = plugins.parent()?.join("data").join("LiteLoader");
+    is_dir(&profile).then_some(profile)
 }
 
 fn well_known_roots(ctx: &Ctx, qq: Option<&Qq>) -> Vec<PathBuf> {
@@ -430,6 +491,10 @@ fn find_profile(
         ctx.note(what, &dir, Outcome::Missing, None);
     }
 
+    if let Some(profile) = root.and_then(qwqnt_profile) {
+        ctx.note(what, &profile, Outcome::Taken, None);
+        return Ok(Some((profile, Source::Qwqnt, None)));
+    }
     Ok(root.map(|r| {
         ctx.note(what, &r.dir, Outcome::Taken, None);
         (r.dir.clone(), Source::Root, None)

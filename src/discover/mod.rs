@@ -58,6 +58,8 @@ pub enum Source {
     Flatpak,
     /// No profile set: LiteLoaderQQNT uses its root.
     Root,
+    /// LiteLoaderQQNT 1.3+ loaded as a QwQNT plugin: `<QwQNT data>/LiteLoader`.
+    Qwqnt,
     /// `<profile>/data/LLOneBot`, beside the plugin scan.
     Profile,
 }
@@ -147,6 +149,10 @@ pub struct Qq {
     /// The file the version was read from.
     pub version_file: Option<PathBuf>,
     pub flatpak: bool,
+    /// The hot-update copy that runs instead of the install folder's own app (macOS
+    /// `…/QQ/versions/<ver>/QQUpdate.app`, Windows `versions\<ver>`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hot_update: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]

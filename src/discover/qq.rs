@@ -1,4 +1,7 @@
 //! The QQ install: where it is, its executable, its `resources/app` folder and its version.
+//! After a hot update the app that runs is a copy under QQ's `versions` folder (Windows
+//! `<install>\versions\<ver>\`, macOS `…/QQ/versions/<ver>/QQUpdate.app`): the version and
+//! the LiteLoaderQQNT hook are read from that copy.
 
 use std::path::{Path, PathBuf};
 
@@ -206,6 +209,8 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
         }
     }
 
+    let mut hot_update: Option<PathBuf> = None;
+    let mut version_from_folder: Option<String> = None;
     let mut cur_version: Option<(String, PathBuf)> = None;
     for cfg in &configs {
         if let Some(v) = ctx.read_json(cfg) {
@@ -236,8 +241,14 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
                 }
             }
             if app_dir.is_none() {
-                app_dir = newest_versioned_app(&install_dir);
+                app_dir = newest_versioned_app(&install_dir.join("versions"), "resources/app");
             }
+            // versions\<ver>\resources\app → versions\<ver>: what runs, whatever QQ.exe shows.
+            hot_update = app_dir
+                .as_deref()
+                .and_then(|a| a.parent()?.parent())
+                .filter(|v| v.parent().is_some_and(|p| p.ends_with("versions")))
+                .map(Path::to_path_buf);
             if app_dir.is_none() {
                 let old = sub(&install_dir, "resources/app");
                 if is_dir(&old) {
@@ -260,8 +271,35 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
             app_dir = is_dir(&app).then_some(app);
         }
         Platform::Macos => {
-            let app = sub(&install_dir, "Contents/Resources/app");
-            app_dir = is_dir(&app).then_some(app);
+            // A hot update runs …/QQ/versions/<curVersion>/QQUpdate.app, beside the config.
+            let update = cur_version
+                .as_ref()
+                .filter(|(c, _)| is_plain_name(c))
+                .and_then(|(c, cfg)| Some(cfg.parent()?.join(c).join(MACOS_UPDATE_APP)))
+                .filter(|a| is_dir(&sub(a, MACOS_APP_RESOURCES)))
+                .or_else(|| {
+                    // No usable config: the newest copy in any of the versions folders.
+                    configs.iter().find_map(|cfg| {
+                        let app = newest_versioned_app(cfg.parent()?, MACOS_UPDATE_APP_RESOURCES)?;
+                        Some(app.parent()?.parent()?.parent()?.to_path_buf())
+                    })
+                });
+            match update {
+                Some(u) => {
+                    app_dir = Some(sub(&u, MACOS_APP_RESOURCES));
+                    if cur_version.is_none()
+                        && let Some(name) = u.parent().and_then(Path::file_name)
+                    {
+                        // The folder is named after the version (the config was unreadable).
+                        version_from_folder = name.to_str().map(str::to_string);
+                    }
+                    hot_update = Some(u);
+                }
+                None => {
+                    let app = sub(&install_dir, MACOS_APP_RESOURCES);
+                    app_dir = is_dir(&app).then_some(app);
+                }
+            }
         }
     }
 
@@ -285,6 +323,13 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
             }
         }
     }
+    if version.is_none()
+        && let Some(v) = version_from_folder
+    {
+        build_no = build_of(&v);
+        version_file = hot_update.clone();
+        version = Some(v);
+    }
 
     Qq {
         executable: executable_in(platform, &install_dir),
@@ -297,17 +342,23 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
         source_detail: detail,
         version_file,
         flatpak,
+        hot_update,
     }
 }
 
-/// Without a readable `versions/config.json`, the highest `versions/<v>/resources/app`.
-fn newest_versioned_app(install_dir: &Path) -> Option<PathBuf> {
-    let entries = std::fs::read_dir(install_dir.join("versions")).ok()?;
+/// The app folder inside a macOS hot-update copy, and the copy's name.
+const MACOS_UPDATE_APP: &str = "QQUpdate.app";
+const MACOS_APP_RESOURCES: &str = "Contents/Resources/app";
+const MACOS_UPDATE_APP_RESOURCES: &str = "QQUpdate.app/Contents/Resources/app";
+
+/// Without a readable `versions/config.json`, the highest `<versions>/<v>/<app>` (by build).
+fn newest_versioned_app(versions: &Path, app: &str) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(versions).ok()?;
     entries
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
-            let app = sub(&e.path(), "resources/app");
+            let app = sub(&e.path(), app);
             let build = build_of(&name)?;
             is_dir(&app).then_some((build, app))
         })

@@ -1,0 +1,212 @@
+//! `llob-doctor check-versions`: the installed QQ, LiteLoaderQQNT and LLOneBot against two
+//! rules. The minimums users ask for (QQ 9.9.15 = build 26702 on every platform, LLOneBot
+//! 3.28.3, LiteLoaderQQNT's own minimum for the QQ build), and Tencent's login floor (the
+//! oldest build that can still log in, from `data/login-floor.json`), which `--min-qq` never
+//! lowers. Each verdict names the rule that decided it.
+//!
+//! Only what discovery found is checked. A component that was found but whose version cannot be
+//! read is `unknown`, which fails the check like `outdated` does: never a silent pass.
+//!
+//! Jobs: this file holds the report's shape and its assembly; `components` turns discovery
+//! into verdicts; `text` holds every human sentence; `render` lays out the table.
+
+mod components;
+mod render;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::App;
+use crate::cli::CheckVersionsArgs;
+use crate::discover::{Installation, Warning};
+use crate::env::Platform;
+use crate::exit::Exit;
+use crate::policy::{FloorOrigin, Minimums, Reason, Rule, Status};
+use crate::version::{self, BuildTable};
+
+pub use render::render;
+pub use text::{name_text, status_text};
+
+pub fn run(app: &App, args: &CheckVersionsArgs) -> anyhow::Result<Exit> {
+    let table = version::table();
+    // Bad flags are refused before anything is read.
+    let mins = Minimums::resolve(args.min_qq.as_deref(), args.min_llonebot.as_deref(), table)
+        .and_then(|m| m.with_login_floor(args.login_floor.as_deref(), table))
+        .map_err(text::min_failure)?;
+    let inst = app.discover()?;
+    let report = build_report(&inst, &mins, table);
+    if report.components.is_empty() {
+        return Err(text::nothing_found(&inst).into());
+    }
+    app.out.emit(&report, || render(&report, &app.out))?;
+    Ok(if report.ok { Exit::Ok } else { Exit::Problem })
+}
+
+// ---- the report ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Name {
+    Qq,
+    Liteloader,
+    Llonebot,
+}
+
+/// A fact reported beside a verdict; it never changes the status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Fact {
+    /// The QQ build is not in the build table: compared by its number alone.
+    NotInBuildTable,
+    /// QQ was found but its build is unknown: the LiteLoaderQQNT rule was not checked.
+    QqBuildUnknown,
+    /// LLOneBot 3.29.0+ stores messages in `database/`.
+    DatabaseStore,
+    /// Legacy `msg_<uin>` LevelDB folders left behind by an upgrade: `clean` can remove them.
+    MsgLeftovers { folders: Vec<PathBuf> },
+    /// LLOneBot 5.0+ runs standalone, without LiteLoaderQQNT.
+    RunsStandalone,
+    /// QQ runs from a hot-update copy, not from the install folder (macOS `QQUpdate.app`,
+    /// Windows `versions\<ver>\`): its version and hook are read from there.
+    RunsHotUpdate { app: PathBuf },
+    /// LiteLoaderQQNT's line gets no more releases (the newest is `latest`).
+    UnmaintainedLine { latest: String, date: String },
+    /// LiteLoaderQQNT's profile is the QwQNT framework's (`<QwQNT data>/LiteLoader`).
+    QwqntProfile,
+}
+
+/// Tencent's login floor as checked for QQ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FloorCheck {
+    /// The first build Tencent still lets log in.
+    pub build: u32,
+    /// The floor in this platform's numbering, when the table knows it.
+    pub version: Option<String>,
+    /// The date by which the refusal was seen (`null` for `--login-floor`).
+    pub since: Option<String>,
+    pub source: Option<String>,
+    /// `table` (built in) or `flag` (`--login-floor`).
+    pub origin: FloorOrigin,
+    /// Does Tencent refuse the installed build? `null` when its build is unknown.
+    pub refused: Option<bool>,
+}
+
+/// The version strings of one QQ build on each platform (from the build table).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Equivalents {
+    pub windows: Option<String>,
+    pub linux: Option<String>,
+    pub macos: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub name: Name,
+    /// The version string as read (clipped to `MAX_SHOWN_JSON` characters).
+    pub installed: Option<String>,
+    /// QQ's shared build number.
+    pub build: Option<u32>,
+    /// QQ: the Windows version string of the same build, when the table knows it.
+    pub windows_equivalent: Option<String>,
+    /// QQ: every platform's version string of the same build, when the table knows it.
+    pub equivalents: Option<Equivalents>,
+    pub minimum: Option<String>,
+    /// QQ: the minimum as a build number.
+    pub minimum_build: Option<u32>,
+    pub status: Status,
+    pub reason: Reason,
+    /// The rule that decided the status: `minimum`, `login_floor` or `liteloader_for_qq`
+    /// (`null` when none applies or the version could not be read).
+    pub rule: Option<Rule>,
+    /// QQ: Tencent's login floor and whether this build is below it.
+    pub login_floor: Option<FloorCheck>,
+    /// What to install, in this platform's own numbering, when the status is `outdated` or
+    /// `refused`.
+    pub install: Option<String>,
+    /// What to do, when the status is not `ok`.
+    pub advice: Option<String>,
+    pub facts: Vec<Fact>,
+    /// The file the version was (or should have been) read from.
+    pub version_file: Option<PathBuf>,
+    /// QQ: the platform whose numbering `installed` is in.
+    #[serde(skip)]
+    pub platform: Option<Platform>,
+    /// QQ: `minimum` is in another platform's numbering (the table lacks that build for this
+    /// one, e.g. 26702 on macOS); humans are shown the build instead.
+    #[serde(skip)]
+    pub minimum_foreign: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub components: Vec<Component>,
+    /// Components not found at all (so not checked).
+    pub not_found: Vec<Name>,
+    /// Files that were there but could not be used.
+    pub warnings: Vec<Warning>,
+    /// Every component found meets its minimum, and QQ the login floor.
+    pub ok: bool,
+}
+
+/// No real version is this long; a longer string is clipped in JSON (and further for humans).
+const MAX_SHOWN_JSON: usize = 256;
+const MAX_SHOWN_HUMAN: usize = 40;
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+/// A value read from disk, safe to print: clipped, control characters replaced.
+fn shown(s: &str) -> String {
+    clip(s, MAX_SHOWN_HUMAN)
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Report {
+    let mut components = Vec::new();
+    let mut not_found = Vec::new();
+
+    let qq = components::qq(inst, mins, table);
+    let qq_found = qq.is_some();
+    let qq_build = qq.as_ref().and_then(|c| c.build);
+    match qq {
+        Some(c) => components.push(c),
+        None => not_found.push(Name::Qq),
+    }
+    match components::liteloader(inst, qq_build, qq_found) {
+        Some(c) => components.push(c),
+        None => not_found.push(Name::Liteloader),
+    }
+    match components::llonebot(inst, mins.llonebot) {
+        Some(c) => components.push(c),
+        None => not_found.push(Name::Llonebot),
+    }
+    let ok = !components.is_empty() && components.iter().all(|c| c.status == Status::Ok);
+    // Discovery may read a file twice (once per purpose): one warning per file and problem.
+    let mut warnings: Vec<Warning> = Vec::new();
+    for w in &inst.warnings {
+        if !warnings
+            .iter()
+            .any(|x| x.path == w.path && x.problem == w.problem)
+        {
+            warnings.push(w.clone());
+        }
+    }
+    Report {
+        components,
+        not_found,
+        warnings,
+        ok,
+    }
+}

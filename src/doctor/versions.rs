@@ -1,0 +1,145 @@
+//! Doctor checks about versions beyond the minimums: Tencent's login floor (a failure), the
+//! LiteLoaderQQNT line in use (a note, never a failure), and advice that fits the install:
+//! the send-timeout remedy names only the upgrades not yet made, in the platform's own
+//! numbering, and legacy message databases in use are tied to the timeouts they cause.
+
+use serde_json::{Value, json};
+
+use super::{Finding, Severity, finding};
+use crate::check_versions::{self, Component, Name};
+use crate::discover::Installation;
+use crate::i18n::Msg;
+use crate::output::human_size;
+use crate::policy::{self, Minimums, Status, liteloader as ll_rules};
+use crate::version::{self, Dotted};
+use crate::{msg, tf};
+
+/// The finding for a QQ below the login floor.
+pub(super) fn refused(c: &Component, name: &str, installed: &str) -> (Severity, Msg) {
+    let floor = c.login_floor.as_ref();
+    let build = floor.map_or(0, |f| f.build);
+    let message = match floor.and_then(|f| f.since.as_deref()) {
+        Some(since) => msg!(
+            "doctor.version_refused",
+            name = name,
+            installed = installed,
+            since = since,
+            floor = build
+        ),
+        None => msg!(
+            "doctor.version_refused_flag",
+            name = name,
+            installed = installed,
+            floor = build
+        ),
+    };
+    (Severity::Fail, message)
+}
+
+/// `versions.liteloader_line`: is the LiteLoaderQQNT in use on a line that still gets
+/// releases? Older lines are a warning, the newest an ok note; never a failure.
+pub(super) fn check(inst: &Installation, f: &mut Vec<Finding>) {
+    let Some(v) = inst
+        .liteloader
+        .as_ref()
+        .and_then(|l| l.version.as_deref())
+        .and_then(|v| Dotted::parse(v).ok())
+    else {
+        return;
+    };
+    let latest = ll_rules::LL_LATEST;
+    let date = ll_rules::LL_LATEST_DATE;
+    let data = json!({"installed": v.to_string(), "latest": latest.to_string(), "latest_date": date, "maintained": ll_rules::line_maintained(v)});
+    let remedy = msg!(
+        "doctor.remedy_ll_line",
+        latest = latest,
+        url = policy::LITELOADER_RELEASES
+    );
+    let (severity, message, remedy) = if ll_rules::line_maintained(v) {
+        let m = msg!(
+            "doctor.ll_line_latest",
+            installed = v,
+            latest = latest,
+            date = date
+        );
+        (Severity::Ok, m, None)
+    } else {
+        let m = msg!(
+            "doctor.ll_line_old",
+            installed = v,
+            latest = latest,
+            date = date
+        );
+        (Severity::Warn, m, Some(remedy))
+    };
+    f.push(finding(
+        "versions.liteloader_line",
+        severity,
+        message,
+        remedy,
+        data,
+    ));
+}
+
+/// Makes the advice fit what was found, once every finding is in.
+pub(super) fn fit_advice(inst: &Installation, f: &mut [Finding]) {
+    let table = version::table();
+    let Ok(mins) = Minimums::resolve(None, None, table) else {
+        return;
+    };
+    let report = check_versions::build_report(inst, &mins, table);
+    let upgrade = upgrade_text(&report.components);
+    let timeouts = f
+        .iter()
+        .find(|x| x.check == "timeouts" && x.severity != Severity::Ok)
+        .and_then(|x| x.data.get("timeouts").and_then(Value::as_u64));
+    for x in f.iter_mut() {
+        if x.check == "timeouts" && x.severity != Severity::Ok {
+            x.remedy = Some(msg!("doctor.remedy_timeouts", upgrade = upgrade));
+        }
+        // Legacy databases still in use while sends time out: that is the known cause.
+        if let Some(n) = timeouts
+            && x.check == "cache.msg_db"
+            && x.severity == Severity::Ok
+        {
+            let folders = x
+                .data
+                .get("folders")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let bytes = x.data.get("bytes").and_then(Value::as_u64).unwrap_or(0);
+            x.severity = Severity::Warn;
+            x.message = msg!(
+                "doctor.msg_with_timeouts",
+                n = folders,
+                size = human_size(bytes),
+                timeouts = n
+            );
+            x.remedy = Some(msg!("doctor.remedy_clean"));
+        }
+    }
+}
+
+/// ", upgrade to QQ 3.2.17-34740 or newer and LLOneBot 3.28.3 or newer" with only the upgrades
+/// still needed, each in the platform's own numbering; empty when none is.
+fn upgrade_text(components: &[Component]) -> String {
+    let items: Vec<String> = components
+        .iter()
+        .filter(|c| matches!(c.name, Name::Qq | Name::Llonebot))
+        .filter(|c| matches!(c.status, Status::Outdated | Status::Refused))
+        .filter_map(|c| {
+            let v = c.install.as_deref()?;
+            Some(tf!(
+                "doctor.upgrade_item",
+                name = check_versions::name_text(c.name),
+                version = v
+            ))
+        })
+        .collect();
+    let list = match items.as_slice() {
+        [] => return String::new(),
+        [one] => one.clone(),
+        [a, b, ..] => tf!("doctor.upgrade_two", a = a, b = b),
+    };
+    tf!("doctor.remedy_upgrade", list = list)
+}
