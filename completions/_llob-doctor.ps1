@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'llob-doctor' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found')
-            [CompletionResult]::new('check-versions', 'check-versions', [CompletionResultType]::ParameterValue, 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums')
+            [CompletionResult]::new('check-versions', 'check-versions', [CompletionResultType]::ParameterValue, 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent''s login floor')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove LLOneBot''s legacy msg_<uin> databases and temp files (preview first)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count sends and send timeouts in LLOneBot''s log files')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run every check: processes, discovery, versions, caches, configs, send timeouts')
@@ -69,7 +69,8 @@ Register-ArgumentCompleter -Native -CommandName 'llob-doctor' -ScriptBlock {
         }
         'llob-doctor;check-versions' {
             [CompletionResult]::new('--min-qq', '--min-qq', [CompletionResultType]::ParameterName, 'The minimum QQ version, in any platform''s form (9.9.15, 3.2.12, 6.9.53, 9.9.16-28788)')
-            [CompletionResult]::new('--min-llonebot', '--min-llonebot', [CompletionResultType]::ParameterName, 'The minimum LLOneBot version')
+            [CompletionResult]::new('--min-llonebot', '--min-llonebot', [CompletionResultType]::ParameterName, 'The minimum LLOneBot version (3.28 is taken as 3.28.0)')
+            [CompletionResult]::new('--login-floor', '--login-floor', [CompletionResultType]::ParameterName, 'Tencent''s login floor, when the built-in one is out of date: a build (34740) or a QQ version (9.9.19-34740, 3.2.17); --min-qq never changes it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]')
             [CompletionResult]::new('--qq-dir', '--qq-dir', [CompletionResultType]::ParameterName, 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)')
             [CompletionResult]::new('--ll-dir', '--ll-dir', [CompletionResultType]::ParameterName, 'The LiteLoaderQQNT root folder (holding its package.json)')

@@ -96,7 +96,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__check__subcmd__versions)
-            opts="-h -q -v --min-qq --min-llonebot --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --min-qq --min-llonebot --login-floor --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -107,6 +107,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --min-llonebot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-floor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -36,7 +36,7 @@ set edit:completion:arg-completer[llob-doctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand detect 'Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found'
-            cand check-versions 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums'
+            cand check-versions 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent''s login floor'
             cand clean 'Remove LLOneBot''s legacy msg_<uin> databases and temp files (preview first)'
             cand stats 'Count sends and send timeouts in LLOneBot''s log files'
             cand doctor 'Run every check: processes, discovery, versions, caches, configs, send timeouts'
@@ -64,7 +64,8 @@ set edit:completion:arg-completer[llob-doctor] = {|@words|
         }
         &'llob-doctor;check-versions'= {
             cand --min-qq 'The minimum QQ version, in any platform''s form (9.9.15, 3.2.12, 6.9.53, 9.9.16-28788)'
-            cand --min-llonebot 'The minimum LLOneBot version'
+            cand --min-llonebot 'The minimum LLOneBot version (3.28 is taken as 3.28.0)'
+            cand --login-floor 'Tencent''s login floor, when the built-in one is out of date: a build (34740) or a QQ version (9.9.19-34740, 3.2.17); --min-qq never changes it'
             cand --color 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]'
             cand --qq-dir 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)'
             cand --ll-dir 'The LiteLoaderQQNT root folder (holding its package.json)'

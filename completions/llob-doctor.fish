@@ -43,7 +43,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s v -l verbose -d
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s h -l help -d 'Print help'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s V -l version -d 'Print version'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "detect" -d 'Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "check-versions" -d 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "check-versions" -d 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent\'s login floor'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "clean" -d 'Remove LLOneBot\'s legacy msg_<uin> databases and temp files (preview first)'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "stats" -d 'Count sends and send timeouts in LLOneBot\'s log files'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "doctor" -d 'Run every check: processes, discovery, versions, caches, configs, send timeouts'
@@ -69,7 +69,8 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l json 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -s q -l quiet -d 'Print errors only'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-qq -d 'The minimum QQ version, in any platform\'s form (9.9.15, 3.2.12, 6.9.53, 9.9.16-28788)' -r
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-llonebot -d 'The minimum LLOneBot version' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-llonebot -d 'The minimum LLOneBot version (3.28 is taken as 3.28.0)' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l login-floor -d 'Tencent\'s login floor, when the built-in one is out of date: a build (34740) or a QQ version (9.9.19-34740, 3.2.17); --min-qq never changes it' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
