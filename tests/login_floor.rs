@@ -50,7 +50,15 @@ fn stdout(out: &std::process::Output) -> String {
 #[test]
 fn each_platform_string_maps_to_its_build_and_verdict() {
     // (platform, version string, build, status, rule, what to install)
-    let rows: &[(Os, &str, u32, &str, &str, Option<&str>)] = &[
+    type Row = (
+        Os,
+        &'static str,
+        u32,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
+    let rows: &[Row] = &[
         (
             Os::Windows,
             "9.9.15-28131",
