@@ -308,6 +308,21 @@ fn macos_hot_update_reads_version_and_hook_from_qqupdate_app() {
     assert!(has_fact(qq, "runs_hot_update"));
 }
 
+#[test]
+fn windows_reads_the_version_folder_that_runs() {
+    let f = Fixture::new(Os::Windows);
+    f.windows_new(); // versions\config.json names 9.9.15-28131; QQ.exe shows nothing newer
+    let (_, v) = f.json(&["check-versions"]);
+    let qq = component(&v, "qq");
+    assert_eq!(qq["installed"], "9.9.15-28131");
+    let hot = qq["facts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["fact"] == "runs_hot_update"))
+        .unwrap_or_else(|| panic!("{qq:#}"));
+    let want = f.p(r"C:\Program Files\Tencent\QQNT\versions\9.9.15-28131");
+    assert_eq!(hot["app"], want.display().to_string());
+}
+
 // ---- LiteLoaderQQNT as a QwQNT plugin --------------------------------------------------------
 
 #[test]
