@@ -15,13 +15,13 @@ use crate::env::Platform;
 use crate::exit::Failure;
 use crate::msg;
 use crate::process::{PROFILE_VAR, QqProcess};
-use crate::version::Dotted;
+
+mod qwqnt;
+
+use qwqnt::{qwqnt_profile, root_in_qwqnt};
 
 /// The `name` in LiteLoaderQQNT's own package.json.
 const LL_PACKAGE_NAME: &str = "liteloader-qqnt";
-
-/// LiteLoaderQQNT runs as a QwQNT plugin from this version on.
-const QWQNT_SINCE: Dotted = Dotted::new(1, 3, 0);
 
 /// The string arguments of every `require(...)` in a JavaScript source: `String.raw`...``,
 /// "double" and 'single' quoted (with JS escapes undone), and plain template literals.
@@ -126,7 +126,7 @@ fn unquote(v: &str) -> String {
 }
 
 /// A LiteLoaderQQNT root is confirmed only by its package.json name. Returns the version.
-fn confirm_root(ctx: &mut Ctx, dir: &Path) -> Result<Option<String>, Reason> {
+pub(super) fn confirm_root(ctx: &mut Ctx, dir: &Path) -> Result<Option<String>, Reason> {
     if !is_dir(dir) {
         return Err(Reason::NotADirectory);
     }
@@ -144,7 +144,7 @@ fn confirm_root(ctx: &mut Ctx, dir: &Path) -> Result<Option<String>, Reason> {
     Ok(version)
 }
 
-struct Root {
+pub(super) struct Root {
     dir: PathBuf,
     version: Option<String>,
     source: Source,
@@ -332,49 +332,6 @@ fn root_from_hook(ctx: &mut Ctx, qq: &Qq, app: &Path) -> Option<Root> {
         }
     }
     None
-}
-
-/// QQ's hook requires the QwQNT framework, not LiteLoaderQQNT: a LiteLoaderQQNT root among
-/// QwQNT's plugins (`<QwQNT>/plugins/<name>`), in name order.
-fn root_in_qwqnt(ctx: &mut Ctx, qwqnt: &Path) -> Option<Root> {
-    let plugins = qwqnt.join("plugins");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&plugins)
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| is_dir(p) && p.join("package.json").is_file())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        if let Ok(version) = confirm_root(ctx, &dir) {
-            ctx.note(What::LiteloaderRoot, &dir, Outcome::Taken, None);
-            return Some(Root {
-                dir,
-                version,
-                source: Source::Launcher,
-                detail: None,
-            });
-        }
-    }
-    None
-}
-
-/// `<QwQNT data>/LiteLoader` when the root is a QwQNT plugin (`<QwQNT>/plugins/<name>`) and
-/// that folder exists; LiteLoaderQQNT before 1.3 never looks there.
-fn qwqnt_profile(root: &Root) -> Option<PathBuf> {
-    let plugins = root.dir.parent()?;
-    if plugins.file_name()? != "plugins" {
-        return None;
-    }
-    let v = root
-        .version
-        .as_deref()
-        .and_then(|v| Dotted::parse(v).ok())?;
-    if v < QWQNT_SINCE {
-        return None;
-    }
-    let profile = plugins.parent()?.join("data").join("LiteLoader");
-    is_dir(&profile).then_some(profile)
 }
 
 fn well_known_roots(ctx: &Ctx, qq: Option<&Qq>) -> Vec<PathBuf> {
