@@ -263,6 +263,18 @@ mod tests {
                 w[1].build
             );
         }
+        // Each platform's numbering: Windows 9.x, Linux 3.x, macOS 6.x then 7.x.
+        for e in t.entries() {
+            for (p, majors) in [
+                (Platform::Windows, &[9][..]),
+                (Platform::Linux, &[3][..]),
+                (Platform::Macos, &[6, 7][..]),
+            ] {
+                if let Some(v) = e.version_for(p) {
+                    assert!(majors.contains(&q(v).dotted.major), "{v} is not {p:?}'s");
+                }
+            }
+        }
         // An entry without any platform's string says why.
         for e in t.entries() {
             let strings = PLATFORMS
