@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::{BIN, Fixture, Os, alive};
+use common::{Fixture, Os, alive};
 use serde_json::Value;
 
 /// The real binary (`/usr/bin/chromium` is a shell wrapper around it).
@@ -231,7 +231,7 @@ fn a_chromium_tree_is_one_main_process_and_its_helpers() {
     let Some(chromium) = chromium() else { return };
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut s = setup(chromium);
-    let child = s.start("profile");
+    let mut child = s.start("profile");
     let main = child.id();
     let ours = tree(main);
     let (code, v) = s.f.json(&["detect"]);
@@ -262,6 +262,8 @@ fn a_chromium_tree_is_one_main_process_and_its_helpers() {
     assert_eq!(f["data"]["helpers"], helpers.len(), "{f:#}");
     let text = String::from_utf8_lossy(&s.f.run(&["doctor"]).stdout).to_string();
     assert!(!text.contains("instances"), "{text}");
+    kill(main, libc::SIGTERM);
+    let _ = child.wait();
 }
 
 #[test]
