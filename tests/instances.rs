@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Fixture, Os, Started, alive, start_fake_qq};
-use serde_json::Value;
 
 struct Host {
     f: Fixture,
