@@ -192,8 +192,8 @@ fn wait_for_quit(ignore_term: bool, ready: impl FnOnce()) {
                 }
                 0
             }
-            // May the session end? Yes, unless this QQ hangs on quit.
-            WM_QUERYENDSESSION => LRESULT::from(!IGNORE.load(std::sync::atomic::Ordering::SeqCst)),
+            // May the session end? Yes (a QQ that hangs on quit says so too, then stays).
+            WM_QUERYENDSESSION => 1,
             WM_ENDSESSION => {
                 if w != 0 && !IGNORE.load(std::sync::atomic::Ordering::SeqCst) {
                     std::process::exit(0);

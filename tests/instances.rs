@@ -11,6 +11,7 @@ use common::{Fixture, Os, Started, alive, start_fake_qq};
 
 struct Host {
     f: Fixture,
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     data: PathBuf,
     qq: PathBuf,
     msg: PathBuf,

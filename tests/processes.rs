@@ -282,6 +282,27 @@ fn a_windowless_qq_cannot_be_asked_and_needs_force() {
     assert!(!h.msg.exists());
 }
 
+/// QQ's default answer to closing its window is to hide in the tray: a plain `taskkill /PID`
+/// (`WM_CLOSE`) leaves it running. `--stop-qq` sends the end-session messages instead, and it
+/// quits without `--force`.
+#[cfg(windows)]
+#[test]
+fn a_qq_that_hides_in_the_tray_quits_on_the_end_session_messages() {
+    let (h, qq) = with_qq(&["--tray", "--children", "1"]);
+    let f = &h.f;
+    let pid = qq.0.id();
+    let _ = std::process::Command::new("taskkill")
+        .args(["/PID", &pid.to_string()])
+        .output();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(alive(pid), "WM_CLOSE only hides it");
+    let (code, v) = f.json(&["clean", "--yes", "--stop-qq", "--stop-timeout", "20"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(v["qq"]["killed"].as_array().unwrap().is_empty(), "{v:#}");
+    assert!(wait_gone(pid) || qq_reaped(qq));
+    assert!(!h.msg.exists());
+}
+
 fn qq_reaped(mut qq: Started) -> bool {
     qq.0.try_wait().ok().flatten().is_some()
 }

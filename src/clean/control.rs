@@ -101,10 +101,12 @@ pub fn stop_qq(
         .filter(|p| !p.main && p.main_pid.is_none())
         .map(target)
         .collect();
+    let platform = inst.platform;
     let opts = StopOptions {
         timeout: Duration::from_secs(args.stop_timeout),
         force: args.force,
         interrupted,
+        in_tree: &|name| process::is_qq_name(platform, name),
     };
     match process::stop_instances(&mains, &strays, &opts) {
         Ok(done) => {

@@ -83,7 +83,9 @@ pub fn classify(procs: &mut [QqProcess]) {
     let listed_parent = |i: usize| -> Option<usize> {
         let p = &procs[i];
         let j = *index.get(&p.parent?)?;
-        (j != i && same_exe(p, &procs[j])).then_some(j)
+        // Windows keeps a dead parent's PID, which a later QQ may reuse.
+        let in_order = super::stop::started_in_order(procs[j].start_time, p.start_time);
+        (j != i && same_exe(p, &procs[j]) && in_order).then_some(j)
     };
     let mains: Vec<bool> = (0..procs.len())
         .map(|i| !has_type_arg(&procs[i].cmd) && listed_parent(i).is_none())

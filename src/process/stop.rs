@@ -22,6 +22,10 @@ pub struct StopOptions<'a> {
     pub force: bool,
     /// Set by a Ctrl-C handler: stop waiting.
     pub interrupted: &'a AtomicBool,
+    /// Which descendants, by process name, belong to an instance's tree (for QQ: QQ's own
+    /// helpers; for a launcher: its runtime and the QQ it starts). Others, such as a browser
+    /// QQ opened a link in, or Wine's `explorer.exe`, are neither waited for nor killed.
+    pub in_tree: &'a dyn Fn(&str) -> bool,
 }
 
 /// What a successful stop did.
@@ -49,9 +53,9 @@ pub enum StopError {
     },
 }
 
-/// Every process on the machine: parent and start time; zombies count as gone.
+/// Every process on the machine: parent, start time, name; zombies count as gone.
 struct Snapshot {
-    procs: HashMap<u32, (Option<u32>, u64)>,
+    procs: HashMap<u32, (Option<u32>, u64, String)>,
 }
 
 impl Snapshot {
@@ -70,7 +74,11 @@ impl Snapshot {
             .map(|(pid, p)| {
                 (
                     pid.as_u32(),
-                    (p.parent().map(|q| q.as_u32()), p.start_time()),
+                    (
+                        p.parent().map(|q| q.as_u32()),
+                        p.start_time(),
+                        p.name().to_string_lossy().into_owned(),
+                    ),
                 )
             })
             .collect();
@@ -80,14 +88,22 @@ impl Snapshot {
     fn alive(&self, t: &Target) -> bool {
         self.procs
             .get(&t.pid)
-            .is_some_and(|(_, start)| t.start_time == 0 || *start == 0 || *start == t.start_time)
+            .is_some_and(|(_, start, _)| t.start_time == 0 || *start == 0 || *start == t.start_time)
     }
 
-    /// Adds every running descendant of the running members of `tree` to it.
-    fn grow(&self, tree: &mut Vec<Target>) {
+    /// Adds every running descendant of the running members of `tree` whose name `in_tree`
+    /// accepts (found through any descendant) to it.
+    fn grow(&self, tree: &mut Vec<Target>, in_tree: &dyn Fn(&str) -> bool) {
         let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (pid, (parent, _)) in &self.procs {
-            if let Some(pp) = parent {
+        for (pid, (parent, start, _)) in &self.procs {
+            // Windows keeps a dead parent's PID, which a later process may reuse: a parent
+            // cannot have started after its child.
+            if let Some(pp) = parent
+                && self
+                    .procs
+                    .get(pp)
+                    .is_some_and(|(_, pstart, _)| started_in_order(*pstart, *start))
+            {
                 children.entry(*pp).or_default().push(*pid);
             }
         }
@@ -100,11 +116,14 @@ impl Snapshot {
         while let Some(pid) = todo.pop() {
             for c in children.get(&pid).into_iter().flatten() {
                 if seen.insert(*c) {
-                    let start = self.procs.get(c).map_or(0, |(_, s)| *s);
-                    tree.push(Target {
-                        pid: *c,
-                        start_time: start,
-                    });
+                    if let Some((_, start, name)) = self.procs.get(c)
+                        && in_tree(name)
+                    {
+                        tree.push(Target {
+                            pid: *c,
+                            start_time: *start,
+                        });
+                    }
                     todo.push(*c);
                 }
             }
@@ -114,6 +133,12 @@ impl Snapshot {
     fn left(&self, tree: &[Target]) -> Vec<Target> {
         tree.iter().filter(|t| self.alive(t)).copied().collect()
     }
+}
+
+/// Could a process started at `parent` (seconds; 0: unknown) be the parent of one started at
+/// `child`?
+pub fn started_in_order(parent: u64, child: u64) -> bool {
+    parent == 0 || child == 0 || parent <= child
 }
 
 /// Stops instances: `mains` are asked to quit (SIGTERM on Unix, the end-session sequence on
@@ -126,7 +151,7 @@ pub fn stop_instances(
 ) -> Result<Stopped, StopError> {
     let snap = Snapshot::take();
     let mut tree: Vec<Target> = mains.iter().chain(strays).copied().collect();
-    snap.grow(&mut tree);
+    snap.grow(&mut tree, opts.in_tree);
     let mut done = Stopped::default();
     for m in mains.iter().filter(|m| snap.alive(m)) {
         match request_quit(m.pid) {
@@ -141,7 +166,7 @@ pub fn stop_instances(
     } else {
         opts.timeout
     };
-    let left = wait_gone(&mut tree, timeout, opts.interrupted);
+    let left = wait_gone(&mut tree, timeout, opts);
     if opts.interrupted.load(Ordering::SeqCst) {
         return Err(StopError::Interrupted);
     }
@@ -162,7 +187,7 @@ pub fn stop_instances(
             done.killed.push(t.pid);
         }
     }
-    let left = wait_gone(&mut tree, Duration::from_secs(5), opts.interrupted);
+    let left = wait_gone(&mut tree, Duration::from_secs(5), opts);
     if left.is_empty() {
         Ok(done)
     } else {
@@ -174,13 +199,14 @@ pub fn stop_instances(
 
 /// Waits until nothing of `tree` runs (new descendants join it as they appear); returns what is
 /// left at the deadline.
-fn wait_gone(tree: &mut Vec<Target>, timeout: Duration, interrupted: &AtomicBool) -> Vec<Target> {
+fn wait_gone(tree: &mut Vec<Target>, timeout: Duration, opts: &StopOptions) -> Vec<Target> {
     let deadline = Instant::now() + timeout;
     loop {
         let snap = Snapshot::take();
-        snap.grow(tree);
+        snap.grow(tree, opts.in_tree);
         let left = snap.left(tree);
-        if left.is_empty() || Instant::now() >= deadline || interrupted.load(Ordering::SeqCst) {
+        if left.is_empty() || Instant::now() >= deadline || opts.interrupted.load(Ordering::SeqCst)
+        {
             return left;
         }
         std::thread::sleep(Duration::from_millis(100));
