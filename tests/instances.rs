@@ -161,6 +161,9 @@ fn two_instances_one_quit_request_each_and_both_restarted() {
         );
     }
     assert!(!h.msg.exists());
+    for n in &news {
+        assert!(wait_gone(*n));
+    }
     let text = String::from_utf8_lossy(&f.run(&["detect"]).stdout).to_string();
     assert!(
         !text.contains("(main"),
