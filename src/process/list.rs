@@ -88,7 +88,12 @@ pub fn classify(procs: &mut [QqProcess]) {
         (j != i && same_exe(p, &procs[j]) && in_order).then_some(j)
     };
     let mains: Vec<bool> = (0..procs.len())
-        .map(|i| !has_type_arg(&procs[i].cmd) && listed_parent(i).is_none())
+        .map(|i| {
+            !has_type_arg(&procs[i].cmd)
+                && listed_parent(i).is_none()
+                // macOS: the helpers are separate executables, `QQ Helper (Renderer)` etc.
+                && !procs[i].name.starts_with("QQ Helper")
+        })
         .collect();
     let main_of: Vec<Option<u32>> = (0..procs.len())
         .map(|i| {
