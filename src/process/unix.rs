@@ -84,6 +84,12 @@ pub fn user_name(uid: u32) -> Option<String> {
     user(uid).map(|u| u.name)
 }
 
+/// macOS declares `getgrouplist` with `int` group ids.
+#[cfg(target_vendor = "apple")]
+type GroupId = libc::c_int;
+#[cfg(not(target_vendor = "apple"))]
+type GroupId = libc::gid_t;
+
 /// The groups `name` belongs to (`getgrouplist`), read before a fork: reading the group
 /// database is not safe between fork and exec.
 fn group_list(name: &str, gid: libc::gid_t) -> Vec<libc::gid_t> {
@@ -92,14 +98,20 @@ fn group_list(name: &str, gid: libc::gid_t) -> Vec<libc::gid_t> {
     };
     let mut n: libc::c_int = 64;
     for _ in 0..4 {
-        let mut groups = vec![0 as libc::gid_t; usize::try_from(n).unwrap_or(64)];
+        let mut groups: Vec<GroupId> = vec![0; usize::try_from(n).unwrap_or(64)];
         let mut count = n;
         // SAFETY: `groups` holds `count` entries; `cname` is NUL-terminated.
-        let rc =
-            unsafe { libc::getgrouplist(cname.as_ptr(), gid, groups.as_mut_ptr(), &mut count) };
+        let rc = unsafe {
+            libc::getgrouplist(
+                cname.as_ptr(),
+                gid as GroupId,
+                groups.as_mut_ptr(),
+                &mut count,
+            )
+        };
         if rc >= 0 {
             groups.truncate(usize::try_from(count).unwrap_or(0));
-            return groups;
+            return groups.into_iter().map(|g| g as libc::gid_t).collect();
         }
         n = count.max(n * 2);
     }
