@@ -10,6 +10,8 @@
 //! - `--ignore-term`: ignore SIGTERM / `WM_CLOSE` / end-session, like a QQ that hangs on quit.
 //! - `--once FILE`: exit at once (status 1) when FILE exists, else create it: a QQ that dies
 //!   when started again.
+//! - `--spawn-other FILE` (Unix): start a `sleep` that outlives it (like a browser QQ opened a
+//!   link in) and write its PID to FILE.
 //! - `FAKE_QQ_SIGNALS=FILE` (Unix): append "pid<TAB>TERM" when a SIGTERM arrives (then quit),
 //!   so a test can count who was signalled.
 //! - `--no-window` (Windows): no window at all, so only `taskkill /F` can end it.
@@ -75,6 +77,16 @@ fn main() {
             while matches!(stdin.read(&mut buf), Ok(n) if n > 0) {}
             std::process::exit(0);
         });
+    }
+    #[cfg(unix)]
+    if let Some(i) = args.iter().position(|a| a == "--spawn-other")
+        && let Some(file) = args.get(i + 1)
+        && let Ok(other) = Command::new("sleep")
+            .arg("120")
+            .stdin(Stdio::null())
+            .spawn()
+    {
+        let _ = std::fs::write(file, other.id().to_string());
     }
     // Kept alive as long as we live: each helper's stdin.
     let mut helpers = Vec::new();

@@ -360,10 +360,22 @@ fn a_stopped_chromium_main_leaves_its_helpers_alone_and_exits_4() {
     let gone: Vec<u32> = helpers.iter().copied().filter(|p| !alive(*p)).collect();
     assert!(gone.is_empty(), "helpers gone: {gone:?} of {helpers:?}");
     assert!(s.msg.exists(), "nothing removed");
-    // Its SIGTERM waits: once it runs again, Chromium quits with its whole tree.
-    kill(main, libc::SIGCONT);
+    // With --force, what is left is killed: the main process, then every helper.
+    let (code, v) = s.f.json(&[
+        "clean",
+        "--yes",
+        "--stop-qq",
+        "--stop-timeout",
+        "1",
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{v:#}");
     let _ = child.wait();
+    let killed = v["qq"]["killed"].as_array().unwrap();
+    assert_eq!(killed[0], main, "the main process first: {v:#}");
+    assert!(killed.len() > helpers.len() / 2, "{v:#}");
     assert!(wait_gone(&helpers, 30).is_empty());
+    assert!(!s.msg.exists());
 }
 
 /// PIDs wrap: the main process gets a PID near `pid_max`, its helpers low ones. Run inside a

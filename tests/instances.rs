@@ -171,6 +171,37 @@ fn two_instances_one_quit_request_each_and_both_restarted() {
     );
 }
 
+/// A program QQ started that is not QQ (a browser it opened a link in) is not part of its tree:
+/// not waited for, not killed, even with --force.
+#[cfg(unix)]
+#[test]
+fn another_program_qq_started_is_left_alone() {
+    let h = host();
+    let f = &h.f;
+    let other = f.tmp.path().join("other.pid");
+    let qq = start_fake_qq(
+        &h.qq,
+        &["--children", "1", "--spawn-other", other.to_str().unwrap()],
+        &[],
+    );
+    let other: u32 = std::fs::read_to_string(&other).unwrap().parse().unwrap();
+    let (code, v) = f.json(&[
+        "clean",
+        "--yes",
+        "--stop-qq",
+        "--stop-timeout",
+        "20",
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(v["qq"]["killed"].as_array().unwrap().is_empty(), "{v:#}");
+    drop(qq);
+    let still = alive(other);
+    stop_pid(other);
+    assert!(still, "the other program was stopped");
+    assert!(!h.msg.exists());
+}
+
 /// A QQ that dies when started again: the report names a failure, not a PID.
 #[test]
 fn a_restart_that_dies_at_once_is_a_failure() {
