@@ -252,7 +252,13 @@ fn as_root_only_the_data_owners_qq_is_stopped_and_restarted_as_that_user() {
     struct User(String);
     impl Drop for User {
         fn drop(&mut self) {
-            let _ = std::process::Command::new("userdel").arg(&self.0).output();
+            // -f: even while a process of the user is still on its way out.
+            let out = std::process::Command::new("userdel")
+                .args(["-f", &self.0])
+                .output();
+            if !out.as_ref().is_ok_and(|o| o.status.success()) {
+                eprintln!("userdel -f {} failed: {out:?}", self.0);
+            }
         }
     }
     let h = host();
@@ -317,6 +323,7 @@ fn as_root_only_the_data_owners_qq_is_stopped_and_restarted_as_that_user() {
     let status = std::fs::read_to_string(format!("/proc/{new}/status")).unwrap_or_default();
     let environ = std::fs::read(format!("/proc/{new}/environ")).unwrap_or_default();
     stop_pid(new);
+    assert!(wait_gone(new));
     let uids = status
         .lines()
         .find_map(|l| l.strip_prefix("Uid:"))
