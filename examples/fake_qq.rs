@@ -3,8 +3,17 @@
 //! test leaves nothing behind).
 //!
 //! - Quits on SIGTERM (Unix) or, on Windows, when its hidden top-level window gets `WM_CLOSE`
-//!   (what a plain `taskkill /PID` sends), like QQ asked to quit.
-//! - `--ignore-term`: ignore SIGTERM / `WM_CLOSE`, like a QQ that hangs on quit.
+//!   (what a plain `taskkill /PID` sends) or the end-session sequence (`WM_QUERYENDSESSION`,
+//!   then `WM_ENDSESSION` with TRUE, as at log-off), like QQ asked to quit.
+//! - `--tray` (Windows): on `WM_CLOSE` only hide the window, as QQ does by default (it goes to
+//!   the tray); quit only on the end-session sequence.
+//! - `--ignore-term`: ignore SIGTERM / `WM_CLOSE` / end-session, like a QQ that hangs on quit.
+//! - `--once FILE`: exit at once (status 1) when FILE exists, else create it: a QQ that dies
+//!   when started again.
+//! - `--spawn-other FILE` (Unix): start a `sleep` that outlives it (like a browser QQ opened a
+//!   link in) and write its PID to FILE.
+//! - `FAKE_QQ_SIGNALS=FILE` (Unix): append "pid<TAB>TERM" when a SIGTERM arrives (then quit),
+//!   so a test can count who was signalled.
 //! - `--no-window` (Windows): no window at all, so only `taskkill /F` can end it.
 //! - `--children N`: start N helpers of itself with `--type=renderer`, like Electron; each exits
 //!   when its parent is gone (its stdin, a pipe from the parent, reaches end of file).
@@ -42,6 +51,14 @@ fn main() {
             );
         }
     }
+    if let Some(i) = args.iter().position(|a| a == "--once")
+        && let Some(marker) = args.get(i + 1)
+    {
+        if std::path::Path::new(marker).exists() {
+            std::process::exit(1);
+        }
+        let _ = std::fs::write(marker, b"started");
+    }
     let ignore_term = args.iter().any(|a| a == "--ignore-term");
     #[cfg(unix)]
     if ignore_term {
@@ -49,6 +66,8 @@ fn main() {
         unsafe {
             libc::signal(libc::SIGTERM, libc::SIG_IGN);
         }
+    } else if let Some(log) = std::env::var_os("FAKE_QQ_SIGNALS") {
+        log_sigterm(log);
     }
     if args.iter().any(|a| a.starts_with("--type=")) {
         // A helper: gone with its parent, whose end of our stdin closes when it exits.
@@ -58,6 +77,16 @@ fn main() {
             while matches!(stdin.read(&mut buf), Ok(n) if n > 0) {}
             std::process::exit(0);
         });
+    }
+    #[cfg(unix)]
+    if let Some(i) = args.iter().position(|a| a == "--spawn-other")
+        && let Some(file) = args.get(i + 1)
+        && let Ok(other) = Command::new("sleep")
+            .arg("120")
+            .stdin(Stdio::null())
+            .spawn()
+    {
+        let _ = std::fs::write(file, other.id().to_string());
     }
     // Kept alive as long as we live: each helper's stdin.
     let mut helpers = Vec::new();
@@ -90,6 +119,43 @@ fn main() {
     }
 }
 
+/// The signal log's descriptor and the line to write, prepared before the handler is set: the
+/// handler only calls write(2) and _exit(2).
+#[cfg(unix)]
+static SIG_FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+#[cfg(unix)]
+static SIG_LINE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+#[cfg(unix)]
+fn log_sigterm(log: std::ffi::OsString) {
+    use std::os::fd::IntoRawFd;
+    extern "C" fn on_term(_: libc::c_int) {
+        let fd = SIG_FD.load(std::sync::atomic::Ordering::SeqCst);
+        if let Some(line) = SIG_LINE.get() {
+            // SAFETY: write(2) and _exit(2) are async-signal-safe; the buffer is static.
+            unsafe { libc::write(fd, line.as_ptr().cast(), line.len()) };
+        }
+        // SAFETY: as above.
+        unsafe { libc::_exit(0) };
+    }
+    let Ok(f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+    else {
+        return;
+    };
+    let _ = SIG_LINE.set(format!("{}\tTERM\n", std::process::id()).into_bytes());
+    SIG_FD.store(f.into_raw_fd(), std::sync::atomic::Ordering::SeqCst);
+    // SAFETY: the handler only makes async-signal-safe calls.
+    unsafe {
+        libc::signal(
+            libc::SIGTERM,
+            on_term as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+}
+
 #[cfg(not(windows))]
 fn wait_for_quit(_ignore_term: bool, ready: impl FnOnce()) {
     ready();
@@ -104,25 +170,45 @@ fn park() -> ! {
     }
 }
 
-/// A hidden top-level window: `taskkill /PID` (no `/F`) posts `WM_CLOSE` to it.
+/// A hidden top-level window: `taskkill /PID` (no `/F`) posts `WM_CLOSE` to it; the end-session
+/// messages are sent to it.
 #[cfg(windows)]
 fn wait_for_quit(ignore_term: bool, ready: impl FnOnce()) {
     use windows_sys::Win32::Foundation::{HWND, LPARAM, LRESULT, WPARAM};
     use windows_sys::Win32::System::LibraryLoader::GetModuleHandleW;
     use windows_sys::Win32::UI::WindowsAndMessaging::{
         CreateWindowExW, DefWindowProcW, DestroyWindow, DispatchMessageW, GetMessageW, MSG,
-        PostQuitMessage, RegisterClassW, WM_CLOSE, WM_DESTROY, WNDCLASSW, WS_OVERLAPPEDWINDOW,
+        PostQuitMessage, RegisterClassW, SW_HIDE, ShowWindow, WM_CLOSE, WM_DESTROY, WM_ENDSESSION,
+        WM_QUERYENDSESSION, WNDCLASSW, WS_OVERLAPPEDWINDOW,
     };
 
     static IGNORE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    static TRAY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     IGNORE.store(ignore_term, std::sync::atomic::Ordering::SeqCst);
+    TRAY.store(
+        std::env::args().any(|a| a == "--tray"),
+        std::sync::atomic::Ordering::SeqCst,
+    );
 
     unsafe extern "system" fn proc_(hwnd: HWND, msg: u32, w: WPARAM, l: LPARAM) -> LRESULT {
         match msg {
             WM_CLOSE => {
-                if !IGNORE.load(std::sync::atomic::Ordering::SeqCst) {
+                if IGNORE.load(std::sync::atomic::Ordering::SeqCst) {
+                } else if TRAY.load(std::sync::atomic::Ordering::SeqCst) {
+                    // Like QQ: closing the window only hides it.
+                    // SAFETY: our own window, on its own thread.
+                    unsafe { ShowWindow(hwnd, SW_HIDE) };
+                } else {
                     // SAFETY: our own window, on its own thread.
                     unsafe { DestroyWindow(hwnd) };
+                }
+                0
+            }
+            // May the session end? Yes (a QQ that hangs on quit says so too, then stays).
+            WM_QUERYENDSESSION => 1,
+            WM_ENDSESSION => {
+                if w != 0 && !IGNORE.load(std::sync::atomic::Ordering::SeqCst) {
+                    std::process::exit(0);
                 }
                 0
             }

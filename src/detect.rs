@@ -172,10 +172,10 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         .processes
         .iter()
         .map(|p| {
-            let role = if p.main {
-                t("detect.main")
-            } else {
-                t("detect.helper")
+            let role = match (p.main, p.main_pid) {
+                (true, _) => t("detect.main").to_string(),
+                (false, Some(main)) => tf!("detect.helper_of", pid = main),
+                (false, None) => t("detect.helper").to_string(),
             };
             let check = match p.verified {
                 Some(true) => String::new(),

@@ -211,7 +211,7 @@ fn stop_qq_waits_for_every_process_then_cleans() {
     assert!(h.data.join("temp").is_dir());
 }
 
-/// A QQ that ignores the request to quit (SIGTERM, or `WM_CLOSE` from `taskkill /PID`).
+/// A QQ that ignores the request to quit (SIGTERM, or the end-session messages on Windows).
 #[test]
 fn a_qq_that_ignores_the_quit_request_needs_force() {
     let (h, qq) = with_qq(&["--ignore-term"]);
@@ -241,8 +241,8 @@ fn a_qq_that_ignores_the_quit_request_needs_force() {
     assert!(!h.msg.exists());
 }
 
-/// On Windows a plain `taskkill /PID` closes windows; a QQ.exe without any cannot be asked to
-/// quit. The failure is reported, nothing is removed (exit 4), and `--force` still kills it.
+/// On Windows QQ is asked to quit through its windows (the end-session messages); a QQ.exe
+/// without any cannot be asked to quit. The failure is reported, nothing is removed (exit 4), and `--force` still kills it.
 #[cfg(windows)]
 #[test]
 fn a_windowless_qq_cannot_be_asked_and_needs_force() {
@@ -261,7 +261,7 @@ fn a_windowless_qq_cannot_be_asked_and_needs_force() {
     let pid = qq.0.id();
     assert!(
         err.contains(&format!("could not ask QQ (PID {pid}) to quit"))
-            && err.contains(&format!("taskkill /PID {pid} failed")),
+            && err.contains(&format!("PID {pid} has no window")),
         "{err}"
     );
     assert!(err.contains("--force"), "{err}");
@@ -278,6 +278,27 @@ fn a_windowless_qq_cannot_be_asked_and_needs_force() {
     ]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["qq"]["killed"][0], pid);
+    assert!(wait_gone(pid) || qq_reaped(qq));
+    assert!(!h.msg.exists());
+}
+
+/// QQ's default answer to closing its window is to hide in the tray: a plain `taskkill /PID`
+/// (`WM_CLOSE`) leaves it running. `--stop-qq` sends the end-session messages instead, and it
+/// quits without `--force`.
+#[cfg(windows)]
+#[test]
+fn a_qq_that_hides_in_the_tray_quits_on_the_end_session_messages() {
+    let (h, qq) = with_qq(&["--tray", "--children", "1"]);
+    let f = &h.f;
+    let pid = qq.0.id();
+    let _ = std::process::Command::new("taskkill")
+        .args(["/PID", &pid.to_string()])
+        .output();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(alive(pid), "WM_CLOSE only hides it");
+    let (code, v) = f.json(&["clean", "--yes", "--stop-qq", "--stop-timeout", "20"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(v["qq"]["killed"].as_array().unwrap().is_empty(), "{v:#}");
     assert!(wait_gone(pid) || qq_reaped(qq));
     assert!(!h.msg.exists());
 }
@@ -308,7 +329,8 @@ fn restart_qq_starts_it_again_with_the_same_arguments() {
         "clean --restart-qq took {:?}: its output pipe stayed open in the restarted QQ",
         t.elapsed()
     );
-    let new_pid = v["qq"]["restarted_pid"].as_u64().expect("a new pid") as u32;
+    assert_eq!(v["qq"]["restarted"][0]["was_pid"], qq.0.id(), "{v:#}");
+    let new_pid = v["qq"]["restarted"][0]["pid"].as_u64().expect("a new pid") as u32;
     assert_ne!(new_pid, qq.0.id());
     drop(qq);
     // The new QQ logs its start: same arguments, same working directory.

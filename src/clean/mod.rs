@@ -1,6 +1,7 @@
 //! `llob-doctor clean`: preview what goes, ask (or require --yes), stop QQ if asked, remove
 //! exactly the previewed entries, restart QQ if asked.
 
+pub mod control;
 pub mod execute;
 pub mod guard;
 pub mod lock;
@@ -10,7 +11,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -38,9 +39,10 @@ pub struct QqState {
     pub stopped: bool,
     /// PIDs that had to be force-killed after the timeout.
     pub killed: Vec<u32>,
-    pub restarted_pid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_error: Option<String>,
+    /// Each stopped main process started again: `{was_pid, pid}`.
+    pub restarted: Vec<process::RestartOutcome>,
+    /// Each that could not be started, or exited at once: `{was_pid, error}`.
+    pub restart_failed: Vec<process::RestartOutcome>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -265,6 +267,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
 
     // Refusals first: nothing is stopped or touched before these pass.
     if !args.dry_run {
+        control::refuse_foreign(&running, &data_dir)?;
         if !running.is_empty() && !args.stop_qq {
             return Err(Failure::new(
                 Exit::QqRunning,
@@ -337,7 +340,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 
     if !running.is_empty()
-        && let Err(e) = stop_qq(&inst, &running, args, &mut qq)
+        && let Err(e) = control::stop_qq(&inst, args, &mut qq, &INTERRUPTED)
     {
         report.qq = qq;
         trace.report = Some(report);
@@ -354,7 +357,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     pb.finish_and_clear();
 
     if args.restart_qq && qq.stopped {
-        restart_qq(&inst, &running, &mut qq);
+        control::restart_qq(&inst, &running, &mut qq);
     }
 
     apply_outcomes(&mut report, &done);
@@ -380,105 +383,6 @@ fn confirm(question: &str) -> anyhow::Result<bool> {
     std::io::stdin().lock().read_line(&mut line)?;
     let a = line.trim().to_lowercase();
     Ok(matches!(a.as_str(), "y" | "yes" | "是" | "是的"))
-}
-
-/// Asks QQ's main process to quit and waits for every QQ process of the install to be gone;
-/// force-kills the rest after the timeout only with --force.
-fn stop_qq(
-    inst: &Installation,
-    running: &[QqProcess],
-    args: &CleanArgs,
-    qq: &mut QqState,
-) -> Result<(), Failure> {
-    let Some(install) = inst.qq.as_ref().map(|q| q.install_dir.clone()) else {
-        return Err(Failure::new(
-            Exit::QqRunning,
-            msg!("clean.no_install_no_signal"),
-        ));
-    };
-    let platform = inst.platform;
-    // Re-check right before signalling: the PID must still be QQ of this install.
-    let still = process::running_in_install(platform, &install);
-    let mains: Vec<&QqProcess> = still.iter().filter(|p| p.main).collect();
-    let targets: Vec<&QqProcess> = if mains.is_empty() {
-        still.iter().collect()
-    } else {
-        mains
-    };
-    let mut asked = 0;
-    for p in &targets {
-        match process::request_quit(p.pid) {
-            Ok(()) => asked += 1,
-            Err(e) => eprintln!(
-                "llob-doctor: {}",
-                tf!("clean.quit_request_failed", pid = p.pid, error = e)
-            ),
-        }
-    }
-    // Nobody could be asked (e.g. a QQ without a window on Windows): waiting would only
-    // delay the same answer.
-    let timeout = if asked == 0 && !targets.is_empty() {
-        Duration::ZERO
-    } else {
-        Duration::from_secs(args.stop_timeout)
-    };
-    let deadline = Instant::now() + timeout;
-    let mut left = process::running_in_install(platform, &install);
-    while !left.is_empty() && Instant::now() < deadline && !INTERRUPTED.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(100));
-        left = process::running_in_install(platform, &install);
-    }
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        return Err(Failure::new(
-            Exit::Interrupted,
-            msg!("clean.interrupted_waiting"),
-        ));
-    }
-    if !left.is_empty() {
-        if !args.force {
-            return Err(Failure::new(
-                Exit::QqRunning,
-                msg!(
-                    "clean.did_not_quit",
-                    secs = args.stop_timeout,
-                    pids = pid_list(&left)
-                ),
-            )
-            .with_hint(msg!("clean.hint_did_not_quit")));
-        }
-        for p in &left {
-            if process::force_kill(p.pid).is_ok() {
-                qq.killed.push(p.pid);
-            }
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !process::running_in_install(platform, &install).is_empty() {
-            if Instant::now() > deadline {
-                return Err(Failure::new(Exit::QqRunning, msg!("clean.survived_kill")));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    let _ = running;
-    qq.stopped = true;
-    Ok(())
-}
-
-fn restart_qq(inst: &Installation, running: &[QqProcess], qq: &mut QqState) {
-    let main = running.iter().find(|p| p.main).or(running.first());
-    let Some(main) = main else { return };
-    let mut proc_ = main.clone();
-    // Flatpak QQ reports its sandbox path; start it through flatpak instead.
-    if inst.qq.as_ref().is_some_and(|q| q.flatpak)
-        && !proc_.exe.as_deref().is_some_and(Path::exists)
-    {
-        proc_.exe = Some(PathBuf::from("flatpak"));
-        proc_.cmd = vec!["flatpak".into(), "run".into(), "com.qq.QQ".into()];
-    }
-    match process::restart(&proc_) {
-        Ok(pid) => qq.restarted_pid = Some(pid),
-        Err(e) => qq.restart_error = Some(e.to_string()),
-    }
 }
 
 fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
@@ -730,17 +634,6 @@ fn render(
     if r.interrupted {
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.interrupted")));
     }
-    match (r.qq.restarted_pid, &r.qq.restart_error) {
-        (Some(pid), _) => {
-            let _ = writeln!(s, "{}", tf!("clean.restarted", pid = pid));
-        }
-        (None, Some(e)) => {
-            let _ = writeln!(s, "{} {e}", out.paint(Tone::Bad, t("clean.restart_failed")));
-        }
-        (None, None) if args.restart_qq && !r.qq.was_running => {
-            let _ = writeln!(s, "{}", t("clean.not_running_before"));
-        }
-        _ => {}
-    }
+    control::render_restarts(&mut s, &r.qq, args.restart_qq, out);
     s
 }

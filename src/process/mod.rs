@@ -1,0 +1,60 @@
+//! Processes: finding QQ's (and telling an Electron/Chromium main process from its helpers),
+//! stopping and restarting whole instances.
+//!
+//! An *instance* is one main process plus its tree (every descendant, whatever its name). Which
+//! process is the main one is data: for QQ the Electron main process (no `--type=`, parent not
+//! a QQ of the same executable); for a launcher-based stack it would be the launcher. Stopping
+//! asks each instance's main process only, then waits for the whole tree; restarting starts each
+//! stopped main process again from what was read from that main process alone.
+
+mod list;
+mod restart;
+mod stop;
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
+pub use list::{
+    PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_qq_processes,
+};
+pub use restart::{RestartOutcome, restart_all};
+pub use stop::{StopError, StopOptions, Stopped, Target, stop_instances};
+
+/// The user a process runs as (Unix uid); `None` where unknown or not meaningful (Windows).
+pub fn current_uid() -> Option<u32> {
+    #[cfg(unix)]
+    {
+        Some(unix::effective_uid())
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// The owner (uid) of a file or folder on Unix.
+pub fn owner_of(path: &std::path::Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| m.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// A user's login name, for messages (`uid 1001` when the passwd database does not know it).
+pub fn user_name(uid: u32) -> String {
+    #[cfg(unix)]
+    {
+        unix::user_name(uid).unwrap_or_else(|| format!("uid {uid}"))
+    }
+    #[cfg(not(unix))]
+    {
+        format!("uid {uid}")
+    }
+}
