@@ -45,8 +45,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff): the tool's, or a subcommand's (llob-doctor-clean(1))
+    Man {
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,7 +146,7 @@ pub struct CleanArgs {
     pub database: bool,
 
     /// Only temp entries and logs older than this (e.g. 7d, 12h, 30m)
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub older_than: Option<String>,
 
     /// Ask QQ to quit first, and wait for all its processes to be gone
@@ -174,11 +177,21 @@ pub struct CleanArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// Warn when temp/ is larger than this (e.g. 1GiB, 500M)
-    #[arg(long, value_name = "SIZE", default_value = "1GiB")]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "1GiB",
+        allow_hyphen_values = true
+    )]
     pub temp_warn: String,
 
     /// Count send timeouts in the logs of this long ago (7d) or since this day (2024-08-01)
-    #[arg(long, value_name = "WHEN", default_value = "7d")]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        default_value = "7d",
+        allow_hyphen_values = true
+    )]
     pub since: String,
 
     /// Also ask each account's running LLOneBot over HTTP (get_version_info, get_status)
@@ -267,7 +280,7 @@ pub struct StatsArgs {
     pub paths: Vec<PathBuf>,
 
     /// Only from this day (2024-08-01) or this long ago (7d, 12h) on, on the log's local clock
-    #[arg(long, value_name = "DATE|DURATION")]
+    #[arg(long, value_name = "DATE|DURATION", allow_hyphen_values = true)]
     pub since: Option<String>,
 
     /// Print Prometheus metrics (for node_exporter's textfile collector) instead of the report
@@ -306,6 +319,9 @@ fn localize(mut cmd: clap::Command, path: &str, top: bool) -> clap::Command {
         };
         let heading = if arg.is_positional() {
             t("heading.arguments")
+        } else if arg.is_global_set() {
+            // Shown under their own heading in every subcommand's help.
+            t("heading.global_options")
         } else {
             t("heading.options")
         };
@@ -376,6 +392,55 @@ fn localize(mut cmd: clap::Command, path: &str, top: bool) -> clap::Command {
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
     localize(Cli::command().disable_help_subcommand(true), "root", true)
+}
+
+/// The name the scripts complete.
+pub const BIN: &str = "llob-doctor";
+
+/// A shell completion script.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut cmd = command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, BIN, &mut buf);
+    if shell == clap_complete::Shell::Bash {
+        buf = fix_bash_names(&buf);
+    }
+    buf
+}
+
+/// clap_complete (4.6) names the bash case labels of subcommands from the binary name with
+/// each `-` turned into its subcommand separator (`llob__subcmd__doctor__subcmd__clean`), but
+/// sets `cmd` from the name with `-` turned into `__` (`llob__doctor__subcmd__clean`): no label
+/// ever matches and no subcommand completes. The labels are renamed to what `cmd` is set to.
+fn fix_bash_names(script: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(script);
+    let wrong = BIN.replace('-', "__subcmd__");
+    let right = BIN.replace('-', "__");
+    text.replace(&wrong, &right).into_bytes()
+}
+
+/// The manual page of the tool, or of one subcommand (`llob-doctor-clean(1)`), in roff.
+pub fn man_page(subcommand: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    let mut cmd = command();
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                return Err(crate::exit::Failure::usage(crate::msg!(
+                    "err.man_unknown",
+                    name = name,
+                    names = names.join(", ")
+                ))
+                .into());
+            }
+        },
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buf)?;
+    Ok(buf)
 }
 
 #[cfg(test)]

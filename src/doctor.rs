@@ -130,7 +130,7 @@ fn is_loopback(host: &str) -> bool {
 }
 
 pub fn run(app: &App, args: &DoctorArgs) -> anyhow::Result<Exit> {
-    let threshold = parse_size(&args.temp_warn)
+    let threshold = crate::output::parse_size(&args.temp_warn)
         .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
     let since = stats::parse_since(&args.since)?;
     let inst = app.discover()?;
@@ -267,7 +267,7 @@ fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
                 how = source_word(q.source)
             ),
             None,
-            json!({"path": q.install_dir, "source": q.source}),
+            json!({"path": crate::output::path::value(&q.install_dir), "source": q.source}),
         )),
         None => f.push(finding(
             "discovery.qq",
@@ -296,7 +296,7 @@ fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
                     how = how
                 ),
                 None,
-                json!({"root": ll.root, "profile": ll.profile}),
+                json!({"root": crate::output::path::opt_value(ll.root.as_ref()), "profile": crate::output::path::value(&ll.profile)}),
             ));
         }
         None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
@@ -314,7 +314,7 @@ fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             Severity::Ok,
             msg!("doctor.found_data", path = d.display()),
             None,
-            json!({"data_dir": d}),
+            json!({"data_dir": crate::output::path::value(d)}),
         )),
         None => f.push(finding(
             "discovery.llonebot",
@@ -499,7 +499,7 @@ fn check_configs(inst: &Installation, data: &Path, f: &mut Vec<Finding>) -> Vec<
         }
         let token = c.token.clone().unwrap_or_default();
         let open = c.host.as_deref().is_none_or(|h| !is_loopback(h));
-        let data = json!({"path": path, "http": http_on, "http_port": c.http_port, "ws": ws_on, "ws_port": c.ws_port, "token_set": !token.is_empty(), "log": c.log});
+        let data = json!({"path": crate::output::path::value(path), "http": http_on, "http_port": c.http_port, "ws": ws_on, "ws_port": c.ws_port, "token_set": !token.is_empty(), "log": c.log});
         if (http_on || ws_on) && open && token.trim().is_empty() {
             f.push(finding(
                 format!("{id}.security"),

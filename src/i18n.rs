@@ -173,6 +173,29 @@ macro_rules! tf {
     };
 }
 
+/// An OS error as words in the current language, for use inside a sentence: the common kinds
+/// come from the catalogue, anything else is the OS's own text (without "(os error N)" noise
+/// when a catalogue word exists).
+pub fn os_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let key = match e.kind() {
+        K::NotFound => "os.not_found",
+        K::PermissionDenied => "os.permission_denied",
+        K::AlreadyExists => "os.already_exists",
+        K::DirectoryNotEmpty => "os.not_empty",
+        K::ReadOnlyFilesystem => "os.read_only",
+        K::StorageFull => "os.storage_full",
+        K::NotADirectory => "os.not_a_directory",
+        K::IsADirectory => "os.is_a_directory",
+        K::ResourceBusy => "os.busy",
+        K::ConnectionRefused => "os.connection_refused",
+        K::TimedOut => "os.timed_out",
+        K::InvalidFilename => "os.invalid_filename",
+        _ => return e.to_string(),
+    };
+    t(key).to_string()
+}
+
 /// The language from `LC_ALL`, `LC_MESSAGES`, `LANG`, then the OS locale: Chinese for `zh*`.
 pub fn detect_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
     let from_env = ["LC_ALL", "LC_MESSAGES", "LANG"]

@@ -2,6 +2,7 @@
 //! checks versions. `main.rs` only parses and maps to an exit code; everything else is here.
 
 pub mod check_versions;
+pub mod clap_msg;
 pub mod clean;
 pub mod cli;
 pub mod detect;
@@ -102,13 +103,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             doctor::run_probe_only(&app, &args)
         }
         Command::Completions { shell } => {
-            let mut cmd = cli::command();
-            clap_complete::generate(shell, &mut cmd, "llob-doctor", &mut std::io::stdout());
+            output::write_stdout(&cli::completion_script(shell))?;
             Ok(Exit::Ok)
         }
-        Command::Man => {
-            let cmd = cli::command();
-            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+        Command::Man { subcommand } => {
+            output::write_stdout(&cli::man_page(subcommand.as_deref())?)?;
             Ok(Exit::Ok)
         }
         Command::CheckVersions(args) => check_versions::run(&app, &args),

@@ -47,6 +47,7 @@ pub struct QqState {
 pub struct TargetReport {
     pub kind: Kind,
     pub uin: Option<String>,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     /// Entries this row stands for (1 for a msg_* folder; the items of temp/).
     pub entries: usize,
@@ -61,6 +62,7 @@ pub struct TargetReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PathError {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     /// English in JSON and logs; the user's language on screen.
     pub error: Msg,
@@ -77,6 +79,7 @@ pub struct Totals {
 #[derive(Debug, Clone, Serialize)]
 pub struct CleanReport {
     pub dry_run: bool,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir: PathBuf,
     pub qq: QqState,
     pub targets: Vec<TargetReport>,
@@ -214,16 +217,16 @@ fn append_log(
             r.targets
                 .iter()
                 .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": t.path, "files": t.files, "bytes": t.bytes}))
+                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": crate::output::path::value(&t.path), "files": t.files, "bytes": t.bytes}))
                 .collect()
         })
         .unwrap_or_default();
-    let line = serde_json::json!({
+    let mut line = serde_json::json!({
         "time": iso_utc(unix_secs(started)),
         "command": "clean",
         "version": env!("CARGO_PKG_VERSION"),
         "dry_run": args.dry_run,
-        "data_dir": trace.data_dir,
+        "data_dir": crate::output::path::opt_value(trace.data_dir.as_ref()),
         "removed": removed,
         "freed_bytes": r.map(|r| r.totals.freed_bytes).unwrap_or(0),
         "failed": r.map(|r| r.totals.failed).unwrap_or(0),
@@ -232,6 +235,7 @@ fn append_log(
         "exit_code": exit.code(),
         "error": error,
     });
+    crate::output::add_raw_paths(&mut line);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -322,7 +326,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
 
     if !args.yes {
         if !out.quiet {
-            print!("{}", render(&report, out, &inst, args, false));
+            crate::output::write_stdout(render(&report, out, &inst, args, false).as_bytes())?;
         }
         if !confirm(&tf!(
             "clean.confirm",

@@ -39,6 +39,7 @@ pub enum EntryType {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub entry_type: EntryType,
     pub files: u64,
@@ -54,6 +55,7 @@ pub struct Target {
     pub kind: Kind,
     pub uin: Option<String>,
     /// The folder or file this row stands for (`temp/` for the temp contents).
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub entries: Vec<Entry>,
 }

@@ -25,6 +25,7 @@ use crate::msg;
 #[derive(Debug, Clone, Serialize)]
 pub struct Job {
     /// This executable, absolute.
+    #[serde(serialize_with = "crate::output::path::one")]
     pub exe: PathBuf,
     /// Everything after the executable: overrides, `clean --yes --quiet --log-file ...`, extras.
     pub args: Vec<String>,
@@ -32,6 +33,7 @@ pub struct Job {
     pub minute: u8,
     /// `None`: every day.
     pub weekday: Option<Weekday>,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub log_file: PathBuf,
 }
 
