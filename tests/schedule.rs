@@ -1,6 +1,6 @@
 //! `schedule` with the real schedulers' files and programs, never the machine's own: cron through
 //! the real `crontab` for a throwaway user, systemd units in a temp config folder (checked by
-//! `systemd-analyze verify`), a launchd plist in a temp home (parsed back); and the run log.
+//! `systemd-analyze verify`), refusals of what would never run; and the run log.
 
 mod common;
 
@@ -254,14 +254,16 @@ fn systemd_units_verify_and_are_removed() {
         ])
         .output()
         .unwrap();
+    // No user manager: the units are written but nothing will run them; exit 1 says so.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let v = json(&out);
     assert_eq!(v["backend"], "systemd");
+    assert_eq!(v["active"], false);
     let dir = home.join(".config/systemd/user");
     let service = dir.join("llob-doctor-clean.service");
     let timer = dir.join("llob-doctor-clean.timer");
@@ -314,96 +316,202 @@ fn systemd_units_verify_and_are_removed() {
     }
 
     let out = isolated(&bin, &home)
+        .args([
+            "--lang",
+            "en",
+            "schedule",
+            "install",
+            "--systemd",
+            "--at",
+            "03:15",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Written, not enabled:"), "{text}");
+
+    // show: each unit file under its name, the next run, and the last run from the run log.
+    let log = home.join(".local/share/llob-doctor/clean.log");
+    fs::create_dir_all(log.parent().unwrap()).unwrap();
+    fs::write(
+        &log,
+        "{\"time\":\"2026-01-02T03:15:00Z\",\"exit_code\":0,\"removed\":[{},{}],\"freed_bytes\":3145728,\"failed\":0,\"error\":null}\n",
+    )
+    .unwrap();
+    let out = isolated(&bin, &home)
         .args(["--json", "schedule", "show", "--systemd"])
         .output()
         .unwrap();
-    assert_eq!(json(&out)["installed"], true);
+    let v = json(&out);
+    assert_eq!(v["installed"], true);
+    let content = v["content"].as_str().unwrap();
+    assert!(
+        content.contains(&format!("# {}\n", service.display())),
+        "{content}"
+    );
+    assert!(
+        content.contains(&format!("# {}\n", timer.display())),
+        "{content}"
+    );
+    assert!(v["next_run"].as_str().unwrap().contains("03:15"), "{v}");
+    let last = v["last_run"].as_str().unwrap();
+    assert!(
+        last.contains("2026-01-02T03:15:00Z") && last.contains("3.0 MiB"),
+        "{last}"
+    );
+    let out = isolated(&bin, &home)
+        .args(["--lang", "en", "schedule", "show", "--systemd"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("next run") && text.contains("last run"),
+        "{text}"
+    );
+
     let out = isolated(&bin, &home)
         .args(["schedule", "remove", "--systemd"])
         .output()
         .unwrap();
     assert!(out.status.success());
     assert!(!service.exists() && !timer.exists());
-}
-
-#[cfg(unix)]
-#[test]
-fn launchd_plist_parses_back() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bin = public_binary(tmp.path());
-    let home = tmp.path().join("home");
+    // Again: nothing is there, and it says so.
     let out = isolated(&bin, &home)
-        .args([
-            "--json",
-            "schedule",
-            "install",
-            "--backend",
-            "launchd",
-            "--at",
-            "05:45",
-            "--every",
-            "week",
-            "--weekday",
-            "sat",
-            "--",
-            "--older-than",
-            "7d",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = home.join("Library/LaunchAgents/io.github.llob-doctor.clean.plist");
-    let v: plist::Value = plist::from_file(&path).expect("a valid plist");
-    let d = v.as_dictionary().unwrap();
-    assert_eq!(d["Label"].as_string(), Some("io.github.llob-doctor.clean"));
-    let args: Vec<&str> = d["ProgramArguments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_string().unwrap())
-        .collect();
-    assert_eq!(args[0], bin.to_str().unwrap());
-    assert_eq!(&args[1..4], ["clean", "--yes", "--quiet"]);
-    assert_eq!(&args[args.len() - 2..], ["--older-than", "7d"]);
-    let cal = d["StartCalendarInterval"].as_dictionary().unwrap();
-    assert_eq!(cal["Hour"].as_signed_integer(), Some(5));
-    assert_eq!(cal["Minute"].as_signed_integer(), Some(45));
-    assert_eq!(cal["Weekday"].as_signed_integer(), Some(6));
-    let out = isolated(&bin, &home)
-        .args(["schedule", "remove", "--backend", "launchd"])
+        .args(["--lang", "en", "schedule", "remove", "--systemd"])
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(!path.exists());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Nothing to remove"), "{text}");
 }
 
-#[cfg(unix)]
+/// launchd on Linux, schtasks on Linux: a file no scheduler here reads. Refused, nothing written.
+/// (The plist and the schtasks command are checked as text in their modules' unit tests.)
+#[cfg(target_os = "linux")]
 #[test]
-fn schtasks_without_windows_prints_the_command_to_run() {
+fn backends_of_another_platform_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let bin = public_binary(tmp.path());
     let home = tmp.path().join("home");
-    let out = isolated(&bin, &home)
-        .args([
+    for backend in ["launchd", "schtasks"] {
+        let out = isolated(&bin, &home)
+            .args([
+                "--lang",
+                "en",
+                "schedule",
+                "install",
+                "--backend",
+                backend,
+                "--at",
+                "05:45",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{backend}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("does not run on Linux") && err.contains("--backend cron"),
+            "{err}"
+        );
+    }
+    assert!(!home.join("Library").exists());
+}
+
+/// What the user typed after `--` is checked as `clean` would check it, before anything is
+/// written; clap's whole message is shown.
+#[cfg(target_os = "linux")]
+#[test]
+fn scheduled_clean_arguments_are_checked_like_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = public_binary(tmp.path());
+    let home = tmp.path().join("home");
+    let cases: [(&[&str], &str); 5] = [
+        (&["--", "--older-than", "3x"], "unknown unit 'x'"),
+        (&["--", "--uin", "abc"], "--uin abc"),
+        (&["--", "--dry-run"], "--dry-run in a scheduled clean"),
+        (&["--", "--restart-qq"], "--stop-qq"),
+        (
+            &["--data-dir", "/nonexistent"],
+            "/nonexistent: no such folder",
+        ),
+    ];
+    for (extra, want) in cases {
+        let mut args = vec![
+            "--lang",
+            "en",
             "schedule",
             "install",
-            "--backend",
-            "schtasks",
+            "--systemd",
+            "--at",
+            "04:00",
+        ];
+        // --data-dir is a global option: before the subcommand's `--`.
+        if extra[0] == "--data-dir" {
+            args.splice(2..2, extra.iter().copied());
+        } else {
+            args.extend(extra);
+        }
+        let out = isolated(&bin, &home).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{extra:?}: {err}");
+        assert!(
+            !home.join(".config/systemd").exists(),
+            "{extra:?} wrote units"
+        );
+    }
+    // Lingering off (a fake loginctl answers as logind does): said, with the command to enable it.
+    let fake = tmp.path().join("fake-bin");
+    fs::create_dir_all(&fake).unwrap();
+    let loginctl = fake.join("loginctl");
+    fs::write(&loginctl, "#!/bin/sh\necho no\n").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&loginctl, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        fake.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = isolated(&bin, &home)
+        .env("PATH", path)
+        .env("USER", "alice")
+        .args([
+            "--lang",
+            "en",
+            "schedule",
+            "install",
+            "--systemd",
             "--at",
             "04:00",
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        text.contains("schtasks /Create /F /TN \"llob-doctor clean\" /SC DAILY /ST 04:00 /TR"),
-        "{text}"
+        err.contains("lingering is off for alice")
+            && err.contains("sudo loginctl enable-linger alice"),
+        "{err}"
+    );
+
+    // No data folder found (none given): installed with a clear warning.
+    let out = isolated(&bin, &home)
+        .args([
+            "--lang",
+            "en",
+            "schedule",
+            "install",
+            "--systemd",
+            "--at",
+            "04:00",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no LLOneBot data folder is found now"),
+        "{err}"
     );
 }
 

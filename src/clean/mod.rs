@@ -105,7 +105,7 @@ fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
     .with_hint(msg!("clean.hint_data_dir"))
 }
 
-fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
+pub(crate) fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
     let older_than = match &args.older_than {
         Some(s) => Some(
             parse_duration(s)
