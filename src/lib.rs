@@ -1,6 +1,9 @@
 //! llob-doctor: finds QQ, LiteLoaderQQNT and LLOneBot, cleans LLOneBot's caches safely and
 //! checks versions. `main.rs` only parses and maps to an exit code; everything else is here.
 
+// No unwrap or expect on data from disk, the user or the OS: a panic is never an answer.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod check_versions;
 pub mod clap_msg;
 pub mod clean;
