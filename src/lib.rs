@@ -51,7 +51,9 @@ impl App {
             env.platform = g.platform.unwrap_or(env.platform);
             env.home = env.default_home();
         }
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // NO_COLOR (no-color.org), and a terminal that says it cannot show any (TERM=dumb).
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let color = match g.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,

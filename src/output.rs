@@ -57,6 +57,22 @@ impl Output {
     }
 }
 
+impl Output {
+    /// As [`Output::emit`], but `--quiet` still prints the report when it has problems: quiet
+    /// means "nothing when all is well", not "hide what failed".
+    pub fn emit_problems<T: Serialize>(
+        &self,
+        report: &T,
+        has_problems: bool,
+        human: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
+        if self.quiet && has_problems && !self.json {
+            return write_stdout(human().as_bytes());
+        }
+        self.emit(report, human)
+    }
+}
+
 /// Writes to stdout. A reader that went away (`| head -1`) is not an error: what was asked is
 /// done (a clean still finishes and writes its log line), and the rest of the output is
 /// dropped without a word, as `grep | head` does. Windows reports a closed pipe as
