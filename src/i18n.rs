@@ -90,11 +90,23 @@ pub fn has_in(lang: Lang, key: &str) -> bool {
     table(lang).contains_key(key)
 }
 
-/// Fills `{name}` placeholders.
+/// Fills `{name}` placeholders, and `{name:one|other}` plural choices (English: `Removed
+/// {files} {files:file|files}`): `one` when the value is 1, else `other`.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = template.to_string();
     for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        let value = value.to_string();
+        out = out.replace(&format!("{{{name}}}"), &value);
+        let open = format!("{{{name}:");
+        while let Some(start) = out.find(&open) {
+            let Some(len) = out[start..].find('}') else {
+                break;
+            };
+            let inner = &out[start + open.len()..start + len];
+            let (one, other) = inner.split_once('|').unwrap_or((inner, inner));
+            let word = if value == "1" { one } else { other }.to_string();
+            out.replace_range(start..start + len + 1, &word);
+        }
     }
     out
 }
@@ -273,11 +285,26 @@ mod tests {
     }
 
     #[test]
+    fn plurals() {
+        let t = "Removed {files} {files:file|files}, {n} {n:entry|entries}";
+        assert_eq!(
+            fill(t, &[("files", &1), ("n", &2)]),
+            "Removed 1 file, 2 entries"
+        );
+        assert_eq!(
+            fill(t, &[("files", &0), ("n", &1)]),
+            "Removed 0 files, 1 entry"
+        );
+    }
+
+    #[test]
     fn placeholders_match_between_languages() {
         let names = |s: &str| -> BTreeSet<String> {
             s.split('{')
                 .skip(1)
                 .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                // `{n:entry|entries}` is a plural choice of `{n}`, English only.
+                .map(|n| n.split(':').next().unwrap_or("").to_string())
                 .collect()
         };
         let zh: HashMap<_, _> = parse(ZH_TEXT).unwrap().into_iter().collect();

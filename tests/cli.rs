@@ -274,3 +274,127 @@ fn negative_and_fractional_values_get_our_message() {
         .unwrap();
     assert!(stderr(&out).contains("'7' 没有单位"), "{}", stderr(&out));
 }
+
+/// Answering "y" on a terminal (script(1) gives one): the preview once, files and entries
+/// counted the same way in the prompt and the table, plurals right.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_prompt_and_the_preview_agree_and_the_table_is_shown_once() {
+    let have_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_script {
+        eprintln!("skipped: script(1) is not installed");
+        return;
+    }
+    let f = Fixture::new(Os::Linux);
+    let data = f.linux_installer();
+    // One account's folder and one temp entry: singular words.
+    fs_remove_all_but(&data.join("temp"), "image-1.png");
+    std::fs::remove_dir_all(data.join("msg_20002")).unwrap();
+    let cmd = format!(
+        "'{}' --fs-root '{}' --platform linux --lang en --color never clean",
+        common::BIN,
+        f.root.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("HOME", "/home/alice")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // The answer arrives once the prompt waits for it (the terminal keeps it until read).
+        stdin.write_all(b"y\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(stdin);
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert_eq!(
+        text.matches("TARGET").count(),
+        1,
+        "table shown twice:\n{text}"
+    );
+    assert!(text.contains("temp/ (1 entry)"), "{text}");
+    // 6 files in msg_1511954122 + 1 in temp/, in 2 entries.
+    assert!(text.contains("Remove these 7 files in 2 entries"), "{text}");
+    assert!(text.contains("Removed 7 files"), "{text}");
+    assert!(!data.join("msg_1511954122").exists());
+}
+
+fn fs_remove_all_but(dir: &std::path::Path, keep: &str) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n != keep) {
+            if p.is_dir() {
+                std::fs::remove_dir_all(&p).unwrap();
+            } else {
+                std::fs::remove_file(&p).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn an_unknown_account_is_named_with_the_ones_there() {
+    let f = Fixture::new(Os::Linux);
+    f.linux_installer();
+    let out = f.run(&["--lang", "en", "clean", "-n", "--uin", "555"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no account 555") && err.contains("20002, 1511954122"),
+        "{err}"
+    );
+    // --database for an account without a database: no warning about one.
+    let out = f.run(&[
+        "--lang",
+        "en",
+        "clean",
+        "-n",
+        "--database",
+        "--uin",
+        "1511954122",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("database/"), "{text}");
+    let out = f.run(&["--lang", "en", "clean", "-n", "--database", "--uin", "20002"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("message ids"));
+    let (_, v) = f.json(&["clean", "-n", "--database", "--uin", "20002"]);
+    assert!(
+        v["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "database")
+    );
+}
+
+#[test]
+fn accounts_in_the_same_order_in_detect_and_clean() {
+    let f = Fixture::new(Os::Linux);
+    f.linux_installer();
+    let (_, d) = f.json(&["detect"]);
+    let detect: Vec<String> = d["llonebot"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| !a["msg_db"].is_null())
+        .map(|a| a["uin"].as_str().unwrap().to_string())
+        .collect();
+    let (_, c) = f.json(&["clean", "-n"]);
+    let clean: Vec<String> = c["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "msg_db")
+        .map(|t| t["uin"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(detect, clean);
+    assert_eq!(clean, ["20002", "1511954122"]);
+}

@@ -257,6 +257,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
+    warn_unknown_uins(&inst, &args.uin);
     guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
         .map_err(|p| data_dir_failure(&data_dir, p))?;
 
@@ -331,6 +332,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         if !confirm(&tf!(
             "clean.confirm",
             entries = plan.entry_count(),
+            files = report.totals.files,
             size = human_size(report.totals.bytes)
         ))? {
             eprintln!("{}", t("clean.nothing_done"));
@@ -374,6 +376,27 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     } else {
         Exit::Ok
     })
+}
+
+/// `--uin 555` where no account 555 exists: say which accounts there are, instead of a plan
+/// that silently leaves that account out.
+fn warn_unknown_uins(inst: &Installation, wanted: &[String]) {
+    let known: Vec<&str> = inst
+        .llonebot
+        .iter()
+        .flat_map(|lb| lb.accounts.iter().map(|a| a.uin.as_str()))
+        .collect();
+    for u in wanted.iter().filter(|u| !known.contains(&u.as_str())) {
+        let list = if known.is_empty() {
+            t("clean.no_accounts_known").to_string()
+        } else {
+            known.join(", ")
+        };
+        eprintln!(
+            "llob-doctor: {}",
+            tf!("clean.unknown_uin", uin = u, accounts = list)
+        );
+    }
 }
 
 fn confirm(question: &str) -> anyhow::Result<bool> {
@@ -592,7 +615,11 @@ fn render(
     done: bool,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    // After a confirmed run the preview is on screen already: only what happened follows.
+    let preview_shown = done && !args.yes;
+    if !preview_shown {
+        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    }
     if r.targets.is_empty() {
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
@@ -645,16 +672,19 @@ fn render(
     let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
     let last = lines.len().saturating_sub(1);
     for (i, line) in lines.iter().enumerate() {
+        if preview_shown {
+            break;
+        }
         if i == 0 || i == last {
             let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
         } else {
             let _ = writeln!(s, "{line}");
         }
     }
-    if args.database {
+    if args.database && !preview_shown && r.targets.iter().any(|t| t.kind == Kind::Database) {
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
     }
-    for u in &r.unreadable {
+    for u in r.unreadable.iter().filter(|_| !preview_shown) {
         let _ = writeln!(
             s,
             "{} {}: {}",
