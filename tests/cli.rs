@@ -363,7 +363,15 @@ fn an_unknown_account_is_named_with_the_ones_there() {
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("database/"), "{text}");
-    let out = f.run(&["--lang", "en", "clean", "-n", "--database", "--uin", "20002"]);
+    let out = f.run(&[
+        "--lang",
+        "en",
+        "clean",
+        "-n",
+        "--database",
+        "--uin",
+        "20002",
+    ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("message ids"));
     let (_, v) = f.json(&["clean", "-n", "--database", "--uin", "20002"]);
     assert!(
@@ -397,4 +405,53 @@ fn accounts_in_the_same_order_in_detect_and_clean() {
         .collect();
     assert_eq!(detect, clean);
     assert_eq!(clean, ["20002", "1511954122"]);
+}
+
+/// With no HOME, the places under it cannot be searched: detect says so instead of a silent
+/// "not found"; `-v` gives a reason for each place taken and lists the shell files absent.
+#[test]
+fn detect_says_what_it_skipped_and_why_it_took() {
+    let f = Fixture::new(Os::Linux);
+    f.linux_aur();
+    let out = f
+        .cmd()
+        .env_remove("HOME")
+        .args(["--lang", "en", "detect"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("$HOME: no home folder is known"), "{text}");
+    let (_, v) = {
+        let out = f
+            .cmd()
+            .env_remove("HOME")
+            .args(["--json", "detect"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        )
+    };
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["path"] == "$HOME"),
+        "{v}"
+    );
+
+    let out = f.run(&["--lang", "en", "-v", "detect"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let taken: Vec<&str> = text.lines().filter(|l| l.contains(" taken ")).collect();
+    assert!(!taken.is_empty(), "{text}");
+    for l in &taken {
+        assert!(l.contains("  ("), "a place taken without a reason: {l}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.contains(".zshrc") && l.contains("missing")),
+        "absent rc files are not listed:\n{text}"
+    );
 }

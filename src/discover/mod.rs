@@ -401,6 +401,15 @@ pub fn discover(
     }
     let liteloader = liteloader::find(&mut ctx, overrides, qq.as_ref(), &processes)?;
     let llonebot = llonebot::find(&mut ctx, overrides.data_dir.as_deref(), liteloader.as_ref())?;
+    if env.home.is_none() {
+        // Say it: without a home folder, every place under it was skipped.
+        let var = if env.platform == Platform::Windows {
+            "%USERPROFILE%"
+        } else {
+            "$HOME"
+        };
+        ctx.warn(Path::new(var), msg!("warn.no_home"));
+    }
     Ok(Installation {
         platform: env.platform,
         qq,
