@@ -191,8 +191,12 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
         && let Err(e) = append_log(path, started, args, &trace, &result)
     {
         eprintln!(
-            "llob-doctor: cannot append to the log file {}: {e}",
-            path.display()
+            "llob-doctor: {}",
+            tf!(
+                "clean.log_append_failed",
+                path = path.display(),
+                error = crate::i18n::os_error(&e)
+            )
         );
     }
     result

@@ -96,7 +96,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
             Failure::usage(msg!(
                 "schedule.cannot_create",
                 path = dir.display(),
-                error = e
+                error = crate::i18n::os_error(&e)
             ))
         })?;
     }
@@ -105,7 +105,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
         Failure::usage(msg!(
             "schedule.cannot_write",
             path = path.display(),
-            error = e
+            error = crate::i18n::os_error(&e)
         ))
     })?;
     let mut r = base("install", &path, true, Some(job));
@@ -133,7 +133,7 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
             Failure::usage(msg!(
                 "schedule.cannot_remove",
                 path = path.display(),
-                error = e
+                error = crate::i18n::os_error(&e)
             ))
         })?;
     }

@@ -159,19 +159,23 @@ pub(crate) fn run_tool(
         } else {
             Stdio::null()
         });
-    let mut child = c
-        .spawn()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let mut child = c.spawn().map_err(|e| {
+        crate::tf!(
+            "schedule.cannot_run",
+            program = program,
+            error = crate::i18n::os_error(&e)
+        )
+    })?;
     if let Some(input) = stdin
         && let Some(mut pipe) = child.stdin.take()
     {
         use std::io::Write;
         pipe.write_all(input.as_bytes())
-            .map_err(|e| format!("{program}: {e}"))?;
+            .map_err(|e| format!("{program}: {}", crate::i18n::os_error(&e)))?;
     }
     let out = child
         .wait_with_output()
-        .map_err(|e| format!("{program}: {e}"))?;
+        .map_err(|e| format!("{program}: {}", crate::i18n::os_error(&e)))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
@@ -214,7 +218,7 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
     };
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
-        .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = e)))?;
+        .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = crate::i18n::os_error(&e))))?;
     let log_file = match &args.log_file {
         Some(p) => absolute(p)?,
         None => default_log_file().ok_or_else(|| {
@@ -260,7 +264,8 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, Failure> {
-    std::path::absolute(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))
+    std::path::absolute(p)
+        .map_err(|e| Failure::usage(format!("{}: {}", p.display(), crate::i18n::os_error(&e))))
 }
 
 /// A backend's report with what `schedule` adds for every backend.

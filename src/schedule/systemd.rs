@@ -115,7 +115,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
         Failure::usage(msg!(
             "schedule.cannot_create",
             path = dir.display(),
-            error = e
+            error = crate::i18n::os_error(&e)
         ))
     })?;
     let svc = dir.join(format!("{UNIT}.service"));
@@ -125,7 +125,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
             Failure::usage(msg!(
                 "schedule.cannot_write",
                 path = path.display(),
-                error = e
+                error = crate::i18n::os_error(&e)
             ))
         })?;
     }
@@ -184,7 +184,7 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
                 return Err(Failure::usage(msg!(
                     "schedule.cannot_remove",
                     path = p.display(),
-                    error = e
+                    error = crate::i18n::os_error(&e)
                 )));
             }
         }
