@@ -327,6 +327,7 @@ fn the_prompt_and_the_preview_agree_and_the_table_is_shown_once() {
     assert!(!data.join("msg_1511954122").exists());
 }
 
+#[cfg(target_os = "linux")]
 fn fs_remove_all_but(dir: &std::path::Path, keep: &str) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
