@@ -456,3 +456,21 @@ fn detect_says_what_it_skipped_and_why_it_took() {
         "absent rc files are not listed:\n{text}"
     );
 }
+
+/// `clean --help`: clean's own options first, the global ones under their own heading.
+#[test]
+fn subcommand_help_puts_global_options_under_their_own_heading() {
+    for (lang, heading) in [("en", "Global options:"), ("zh", "全局选项")] {
+        let out = Command::new(common::BIN)
+            .args(["--lang", lang, "clean", "--help"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let global = text
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading}:\n{text}"));
+        let own = text.find("--older-than").unwrap();
+        let json = text.find("--json").unwrap();
+        assert!(own < global && global < json, "{text}");
+    }
+}

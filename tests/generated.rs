@@ -269,3 +269,42 @@ fn fish_completes_for_real() {
     assert_eq!(run("llob-doctor sch"), ["schedule"]);
     assert!(run("llob-doctor stats --").contains(&"--prometheus".to_string()));
 }
+
+/// man finds every page where the .deb puts them (`usr/share/man/man1/`), by the names the main
+/// page's SEE ALSO gives. (.ci/run also checks `man -w llob-doctor-clean` after `dpkg -i`.)
+#[test]
+fn man_finds_each_page_by_name() {
+    if Command::new("man").arg("--version").output().is_err() {
+        eprintln!("skipped: man is not installed");
+        return;
+    }
+    let tree = tempfile::tempdir().unwrap();
+    let man1 = tree.path().join("man1");
+    std::fs::create_dir_all(&man1).unwrap();
+    for e in std::fs::read_dir(root().join("doc")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "1") {
+            std::fs::copy(&p, man1.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for page in [
+        "llob-doctor",
+        "llob-doctor-clean",
+        "llob-doctor-schedule",
+        "llob-doctor-check-versions",
+    ] {
+        let out = Command::new("man")
+            .arg("-M")
+            .arg(tree.path())
+            .args(["-w", page])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "man -w {page}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let found = String::from_utf8_lossy(&out.stdout);
+        assert!(found.trim().ends_with(&format!("{page}.1")), "{found}");
+    }
+}
