@@ -107,6 +107,21 @@ fn paths_that_are_not_unicode_are_carried_and_shown() {
     assert_eq!(v["data_dir"].as_str(), Some(&*data.to_string_lossy()));
     assert!(data.join("msg_10001").exists());
 
+    // A scheduler's file is text: such a folder in a job would name another one. Refused.
+    let out = f
+        .cmd()
+        .args(["--lang", "en", "--data-dir"])
+        .arg(dd)
+        .args(["schedule", "install", "--systemd", "--at", "04:00"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not valid Unicode"),
+        "{}",
+        stderr(&out)
+    );
+
     // What every scheduled run does: it deletes, exits 0 and writes its log line.
     let log = f.tmp.path().join("clean.log");
     let out = f

@@ -237,11 +237,11 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
     ] {
         if let Some(v) = value {
             job_args.push(flag.into());
-            job_args.push(absolute(v)?.display().to_string());
+            job_args.push(unicode(&absolute(v)?)?);
         }
     }
     job_args.extend(["clean", "--yes", "--quiet", "--log-file"].map(String::from));
-    job_args.push(log_file.display().to_string());
+    job_args.push(unicode(&log_file)?);
     for a in &args.clean_args {
         if matches!(a.as_str(), "--yes" | "-y" | "--quiet" | "-q") {
             continue;
@@ -260,6 +260,15 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         minute,
         weekday,
         log_file,
+    })
+}
+
+/// A path for the scheduler's files, which are text: one that is not valid Unicode would be
+/// written changed and name another folder, so it is refused.
+fn unicode(p: &Path) -> Result<String, Failure> {
+    p.to_str().map(str::to_string).ok_or_else(|| {
+        Failure::usage(msg!("schedule.path_not_unicode", path = p.display()))
+            .with_hint(msg!("schedule.hint_path_not_unicode"))
     })
 }
 
