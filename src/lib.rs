@@ -10,6 +10,7 @@ pub mod clean;
 pub mod cli;
 pub mod detect;
 pub mod discover;
+pub mod docs;
 pub mod doctor;
 pub mod env;
 pub mod exit;
@@ -108,11 +109,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             doctor::run_probe_only(&app, &args)
         }
         Command::Completions { shell } => {
-            output::write_stdout(&cli::completion_script(shell))?;
+            output::write_stdout(&docs::completion_script(shell))?;
             Ok(Exit::Ok)
         }
         Command::Man { subcommand } => {
-            output::write_stdout(&cli::man_page(subcommand.as_deref())?)?;
+            output::write_stdout(&docs::man_page(subcommand.as_deref())?)?;
             Ok(Exit::Ok)
         }
         Command::CheckVersions(args) => check_versions::run(&app, &args),
