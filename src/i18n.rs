@@ -223,7 +223,10 @@ pub fn detect_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
 
 /// `--lang` from the raw arguments, before clap parses them (help text depends on it).
 pub fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
-    let mut it = args.iter().filter_map(|a| a.to_str());
+    let mut it = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str());
     while let Some(a) = it.next() {
         let v = if a == "--lang" {
             it.next()

@@ -12,7 +12,11 @@ use llob_doctor::output::write_stdout;
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The language is needed before parsing: the help text depends on it. JSON is always English.
-    let json = args.iter().any(|a| a == "--json");
+    // Only before `--`: what follows belongs to a scheduled clean.
+    let json = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
     let lang =
         i18n::lang_from_args(&args).unwrap_or_else(|| i18n::detect_lang(|k| std::env::var(k).ok()));
     i18n::set_lang(if json { Lang::En } else { lang });

@@ -108,9 +108,14 @@ fn the_main_page_names_only_pages_that_exist() {
 
 /// Whether a shell is installed; a test that needs a missing one says so and passes.
 fn have(shell: &str) -> bool {
+    // Asked with a temp home: fish makes its folders under the home it is given.
+    let home = tempfile::tempdir().unwrap();
     let ok = Command::new(shell)
         .arg("-c")
         .arg("exit 0")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
@@ -220,6 +225,8 @@ fn zsh_complete(dir: &Path, line: &str) -> Vec<String> {
         .arg(dir)
         .arg(line)
         .env("PATH", path_with_bin())
+        .env("HOME", dir)
+        .env("ZDOTDIR", dir)
         .output()
         .unwrap();
     lines(&out.stdout)
@@ -252,6 +259,8 @@ fn fish_completes_for_real() {
         return;
     }
     let script = root().join("completions/llob-doctor.fish");
+    // fish keeps its variables under the home: a temp one, never the user's.
+    let home = tempfile::tempdir().unwrap();
     let run = |line: &str| {
         let out = Command::new("fish")
             .arg("--no-config")
@@ -261,6 +270,9 @@ fn fish_completes_for_real() {
                 script.display()
             ))
             .env("PATH", path_with_bin())
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env("XDG_DATA_HOME", home.path().join(".local/share"))
             .output()
             .unwrap();
         lines(&out.stdout)
