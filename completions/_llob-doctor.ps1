@@ -46,7 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'llob-doctor' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Ask each account''s running LLOneBot for its version and status over HTTP')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run clean unattended from cron, systemd, launchd or Windows Task Scheduler')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff): the tool''s, or a subcommand''s (llob-doctor-clean(1))')
             break
         }
         'llob-doctor;detect' {

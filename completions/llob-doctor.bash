@@ -95,7 +95,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__check__subcmd__versions)
+        llob__doctor__subcmd__check__subcmd__versions)
             opts="-h -q -v --min-qq --min-llonebot --login-floor --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -153,7 +153,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__clean)
+        llob__doctor__subcmd__clean)
             opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -215,7 +215,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__completions)
+        llob__doctor__subcmd__completions)
             opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -261,7 +261,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__detect)
+        llob__doctor__subcmd__detect)
             opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -307,7 +307,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__doctor)
+        llob__doctor__subcmd__doctor)
             opts="-h -q -v --temp-warn --since --probe --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -361,7 +361,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__man)
+        llob__doctor__subcmd__man)
             opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -407,7 +407,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__probe)
+        llob__doctor__subcmd__probe)
             opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -453,7 +453,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__schedule)
+        llob__doctor__subcmd__schedule)
             opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang install remove show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -519,7 +519,7 @@ _llob__doctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llob__subcmd__doctor__subcmd__stats)
+        llob__doctor__subcmd__stats)
             opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -43,7 +43,7 @@ set edit:completion:arg-completer[llob-doctor] = {|@words|
             cand probe 'Ask each account''s running LLOneBot for its version and status over HTTP'
             cand schedule 'Run clean unattended from cron, systemd, launchd or Windows Task Scheduler'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-            cand man 'Print the manual page (roff)'
+            cand man 'Print the manual page (roff): the tool''s, or a subcommand''s (llob-doctor-clean(1))'
         }
         &'llob-doctor;detect'= {
             cand --color 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]'

@@ -50,7 +50,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "doctor" -d 
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "probe" -d 'Ask each account\'s running LLOneBot for its version and status over HTTP'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "schedule" -d 'Run clean unattended from cron, systemd, launchd or Windows Task Scheduler'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "man" -d 'Print the manual page (roff)'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "man" -d 'Print the manual page (roff): the tool\'s, or a subcommand\'s (llob-doctor-clean(1))'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"

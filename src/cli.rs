@@ -45,8 +45,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff): the tool's, or a subcommand's (llob-doctor-clean(1))
+    Man {
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -148,7 +151,7 @@ pub struct CleanArgs {
     pub database: bool,
 
     /// Only temp entries and logs older than this (e.g. 7d, 12h, 30m)
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub older_than: Option<String>,
 
     /// Ask QQ to quit first, and wait for all its processes to be gone
@@ -179,11 +182,21 @@ pub struct CleanArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// Warn when temp/ is larger than this (e.g. 1GiB, 500M)
-    #[arg(long, value_name = "SIZE", default_value = "1GiB")]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "1GiB",
+        allow_hyphen_values = true
+    )]
     pub temp_warn: String,
 
     /// Count send timeouts in the logs of this long ago (7d) or since this day (2024-08-01)
-    #[arg(long, value_name = "WHEN", default_value = "7d")]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        default_value = "7d",
+        allow_hyphen_values = true
+    )]
     pub since: String,
 
     /// Also ask each account's running LLOneBot over HTTP (get_version_info, get_status)
@@ -272,7 +285,7 @@ pub struct StatsArgs {
     pub paths: Vec<PathBuf>,
 
     /// Only from this day (2024-08-01) or this long ago (7d, 12h) on, on the log's local clock
-    #[arg(long, value_name = "DATE|DURATION")]
+    #[arg(long, value_name = "DATE|DURATION", allow_hyphen_values = true)]
     pub since: Option<String>,
 
     /// Print Prometheus metrics (for node_exporter's textfile collector) instead of the report
@@ -311,6 +324,9 @@ fn localize(mut cmd: clap::Command, path: &str, top: bool) -> clap::Command {
         };
         let heading = if arg.is_positional() {
             t("heading.arguments")
+        } else if arg.is_global_set() {
+            // Shown under their own heading in every subcommand's help.
+            t("heading.global_options")
         } else {
             t("heading.options")
         };

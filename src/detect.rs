@@ -69,6 +69,18 @@ fn what_text(w: What) -> &'static str {
     }
 }
 
+/// Why a place was taken: what it was checked for and had.
+fn taken_text(w: What) -> &'static str {
+    match w {
+        What::QqInstall => t("taken.qq_install"),
+        What::QqVersion => t("taken.qq_version"),
+        What::LiteloaderRoot => t("taken.liteloader_root"),
+        What::LiteloaderProfile => t("taken.liteloader_profile"),
+        What::LlonebotPlugin => t("taken.llonebot_plugin"),
+        What::LlonebotData => t("taken.llonebot_data"),
+    }
+}
+
 fn outcome_text(o: Outcome) -> &'static str {
     match o {
         Outcome::Taken => t("outcome.taken"),
@@ -317,6 +329,8 @@ pub fn render(inst: &Installation, out: &Output) -> String {
             );
             if let Some(r) = tr.reason {
                 let _ = write!(line, "  ({})", reason_text(r));
+            } else if tr.result == Outcome::Taken {
+                let _ = write!(line, "  ({})", taken_text(tr.what));
             }
             if let Some(d) = &tr.detail {
                 let _ = write!(line, "  [{d}]");

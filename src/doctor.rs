@@ -132,12 +132,13 @@ fn is_loopback(host: &str) -> bool {
 }
 
 pub fn run(app: &App, args: &DoctorArgs) -> anyhow::Result<Exit> {
-    let threshold = parse_size(&args.temp_warn)
+    let threshold = crate::output::parse_size(&args.temp_warn)
         .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
     let since = stats::parse_since(&args.since)?;
     let inst = app.discover()?;
     let report = build(app, &inst, args, threshold, since);
-    app.out.emit(&report, || render(&report, &app.out))?;
+    app.out
+        .emit_problems(&report, !report.ok, || render(&report, &app.out))?;
     Ok(if report.ok { Exit::Ok } else { Exit::Problem })
 }
 
@@ -152,7 +153,7 @@ pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
     let mut ignored = Vec::new();
     let accounts = check_configs(&inst, data, &mut ignored);
     let mut f = Vec::new();
-    if accounts.is_empty() {
+    if accounts.iter().all(|a| a.port == HTTP_OFF) {
         f.push(finding(
             "probe",
             Severity::Warn,
@@ -189,6 +190,7 @@ fn build(
     if let Some(data) = inst.data_dir() {
         check_cache(data, lb_version, threshold, &mut f);
         let configs = check_configs(inst, data, &mut f);
+        check_some_account(inst, &mut f);
         check_timeouts(app, data, since, &mut f);
         if args.probe {
             let installed = inst.llonebot.as_ref().and_then(|l| l.version.clone());
@@ -271,7 +273,7 @@ fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
                 how = source_word(q.source)
             ),
             None,
-            json!({"path": q.install_dir, "source": q.source}),
+            json!({"path": crate::output::path::value(&q.install_dir), "source": q.source}),
         )),
         None => f.push(finding(
             "discovery.qq",
@@ -300,7 +302,7 @@ fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
                     how = how
                 ),
                 None,
-                json!({"root": ll.root, "profile": ll.profile}),
+                json!({"root": crate::output::path::opt_value(ll.root.as_ref()), "profile": crate::output::path::value(&ll.profile)}),
             ));
         }
         None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
@@ -318,7 +320,7 @@ fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             Severity::Ok,
             msg!("doctor.found_data", path = d.display()),
             None,
-            json!({"data_dir": d}),
+            json!({"data_dir": crate::output::path::value(d)}),
         )),
         None => f.push(finding(
             "discovery.llonebot",
@@ -448,8 +450,56 @@ fn check_cache(data: &Path, lb: Option<Dotted>, threshold: u64, f: &mut Vec<Find
 
 struct Probeable {
     uin: String,
+    /// [`HTTP_OFF`]: the account's HTTP API is off (or has no port): not asked, but said.
     port: u16,
     token: String,
+}
+
+const HTTP_OFF: u16 = 0;
+
+/// No account configured: nothing else the doctor checks can be about a bot.
+fn check_some_account(inst: &Installation, f: &mut Vec<Finding>) {
+    let configured = inst
+        .llonebot
+        .as_ref()
+        .is_some_and(|lb| lb.accounts.iter().any(|a| a.config.is_some()));
+    if !configured {
+        f.push(finding(
+            "config",
+            Severity::Warn,
+            msg!("doctor.no_accounts"),
+            Some(msg!("doctor.remedy_no_accounts")),
+            Value::Null,
+        ));
+    }
+}
+
+/// `"httpPort": "abc"` is no port: LLOneBot cannot listen on it, so it is a failure, not a
+/// value read as absent.
+fn check_ports_are_numbers(
+    id: &str,
+    path: &Path,
+    v: &Value,
+    c: &AccountConfig,
+    f: &mut Vec<Finding>,
+) {
+    let ob = v.get("ob11").unwrap_or(&Value::Null);
+    for (key, got) in [("httpPort", c.http_port), ("wsPort", c.ws_port)] {
+        if let Some(raw) = ob.get(key).filter(|r| got.is_none() && !r.is_null()) {
+            f.push(finding(
+                id,
+                Severity::Fail,
+                msg!(
+                    "doctor.bad_port",
+                    path = path.display(),
+                    key = key,
+                    value = raw
+                ),
+                Some(msg!("doctor.remedy_bad_port")),
+                Value::Null,
+            ));
+        }
+    }
 }
 
 fn check_configs(inst: &Installation, data: &Path, f: &mut Vec<Finding>) -> Vec<Probeable> {
@@ -494,6 +544,7 @@ fn check_configs(inst: &Installation, data: &Path, f: &mut Vec<Finding>) -> Vec<
             }
         };
         let c = read_config(&v);
+        check_ports_are_numbers(&id, path, &v, &c, f);
         let http_on = c.http.unwrap_or(false);
         let ws_on = c.ws.unwrap_or(false);
         if http_on && let Some(p) = c.http_port {
@@ -504,7 +555,7 @@ fn check_configs(inst: &Installation, data: &Path, f: &mut Vec<Finding>) -> Vec<
         }
         let token = c.token.clone().unwrap_or_default();
         let open = c.host.as_deref().is_none_or(|h| !is_loopback(h));
-        let data = json!({"path": path, "http": http_on, "http_port": c.http_port, "ws": ws_on, "ws_port": c.ws_port, "token_set": !token.is_empty(), "log": c.log});
+        let data = json!({"path": crate::output::path::value(path), "http": http_on, "http_port": c.http_port, "ws": ws_on, "ws_port": c.ws_port, "token_set": !token.is_empty(), "log": c.log});
         if (http_on || ws_on) && open && token.trim().is_empty() {
             f.push(finding(
                 format!("{id}.security"),
@@ -530,13 +581,11 @@ fn check_configs(inst: &Installation, data: &Path, f: &mut Vec<Finding>) -> Vec<
             None,
             data,
         ));
-        if http_on && let Some(port) = c.http_port {
-            probeable.push(Probeable {
-                uin: a.uin.clone(),
-                port,
-                token,
-            });
-        }
+        probeable.push(Probeable {
+            uin: a.uin.clone(),
+            port: c.http_port.filter(|_| http_on).unwrap_or(HTTP_OFF),
+            token,
+        });
     }
     let dup: Vec<String> = ports
         .iter()
@@ -658,6 +707,16 @@ fn check_effective_timeout(lb: Option<Dotted>, f: &mut Vec<Finding>) {
 
 fn check_probe(accounts: &[Probeable], installed: Option<&str>, f: &mut Vec<Finding>) {
     for a in accounts {
+        if a.port == HTTP_OFF {
+            f.push(finding(
+                format!("probe.{}", a.uin),
+                Severity::Warn,
+                msg!("doctor.probe_http_off", uin = a.uin),
+                Some(msg!("doctor.remedy_probe_none")),
+                Value::Null,
+            ));
+            continue;
+        }
         let r = probe::probe(&a.uin, a.port, &a.token);
         let id = format!("probe.{}", a.uin);
         let data = json!(r);
@@ -737,6 +796,16 @@ fn check_probe(accounts: &[Probeable], installed: Option<&str>, f: &mut Vec<Find
                 msg!("doctor.probe_io", uin = a.uin, detail = detail),
                 Some(msg!("doctor.remedy_probe_other")),
             ),
+            Some(probe::ProbeError::OtherAccount { self_id }) => (
+                Severity::Fail,
+                msg!(
+                    "doctor.probe_other_account",
+                    uin = a.uin,
+                    port = a.port,
+                    other = self_id
+                ),
+                Some(msg!("doctor.remedy_probe_other_account")),
+            ),
         };
         f.push(finding(id, sev, message, remedy, data));
     }
@@ -766,6 +835,9 @@ pub fn render(r: &DoctorReport, out: &Output) -> String {
         .unwrap_or(8)
         + 2;
     for x in &r.findings {
+        if out.quiet && x.severity == Severity::Ok {
+            continue;
+        }
         let tone = match x.severity {
             Severity::Ok => Tone::Good,
             Severity::Warn => Tone::Warn,

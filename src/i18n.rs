@@ -90,11 +90,23 @@ pub fn has_in(lang: Lang, key: &str) -> bool {
     table(lang).contains_key(key)
 }
 
-/// Fills `{name}` placeholders.
+/// Fills `{name}` placeholders, and `{name:one|other}` plural choices (English: `Removed
+/// {files} {files:file|files}`): `one` when the value is 1, else `other`.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = template.to_string();
     for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        let value = value.to_string();
+        out = out.replace(&format!("{{{name}}}"), &value);
+        let open = format!("{{{name}:");
+        while let Some(start) = out.find(&open) {
+            let Some(len) = out[start..].find('}') else {
+                break;
+            };
+            let inner = &out[start + open.len()..start + len];
+            let (one, other) = inner.split_once('|').unwrap_or((inner, inner));
+            let word = if value == "1" { one } else { other }.to_string();
+            out.replace_range(start..start + len + 1, &word);
+        }
     }
     out
 }
@@ -173,6 +185,29 @@ macro_rules! tf {
     };
 }
 
+/// An OS error as words in the current language, for use inside a sentence: the common kinds
+/// come from the catalogue, anything else is the OS's own text (without "(os error N)" noise
+/// when a catalogue word exists).
+pub fn os_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let key = match e.kind() {
+        K::NotFound => "os.not_found",
+        K::PermissionDenied => "os.permission_denied",
+        K::AlreadyExists => "os.already_exists",
+        K::DirectoryNotEmpty => "os.not_empty",
+        K::ReadOnlyFilesystem => "os.read_only",
+        K::StorageFull => "os.storage_full",
+        K::NotADirectory => "os.not_a_directory",
+        K::IsADirectory => "os.is_a_directory",
+        K::ResourceBusy => "os.busy",
+        K::ConnectionRefused => "os.connection_refused",
+        K::TimedOut => "os.timed_out",
+        K::InvalidFilename => "os.invalid_filename",
+        _ => return e.to_string(),
+    };
+    t(key).to_string()
+}
+
 /// The language from `LC_ALL`, `LC_MESSAGES`, `LANG`, then the OS locale: Chinese for `zh*`.
 pub fn detect_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
     let from_env = ["LC_ALL", "LC_MESSAGES", "LANG"]
@@ -188,7 +223,10 @@ pub fn detect_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
 
 /// `--lang` from the raw arguments, before clap parses them (help text depends on it).
 pub fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
-    let mut it = args.iter().filter_map(|a| a.to_str());
+    let mut it = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str());
     while let Some(a) = it.next() {
         let v = if a == "--lang" {
             it.next()
@@ -250,11 +288,26 @@ mod tests {
     }
 
     #[test]
+    fn plurals() {
+        let t = "Removed {files} {files:file|files}, {n} {n:entry|entries}";
+        assert_eq!(
+            fill(t, &[("files", &1), ("n", &2)]),
+            "Removed 1 file, 2 entries"
+        );
+        assert_eq!(
+            fill(t, &[("files", &0), ("n", &1)]),
+            "Removed 0 files, 1 entry"
+        );
+    }
+
+    #[test]
     fn placeholders_match_between_languages() {
         let names = |s: &str| -> BTreeSet<String> {
             s.split('{')
                 .skip(1)
                 .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                // `{n:entry|entries}` is a plural choice of `{n}`, English only.
+                .map(|n| n.split(':').next().unwrap_or("").to_string())
                 .collect()
         };
         let zh: HashMap<_, _> = parse(ZH_TEXT).unwrap().into_iter().collect();

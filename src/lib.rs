@@ -1,11 +1,16 @@
 //! llob-doctor: finds QQ, LiteLoaderQQNT and LLOneBot, cleans LLOneBot's caches safely and
 //! checks versions. `main.rs` only parses and maps to an exit code; everything else is here.
 
+// No unwrap or expect on data from disk, the user or the OS: a panic is never an answer.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod check_versions;
+pub mod clap_msg;
 pub mod clean;
 pub mod cli;
 pub mod detect;
 pub mod discover;
+pub mod docs;
 pub mod doctor;
 pub mod env;
 pub mod exit;
@@ -47,7 +52,9 @@ impl App {
             env.platform = g.platform.unwrap_or(env.platform);
             env.home = env.default_home();
         }
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // NO_COLOR (no-color.org), and a terminal that says it cannot show any (TERM=dumb).
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let color = match g.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -102,13 +109,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             doctor::run_probe_only(&app, &args)
         }
         Command::Completions { shell } => {
-            let mut cmd = cli::command();
-            clap_complete::generate(shell, &mut cmd, "llob-doctor", &mut std::io::stdout());
+            output::write_stdout(&docs::completion_script(shell))?;
             Ok(Exit::Ok)
         }
-        Command::Man => {
-            let cmd = cli::command();
-            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+        Command::Man { subcommand } => {
+            output::write_stdout(&docs::man_page(subcommand.as_deref())?)?;
             Ok(Exit::Ok)
         }
         Command::CheckVersions(args) => check_versions::run(&app, &args),

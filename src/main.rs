@@ -1,21 +1,31 @@
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
+use clap::error::ErrorKind;
 use llob_doctor::cli::{self, Cli};
-use llob_doctor::exit::{Failure, exit_for};
+use llob_doctor::exit::{Exit, Failure, exit_for};
 use llob_doctor::i18n::{self, Lang};
+use llob_doctor::output::write_stdout;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The language is needed before parsing: the help text depends on it. JSON is always English.
-    let json = args.iter().any(|a| a == "--json");
+    // Only before `--`: what follows belongs to a scheduled clean.
+    let json = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
     let lang =
         i18n::lang_from_args(&args).unwrap_or_else(|| i18n::detect_lang(|k| std::env::var(k).ok()));
     i18n::set_lang(if json { Lang::En } else { lang });
-    let matches = cli::command().get_matches_from(args);
-    let cli = match Cli::from_arg_matches(&matches) {
+    let parsed = cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
-        Err(e) => e.exit(),
+        Err(e) => return usage_error(&e, json),
     };
     match llob_doctor::run(cli) {
         Ok(exit) => ExitCode::from(exit.code() as u8),
@@ -25,12 +35,7 @@ fn main() -> ExitCode {
                 .downcast_ref::<Failure>()
                 .and_then(|f| f.hint.as_ref().map(|h| h.to_string()));
             if json {
-                let doc = serde_json::json!({
-                    "error": format!("{err:#}"),
-                    "hint": hint,
-                    "exit_code": exit.code(),
-                });
-                println!("{doc:#}");
+                print_json_error(&format!("{err:#}"), hint.as_deref(), exit);
             }
             eprintln!("llob-doctor: {err:#}");
             if let Some(h) = hint {
@@ -39,4 +44,30 @@ fn main() -> ExitCode {
             ExitCode::from(exit.code() as u8)
         }
     }
+}
+
+/// Help and version go to stdout (exit 0); anything else is a usage error in the user's
+/// language on stderr (exit 2), and with `--json` also one JSON document on stdout.
+fn usage_error(e: &clap::Error, json: bool) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        // A closed pipe (`--help | head -1`) is no error worth a word.
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let r = llob_doctor::clap_msg::render(e);
+    if json {
+        print_json_error(&r.message, r.hint.as_deref(), Exit::Usage);
+    }
+    eprint!("{}", r.text);
+    ExitCode::from(Exit::Usage.code() as u8)
+}
+
+/// The README's promise: with `--json`, stdout holds one JSON document, errors too.
+fn print_json_error(error: &str, hint: Option<&str>, exit: Exit) {
+    let doc = serde_json::json!({
+        "error": error,
+        "hint": hint,
+        "exit_code": exit.code(),
+    });
+    let _ = write_stdout(format!("{doc:#}\n").as_bytes());
 }

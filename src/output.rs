@@ -37,21 +37,167 @@ impl Output {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
-    /// Prints a report: JSON when asked, else the human text unless `--quiet`.
+    /// Prints a report: JSON when asked, else the human text unless `--quiet`. The JSON document
+    /// is built whole before anything is written, so it is never cut off by an error.
     pub fn emit<T: Serialize>(
         &self,
         report: &T,
         human: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
-        let mut stdout = std::io::stdout().lock();
-        if self.json {
-            serde_json::to_writer_pretty(&mut stdout, report)?;
-            writeln!(stdout)?;
+        let text = if self.json {
+            let mut s = serde_json::to_string_pretty(&to_json(report)?)?;
+            s.push('\n');
+            s
         } else if !self.quiet {
-            stdout.write_all(human().as_bytes())?;
+            human()
+        } else {
+            return Ok(());
+        };
+        write_stdout(text.as_bytes())
+    }
+}
+
+impl Output {
+    /// As [`Output::emit`], but `--quiet` still prints the report when it has problems: quiet
+    /// means "nothing when all is well", not "hide what failed".
+    pub fn emit_problems<T: Serialize>(
+        &self,
+        report: &T,
+        has_problems: bool,
+        human: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
+        if self.quiet && has_problems && !self.json {
+            return write_stdout(human().as_bytes());
         }
-        stdout.flush()?;
-        Ok(())
+        self.emit(report, human)
+    }
+}
+
+/// Writes to stdout. A reader that went away (`| head -1`) is not an error: what was asked is
+/// done (a clean still finishes and writes its log line), and the rest of the output is
+/// dropped without a word, as `grep | head` does. Windows reports a closed pipe as
+/// "no data" (232) rather than a broken pipe.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if is_closed_pipe(&e) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn is_closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe || (cfg!(windows) && e.raw_os_error() == Some(232))
+}
+
+/// A report as a JSON value, with `raw_paths` added when a path in it (or in a value built
+/// before with [`path::value`]) is not valid Unicode.
+pub fn to_json<T: Serialize>(report: &T) -> anyhow::Result<serde_json::Value> {
+    let mut doc = serde_json::to_value(report)?;
+    add_raw_paths(&mut doc);
+    Ok(doc)
+}
+
+/// Adds `raw_paths` to a JSON object built from paths written by [`path`] (a no-op when every
+/// path was valid Unicode).
+pub fn add_raw_paths(doc: &mut serde_json::Value) {
+    let raw = path::take_raw();
+    if let (false, Some(obj)) = (raw.is_empty(), doc.as_object_mut()) {
+        obj.insert("raw_paths".into(), serde_json::Value::Array(raw));
+    }
+}
+
+/// Paths in JSON. A path is written as a string; one that is not valid Unicode (a GBK-named
+/// folder unpacked from a Windows archive) is written lossily, with U+FFFD for what cannot be
+/// read, and the document gains a top-level `raw_paths` list with, for each such path,
+/// `{"lossy": <the string used>, "encoding": "bytes" | "utf-16le", "hex": <its raw bytes in hex>}`.
+/// Use with `#[serde(serialize_with = "crate::output::path::one")]` (or `opt`, `many`).
+pub mod path {
+    use std::cell::RefCell;
+    use std::path::Path;
+
+    use serde::Serializer;
+    use serde::ser::SerializeSeq;
+
+    thread_local! {
+        static RAW: RefCell<Vec<serde_json::Value>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The paths written lossily since the last call.
+    pub fn take_raw() -> Vec<serde_json::Value> {
+        RAW.with(|r| std::mem::take(&mut *r.borrow_mut()))
+    }
+
+    /// The string a path is shown as; remembers the raw form when it is not valid Unicode.
+    pub fn lossy(p: &Path) -> String {
+        if let Some(s) = p.to_str() {
+            return s.to_string();
+        }
+        let shown = p.to_string_lossy().into_owned();
+        let (encoding, hex) = raw_hex(p);
+        RAW.with(|r| {
+            let mut r = r.borrow_mut();
+            let v = serde_json::json!({"lossy": shown, "encoding": encoding, "hex": hex});
+            if !r.contains(&v) {
+                r.push(v);
+            }
+        });
+        shown
+    }
+
+    #[cfg(unix)]
+    fn raw_hex(p: &Path) -> (&'static str, String) {
+        use std::os::unix::ffi::OsStrExt;
+        ("bytes", hex(p.as_os_str().as_bytes().iter().copied()))
+    }
+
+    #[cfg(windows)]
+    fn raw_hex(p: &Path) -> (&'static str, String) {
+        use std::os::windows::ffi::OsStrExt;
+        let units = p.as_os_str().encode_wide().flat_map(u16::to_le_bytes);
+        ("utf-16le", hex(units))
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    fn raw_hex(p: &Path) -> (&'static str, String) {
+        (
+            "bytes",
+            hex(p.as_os_str().as_encoded_bytes().iter().copied()),
+        )
+    }
+
+    fn hex(bytes: impl Iterator<Item = u8>) -> String {
+        bytes.map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// A path as a JSON value (for `json!`).
+    pub fn value(p: impl AsRef<Path>) -> serde_json::Value {
+        serde_json::Value::String(lossy(p.as_ref()))
+    }
+
+    /// An optional path as a JSON value (for `json!`).
+    pub fn opt_value<P: AsRef<Path>>(p: Option<P>) -> serde_json::Value {
+        p.map(value).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn one<P: AsRef<Path>, S: Serializer>(p: &P, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&lossy(p.as_ref()))
+    }
+
+    pub fn opt<P: AsRef<Path>, S: Serializer>(p: &Option<P>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.serialize_str(&lossy(p.as_ref())),
+            None => s.serialize_none(),
+        }
+    }
+
+    #[allow(clippy::ptr_arg)]
+    pub fn many<P: AsRef<Path>, S: Serializer>(p: &Vec<P>, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(p.len()))?;
+        for one in p {
+            seq.serialize_element(&lossy(one.as_ref()))?;
+        }
+        seq.end()
     }
 }
 
@@ -86,6 +232,35 @@ pub fn table(rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
         .collect()
 }
 
+/// Sizes as users write them: `1GiB`, `500M`, `2g`, `1.5g`, `1048576` (1024-based, as
+/// [`human_size`] shows them). The error is a catalogue message.
+pub fn parse_size(s: &str) -> Result<u64, crate::i18n::Msg> {
+    use crate::msg;
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err(msg!("size.negative", value = s));
+    }
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| msg!("size.not_a_size", value = s))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        u => return Err(msg!("size.unknown_unit", value = s, unit = u)),
+    };
+    if !n.is_finite() || n < 0.0 {
+        return Err(msg!("size.not_a_size", value = s));
+    }
+    Ok((n * mult as f64) as u64)
+}
+
 /// Bytes as a short human size (1024-based, as du -h).
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -114,6 +289,19 @@ mod tests {
         ];
         let lines = table(&rows, &[false, true, false]);
         assert_eq!(lines, ["组件    1  x", "QQ    100  yy"]);
+    }
+
+    #[test]
+    fn sizes_as_typed() {
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_size("42"), Ok(42));
+        assert_eq!(
+            parse_size("-5"),
+            Err(crate::msg!("size.negative", value = "-5"))
+        );
+        assert!(parse_size("x").is_err() && parse_size("1 parsec").is_err());
     }
 
     #[test]

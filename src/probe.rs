@@ -38,6 +38,11 @@ pub enum ProbeError {
     Io {
         detail: String,
     },
+    /// The port answers for another account (`get_login_info`'s `user_id`): two configs name
+    /// the same port, and only one LLOneBot can listen on it.
+    OtherAccount {
+        self_id: String,
+    },
 }
 
 /// One OneBot call: the `data` of the answer and the round-trip time.
@@ -225,6 +230,8 @@ pub struct ProbeResult {
     pub online: Option<bool>,
     pub good: Option<bool>,
     pub rtt_ms: Option<u64>,
+    /// The account that answered (`get_login_info`), when it said.
+    pub self_id: Option<String>,
     pub error: Option<ProbeError>,
 }
 
@@ -238,6 +245,7 @@ pub fn probe(uin: &str, port: u16, token: &str) -> ProbeResult {
         online: None,
         good: None,
         rtt_ms: None,
+        self_id: None,
         error: None,
     };
     match call(port, token, "get_version_info") {
@@ -254,6 +262,20 @@ pub fn probe(uin: &str, port: u16, token: &str) -> ProbeResult {
         }
         Err(e) => {
             r.error = Some(e);
+            return r;
+        }
+    }
+    // Who answers: a port shared by two configs answers for one account only.
+    if let Ok((data, _)) = call(port, token, "get_login_info") {
+        r.self_id = match data.get("user_id") {
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        if let Some(id) = r.self_id.as_ref().filter(|id| id.as_str() != uin) {
+            r.error = Some(ProbeError::OtherAccount {
+                self_id: id.clone(),
+            });
             return r;
         }
     }

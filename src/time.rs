@@ -2,12 +2,19 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::i18n::Msg;
+use crate::msg;
+
 /// Parses `30s`, `15m`, `12h`, `7d`, `2w`, or a combination such as `1d12h`. No bare numbers:
-/// `--older-than 7` is ambiguous, so it is refused with a message naming the units.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+/// `--older-than 7` is ambiguous, so it is refused with a message naming the units. The error
+/// is a catalogue message (shown in the user's language, English in JSON and logs).
+pub fn parse_duration(s: &str) -> Result<Duration, Msg> {
     let t = s.trim();
     if t.is_empty() {
-        return Err("empty duration".into());
+        return Err(msg!("dur.empty"));
+    }
+    if t.starts_with('-') {
+        return Err(msg!("dur.negative"));
     }
     let mut total: u64 = 0;
     let mut num = String::new();
@@ -16,25 +23,28 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             num.push(c);
             continue;
         }
+        if c == '.' || c == ',' {
+            return Err(msg!("dur.fraction"));
+        }
         let unit: u64 = match c {
             's' => 1,
             'm' => 60,
             'h' => 3600,
             'd' => 86_400,
             'w' => 7 * 86_400,
-            _ => return Err(format!("unknown unit '{c}'")),
+            _ => return Err(msg!("dur.unknown_unit", unit = c)),
         };
         let n: u64 = num
             .parse()
-            .map_err(|_| format!("a number must come before '{c}'"))?;
+            .map_err(|_| msg!("dur.number_first", unit = c))?;
         total = n
             .checked_mul(unit)
             .and_then(|v| total.checked_add(v))
-            .ok_or("duration too large")?;
+            .ok_or(msg!("dur.too_large"))?;
         num.clear();
     }
     if !num.is_empty() {
-        return Err(format!("'{num}' has no unit"));
+        return Err(msg!("dur.no_unit", number = num));
     }
     Ok(Duration::from_secs(total))
 }
@@ -100,6 +110,12 @@ mod tests {
         assert!(parse_duration("3x").is_err());
         assert!(parse_duration("-1d").is_err());
         assert!(parse_duration("99999999999999999999d").is_err());
+        assert_eq!(parse_duration("-1d"), Err(msg!("dur.negative")));
+        assert_eq!(parse_duration("1.5d"), Err(msg!("dur.fraction")));
+        assert_eq!(
+            parse_duration("3x"),
+            Err(msg!("dur.unknown_unit", unit = 'x'))
+        );
     }
 
     #[test]

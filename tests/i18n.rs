@@ -208,3 +208,110 @@ fn json_stays_english_whatever_the_language() {
         "{v}"
     );
 }
+
+/// A message a user can meet is a catalogue message, so that it has a Chinese form. This
+/// finds English written straight into output: the text of `println!`, `eprintln!`,
+/// `write!`/`writeln!` into a report, and of `format!` handed to `Failure` or `Msg::raw`,
+/// with placeholders and the program's name taken out, must hold no words. Code that writes
+/// files for other programs (crontab, unit files, plists) or parses logs is not output.
+#[test]
+fn no_english_only_output_in_the_code() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let macros = [
+        "println!(\"",
+        "eprintln!(\"",
+        "print!(\"",
+        "eprint!(\"",
+        "Failure::usage(format!(\"",
+        "Failure::new(Exit::Usage, format!(\"",
+        "Msg::raw(format!(\"",
+    ];
+    let mut found = Vec::new();
+    for e in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        // Unit tests at the end of a file are not output.
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let mut lits: Vec<(usize, String)> = Vec::new();
+        let line_of = |at: usize| code[..at].matches('\n').count() + 1;
+        // The first string literal of a call, which may start on the next line.
+        let literal_at = |from: usize| -> Option<String> {
+            let rest = &code[from..];
+            let start = rest.find('"')?;
+            let before = &rest[..start];
+            if before.len() > 80 || before.contains(';') || before.contains(')') {
+                return None;
+            }
+            let body = &rest[start + 1..];
+            let mut end = 0;
+            let mut escaped = false;
+            for (i, c) in body.char_indices() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => {
+                        end = i;
+                        break;
+                    }
+                    _ => escaped = false,
+                }
+            }
+            Some(body[..end].to_string())
+        };
+        for m in macros
+            .iter()
+            .map(|m| m.trim_end_matches('"'))
+            .chain(["writeln!(", "write!("])
+        {
+            for (at, _) in code.match_indices(m) {
+                let line_start = code[..at].rfind('\n').map_or(0, |i| i + 1);
+                if code[line_start..at].trim_start().starts_with("//") {
+                    continue;
+                }
+                if let Some(lit) = literal_at(at + m.len()) {
+                    lits.push((line_of(at), lit));
+                }
+            }
+        }
+        lits.sort();
+        lits.dedup();
+        for (n, lit) in lits {
+            // Names and formats that are the same in every language.
+            if [
+                "# HELP {name} {help}",
+                "# TYPE {name} {kind}",
+                " (= Windows {win})",
+            ]
+            .contains(&lit.as_str())
+            {
+                continue;
+            }
+            let mut bare = String::new();
+            let mut depth = 0;
+            for c in lit.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    c if depth == 0 => bare.push(c),
+                    _ => {}
+                }
+            }
+            let bare = bare.replace("llob-doctor", "").replace("\\n", " ");
+            let words = bare
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 2)
+                .count();
+            if words > 0 {
+                found.push(format!("{}:{n}: {lit:?}", e.path().display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English written straight into output (use the catalogue: t, tf!, msg!): {found:#?}"
+    );
+}

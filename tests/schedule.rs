@@ -1,6 +1,6 @@
 //! `schedule` with the real schedulers' files and programs, never the machine's own: cron through
 //! the real `crontab` for a throwaway user, systemd units in a temp config folder (checked by
-//! `systemd-analyze verify`), a launchd plist in a temp home (parsed back); and the run log.
+//! `systemd-analyze verify`), refusals of what would never run; and the run log.
 
 mod common;
 
@@ -254,14 +254,16 @@ fn systemd_units_verify_and_are_removed() {
         ])
         .output()
         .unwrap();
+    // No user manager: the units are written but nothing will run them; exit 1 says so.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let v = json(&out);
     assert_eq!(v["backend"], "systemd");
+    assert_eq!(v["active"], false);
     let dir = home.join(".config/systemd/user");
     let service = dir.join("llob-doctor-clean.service");
     let timer = dir.join("llob-doctor-clean.timer");
@@ -314,97 +316,73 @@ fn systemd_units_verify_and_are_removed() {
     }
 
     let out = isolated(&bin, &home)
+        .args([
+            "--lang",
+            "en",
+            "schedule",
+            "install",
+            "--systemd",
+            "--at",
+            "03:15",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Written, not enabled:"), "{text}");
+
+    // show: each unit file under its name, the next run, and the last run from the run log.
+    let log = home.join(".local/share/llob-doctor/clean.log");
+    fs::create_dir_all(log.parent().unwrap()).unwrap();
+    fs::write(
+        &log,
+        "{\"time\":\"2026-01-02T03:15:00Z\",\"exit_code\":0,\"removed\":[{},{}],\"freed_bytes\":3145728,\"failed\":0,\"error\":null}\n",
+    )
+    .unwrap();
+    let out = isolated(&bin, &home)
         .args(["--json", "schedule", "show", "--systemd"])
         .output()
         .unwrap();
-    assert_eq!(json(&out)["installed"], true);
+    let v = json(&out);
+    assert_eq!(v["installed"], true);
+    let content = v["content"].as_str().unwrap();
+    assert!(
+        content.contains(&format!("# {}\n", service.display())),
+        "{content}"
+    );
+    assert!(
+        content.contains(&format!("# {}\n", timer.display())),
+        "{content}"
+    );
+    assert!(v["next_run"].as_str().unwrap().contains("03:15"), "{v}");
+    let last = v["last_run"].as_str().unwrap();
+    assert!(
+        last.contains("2026-01-02T03:15:00Z") && last.contains("3.0 MiB"),
+        "{last}"
+    );
+    let out = isolated(&bin, &home)
+        .args(["--lang", "en", "schedule", "show", "--systemd"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("next run") && text.contains("last run"),
+        "{text}"
+    );
+
     let out = isolated(&bin, &home)
         .args(["schedule", "remove", "--systemd"])
         .output()
         .unwrap();
     assert!(out.status.success());
     assert!(!service.exists() && !timer.exists());
-}
-
-#[cfg(unix)]
-#[test]
-fn launchd_plist_parses_back() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bin = public_binary(tmp.path());
-    let home = tmp.path().join("home");
+    // Again: nothing is there, and it says so.
     let out = isolated(&bin, &home)
-        .args([
-            "--json",
-            "schedule",
-            "install",
-            "--backend",
-            "launchd",
-            "--at",
-            "05:45",
-            "--every",
-            "week",
-            "--weekday",
-            "sat",
-            "--",
-            "--older-than",
-            "7d",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = home.join("Library/LaunchAgents/io.github.llob-doctor.clean.plist");
-    let v: plist::Value = plist::from_file(&path).expect("a valid plist");
-    let d = v.as_dictionary().unwrap();
-    assert_eq!(d["Label"].as_string(), Some("io.github.llob-doctor.clean"));
-    let args: Vec<&str> = d["ProgramArguments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_string().unwrap())
-        .collect();
-    assert_eq!(args[0], bin.to_str().unwrap());
-    assert_eq!(&args[1..4], ["clean", "--yes", "--quiet"]);
-    assert_eq!(&args[args.len() - 2..], ["--older-than", "7d"]);
-    let cal = d["StartCalendarInterval"].as_dictionary().unwrap();
-    assert_eq!(cal["Hour"].as_signed_integer(), Some(5));
-    assert_eq!(cal["Minute"].as_signed_integer(), Some(45));
-    assert_eq!(cal["Weekday"].as_signed_integer(), Some(6));
-    let out = isolated(&bin, &home)
-        .args(["schedule", "remove", "--backend", "launchd"])
+        .args(["--lang", "en", "schedule", "remove", "--systemd"])
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(!path.exists());
-}
-
-#[cfg(unix)]
-#[test]
-fn schtasks_without_windows_prints_the_command_to_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bin = public_binary(tmp.path());
-    let home = tmp.path().join("home");
-    let out = isolated(&bin, &home)
-        .args([
-            "schedule",
-            "install",
-            "--backend",
-            "schtasks",
-            "--at",
-            "04:00",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("schtasks /Create /F /TN \"llob-doctor clean\" /SC DAILY /ST 04:00 /TR"),
-        "{text}"
-    );
+    assert!(text.starts_with("Nothing to remove"), "{text}");
 }
 
 #[test]

@@ -67,7 +67,10 @@ pub enum Fact {
     /// LLOneBot 3.29.0+ stores messages in `database/`.
     DatabaseStore,
     /// Legacy `msg_<uin>` LevelDB folders left behind by an upgrade: `clean` can remove them.
-    MsgLeftovers { folders: Vec<PathBuf> },
+    MsgLeftovers {
+        #[serde(serialize_with = "crate::output::path::many")]
+        folders: Vec<PathBuf>,
+    },
     /// LLOneBot 5.0+ runs standalone, without LiteLoaderQQNT.
     RunsStandalone,
     /// QQ runs from a hot-update copy, not from the install folder (macOS `QQUpdate.app`,
@@ -131,6 +134,7 @@ pub struct Component {
     pub advice: Option<String>,
     pub facts: Vec<Fact>,
     /// The file the version was (or should have been) read from.
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub version_file: Option<PathBuf>,
     /// QQ: the platform whose numbering `installed` is in.
     #[serde(skip)]

@@ -33,6 +33,7 @@ pub enum Action {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub action: Action,
     pub bytes: u64,

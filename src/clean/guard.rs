@@ -45,7 +45,7 @@ pub fn check_data_dir(dir: &Path, home: Option<&Path>) -> Result<(), DataDirProb
 }
 
 fn io_msg(path: &Path, e: &std::io::Error) -> Msg {
-    Msg::raw(format!("{}: {e}", path.display()))
+    Msg::raw(format!("{}: {}", path.display(), crate::i18n::os_error(e)))
 }
 
 /// The final check before removing `path`, planned as `kind` / `planned`.

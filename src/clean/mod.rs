@@ -49,6 +49,7 @@ pub struct QqState {
 pub struct TargetReport {
     pub kind: Kind,
     pub uin: Option<String>,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     /// Entries this row stands for (1 for a msg_* folder; the items of temp/).
     pub entries: usize,
@@ -63,6 +64,7 @@ pub struct TargetReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PathError {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     /// English in JSON and logs; the user's language on screen.
     pub error: Msg,
@@ -79,6 +81,7 @@ pub struct Totals {
 #[derive(Debug, Clone, Serialize)]
 pub struct CleanReport {
     pub dry_run: bool,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir: PathBuf,
     pub qq: QqState,
     pub targets: Vec<TargetReport>,
@@ -104,7 +107,7 @@ fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
     .with_hint(msg!("clean.hint_data_dir"))
 }
 
-fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
+pub(crate) fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
     let older_than = match &args.older_than {
         Some(s) => Some(
             parse_duration(s)
@@ -190,8 +193,12 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
         && let Err(e) = append_log(path, started, args, &trace, &result)
     {
         eprintln!(
-            "llob-doctor: cannot append to the log file {}: {e}",
-            path.display()
+            "llob-doctor: {}",
+            tf!(
+                "clean.log_append_failed",
+                path = path.display(),
+                error = crate::i18n::os_error(&e)
+            )
         );
     }
     result
@@ -216,16 +223,16 @@ fn append_log(
             r.targets
                 .iter()
                 .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": t.path, "files": t.files, "bytes": t.bytes}))
+                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": crate::output::path::value(&t.path), "files": t.files, "bytes": t.bytes}))
                 .collect()
         })
         .unwrap_or_default();
-    let line = serde_json::json!({
+    let mut line = serde_json::json!({
         "time": iso_utc(unix_secs(started)),
         "command": "clean",
         "version": env!("CARGO_PKG_VERSION"),
         "dry_run": args.dry_run,
-        "data_dir": trace.data_dir,
+        "data_dir": crate::output::path::opt_value(trace.data_dir.as_ref()),
         "removed": removed,
         "freed_bytes": r.map(|r| r.totals.freed_bytes).unwrap_or(0),
         "failed": r.map(|r| r.totals.failed).unwrap_or(0),
@@ -234,6 +241,7 @@ fn append_log(
         "exit_code": exit.code(),
         "error": error,
     });
+    crate::output::add_raw_paths(&mut line);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -255,6 +263,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
+    warn_unknown_uins(&inst, &args.uin);
     guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
         .map_err(|p| data_dir_failure(&data_dir, p))?;
 
@@ -325,11 +334,12 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
 
     if !args.yes {
         if !out.quiet {
-            print!("{}", render(&report, out, &inst, args, false));
+            crate::output::write_stdout(render(&report, out, &inst, args, false).as_bytes())?;
         }
         if !confirm(&tf!(
             "clean.confirm",
             entries = plan.entry_count(),
+            files = report.totals.files,
             size = human_size(report.totals.bytes)
         ))? {
             eprintln!("{}", t("clean.nothing_done"));
@@ -373,6 +383,27 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     } else {
         Exit::Ok
     })
+}
+
+/// `--uin 555` where no account 555 exists: say which accounts there are, instead of a plan
+/// that silently leaves that account out.
+fn warn_unknown_uins(inst: &Installation, wanted: &[String]) {
+    let known: Vec<&str> = inst
+        .llonebot
+        .iter()
+        .flat_map(|lb| lb.accounts.iter().map(|a| a.uin.as_str()))
+        .collect();
+    for u in wanted.iter().filter(|u| !known.contains(&u.as_str())) {
+        let list = if known.is_empty() {
+            t("clean.no_accounts_known").to_string()
+        } else {
+            known.join(", ")
+        };
+        eprintln!(
+            "llob-doctor: {}",
+            tf!("clean.unknown_uin", uin = u, accounts = list)
+        );
+    }
 }
 
 fn confirm(question: &str) -> anyhow::Result<bool> {
@@ -492,7 +523,11 @@ fn render(
     done: bool,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    // After a confirmed run the preview is on screen already: only what happened follows.
+    let preview_shown = done && !args.yes;
+    if !preview_shown {
+        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    }
     if r.targets.is_empty() {
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
@@ -545,16 +580,19 @@ fn render(
     let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
     let last = lines.len().saturating_sub(1);
     for (i, line) in lines.iter().enumerate() {
+        if preview_shown {
+            break;
+        }
         if i == 0 || i == last {
             let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
         } else {
             let _ = writeln!(s, "{line}");
         }
     }
-    if args.database {
+    if args.database && !preview_shown && r.targets.iter().any(|t| t.kind == Kind::Database) {
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
     }
-    for u in &r.unreadable {
+    for u in r.unreadable.iter().filter(|_| !preview_shown) {
         let _ = writeln!(
             s,
             "{} {}: {}",

@@ -39,6 +39,7 @@ pub enum EntryType {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub entry_type: EntryType,
     pub files: u64,
@@ -54,6 +55,7 @@ pub struct Target {
     pub kind: Kind,
     pub uin: Option<String>,
     /// The folder or file this row stands for (`temp/` for the temp contents).
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub entries: Vec<Entry>,
 }
@@ -348,13 +350,15 @@ pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -
 
     // Everything that may go is listed first, then measured at once.
     // Legacy LevelDB folders, whole. A link named like one is removed as a link.
-    let msg: Vec<(String, Listed)> = list(data_dir, &mut unreadable)
+    let mut msg: Vec<(String, Listed)> = list(data_dir, &mut unreadable)
         .into_iter()
         .filter_map(|item| {
             let uin = uin_of(&item.name, "msg_", "")?.to_string();
             wants_uin(opts, &uin).then_some((uin, item))
         })
         .collect();
+    // Accounts in number order, as detect lists them.
+    msg.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
     let temp = real_subdir(data_dir, "temp").map(|dir| {
         let items = list(&dir, &mut temp_unreadable);
         (dir, items)
@@ -468,6 +472,7 @@ pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -
                 Err(u) => unreadable.push(u),
             }
         }
+        by_uin.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
         for (uin, entries) in by_uin {
             let main = entries
                 .iter()

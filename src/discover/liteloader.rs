@@ -409,6 +409,7 @@ fn find_profile(
                 continue;
             };
             let Some(text) = ctx.read_text(&file) else {
+                ctx.note(What::LiteloaderProfile, &file, Outcome::Missing, None);
                 continue;
             };
             if let Some(v) = parse_rc_block(&text).and_then(|v| env.expand_home(&v)) {

@@ -39,6 +39,7 @@ pub fn scan_accounts(data_dir: &Path) -> Vec<Account> {
         if let Some(i) = accounts.iter().position(|a| a.uin == uin) {
             return &mut accounts[i];
         }
+        let i = accounts.len();
         accounts.push(Account {
             uin: uin.to_string(),
             config: None,
@@ -46,7 +47,7 @@ pub fn scan_accounts(data_dir: &Path) -> Vec<Account> {
             database: None,
             database_files: Vec::new(),
         });
-        accounts.last_mut().expect("just pushed")
+        &mut accounts[i]
     }
     for e in fs::read_dir(data_dir)
         .into_iter()

@@ -118,6 +118,7 @@ pub enum Reason {
 #[derive(Debug, Clone, Serialize)]
 pub struct Searched {
     pub what: What,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub result: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,15 +131,19 @@ pub struct Searched {
 /// A file that was there but could not be used.
 #[derive(Debug, Clone, Serialize)]
 pub struct Warning {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub problem: Msg,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Qq {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub install_dir: PathBuf,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub executable: PathBuf,
     /// The folder holding QQ's `package.json` (`resources/app`, per version on new Windows).
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub app_dir: Option<PathBuf>,
     pub version: Option<String>,
     pub build: Option<u32>,
@@ -147,6 +152,7 @@ pub struct Qq {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_detail: Option<String>,
     /// The file the version was read from.
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub version_file: Option<PathBuf>,
     pub flatpak: bool,
     /// The hot-update copy that runs instead of the install folder's own app (macOS
@@ -157,9 +163,13 @@ pub struct Qq {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LiteLoader {
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub root: Option<PathBuf>,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub profile: PathBuf,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir: PathBuf,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub plugins_dir: PathBuf,
     pub version: Option<String>,
     /// How the root was found (`null` when only a profile was found).
@@ -174,18 +184,24 @@ pub struct LiteLoader {
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
     pub uin: String,
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub config: Option<PathBuf>,
     /// The legacy LevelDB folder `msg_<uin>` (LLOneBot 3.12 to 3.28).
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub msg_db: Option<PathBuf>,
     /// The SQLite store (`database/<uin>.v2.db`, else `database/<uin>.db`).
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub database: Option<PathBuf>,
+    #[serde(serialize_with = "crate::output::path::many")]
     pub database_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LlOneBot {
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub plugin_dir: Option<PathBuf>,
     pub version: Option<String>,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir: PathBuf,
     pub data_dir_exists: bool,
     pub source: Source,
@@ -275,7 +291,10 @@ impl Ctx<'_> {
         match fs::read(path) {
             Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
             Err(e) => {
-                self.warn(path, msg!("warn.cannot_read", error = e));
+                self.warn(
+                    path,
+                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
+                );
                 None
             }
         }
@@ -294,7 +313,10 @@ impl Ctx<'_> {
         let bytes = match fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                self.warn(path, msg!("warn.cannot_read", error = e));
+                self.warn(
+                    path,
+                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
+                );
                 return None;
             }
         };
@@ -385,6 +407,15 @@ pub fn discover(
     }
     let liteloader = liteloader::find(&mut ctx, overrides, qq.as_ref(), &processes)?;
     let llonebot = llonebot::find(&mut ctx, overrides.data_dir.as_deref(), liteloader.as_ref())?;
+    if env.home.is_none() {
+        // Say it: without a home folder, every place under it was skipped.
+        let var = if env.platform == Platform::Windows {
+            "%USERPROFILE%"
+        } else {
+            "$HOME"
+        };
+        ctx.warn(Path::new(var), msg!("warn.no_home"));
+    }
     Ok(Installation {
         platform: env.platform,
         qq,

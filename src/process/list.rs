@@ -21,9 +21,11 @@ pub const PROFILE_VAR: &str = "LITELOADERQQNT_PROFILE";
 pub struct QqProcess {
     pub pid: u32,
     pub name: String,
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub exe: Option<PathBuf>,
     /// The command line, program first.
     pub cmd: Vec<String>,
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub cwd: Option<PathBuf>,
     /// The Electron main process: no `--type=` anywhere in the command line, and its parent is
     /// not a QQ process of the same executable.

@@ -141,6 +141,65 @@ pub fn show() -> Result<ScheduleReport, Failure> {
     Ok(report("show", block.is_some(), block, None))
 }
 
+/// The time and words of our block's crontab line.
+pub fn parse(block: &str) -> Option<super::Installed> {
+    let line = block
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let words = sh_words(line);
+    let minute = words.first()?.parse().ok()?;
+    let hour = words.get(1)?.parse().ok()?;
+    let weekday = match words.get(4)?.as_str() {
+        "*" => None,
+        d => Some(d.parse::<u8>().ok()? % 7),
+    };
+    Some(super::Installed {
+        hour,
+        minute,
+        weekday,
+        words: words.into_iter().skip(5).collect(),
+    })
+}
+
+/// Splits a line as the shell would for what [`sh_quote`] and [`line`] write: single quotes,
+/// backslash escapes (`\%`).
+fn sh_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut any = false;
+    let mut quoted = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            '\\' if !quoted => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(cur);
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +257,15 @@ mod tests {
             assert_eq!(without_block(&twice).as_deref(), Some(original));
         }
         assert_eq!(without_block("0 1 * * * a\n"), None);
+    }
+
+    #[test]
+    fn reads_the_line_back() {
+        let j = job();
+        let back = parse(&block(&j)).unwrap();
+        assert_eq!((back.hour, back.minute, back.weekday), (4, 5, Some(1)));
+        assert_eq!(back.words[0], "/opt/my tools/llob-doctor");
+        assert_eq!(&back.words[1..], &j.args[..]);
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
             Failure::usage(msg!(
                 "schedule.cannot_create",
                 path = dir.display(),
-                error = e
+                error = crate::i18n::os_error(&e)
             ))
         })?;
     }
@@ -105,7 +105,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
         Failure::usage(msg!(
             "schedule.cannot_write",
             path = path.display(),
-            error = e
+            error = crate::i18n::os_error(&e)
         ))
     })?;
     let mut r = base("install", &path, true, Some(job));
@@ -133,11 +133,41 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
             Failure::usage(msg!(
                 "schedule.cannot_remove",
                 path = path.display(),
-                error = e
+                error = crate::i18n::os_error(&e)
             ))
         })?;
     }
     Ok(r)
+}
+
+/// The time and program arguments of our plist, read back.
+pub fn parse(content: &str) -> Option<super::Installed> {
+    let int_after = |key: &str| -> Option<u8> {
+        let at = content.find(&format!("<key>{key}</key>"))?;
+        let rest = &content[at..];
+        let start = rest.find("<integer>")? + "<integer>".len();
+        let end = rest[start..].find("</integer>")? + start;
+        rest[start..end].trim().parse().ok()
+    };
+    let args_at = content.find("<key>ProgramArguments</key>")?;
+    let rest = &content[args_at..];
+    let array = &rest[..rest.find("</array>")?];
+    let words = array
+        .split("<string>")
+        .skip(1)
+        .filter_map(|p| p.split("</string>").next())
+        .map(|w| {
+            w.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect();
+    Some(super::Installed {
+        hour: int_after("Hour")?,
+        minute: int_after("Minute")?,
+        weekday: int_after("Weekday"),
+        words,
+    })
 }
 
 pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
@@ -146,4 +176,47 @@ pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
     let mut r = base("show", &path, content.is_some(), None);
     r.content = content;
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Weekday;
+
+    #[test]
+    fn the_plist_parses_back() {
+        let job = Job {
+            exe: PathBuf::from("/Applications/x & y/llob-doctor"),
+            args: ["clean", "--yes", "--quiet", "--older-than", "7d"]
+                .map(String::from)
+                .to_vec(),
+            hour: 5,
+            minute: 45,
+            weekday: Some(Weekday::Sat),
+            log_file: PathBuf::from("/Users/a/clean.log"),
+        };
+        let text = plist(&job);
+        let v: plist::Value = plist::from_bytes(text.as_bytes()).expect("a valid plist");
+        let d = v.as_dictionary().expect("a dictionary");
+        assert_eq!(d["Label"].as_string(), Some(LABEL));
+        let args: Vec<&str> = d["ProgramArguments"]
+            .as_array()
+            .expect("an array")
+            .iter()
+            .filter_map(|a| a.as_string())
+            .collect();
+        assert_eq!(args[0], "/Applications/x & y/llob-doctor");
+        assert_eq!(
+            &args[1..],
+            ["clean", "--yes", "--quiet", "--older-than", "7d"]
+        );
+        let cal = d["StartCalendarInterval"]
+            .as_dictionary()
+            .expect("a dictionary");
+        assert_eq!(cal["Hour"].as_signed_integer(), Some(5));
+        assert_eq!(cal["Weekday"].as_signed_integer(), Some(6));
+        let back = parse(&text).expect("parses back");
+        assert_eq!((back.hour, back.minute, back.weekday), (5, 45, Some(6)));
+        assert_eq!(back.words[0], "/Applications/x & y/llob-doctor");
+    }
 }

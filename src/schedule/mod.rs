@@ -5,17 +5,17 @@
 pub mod cron;
 pub mod launchd;
 pub mod schtasks;
+pub mod status;
 pub mod systemd;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use clap::Parser;
 use serde::Serialize;
 
 use crate::App;
-use crate::cli::{Backend, Cli, Every, ScheduleAction, ScheduleArgs, Weekday};
+use crate::cli::{Backend, Every, ScheduleAction, ScheduleArgs, Weekday};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};
 use crate::i18n::{Lang, fill, pad, t, t_in, width};
@@ -25,6 +25,7 @@ use crate::msg;
 #[derive(Debug, Clone, Serialize)]
 pub struct Job {
     /// This executable, absolute.
+    #[serde(serialize_with = "crate::output::path::one")]
     pub exe: PathBuf,
     /// Everything after the executable: overrides, `clean --yes --quiet --log-file ...`, extras.
     pub args: Vec<String>,
@@ -32,6 +33,7 @@ pub struct Job {
     pub minute: u8,
     /// `None`: every day.
     pub weekday: Option<Weekday>,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub log_file: PathBuf,
 }
 
@@ -157,19 +159,23 @@ pub(crate) fn run_tool(
         } else {
             Stdio::null()
         });
-    let mut child = c
-        .spawn()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let mut child = c.spawn().map_err(|e| {
+        crate::tf!(
+            "schedule.cannot_run",
+            program = program,
+            error = crate::i18n::os_error(&e)
+        )
+    })?;
     if let Some(input) = stdin
         && let Some(mut pipe) = child.stdin.take()
     {
         use std::io::Write;
         pipe.write_all(input.as_bytes())
-            .map_err(|e| format!("{program}: {e}"))?;
+            .map_err(|e| format!("{program}: {}", crate::i18n::os_error(&e)))?;
     }
     let out = child
         .wait_with_output()
-        .map_err(|e| format!("{program}: {e}"))?;
+        .map_err(|e| format!("{program}: {}", crate::i18n::os_error(&e)))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
@@ -192,7 +198,7 @@ pub(crate) fn run_tool(
     }
 }
 
-fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
+fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Result<Job, Failure> {
     let at = args
         .at
         .as_deref()
@@ -212,7 +218,7 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
     };
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
-        .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = e)))?;
+        .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = crate::i18n::os_error(&e))))?;
     let log_file = match &args.log_file {
         Some(p) => absolute(p)?,
         None => default_log_file().ok_or_else(|| {
@@ -231,26 +237,22 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
     ] {
         if let Some(v) = value {
             job_args.push(flag.into());
-            job_args.push(absolute(v)?.display().to_string());
+            job_args.push(unicode(&absolute(v)?)?);
         }
     }
     job_args.extend(["clean", "--yes", "--quiet", "--log-file"].map(String::from));
-    job_args.push(log_file.display().to_string());
+    job_args.push(unicode(&log_file)?);
     for a in &args.clean_args {
         if matches!(a.as_str(), "--yes" | "-y" | "--quiet" | "-q") {
             continue;
         }
         job_args.push(a.clone());
     }
-    // The scheduled command must parse now, not fail at 4 a.m.
-    let argv = std::iter::once("llob-doctor".to_string()).chain(job_args.iter().cloned());
-    if let Err(e) = Cli::try_parse_from(argv) {
-        let first = e.to_string().lines().next().unwrap_or("").to_string();
-        return Err(
-            Failure::usage(msg!("schedule.bad_clean_args", error = first))
-                .with_hint(msg!("schedule.hint_clean_args")),
-        );
-    }
+    // The scheduled command must run now, not fail at 4 a.m.: parsed and checked as clean would.
+    let argv: Vec<String> = std::iter::once("llob-doctor".to_string())
+        .chain(job_args.iter().cloned())
+        .collect();
+    warnings.extend(status::check_job_args(&argv)?);
     Ok(Job {
         exe,
         args: job_args,
@@ -261,8 +263,60 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
     })
 }
 
+/// A path for the scheduler's files, which are text: one that is not valid Unicode would be
+/// written changed and name another folder, so it is refused.
+fn unicode(p: &Path) -> Result<String, Failure> {
+    p.to_str().map(str::to_string).ok_or_else(|| {
+        Failure::usage(msg!("schedule.path_not_unicode", path = p.display()))
+            .with_hint(msg!("schedule.hint_path_not_unicode"))
+    })
+}
+
 fn absolute(p: &Path) -> Result<PathBuf, Failure> {
-    std::path::absolute(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))
+    std::path::absolute(p)
+        .map_err(|e| Failure::usage(format!("{}: {}", p.display(), crate::i18n::os_error(&e))))
+}
+
+/// A backend's report with what `schedule` adds for every backend.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub report: ScheduleReport,
+    /// The scheduler will run the job (install), or runs it (show).
+    pub active: bool,
+    /// remove: something was there and is gone.
+    pub removed: bool,
+    /// The last run's result, from the last line of the run log (show).
+    pub last_run: Option<String>,
+    /// Things that do not stop the job but may keep it from doing its work.
+    pub warnings: Vec<String>,
+}
+
+fn show_backend(app: &App, backend: Backend) -> Result<ScheduleReport, Failure> {
+    match backend {
+        Backend::Cron => cron::show(),
+        Backend::Systemd => systemd::show(app),
+        Backend::Launchd => launchd::show(app),
+        Backend::Schtasks => schtasks::show(),
+    }
+}
+
+/// When and what an installed job runs, read back from the scheduler's own text.
+pub struct Installed {
+    pub hour: u8,
+    pub minute: u8,
+    /// 0 = Sunday; `None`: every day.
+    pub weekday: Option<u8>,
+    pub words: Vec<String>,
+}
+
+fn installed_job(backend: Backend, content: &str) -> Option<Installed> {
+    match backend {
+        Backend::Cron => cron::parse(content),
+        Backend::Systemd => systemd::parse(content),
+        Backend::Launchd => launchd::parse(content),
+        Backend::Schtasks => None,
+    }
 }
 
 pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
@@ -272,39 +326,99 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
         args.backend
             .unwrap_or_else(|| default_backend(Platform::host()))
     };
+    let mut warnings = Vec::new();
+    let mut removed = false;
     let report = match args.action {
         ScheduleAction::Install => {
-            let job = build_job(app, args)?;
-            match backend {
+            status::check_backend(backend, Platform::host())?;
+            let job = build_job(app, args, &mut warnings)?;
+            let r = match backend {
                 Backend::Cron => cron::install(&job)?,
                 Backend::Systemd => systemd::install(app, &job)?,
                 Backend::Launchd => launchd::install(app, &job)?,
                 Backend::Schtasks => schtasks::install(&job)?,
+            };
+            if backend == Backend::Systemd
+                && let Some(w) = systemd::linger_warning()
+            {
+                warnings.push(w);
             }
+            r
         }
-        ScheduleAction::Remove => match backend {
-            Backend::Cron => cron::remove()?,
-            Backend::Systemd => systemd::remove(app)?,
-            Backend::Launchd => launchd::remove(app)?,
-            Backend::Schtasks => schtasks::remove()?,
-        },
-        ScheduleAction::Show => match backend {
-            Backend::Cron => cron::show()?,
-            Backend::Systemd => systemd::show(app)?,
-            Backend::Launchd => launchd::show(app)?,
-            Backend::Schtasks => schtasks::show()?,
-        },
+        ScheduleAction::Remove => {
+            let before = show_backend(app, backend)
+                .map(|r| r.installed)
+                .unwrap_or(true);
+            let r = match backend {
+                Backend::Cron => cron::remove()?,
+                Backend::Systemd => systemd::remove(app)?,
+                Backend::Launchd => launchd::remove(app)?,
+                Backend::Schtasks => schtasks::remove()?,
+            };
+            removed = before;
+            r
+        }
+        ScheduleAction::Show => show_backend(app, backend)?,
     };
-    app.out.emit(&report, || render(&report))?;
+    let active = report.installed && report.manual_commands.is_empty();
+    let mut outcome = Outcome {
+        report,
+        active,
+        removed,
+        last_run: None,
+        warnings,
+    };
+    if args.action == ScheduleAction::Show
+        && let Some(job) = outcome
+            .report
+            .content
+            .as_deref()
+            .and_then(|c| installed_job(backend, c))
+    {
+        if outcome.report.next_run.is_none() {
+            outcome.report.next_run = status::next_run(job.hour, job.minute, job.weekday);
+        }
+        let log = status::log_file_in(&job.words)
+            .or_else(|| args.log_file.clone())
+            .or_else(default_log_file);
+        outcome.last_run = Some(
+            log.as_deref()
+                .and_then(status::last_run)
+                .unwrap_or_else(|| t("schedule.no_run_yet").to_string()),
+        );
+    }
+    if args.action == ScheduleAction::Install
+        && outcome.active
+        && outcome.report.next_run.is_none()
+        && let Some(j) = &outcome.report.job
+    {
+        outcome.report.next_run =
+            status::next_run(j.hour, j.minute, j.weekday.map(Weekday::number));
+    }
+    for w in &outcome.warnings {
+        eprintln!("llob-doctor: {w}");
+    }
+    app.out.emit(&outcome, || render(&outcome, args.action))?;
+    // Written but not active: the scheduler will not run it; say so in the exit code too.
+    if args.action == ScheduleAction::Install && !outcome.active {
+        return Ok(Exit::Problem);
+    }
     Ok(Exit::Ok)
 }
 
-fn render(r: &ScheduleReport) -> String {
+fn render(o: &Outcome, action: ScheduleAction) -> String {
+    let r = &o.report;
     let mut s = String::new();
-    let what = match (r.action, r.installed) {
-        ("install", _) | ("show", true) => t("schedule.installed"),
-        ("remove", _) => t("schedule.removed"),
-        _ => t("schedule.not_installed"),
+    let what = match action {
+        ScheduleAction::Install if o.active => t("schedule.installed"),
+        ScheduleAction::Install => t("schedule.written_not_enabled"),
+        ScheduleAction::Remove if o.removed => t("schedule.removed"),
+        ScheduleAction::Remove => t("schedule.nothing_to_remove"),
+        ScheduleAction::Show if r.installed && !r.manual_commands.is_empty() => {
+            t("schedule.written_not_enabled")
+        }
+        ScheduleAction::Show if r.installed => t("schedule.installed"),
+        ScheduleAction::Show => t("schedule.not_installed"),
     };
     let _ = writeln!(s, "{what}: {} ({})", r.location, backend_name(r.backend));
     let rows: Vec<(&str, String)> = [
@@ -315,6 +429,7 @@ fn render(r: &ScheduleReport) -> String {
             .as_ref()
             .map(|j| ("schedule.logs_to", j.log_file.display().to_string())),
         r.next_run.clone().map(|n| ("schedule.next_run", n)),
+        o.last_run.clone().map(|n| ("schedule.last_run", n)),
     ]
     .into_iter()
     .flatten()

@@ -115,7 +115,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
         Failure::usage(msg!(
             "schedule.cannot_create",
             path = dir.display(),
-            error = e
+            error = crate::i18n::os_error(&e)
         ))
     })?;
     let svc = dir.join(format!("{UNIT}.service"));
@@ -125,7 +125,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
             Failure::usage(msg!(
                 "schedule.cannot_write",
                 path = path.display(),
-                error = e
+                error = crate::i18n::os_error(&e)
             ))
         })?;
     }
@@ -184,7 +184,7 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
                 return Err(Failure::usage(msg!(
                     "schedule.cannot_remove",
                     path = p.display(),
-                    error = e
+                    error = crate::i18n::os_error(&e)
                 )));
             }
         }
@@ -195,19 +195,115 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
 
 pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
     let dir = unit_dir(app)?;
-    let svc = fs::read_to_string(dir.join(format!("{UNIT}.service"))).ok();
-    let tmr = fs::read_to_string(dir.join(format!("{UNIT}.timer"))).ok();
+    let svc_path = dir.join(format!("{UNIT}.service"));
+    let tmr_path = dir.join(format!("{UNIT}.timer"));
+    let svc = fs::read_to_string(&svc_path).ok();
+    let tmr = fs::read_to_string(&tmr_path).ok();
     let installed = tmr.is_some();
     let mut r = report(app, "show", installed, None)?;
     if installed {
-        r.content = Some(format!(
-            "{}\n{}",
-            svc.unwrap_or_default(),
-            tmr.unwrap_or_default()
-        ));
+        // Each file under its own name, as `systemctl cat` shows them.
+        let mut content = String::new();
+        for (path, text) in [(&svc_path, &svc), (&tmr_path, &tmr)] {
+            if let Some(text) = text {
+                content.push_str(&format!("# {}\n{text}\n", path.display()));
+            }
+        }
+        r.content = Some(content);
         r.next_run = next_run();
+        if !is_enabled() {
+            r.manual_commands =
+                vec!["systemctl --user enable --now llob-doctor-clean.timer".into()];
+        }
     }
     Ok(r)
+}
+
+/// Whether the user manager has the timer enabled (false when it cannot be reached).
+fn is_enabled() -> bool {
+    systemctl(&["is-enabled", "llob-doctor-clean.timer"]).is_ok_and(|s| s.trim() == "enabled")
+}
+
+/// A user timer runs only while the user's manager runs: after logout on a headless server
+/// that is never, unless lingering is on. The warning, when it is off.
+pub fn linger_warning() -> Option<String> {
+    let user = user_name()?;
+    let out = run_tool(
+        "loginctl",
+        &["show-user", &user, "--property=Linger", "--value"],
+        None,
+    );
+    match out {
+        Ok(v) if v.trim() == "yes" => None,
+        Ok(_) => Some(crate::tf!("schedule.linger_off", user = user)),
+        // No logind (a container, no session yet): lingering cannot be checked; say so.
+        Err(_) => Some(crate::tf!("schedule.linger_unknown", user = user)),
+    }
+}
+
+fn user_name() -> Option<String> {
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| {
+            run_tool("id", &["-un"], None)
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
+        .filter(|u| !u.is_empty())
+}
+
+/// The time and words of our units, read back from `OnCalendar=` and `ExecStart=`.
+pub fn parse(content: &str) -> Option<super::Installed> {
+    let cal = content
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("OnCalendar="))?;
+    let mut parts: Vec<&str> = cal.split_whitespace().collect();
+    let weekday = if parts.len() == 3 {
+        let d = parts.remove(0);
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        Some(days.iter().position(|x| *x == d)? as u8)
+    } else {
+        None
+    };
+    let mut hm = parts.get(1)?.split(':');
+    let hour = hm.next()?.parse().ok()?;
+    let minute = hm.next()?.parse().ok()?;
+    let exec = content
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ExecStart="))
+        .unwrap_or("");
+    Some(super::Installed {
+        hour,
+        minute,
+        weekday,
+        words: exec_words(exec),
+    })
+}
+
+/// The words [`exec_word`] wrote, unquoted.
+fn exec_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut w = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => w.extend(chars.next()),
+                '%' | '$' if chars.peek() == Some(&c) => {
+                    chars.next();
+                    w.push(c);
+                }
+                c => w.push(c),
+            }
+        }
+        words.push(w);
+    }
+    words
 }
 
 #[cfg(test)]
@@ -232,10 +328,23 @@ mod tests {
         );
         assert!(s.contains("KillMode=process"));
         assert!(timer(&job).contains("OnCalendar=Sat *-*-* 04:00:00"));
+        let weekly = parse(&timer(&job)).unwrap();
+        assert_eq!(weekly.weekday, Some(6));
         let daily = Job {
             weekday: None,
             ..job
         };
         assert!(timer(&daily).contains("OnCalendar=*-*-* 04:00:00"));
+        let back = parse(&format!("{}{}", service(&daily), timer(&daily))).unwrap();
+        assert_eq!((back.hour, back.minute, back.weekday), (4, 0, None));
+        assert_eq!(
+            back.words,
+            [
+                "/opt/x y/llob-doctor",
+                "clean",
+                "--data-dir",
+                "/d/100%$HOME"
+            ]
+        );
     }
 }

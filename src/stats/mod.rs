@@ -117,6 +117,7 @@ pub struct TimeoutsSetReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub bytes: u64,
     pub lines: u64,
@@ -127,6 +128,7 @@ pub struct FileReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Unreadable {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub error: String,
 }
@@ -159,6 +161,7 @@ pub struct StatsReport {
     /// The first moment counted, on the log's clock (`2024-08-01 00:00:00`).
     pub since: Option<String>,
     /// Where log files were looked for.
+    #[serde(serialize_with = "crate::output::path::many")]
     pub searched: Vec<PathBuf>,
     pub sources: Vec<FileReport>,
     pub unreadable: Vec<Unreadable>,
@@ -318,11 +321,7 @@ fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failur
 }
 
 fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    }
+    crate::i18n::os_error(e)
 }
 
 fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {

@@ -435,7 +435,7 @@ pub fn start_fake_qq(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Starte
     for (k, v) in envs {
         c.env(k, v);
     }
-    let mut child = Started(c.spawn().expect("start fake qq"));
+    let mut child = Started(spawn_retrying(&mut c).expect("start fake qq"));
     // Ready: its helpers run and (Windows) its window exists, so it can be asked to quit.
     let t = std::time::Instant::now();
     while !ready.exists() {
@@ -473,5 +473,21 @@ pub fn alive(pid: u32) -> bool {
             ProcessRefreshKind::nothing(),
         );
         s.process(pid).is_some()
+    }
+}
+
+/// Starts `c`, retrying while the kernel says the executable is busy: a binary just copied can
+/// still be open for writing in a child another test thread is forking ("text file busy") until
+/// that child calls exec, which takes a moment.
+pub fn spawn_retrying(c: &mut Command) -> std::io::Result<std::process::Child> {
+    let mut tries = 0;
+    loop {
+        match c.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
     }
 }
