@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::App;
+use crate::app::App;
 use crate::discover::{Installation, Outcome, Reason, Searched, Source, What};
 use crate::exit::Exit;
 use crate::i18n::{pad, t, width};

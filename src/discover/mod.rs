@@ -17,6 +17,7 @@ use crate::exit::Failure;
 use crate::i18n::Msg;
 use crate::msg;
 use crate::process::QqProcess;
+use crate::stack::Stack;
 
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
@@ -206,6 +207,11 @@ impl Installation {
             .as_ref()
             .filter(|l| l.data_dir_exists)
             .map(|l| l.data_dir.as_path())
+    }
+
+    /// The stack whose data dir [`Installation::data_dir`] is: its facts drive clean and doctor.
+    pub fn stack(&self) -> &'static Stack {
+        &crate::stack::llonebot_plugin::STACK
     }
 
     /// QQ processes that belong to the install found (all name matches when none was found).
