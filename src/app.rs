@@ -42,6 +42,7 @@ impl App {
                 ll_dir: g.ll_dir.clone(),
                 profile: g.profile.clone(),
                 data_dir: g.data_dir.clone(),
+                llbot_dir: g.llbot_dir.clone(),
             },
             out: output::Output {
                 json: g.json,
@@ -63,6 +64,7 @@ impl App {
                     .is_some_and(|e| process::exe_in_install(e, root))
             });
         }
-        discover::discover(&self.env, &self.overrides, procs)
+        let bots = discover::llbot::list_processes();
+        discover::discover_all(&self.env, &self.overrides, procs, bots)
     }
 }

@@ -772,6 +772,7 @@ mod tests {
             processes: Vec::new(),
             liteloader: l,
             llonebot: b,
+            bots: Vec::new(),
             searched: Vec::new(),
             warnings: Vec::new(),
         }

@@ -90,6 +90,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub llbot_dir: Option<PathBuf>,
+
     /// Inspect another system's layout: paths are read under --fs-root as this platform's
     #[arg(
         long,

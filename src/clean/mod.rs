@@ -1,6 +1,7 @@
 //! `llob-doctor clean`: preview what goes, ask (or require --yes), stop QQ if asked, remove
 //! exactly the previewed entries, restart QQ if asked.
 
+mod bot;
 pub mod execute;
 pub mod guard;
 pub mod lock;
@@ -115,14 +116,41 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         .map_err(|p| data_dir_failure(&data_dir, p))?;
 
     let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
+    // A stack of its own programs (LLBot): those and the QQ it started go and come back together.
+    let stack_procs: Vec<QqProcess> = inst
+        .bot_processes()
+        .iter()
+        .cloned()
+        .chain(running.iter().cloned().map(|mut p| {
+            p.main = false;
+            p
+        }))
+        .collect();
+    let own_programs = !inst.bot_processes().is_empty();
     let mut qq = QqState {
-        was_running: !running.is_empty(),
-        pids: running.iter().map(|p| p.pid).collect(),
+        was_running: !running.is_empty() || own_programs,
+        pids: if own_programs {
+            stack_procs.iter().map(|p| p.pid).collect()
+        } else {
+            running.iter().map(|p| p.pid).collect()
+        },
         ..QqState::default()
     };
 
     // Refusals first: nothing is stopped or touched before these pass.
-    if !args.dry_run {
+    if !args.dry_run && own_programs && !args.stop_qq {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            msg!(
+                "clean.bot_running",
+                name = inst.stack().name,
+                pids = pid_list(&stack_procs)
+            ),
+        )
+        .with_hint(msg!("clean.hint_bot_running"))
+        .into());
+    }
+    if !args.dry_run && !own_programs {
         if !running.is_empty() && !args.stop_qq {
             return Err(Failure::new(
                 Exit::QqRunning,
@@ -194,9 +222,20 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
 
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 
-    if !running.is_empty()
-        && let Err(e) = stop_qq(&inst, &running, args, &mut qq)
-    {
+    let platform = inst.platform;
+    let install = inst.qq.as_ref().map(|q| q.install_dir.clone());
+    let qq_now = move || match &install {
+        Some(i) => process::running_in_install(platform, i),
+        None => Vec::new(),
+    };
+    let stopped = if own_programs {
+        bot::stop(&stack_procs, &qq_now, args, &mut qq)
+    } else if !running.is_empty() {
+        stop_qq(&inst, &running, args, &mut qq)
+    } else {
+        Ok(())
+    };
+    if let Err(e) = stopped {
         report.qq = qq;
         trace.report = Some(report);
         return Err(e.into());
@@ -212,7 +251,11 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     pb.finish_and_clear();
 
     if args.restart_qq && qq.stopped {
-        restart_qq(&inst, &running, &mut qq);
+        if own_programs {
+            bot::restart(&stack_procs, &mut qq);
+        } else {
+            restart_qq(&inst, &running, &mut qq);
+        }
     }
 
     apply_outcomes(&mut report, &done);

@@ -26,6 +26,8 @@ pub struct QqState {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
     pub kind: Kind,
+    /// The bot family the target belongs to (`llonebot`).
+    pub bot: &'static str,
     pub uin: Option<String>,
     pub path: PathBuf,
     /// Entries this row stands for (1 for a msg_* folder; the items of temp/).
@@ -74,6 +76,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
         .iter()
         .map(|t| TargetReport {
             kind: t.kind,
+            bot: crate::stack::by_id(t.kind.spec().stack).map_or("llonebot", |s| s.bot),
             uin: t.uin.clone(),
             path: t.path.clone(),
             entries: t.entries.len(),

@@ -68,16 +68,21 @@ pub fn scan_accounts(data_dir: &Path) -> Vec<Account> {
         if !e.file_type().is_ok_and(|t| t.is_file()) {
             continue;
         }
-        let uin = uin_of(&name, "", ".v2.db").or_else(|| uin_of(&name, "", ".db"));
+        let uin = uin_of(&name, "", ".v3.db")
+            .or_else(|| uin_of(&name, "", ".v2.db"))
+            .or_else(|| uin_of(&name, "", ".db"));
         if let Some(uin) = uin {
             let a = entry(&mut accounts, uin);
             a.database_files.push(e.path());
             a.database_files.sort();
-            // The newest store format wins: <uin>.v2.db (6.6.1+) over <uin>.db.
-            a.database = a
-                .database_files
+            // The newest store format wins: <uin>.v3.db (8.0.8+), <uin>.v2.db (6.6.1+), <uin>.db.
+            a.database = [".v3.db", ".v2.db"]
                 .iter()
-                .find(|p| p.to_string_lossy().ends_with(".v2.db"))
+                .find_map(|ext| {
+                    a.database_files
+                        .iter()
+                        .find(|p| p.to_string_lossy().ends_with(ext))
+                })
                 .or(a.database_files.first())
                 .cloned();
         }

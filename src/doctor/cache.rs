@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::clean::plan::{self, Kind};
+use crate::clean::plan;
 use crate::output::human_size;
 use crate::stack::Stack;
 use crate::version::Dotted;
@@ -19,7 +19,7 @@ pub(super) fn check_cache(
     f: &mut Vec<Finding>,
 ) {
     let p = plan::scan_stack(stack, data, &plan::Options::default(), |_| {});
-    let temp = p.targets.iter().find(|t| t.kind == Kind::Temp);
+    let temp = p.targets.iter().find(|t| t.kind.name() == "temp");
     let (bytes, files) = temp.map(|t| (t.bytes(), t.files())).unwrap_or((0, 0));
     let data_temp = json!({"bytes": bytes, "files": files, "threshold": threshold});
     if bytes > threshold {
@@ -44,7 +44,11 @@ pub(super) fn check_cache(
             data_temp,
         ));
     }
-    let msgs: Vec<&plan::Target> = p.targets.iter().filter(|t| t.kind == Kind::MsgDb).collect();
+    let msgs: Vec<&plan::Target> = p
+        .targets
+        .iter()
+        .filter(|t| t.kind.name() == "msg_db")
+        .collect();
     if msgs.is_empty() {
         return;
     }

@@ -95,9 +95,9 @@ pub static STACK: Stack = Stack {
         suffix: ".json",
     }],
     data_markers: &[
-        Name::Exact("temp"),
-        Name::Exact("database"),
-        Name::Exact("logs"),
+        Name::Is("temp"),
+        Name::Is("database"),
+        Name::Is("logs"),
         Name::Uin {
             prefix: "config_",
             suffix: ".json",

@@ -4,6 +4,7 @@
 //! named. The machinery that uses these facts (discovery, the planner, the guard, the executor)
 //! lives elsewhere and knows no stack by name: adding a stack is adding a file here.
 
+pub mod llbot;
 pub mod llonebot_plugin;
 
 use std::fmt;
@@ -56,17 +57,54 @@ pub struct VersionFile {
 }
 
 /// Which processes belong to a stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Own {
     /// QQ's processes whose executable lies in the QQ install found (the stack runs inside QQ).
     QqOfInstall,
+    /// Programs of its own, told apart by name (and, for an interpreter, by its script).
+    Programs(&'static [Program]),
+}
+
+/// What a program does in its stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Started by the user (or a service); starts the rest.
+    Launcher,
+    /// PMHQ: starts QQ and lets the bot drive it.
+    Pmhq,
+    /// The bot program itself (`node llbot.js`).
+    Bot,
+}
+
+/// One program of a stack: the process names it runs under.
+#[derive(Debug)]
+pub struct Program {
+    pub role: Role,
+    pub names: &'static [Name],
+    /// For an interpreter: the script one of its arguments must name (empty: none needed).
+    pub script: &'static [&'static str],
+}
+
+impl Program {
+    /// Is a process with this name and command line this program?
+    pub fn is(&self, name: &str, cmd: &[String]) -> bool {
+        self.names.iter().any(|n| n.matches(name))
+            && (self.script.is_empty()
+                || cmd.iter().skip(1).any(|a| {
+                    let file = a.rsplit(['/', '\\']).next().unwrap_or(a);
+                    self.script.contains(&file)
+                }))
+    }
 }
 
 /// Which of a stack's processes is the one to stop (the rest follow it) and start again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Main {
     /// Electron's main process: the one without `--type=`.
     ElectronWithoutType,
+    /// The first of these roles that runs.
+    FirstOf(&'static [Role]),
 }
 
 #[derive(Debug)]
@@ -79,7 +117,7 @@ pub struct Processes {
 #[derive(Debug, Clone, Copy)]
 pub enum Name {
     /// Exactly this name.
-    Exact(&'static str),
+    Is(&'static str),
     /// `<prefix><uin><suffix>`: an account's entry (uin: 1 to 20 digits).
     Uin {
         prefix: &'static str,
@@ -95,7 +133,7 @@ pub enum Name {
 impl Name {
     pub fn matches(&self, name: &str) -> bool {
         match *self {
-            Name::Exact(n) => name == n,
+            Name::Is(n) => name == n,
             Name::Uin { prefix, suffix } => uin_of(name, prefix, suffix).is_some(),
             Name::Around { prefix, suffix } => {
                 name.len() >= prefix.len() + suffix.len()
@@ -265,7 +303,7 @@ impl Serialize for Kind {
 }
 
 /// Every stack this build knows.
-pub const ALL: &[&Stack] = &[&llonebot_plugin::STACK];
+pub const ALL: &[&Stack] = &[&llonebot_plugin::STACK, &llbot::STACK];
 
 /// The stack with this id.
 pub fn by_id(id: &str) -> Option<&'static Stack> {

@@ -1,0 +1,113 @@
+//! Stopping and restarting a bot stack that runs as programs of its own (LLBot: launcher,
+//! PMHQ, node, and the QQ that PMHQ started). The stack says which process is the main one;
+//! it is asked to quit, and the clean waits until every process of the stack is gone. Only
+//! the main one is started again: what it started follows it (a QQ started by PMHQ is never
+//! restarted on its own).
+
+use std::time::{Duration, Instant};
+
+use super::{INTERRUPTED, QqState, pid_list};
+use crate::cli::CleanArgs;
+use crate::discover::llbot::list_processes;
+use crate::exit::{Exit, Failure};
+use crate::msg;
+use crate::process::{self, QqProcess};
+use crate::tf;
+
+/// Which of `pids` still run (by PID and a stack program's name, so a reused PID of another
+/// program does not count), plus the QQ processes given.
+fn left(pids: &[u32], qq: &dyn Fn() -> Vec<QqProcess>) -> Vec<QqProcess> {
+    let mut out: Vec<QqProcess> = list_processes()
+        .into_iter()
+        .map(|r| r.process)
+        .filter(|p| pids.contains(&p.pid))
+        .collect();
+    out.extend(qq().into_iter().filter(|p| pids.contains(&p.pid)));
+    out
+}
+
+fn wait(pids: &[u32], qq: &dyn Fn() -> Vec<QqProcess>, timeout: Duration) -> Vec<QqProcess> {
+    let deadline = Instant::now() + timeout;
+    let mut still = left(pids, qq);
+    while !still.is_empty()
+        && Instant::now() < deadline
+        && !INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        still = left(pids, qq);
+    }
+    still
+}
+
+/// Asks the main process of the stack to quit and waits for all of `all` to be gone;
+/// force-kills what is left after the timeout only with --force.
+pub(super) fn stop(
+    all: &[QqProcess],
+    qq_now: &dyn Fn() -> Vec<QqProcess>,
+    args: &CleanArgs,
+    state: &mut QqState,
+) -> Result<(), Failure> {
+    let pids: Vec<u32> = all.iter().map(|p| p.pid).collect();
+    let mains: Vec<&QqProcess> = all.iter().filter(|p| p.main).collect();
+    let asked: Vec<&QqProcess> = if mains.is_empty() {
+        all.iter().collect()
+    } else {
+        mains
+    };
+    let mut ok = 0;
+    for p in &asked {
+        match process::request_quit(p.pid) {
+            Ok(()) => ok += 1,
+            Err(e) => eprintln!(
+                "llob-doctor: {}",
+                tf!("clean.quit_request_failed", pid = p.pid, error = e)
+            ),
+        }
+    }
+    let timeout = if ok == 0 {
+        Duration::ZERO
+    } else {
+        Duration::from_secs(args.stop_timeout)
+    };
+    let still = wait(&pids, qq_now, timeout);
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Failure::new(
+            Exit::Interrupted,
+            msg!("clean.interrupted_waiting"),
+        ));
+    }
+    if !still.is_empty() {
+        if !args.force {
+            return Err(Failure::new(
+                Exit::QqRunning,
+                msg!(
+                    "clean.bot_did_not_quit",
+                    secs = args.stop_timeout,
+                    pids = pid_list(&still)
+                ),
+            )
+            .with_hint(msg!("clean.hint_did_not_quit")));
+        }
+        for p in &still {
+            if process::force_kill(p.pid).is_ok() {
+                state.killed.push(p.pid);
+            }
+        }
+        if !wait(&pids, qq_now, Duration::from_secs(5)).is_empty() {
+            return Err(Failure::new(Exit::QqRunning, msg!("clean.survived_kill")));
+        }
+    }
+    state.stopped = true;
+    Ok(())
+}
+
+/// Starts the main process again with its original arguments, folder and environment.
+pub(super) fn restart(all: &[QqProcess], state: &mut QqState) {
+    let Some(main) = all.iter().find(|p| p.main).or(all.first()) else {
+        return;
+    };
+    match process::restart(main) {
+        Ok(pid) => state.restarted_pid = Some(pid),
+        Err(e) => state.restart_error = Some(e.to_string()),
+    }
+}

@@ -1,0 +1,276 @@
+//! LLBot / standalone LLOneBot (5.x – 8.x): found in each layout its installers make (the 5.x zip,
+//! the CLI's `bin/llbot/data`, a Docker volume, the image's `/app/llbot`), cleaned from its own
+//! table with its must-keep files left alone, and (Unix) refused, stopped and restarted as a
+//! whole while its launcher runs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use common::{Fixture, Os, native, sample};
+use serde_json::Value;
+
+/// A data dir as LLBot 8 leaves it: a 4.x+ config, the device identity, the session, tokens,
+/// a v3 store, logs of each name family, temp files, and a file nobody knows.
+fn llbot_data(f: &Fixture, data: &Path, uin: &str) {
+    let config = serde_json::json!({
+        "ob11": {"enable": true, "connect": [
+            {"type": "ws", "enable": true, "port": 3001, "host": "127.0.0.1", "token": ""},
+            {"type": "http", "enable": false, "port": 3000, "host": "", "token": ""}
+        ]},
+        "webui": {"enable": true, "port": 3080},
+        "log": true
+    });
+    f.write(&data.join(format!("config_{uin}.json")), config.to_string());
+    for keep in never_cleaned(uin) {
+        f.write(&data.join(keep), b"keep me");
+    }
+    f.write(
+        &data.join(native(&format!("database/{uin}.v3.db"))),
+        "SQLite format 3\0",
+    );
+    f.write(
+        &data.join(native(&format!("database/{uin}.v3.db-wal"))),
+        "wal",
+    );
+    f.write(&data.join(native("temp/upload-1.jpg")), vec![3u8; 5000]);
+    f.write(&data.join(native("temp/conv/a.silk")), vec![4u8; 700]);
+    for log in [
+        "llonebot-2025-6-1 09-00-00.log",
+        "lltwobot-2025-9-1 09-00-00.log",
+        "llbot-2026-7-1 09-00-00.log",
+    ] {
+        f.write(
+            &data.join("logs").join(log),
+            sample("llonebot-log-excerpt-3.27.3.txt"),
+        );
+    }
+}
+
+/// What must survive any clean (DOMAIN: "Never clean"), plus a file the tool does not know.
+fn never_cleaned(uin: &str) -> Vec<String> {
+    vec![
+        "machine_guid.bin".into(),
+        format!("qq-session-{uin}.json"),
+        "auth_token.txt".into(),
+        "webui_token.txt".into(),
+        "email_config.json".into(),
+        "default_config.json".into(),
+        "notes-from-the-user.txt".into(),
+        native("logs/something-else.log").display().to_string(),
+    ]
+}
+
+/// The program beside its `package.json`, as the zip and the CLI ship it.
+fn program(f: &Fixture, dir: &Path, script: &str, name: &str, version: &str) {
+    f.write(&dir.join(script), "// llbot\n");
+    let pkg =
+        serde_json::json!({"name": name, "version": version, "type": "module", "main": script});
+    f.write(&dir.join("package.json"), pkg.to_string());
+}
+
+/// The 2026 CLI on Linux: `llbot`, `bin/llbot/{llbot.js,package.json,data}`, `bin/pmhq/pmhq`.
+fn linux_cli(f: &Fixture) -> (PathBuf, PathBuf) {
+    let install = f.p("/opt/llbot");
+    f.write(&install.join("llbot"), b"\x7fELF");
+    f.write(&install.join(native("bin/pmhq/pmhq")), b"\x7fELF");
+    program(
+        f,
+        &install.join(native("bin/llbot")),
+        "llbot.js",
+        "llonebot-dist",
+        "8.1.7",
+    );
+    let data = install.join(native("bin/llbot/data"));
+    llbot_data(f, &data, "70007");
+    (install, data)
+}
+
+fn bots(v: &Value) -> Vec<Value> {
+    v["bots"].as_array().cloned().unwrap_or_default()
+}
+
+fn the_llbot(v: &Value) -> Value {
+    bots(v)
+        .into_iter()
+        .find(|b| b["stack"] == "llbot")
+        .unwrap_or_else(|| panic!("no LLBot in {v:#}"))
+}
+
+#[test]
+fn the_cli_layout_is_found_from_its_install_folder() {
+    let f = Fixture::new(Os::Linux);
+    let (install, data) = linux_cli(&f);
+    let dir = install.display().to_string();
+    let (code, v) = f.json(&["--llbot-dir", &dir, "detect"]);
+    assert_eq!(code, 0, "{v:#}");
+    let b = the_llbot(&v);
+    assert_eq!(b["kind"], "llonebot");
+    assert_eq!(b["version"], "8.1.7");
+    assert_eq!(Path::new(b["data_dir"].as_str().unwrap()), data);
+    assert_eq!(b["found_via"], "flag");
+    assert_eq!(b["accounts"][0]["uin"], "70007");
+    assert_eq!(b["processes"], serde_json::json!([]));
+    // The plugin's block stays, empty: there is no plugin here.
+    assert!(v["llonebot"].is_null());
+    let out = f.run(&["--llbot-dir", &dir, "detect"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("LLBot 8.1.7"), "{text}");
+    assert!(text.contains("70007"), "{text}");
+}
+
+#[test]
+fn the_windows_zip_layout_reads_its_version_and_data() {
+    let f = Fixture::new(Os::Windows);
+    let install = f.p(r"D:\LLOneBot");
+    program(&f, &install, "llonebot.js", "llonebot", "5.0.0");
+    let data = install.join("data");
+    llbot_data(&f, &data, "80008");
+    let (code, v) = f.json(&["--llbot-dir", &install.display().to_string(), "detect"]);
+    assert_eq!(code, 0, "{v:#}");
+    let b = the_llbot(&v);
+    assert_eq!(b["version"], "5.0.0");
+    assert_eq!(Path::new(b["data_dir"].as_str().unwrap()), data);
+}
+
+#[test]
+fn the_docker_image_folder_is_found_without_flags() {
+    // LLBot 8 headless as the image runs it: WORKDIR /app/llbot, data in /app/llbot/data.
+    let f = Fixture::new(Os::Linux);
+    let install = f.p("/app/llbot");
+    program(&f, &install, "llbot.js", "llonebot-dist", "8.0.12");
+    llbot_data(&f, &install.join("data"), "90009");
+    let (code, v) = f.json(&["detect"]);
+    assert_eq!(code, 0, "{v:#}");
+    let b = the_llbot(&v);
+    assert_eq!(b["found_via"], "well_known");
+    assert_eq!(b["version"], "8.0.12");
+    assert!(b["version_note"].is_null());
+}
+
+#[test]
+fn a_package_json_older_than_the_program_is_called_stale() {
+    let f = Fixture::new(Os::Linux);
+    let (install, _) = linux_cli(&f);
+    let pkg = install.join(native("bin/llbot/package.json"));
+    common::set_mtime(&pkg, SystemTime::now() - Duration::from_secs(3 * 86_400));
+    let (_, v) = f.json(&["--llbot-dir", &install.display().to_string(), "detect"]);
+    let note = the_llbot(&v)["version_note"].to_string();
+    assert!(note.contains("package.json"), "{note}");
+}
+
+#[test]
+fn a_docker_volume_keeps_every_must_keep_file_through_a_full_clean() {
+    // A host folder mounted at /app/llbot/data (the install script's ./llbot_config).
+    let f = Fixture::new(Os::Linux);
+    let data = f.p("/home/alice/llbot_config");
+    llbot_data(&f, &data, "70007");
+    let d = data.display().to_string();
+    let (code, v) = f.json(&["--data-dir", &d, "clean", "--yes", "--logs", "--database"]);
+    assert_eq!(code, 0, "{v:#}");
+    for keep in never_cleaned("70007")
+        .into_iter()
+        .chain(["config_70007.json".to_string()])
+    {
+        assert!(data.join(&keep).exists(), "{keep} was removed");
+    }
+    for gone in [
+        "temp/upload-1.jpg",
+        "temp/conv",
+        "logs/llonebot-2025-6-1 09-00-00.log",
+        "logs/lltwobot-2025-9-1 09-00-00.log",
+        "logs/llbot-2026-7-1 09-00-00.log",
+        "database/70007.v3.db",
+        "database/70007.v3.db-wal",
+    ] {
+        assert!(!data.join(native(gone)).exists(), "{gone} is still there");
+    }
+    assert!(data.join("temp").is_dir(), "temp/ itself stays");
+    let targets = v["targets"].as_array().unwrap();
+    assert!(!targets.is_empty());
+    assert!(targets.iter().all(|t| t["bot"] == "llonebot"), "{v:#}");
+    let (_, v) = f.json(&["--data-dir", &d, "detect"]);
+    assert_eq!(the_llbot(&v)["found_via"], "flag");
+}
+
+#[cfg(unix)]
+mod running {
+    use super::*;
+    use common::alive;
+    use std::fs;
+    use std::process::Command;
+
+    /// Starts the fake program as the LLBot launcher `<install>/llbot`, logging how it started.
+    fn start_launcher(install: &Path, log: &Path) -> common::Started {
+        let exe = install.join("llbot");
+        fs::copy(common::fake_qq_binary(), &exe).expect("copy");
+        let ready = install.join(".ready");
+        let child = Command::new(&exe)
+            .args(["--qq=70007", "--headless"])
+            .current_dir(install)
+            .env("FAKE_QQ_LOG", log)
+            .env("FAKE_QQ_READY", &ready)
+            .spawn()
+            .expect("start");
+        let t = std::time::Instant::now();
+        while !ready.exists() && t.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        common::Started(child)
+    }
+
+    #[test]
+    fn a_running_launcher_is_found_refused_stopped_and_restarted() {
+        let f = Fixture::new(Os::host());
+        let (install, data) = linux_cli(&f);
+        let log = f.tmp.path().join("starts.log");
+        let started = start_launcher(&install, &log);
+        let pid = started.0.id();
+
+        let (code, v) = f.json(&["detect"]);
+        assert_eq!(code, 0, "{v:#}");
+        let b = the_llbot(&v);
+        assert_eq!(b["found_via"], "process");
+        let procs = b["processes"].as_array().unwrap();
+        assert!(
+            procs.iter().any(|p| p["pid"] == pid && p["main"] == true),
+            "{b:#}"
+        );
+
+        let (code, v) = f.json(&["clean", "--yes"]);
+        assert_eq!(code, 4, "{v:#}");
+        assert!(data.join(native("temp/upload-1.jpg")).exists());
+        assert!(alive(pid));
+
+        let (code, v) = f.json(&["clean", "--yes", "--stop-qq", "--restart-qq"]);
+        assert_eq!(code, 0, "{v:#}");
+        assert!(!data.join(native("temp/upload-1.jpg")).exists());
+        assert_eq!(v["qq"]["stopped"], true);
+        let new_pid = v["qq"]["restarted_pid"].as_u64().expect("restarted") as u32;
+        drop(started);
+        let t = std::time::Instant::now();
+        let mut lines = Vec::new();
+        while t.elapsed() < Duration::from_secs(10) {
+            lines = fs::read_to_string(&log)
+                .unwrap_or_default()
+                .lines()
+                .map(String::from)
+                .collect::<Vec<_>>();
+            if lines.len() >= 2 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Stop the restarted launcher by its PID.
+        let _ = Command::new("kill").arg(new_pid.to_string()).status();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let args = |l: &str| l.split('\t').skip(2).map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            args(&lines[0]),
+            args(&lines[1]),
+            "restarted with other arguments"
+        );
+        assert_eq!(args(&lines[1]), ["--qq=70007", "--headless"]);
+    }
+}
