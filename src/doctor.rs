@@ -1,15 +1,16 @@
 //! `llob-doctor doctor`: every check in one report, each finding with a severity and a concrete
 //! remedy. Exit 0 when nothing is warn or fail, 1 when something is, 2 when it could not run.
-
 //!
 //! One family of checks per file below `doctor/`: `install.rs` (processes, discovery),
-//! `cache.rs`, `config.rs` (each account), `live.rs` (`--probe`); `render.rs` shows the report.
+//! `cache.rs`, `config.rs` (each account), `live.rs` (`--probe`), `llbot.rs` (LLBot's own);
+//! `render.rs` shows the report.
 //! The version and send-timeout checks are here.
 
 mod cache;
 mod config;
 mod install;
 mod live;
+mod llbot;
 mod render;
 
 use std::path::Path;
@@ -154,6 +155,11 @@ fn build(
     check_processes(inst, &mut f);
     check_discovery(inst, &mut f);
     check_versions(inst, &mut f);
+    if std::ptr::eq(inst.stack(), &crate::stack::llbot::STACK)
+        && let Some(b) = inst.llbot()
+    {
+        llbot::check_llbot(b, &mut f);
+    }
     let lb_version = inst
         .llonebot
         .as_ref()

@@ -194,6 +194,53 @@ fn a_docker_volume_keeps_every_must_keep_file_through_a_full_clean() {
     assert_eq!(the_llbot(&v)["found_via"], "flag");
 }
 
+#[test]
+fn doctor_judges_the_llbot_version_and_its_open_connections() {
+    let f = Fixture::new(Os::Linux);
+    let (install, data) = linux_cli(&f);
+    let pkg = install.join(native("bin/llbot/package.json"));
+    let older = serde_json::json!({"name": "llonebot-dist", "version": "8.0.10"});
+    f.write(&pkg, older.to_string());
+    let open = serde_json::json!({"ob11": {"enable": true, "connect": [
+        {"type": "http", "enable": true, "port": 3000, "host": "0.0.0.0", "token": ""}
+    ]}});
+    f.write(&data.join("config_70007.json"), open.to_string());
+    let (code, v) = f.json(&["--llbot-dir", &install.display().to_string(), "doctor"]);
+    assert_eq!(code, 1, "{v:#}");
+    let find = |id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["check"] == id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let ver = find("versions.llbot");
+    assert_eq!(ver["severity"], "warn", "{v:#}");
+    assert!(ver["message"].to_string().contains("8.0.12"), "{ver:#}");
+    let conn = find("config.70007.connections");
+    assert_eq!(conn["severity"], "warn", "{v:#}");
+    assert_eq!(
+        conn["data"]["open_without_token"],
+        serde_json::json!(["http:3000"])
+    );
+    // LLBot needs no LiteLoaderQQNT: not reported missing.
+    assert!(find("discovery.liteloader").is_null(), "{v:#}");
+    // 8.0.12 and newer: ok.
+    let newer = serde_json::json!({"name": "llonebot-dist", "version": "8.0.12"});
+    f.write(&pkg, newer.to_string());
+    let (_, v) = f.json(&["--llbot-dir", &install.display().to_string(), "doctor"]);
+    let ok = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["check"] == "versions.llbot")
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(ok["severity"], "ok", "{v:#}");
+}
+
 #[cfg(unix)]
 mod running {
     use super::*;

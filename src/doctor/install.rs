@@ -79,6 +79,10 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             None,
             json!({"path": q.install_dir, "source": q.source}),
         )),
+        // A headless LLBot drives no QQ: nothing to find.
+        None if inst
+            .llbot()
+            .is_some_and(|b| b.mode == Some(crate::discover::Mode::Headless)) => {}
         None => f.push(finding(
             "discovery.qq",
             Severity::Warn,
@@ -110,6 +114,8 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             ));
         }
         None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
+        // LLBot runs without LiteLoaderQQNT.
+        None if std::ptr::eq(inst.stack(), &crate::stack::llbot::STACK) => {}
         None => f.push(finding(
             "discovery.liteloader",
             Severity::Warn,
