@@ -94,6 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'llob-doctor' -ScriptBlock {
             [CompletionResult]::new('--uin', '--uin', [CompletionResultType]::ParameterName, 'Only these accounts (QQ numbers); repeatable')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only temp entries and logs older than this (e.g. 7d, 12h, 30m)')
             [CompletionResult]::new('--stop-timeout', '--stop-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for QQ to quit [default: 15]')
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")')
+            [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run this command after cleaning to start the bot again (e.g. "docker start llbot")')
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Append one JSON line about this run to FILE (for scheduled runs)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]')
             [CompletionResult]::new('--qq-dir', '--qq-dir', [CompletionResultType]::ParameterName, 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)')

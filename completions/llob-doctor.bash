@@ -158,7 +158,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__clean)
-            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --stop-cmd --start-cmd --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +173,14 @@ _llob__doctor() {
                     return 0
                     ;;
                 --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-cmd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -88,6 +88,8 @@ set edit:completion:arg-completer[llob-doctor] = {|@words|
             cand --uin 'Only these accounts (QQ numbers); repeatable'
             cand --older-than 'Only temp entries and logs older than this (e.g. 7d, 12h, 30m)'
             cand --stop-timeout 'Seconds to wait for QQ to quit [default: 15]'
+            cand --stop-cmd 'Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")'
+            cand --start-cmd 'Run this command after cleaning to start the bot again (e.g. "docker start llbot")'
             cand --log-file 'Append one JSON line about this run to FILE (for scheduled runs)'
             cand --color 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]'
             cand --qq-dir 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)'

@@ -93,6 +93,8 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l uin -d 'Only these accounts (QQ numbers); repeatable' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l older-than -d 'Only temp entries and logs older than this (e.g. 7d, 12h, 30m)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-timeout -d 'Seconds to wait for QQ to quit [default: 15]' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-cmd -d 'Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l start-cmd -d 'Run this command after cleaning to start the bot again (e.g. "docker start llbot")' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l log-file -d 'Append one JSON line about this run to FILE (for scheduled runs)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''

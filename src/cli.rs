@@ -166,6 +166,14 @@ pub struct CleanArgs {
     #[arg(long, requires = "stop_qq")]
     pub restart_qq: bool,
 
+    /// Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")
+    #[arg(long, value_name = "CMD", conflicts_with = "stop_qq")]
+    pub stop_cmd: Option<String>,
+
+    /// Run this command after cleaning to start the bot again (e.g. "docker start llbot")
+    #[arg(long, value_name = "CMD", requires = "stop_cmd")]
+    pub start_cmd: Option<String>,
+
     /// Move to the OS trash instead of deleting
     #[arg(long)]
     pub trash: bool,

@@ -5,6 +5,8 @@
 
 mod common;
 
+#[cfg(unix)]
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -242,10 +244,54 @@ fn doctor_judges_the_llbot_version_and_its_open_connections() {
 }
 
 #[cfg(unix)]
+#[test]
+fn service_commands_stop_and_start_the_bot_and_are_checked() {
+    // As with `docker stop llbot` / `docker start llbot`: the tool runs them and checks the codes.
+    let f = Fixture::new(Os::Linux);
+    let data = f.p("/home/alice/llbot_config");
+    llbot_data(&f, &data, "70007");
+    let d = data.display().to_string();
+    let trail = f.tmp.path().join("service.txt");
+    let stop = format!("echo stopped >> '{}'", trail.display());
+    let start = format!("echo started >> '{}'", trail.display());
+    let (code, v) = f.json(&[
+        "--data-dir",
+        &d,
+        "clean",
+        "--yes",
+        "--stop-cmd",
+        &stop,
+        "--start-cmd",
+        &start,
+    ]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(fs::read_to_string(&trail).unwrap(), "stopped\nstarted\n");
+    assert_eq!(v["qq"]["stop_cmd"]["exit_code"], 0, "{v:#}");
+    assert_eq!(v["qq"]["start_cmd"]["exit_code"], 0, "{v:#}");
+    assert!(!data.join(native("temp/upload-1.jpg")).exists());
+
+    // A failing stop command: refused, nothing removed, nothing started.
+    f.write(&data.join(native("temp/again.jpg")), b"x");
+    let (code, v) = f.json(&[
+        "--data-dir",
+        &d,
+        "clean",
+        "--yes",
+        "--stop-cmd",
+        "exit 3",
+        "--start-cmd",
+        &start,
+    ]);
+    assert_eq!(code, 4, "{v:#}");
+    assert!(v["error"].as_str().unwrap().contains("exit 3"), "{v:#}");
+    assert!(data.join(native("temp/again.jpg")).exists());
+    assert_eq!(fs::read_to_string(&trail).unwrap(), "stopped\nstarted\n");
+}
+
+#[cfg(unix)]
 mod running {
     use super::*;
     use common::alive;
-    use std::fs;
     use std::process::Command;
 
     /// Starts the fake program as the LLBot launcher `<install>/llbot`, logging how it started.

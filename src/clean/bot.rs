@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::report::CommandRun;
 use super::{INTERRUPTED, QqState, pid_list};
 use crate::cli::CleanArgs;
 use crate::discover::llbot::list_processes;
@@ -110,4 +111,72 @@ pub(super) fn restart(all: &[QqProcess], state: &mut QqState) {
         Ok(pid) => state.restarted_pid = Some(pid),
         Err(e) => state.restart_error = Some(e.to_string()),
     }
+}
+
+/// Runs one of the user's commands through the shell (`sh -c` on Unix, `cmd /C` on Windows)
+/// and waits for it; its output goes where ours goes.
+pub(super) fn run_command(command: &str) -> CommandRun {
+    #[cfg(windows)]
+    let mut c = {
+        use std::os::windows::process::CommandExt;
+        let mut c = std::process::Command::new("cmd");
+        c.arg("/C").raw_arg(command);
+        c
+    };
+    #[cfg(not(windows))]
+    let mut c = {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c").arg(command);
+        c
+    };
+    // Its output is the user's: to stderr, so `--json` keeps stdout to itself.
+    c.stdout(std::process::Stdio::from(std::io::stderr()));
+    match c.status() {
+        Ok(st) => CommandRun {
+            command: command.to_string(),
+            exit_code: st.code(),
+            error: (!st.success()).then(|| st.to_string()),
+        },
+        Err(e) => CommandRun {
+            command: command.to_string(),
+            exit_code: None,
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// `--stop-cmd`: runs the user's command, then waits for the processes seen before to be gone.
+pub(super) fn stop_by_command(
+    command: &str,
+    seen: &[QqProcess],
+    qq_now: &dyn Fn() -> Vec<QqProcess>,
+    args: &CleanArgs,
+    state: &mut QqState,
+) -> Result<(), Failure> {
+    let run = run_command(command);
+    let ok = run.ok();
+    let status = run.error.clone().unwrap_or_default();
+    state.stop_cmd = Some(run);
+    if !ok {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            msg!("clean.stop_cmd_failed", cmd = command, status = status),
+        )
+        .with_hint(msg!("clean.hint_stop_cmd")));
+    }
+    let pids: Vec<u32> = seen.iter().map(|p| p.pid).collect();
+    let still = wait(&pids, qq_now, Duration::from_secs(args.stop_timeout));
+    if !still.is_empty() {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            msg!(
+                "clean.bot_did_not_quit",
+                secs = args.stop_timeout,
+                pids = pid_list(&still)
+            ),
+        )
+        .with_hint(msg!("clean.hint_did_not_quit")));
+    }
+    state.stopped = true;
+    Ok(())
 }

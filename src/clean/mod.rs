@@ -138,7 +138,8 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     };
 
     // Refusals first: nothing is stopped or touched before these pass.
-    if !args.dry_run && own_programs && !args.stop_qq {
+    let stopping = args.stop_qq || args.stop_cmd.is_some();
+    if !args.dry_run && own_programs && !stopping {
         return Err(Failure::new(
             Exit::QqRunning,
             msg!(
@@ -151,7 +152,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         .into());
     }
     if !args.dry_run && !own_programs {
-        if !running.is_empty() && !args.stop_qq {
+        if !running.is_empty() && !stopping {
             return Err(Failure::new(
                 Exit::QqRunning,
                 msg!("clean.qq_running", pids = pid_list(&running)),
@@ -228,7 +229,10 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         Some(i) => process::running_in_install(platform, i),
         None => Vec::new(),
     };
-    let stopped = if own_programs {
+    let stopped = if let Some(cmd) = &args.stop_cmd {
+        let seen = if own_programs { &stack_procs } else { &running };
+        bot::stop_by_command(cmd, seen, &qq_now, args, &mut qq)
+    } else if own_programs {
         bot::stop(&stack_procs, &qq_now, args, &mut qq)
     } else if !running.is_empty() {
         stop_qq(&inst, &running, args, &mut qq)
@@ -250,6 +254,13 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let done = execute::execute(&plan, mode, &INTERRUPTED, |_| pb.inc(1));
     pb.finish_and_clear();
 
+    if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {
+        let run = bot::run_command(cmd);
+        if !run.ok() {
+            qq.restart_error = run.error.clone();
+        }
+        qq.start_cmd = Some(run);
+    }
     if args.restart_qq && qq.stopped {
         if own_programs {
             bot::restart(&stack_procs, &mut qq);

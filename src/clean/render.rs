@@ -142,7 +142,18 @@ pub(super) fn render(
     if !done {
         return s;
     }
-    if r.qq.stopped {
+    for run in [&r.qq.stop_cmd, &r.qq.start_cmd].into_iter().flatten() {
+        let code = run
+            .exit_code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| run.error.clone().unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "{}",
+            tf!("clean.stop_cmd_ran", cmd = run.command, code = code)
+        );
+    }
+    if r.qq.stopped && !r.qq.pids.is_empty() {
         let pids =
             r.qq.pids
                 .iter()

@@ -21,6 +21,28 @@ pub struct QqState {
     pub restarted_pid: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restart_error: Option<String>,
+    /// The user's own stop command (`--stop-cmd`), when given, and how it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_cmd: Option<CommandRun>,
+    /// The user's own start command (`--start-cmd`), when given, and how it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_cmd: Option<CommandRun>,
+}
+
+/// A command of the user's, run through the shell.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandRun {
+    pub command: String,
+    /// `None` when it could not be started or was ended by a signal.
+    pub exit_code: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl CommandRun {
+    pub fn ok(&self) -> bool {
+        self.exit_code == Some(0)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
