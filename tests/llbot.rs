@@ -196,6 +196,15 @@ fn a_docker_volume_keeps_every_must_keep_file_through_a_full_clean() {
     assert_eq!(the_llbot(&v)["found_via"], "flag");
 }
 
+/// The doctor's finding with this id (null when absent).
+fn finding(v: &Value, id: &str) -> Value {
+    v["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|x| x["check"] == id))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
 #[test]
 fn doctor_judges_the_llbot_version_and_its_open_connections() {
     let f = Fixture::new(Os::Linux);
@@ -209,15 +218,7 @@ fn doctor_judges_the_llbot_version_and_its_open_connections() {
     f.write(&data.join("config_70007.json"), open.to_string());
     let (code, v) = f.json(&["--llbot-dir", &install.display().to_string(), "doctor"]);
     assert_eq!(code, 1, "{v:#}");
-    let find = |id: &str| {
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["check"] == id)
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
+    let find = |id: &str| finding(&v, id);
     let ver = find("versions.llbot");
     assert_eq!(ver["severity"], "warn", "{v:#}");
     assert!(ver["message"].to_string().contains("8.0.12"), "{ver:#}");
@@ -233,14 +234,7 @@ fn doctor_judges_the_llbot_version_and_its_open_connections() {
     let newer = serde_json::json!({"name": "llonebot-dist", "version": "8.0.12"});
     f.write(&pkg, newer.to_string());
     let (_, v) = f.json(&["--llbot-dir", &install.display().to_string(), "doctor"]);
-    let ok = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["check"] == "versions.llbot")
-        .cloned()
-        .unwrap_or(Value::Null);
-    assert_eq!(ok["severity"], "ok", "{v:#}");
+    assert_eq!(finding(&v, "versions.llbot")["severity"], "ok", "{v:#}");
 }
 
 #[cfg(unix)]

@@ -40,6 +40,18 @@ fn wait(pids: &[u32], qq: &dyn Fn() -> Vec<QqProcess>, timeout: Duration) -> Vec
     still
 }
 
+fn did_not_quit(args: &CleanArgs, still: &[QqProcess]) -> Failure {
+    Failure::new(
+        Exit::QqRunning,
+        msg!(
+            "clean.bot_did_not_quit",
+            secs = args.stop_timeout,
+            pids = pid_list(still)
+        ),
+    )
+    .with_hint(msg!("clean.hint_did_not_quit"))
+}
+
 /// Asks the main process of the stack to quit and waits for all of `all` to be gone;
 /// force-kills what is left after the timeout only with --force.
 pub(super) fn stop(
@@ -79,15 +91,7 @@ pub(super) fn stop(
     }
     if !still.is_empty() {
         if !args.force {
-            return Err(Failure::new(
-                Exit::QqRunning,
-                msg!(
-                    "clean.bot_did_not_quit",
-                    secs = args.stop_timeout,
-                    pids = pid_list(&still)
-                ),
-            )
-            .with_hint(msg!("clean.hint_did_not_quit")));
+            return Err(did_not_quit(args, &still));
         }
         for p in &still {
             if process::force_kill(p.pid).is_ok() {
@@ -167,15 +171,7 @@ pub(super) fn stop_by_command(
     let pids: Vec<u32> = seen.iter().map(|p| p.pid).collect();
     let still = wait(&pids, qq_now, Duration::from_secs(args.stop_timeout));
     if !still.is_empty() {
-        return Err(Failure::new(
-            Exit::QqRunning,
-            msg!(
-                "clean.bot_did_not_quit",
-                secs = args.stop_timeout,
-                pids = pid_list(&still)
-            ),
-        )
-        .with_hint(msg!("clean.hint_did_not_quit")));
+        return Err(did_not_quit(args, &still));
     }
     state.stopped = true;
     Ok(())

@@ -7,8 +7,8 @@
 //! moves `<install>/data` to `<install>/bin/llbot/data`).
 
 use super::{
-    Look, Main, Name, Own, Processes, Program, Role, Rows, Shape, Stack, Switch, TargetSpec, Types,
-    VersionFile,
+    Look, Main, Name, Own, Processes, Program, Role, Shape, Stack, TargetSpec, VersionFile,
+    llonebot_plugin,
 };
 
 const ID: &str = "llbot";
@@ -16,64 +16,36 @@ const ID: &str = "llbot";
 /// Log name families: `llonebot-` (3.19 – 5.x), `lltwobot-` (6.0 – 7.1), `llbot-` (7.2+).
 pub const LOG_FAMILIES: &[&str] = &["llonebot-", "lltwobot-", "llbot-"];
 
+// The rows have the plugin's shapes, places and switches (from `llonebot_plugin`), with LLBot's
+// log names and store versions.
 const MSG_DB: TargetSpec = TargetSpec {
     stack: ID,
-    kind: "msg_db",
-    rows: Rows::PerEntry,
-    folder: None,
-    shape: Shape::Uin {
-        prefix: "msg_",
-        suffix: "",
-    },
-    types: Types::NoFiles,
-    walk: true,
-    switch: Switch::Default,
-    age: false,
     lost: "nothing: a LevelDB left over from LLOneBot 3.28 or older",
+    ..llonebot_plugin::MSG_DB
 };
 
 const TEMP: TargetSpec = TargetSpec {
     stack: ID,
-    kind: "temp",
-    rows: Rows::Folder,
-    folder: Some("temp"),
-    shape: Shape::Any,
-    types: Types::Any,
-    walk: true,
-    switch: Switch::Default,
-    age: true,
     lost: "nothing: downloads, conversions and update zips of past sends",
+    ..llonebot_plugin::TEMP
 };
 
 const LOGS: TargetSpec = TargetSpec {
     stack: ID,
-    kind: "logs",
-    rows: Rows::Folder,
-    folder: Some("logs"),
     shape: Shape::Log {
         families: LOG_FAMILIES,
     },
-    types: Types::NoFolders,
-    walk: false,
-    switch: Switch::Logs,
-    age: true,
-    lost: "the history `stats` reads",
+    ..llonebot_plugin::LOGS
 };
 
 const DATABASE: TargetSpec = TargetSpec {
     stack: ID,
-    kind: "database",
-    rows: Rows::PerAccount,
-    folder: Some("database"),
     shape: Shape::Store {
         // <uin>.v3.db (8.0.8+), <uin>.v2.db (6.6.1 – 7.x), <uin>.db (3.29.0 – 6.6.0).
         stores: &[".v3.db", ".v2.db", ".db"],
     },
-    types: Types::NoFolders,
-    walk: false,
-    switch: Switch::Database,
-    age: false,
     lost: "LLBot's message ids: replies to and recalls of older messages stop working",
+    ..llonebot_plugin::DATABASE
 };
 
 pub static STACK: Stack = Stack {
@@ -120,10 +92,7 @@ pub static STACK: Stack = Stack {
         // The device identity: a new one looks like a new device to Tencent's risk control.
         Name::Is("machine_guid.bin"),
         // The login session.
-        Name::Around {
-            prefix: "qq-session-",
-            suffix: ".json",
-        },
+        Name::SESSION,
         Name::Is("auth_token.txt"),
         Name::Is("webui_token.txt"),
         Name::Is("email_config.json"),
@@ -139,14 +108,8 @@ pub static STACK: Stack = Stack {
         Name::Is("logs"),
         Name::Is("machine_guid.bin"),
         Name::Is("webui_token.txt"),
-        Name::Around {
-            prefix: "qq-session-",
-            suffix: ".json",
-        },
-        Name::Uin {
-            prefix: "config_",
-            suffix: ".json",
-        },
+        Name::SESSION,
+        Name::CONFIG,
     ],
     log_families: LOG_FAMILIES,
 };

@@ -98,10 +98,7 @@ pub static STACK: Stack = Stack {
         Name::Is("temp"),
         Name::Is("database"),
         Name::Is("logs"),
-        Name::Uin {
-            prefix: "config_",
-            suffix: ".json",
-        },
+        Name::CONFIG,
         Name::Uin {
             prefix: "msg_",
             suffix: "",

@@ -131,6 +131,17 @@ pub enum Name {
 }
 
 impl Name {
+    /// `config_<uin>.json`, an account's config.
+    pub const CONFIG: Name = Name::Uin {
+        prefix: "config_",
+        suffix: ".json",
+    };
+    /// `qq-session-<uin>.json`, LLBot's login session.
+    pub const SESSION: Name = Name::Around {
+        prefix: "qq-session-",
+        suffix: ".json",
+    };
+
     pub fn matches(&self, name: &str) -> bool {
         match *self {
             Name::Is(n) => name == n,
