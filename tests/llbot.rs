@@ -293,8 +293,9 @@ mod running {
         let exe = install.join("llbot");
         fs::copy(common::fake_qq_binary(), &exe).expect("copy");
         let ready = install.join(".ready");
+        // Two helpers it started, like the PMHQ and node a real launcher starts.
         let child = Command::new(&exe)
-            .args(["--qq=70007", "--headless"])
+            .args(["--qq=70007", "--headless", "--children", "2"])
             .current_dir(install)
             .env("FAKE_QQ_LOG", log)
             .env("FAKE_QQ_READY", &ready)
@@ -320,10 +321,14 @@ mod running {
         let b = the_llbot(&v);
         assert_eq!(b["found_via"], "process");
         let procs = b["processes"].as_array().unwrap();
-        assert!(
-            procs.iter().any(|p| p["pid"] == pid && p["main"] == true),
-            "{b:#}"
-        );
+        assert_eq!(procs.len(), 3, "{b:#}");
+        let mains: Vec<&Value> = procs.iter().filter(|p| p["main"] == true).collect();
+        assert_eq!(mains.len(), 1, "{b:#}");
+        assert_eq!(mains[0]["pid"], pid, "{b:#}");
+        let all: Vec<u32> = procs
+            .iter()
+            .map(|p| p["pid"].as_u64().unwrap() as u32)
+            .collect();
 
         let (code, v) = f.json(&["clean", "--yes"]);
         assert_eq!(code, 4, "{v:#}");
@@ -334,14 +339,19 @@ mod running {
         assert_eq!(code, 0, "{v:#}");
         assert!(!data.join(native("temp/upload-1.jpg")).exists());
         assert_eq!(v["qq"]["stopped"], true);
-        let new_pid = v["qq"]["restarted_pid"].as_u64().expect("restarted") as u32;
         drop(started);
+        for p in &all {
+            assert!(!alive(*p), "PID {p} of the stack still runs");
+        }
+        let new_pid = v["qq"]["restarted_pid"].as_u64().expect("restarted") as u32;
         let t = std::time::Instant::now();
         let mut lines = Vec::new();
         while t.elapsed() < Duration::from_secs(10) {
+            // The launcher's own starts, not its helpers'.
             lines = fs::read_to_string(&log)
                 .unwrap_or_default()
                 .lines()
+                .filter(|l| !l.contains("--type="))
                 .map(String::from)
                 .collect::<Vec<_>>();
             if lines.len() >= 2 {
@@ -358,6 +368,40 @@ mod running {
             args(&lines[1]),
             "restarted with other arguments"
         );
-        assert_eq!(args(&lines[1]), ["--qq=70007", "--headless"]);
+        assert_eq!(
+            args(&lines[1]),
+            ["--qq=70007", "--headless", "--children", "2"]
+        );
+    }
+
+    #[test]
+    fn a_node_without_pmhq_is_headless_and_qq_checks_do_not_apply() {
+        let f = Fixture::new(Os::host());
+        let (install, _) = linux_cli(&f);
+        let dir = install.join(native("bin/llbot"));
+        let exe = dir.join("node");
+        fs::copy(common::fake_qq_binary(), &exe).expect("copy");
+        let ready = dir.join(".ready");
+        let node = common::Started(
+            Command::new(&exe)
+                .arg("./llbot.js")
+                .current_dir(&dir)
+                .env("FAKE_QQ_READY", &ready)
+                .spawn()
+                .expect("start"),
+        );
+        let t = std::time::Instant::now();
+        while !ready.exists() && t.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let (_, v) = f.json(&["detect"]);
+        let b = the_llbot(&v);
+        assert_eq!(b["mode"], "headless", "{b:#}");
+        assert_eq!(b["processes"][0]["pid"], node.0.id(), "{b:#}");
+        assert_eq!(b["processes"][0]["main"], true, "{b:#}");
+        assert_eq!(b["processes"][0]["role"], "bot", "{b:#}");
+        let (_, v) = f.json(&["doctor"]);
+        assert_eq!(finding(&v, "qq.not_used")["severity"], "ok", "{v:#}");
+        assert!(finding(&v, "discovery.qq").is_null(), "{v:#}");
     }
 }
