@@ -288,32 +288,60 @@ mod running {
     use common::alive;
     use std::process::Command;
 
-    /// Starts the fake program as the LLBot launcher `<install>/llbot`, logging how it started.
-    fn start_launcher(install: &Path, log: &Path) -> common::Started {
-        let exe = install.join("llbot");
-        fs::copy(common::fake_qq_binary(), &exe).expect("copy");
-        let ready = install.join(".ready");
-        // Two helpers it started, like the PMHQ and node a real launcher starts.
-        let child = Command::new(&exe)
-            .args(["--qq=70007", "--headless", "--children", "2"])
-            .current_dir(install)
-            .env("FAKE_QQ_LOG", log)
-            .env("FAKE_QQ_READY", &ready)
-            .spawn()
-            .expect("start");
+    /// Copies the fake program to `exe` and starts it in `cwd`, once it is ready. A copy just
+    /// written may still be open in a process another test forks ("text file busy"): retried.
+    fn start(exe: &Path, args: &[&str], cwd: &Path) -> common::Started {
+        fs::copy(common::fake_qq_binary(), exe).expect("copy");
+        let ready = cwd.join(".ready");
         let t = std::time::Instant::now();
+        let child = loop {
+            match Command::new(exe)
+                .args(args)
+                .current_dir(cwd)
+                .env("FAKE_QQ_READY", &ready)
+                .spawn()
+            {
+                Ok(c) => break c,
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::ExecutableFileBusy
+                        && t.elapsed() < Duration::from_secs(10) =>
+                {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                Err(e) => panic!("start {}: {e}", exe.display()),
+            }
+        };
         while !ready.exists() && t.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(20));
         }
         common::Started(child)
     }
 
+    /// A running process's arguments (without the program), as the OS reports them.
+    fn arguments(pid: u32) -> Vec<String> {
+        use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
+        let mut s = System::new();
+        let p = Pid::from_u32(pid);
+        let what = ProcessRefreshKind::nothing().with_cmd(UpdateKind::Always);
+        s.refresh_processes_specifics(ProcessesToUpdate::Some(&[p]), true, what);
+        s.process(p)
+            .map(|x| {
+                x.cmd()
+                    .iter()
+                    .skip(1)
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     #[test]
     fn a_running_launcher_is_found_refused_stopped_and_restarted() {
         let f = Fixture::new(Os::host());
         let (install, data) = linux_cli(&f);
-        let log = f.tmp.path().join("starts.log");
-        let started = start_launcher(&install, &log);
+        // Two helpers it started, like the PMHQ and node a real launcher starts.
+        let argv = ["--qq=70007", "--headless", "--children", "2"];
+        let started = start(&install.join("llbot"), &argv, &install);
         let pid = started.0.id();
 
         let (code, v) = f.json(&["detect"]);
@@ -344,34 +372,10 @@ mod running {
             assert!(!alive(*p), "PID {p} of the stack still runs");
         }
         let new_pid = v["qq"]["restarted_pid"].as_u64().expect("restarted") as u32;
-        let t = std::time::Instant::now();
-        let mut lines = Vec::new();
-        while t.elapsed() < Duration::from_secs(10) {
-            // The launcher's own starts, not its helpers'.
-            lines = fs::read_to_string(&log)
-                .unwrap_or_default()
-                .lines()
-                .filter(|l| !l.contains("--type="))
-                .map(String::from)
-                .collect::<Vec<_>>();
-            if lines.len() >= 2 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // Stop the restarted launcher by its PID.
+        let again = arguments(new_pid);
+        // Stop the restarted launcher (and so its helpers) by its PID.
         let _ = Command::new("kill").arg(new_pid.to_string()).status();
-        assert_eq!(lines.len(), 2, "{lines:?}");
-        let args = |l: &str| l.split('\t').skip(2).map(String::from).collect::<Vec<_>>();
-        assert_eq!(
-            args(&lines[0]),
-            args(&lines[1]),
-            "restarted with other arguments"
-        );
-        assert_eq!(
-            args(&lines[1]),
-            ["--qq=70007", "--headless", "--children", "2"]
-        );
+        assert_eq!(again, argv, "restarted with other arguments");
     }
 
     #[test]
@@ -379,21 +383,7 @@ mod running {
         let f = Fixture::new(Os::host());
         let (install, _) = linux_cli(&f);
         let dir = install.join(native("bin/llbot"));
-        let exe = dir.join("node");
-        fs::copy(common::fake_qq_binary(), &exe).expect("copy");
-        let ready = dir.join(".ready");
-        let node = common::Started(
-            Command::new(&exe)
-                .arg("./llbot.js")
-                .current_dir(&dir)
-                .env("FAKE_QQ_READY", &ready)
-                .spawn()
-                .expect("start"),
-        );
-        let t = std::time::Instant::now();
-        while !ready.exists() && t.elapsed() < Duration::from_secs(30) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let node = start(&dir.join("node"), &["./llbot.js"], &dir);
         let (_, v) = f.json(&["detect"]);
         let b = the_llbot(&v);
         assert_eq!(b["mode"], "headless", "{b:#}");
