@@ -50,7 +50,7 @@ _llob__doctor() {
 
     case "${cmd}" in
         llob__doctor)
-            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
+            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -76,6 +76,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -96,7 +100,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__check__subcmd__versions)
-            opts="-h -q -v --min-qq --min-llonebot --login-floor --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --min-qq --min-llonebot --login-floor --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +138,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -154,7 +162,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__clean)
-            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --stop-cmd --start-cmd --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +177,14 @@ _llob__doctor() {
                     return 0
                     ;;
                 --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-cmd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -196,6 +212,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -216,7 +236,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__completions)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang bash elvish fish powershell zsh"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +259,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --llbot-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -262,7 +286,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__detect)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,6 +312,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -308,7 +336,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__doctor)
-            opts="-h -q -v --temp-warn --since --probe --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --temp-warn --since --probe --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,6 +370,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -362,7 +394,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__man)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,6 +417,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --llbot-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -408,7 +444,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__probe)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,6 +470,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -454,7 +494,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__schedule)
-            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang install remove show"
+            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang install remove show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +540,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -520,7 +564,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__stats)
-            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,6 +591,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --llbot-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_llob_doctor_global_optspecs
-    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= platform= fs-root= lang= h/help V/version
+    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= platform= fs-root= lang= h/help V/version
 end
 
 function __fish_llob_doctor_needs_command
@@ -31,6 +31,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-dir -d 'The 
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -58,6 +59,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -78,6 +80,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -91,6 +94,8 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l uin -d 'Only these accounts (QQ numbers); repeatable' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l older-than -d 'Only temp entries and logs older than this (e.g. 7d, 12h, 30m)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-timeout -d 'Seconds to wait for QQ to quit [default: 15]' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-cmd -d 'Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l start-cmd -d 'Run this command after cleaning to start the bot again (e.g. "docker start llbot")' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l log-file -d 'Append one JSON line about this run to FILE (for scheduled runs)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
@@ -99,6 +104,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -125,6 +131,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -145,6 +152,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -163,6 +171,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -195,6 +204,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -213,6 +223,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -230,6 +241,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-dir -
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"

@@ -93,6 +93,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub llbot_dir: Option<PathBuf>,
+
     /// Inspect another system's layout: paths are read under --fs-root as this platform's
     #[arg(
         long,
@@ -169,6 +173,14 @@ pub struct CleanArgs {
     /// Start QQ again after cleaning, as it was started before
     #[arg(long, requires = "stop_qq")]
     pub restart_qq: bool,
+
+    /// Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")
+    #[arg(long, value_name = "CMD", conflicts_with = "stop_qq")]
+    pub stop_cmd: Option<String>,
+
+    /// Run this command after cleaning to start the bot again (e.g. "docker start llbot")
+    #[arg(long, value_name = "CMD", requires = "stop_cmd")]
+    pub start_cmd: Option<String>,
 
     /// Move to the OS trash instead of deleting
     #[arg(long)]

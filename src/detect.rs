@@ -3,11 +3,12 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::App;
-use crate::discover::{Installation, Outcome, Reason, Searched, Source, What};
+use crate::app::App;
+use crate::discover::{Account, Bot, Installation, Mode, Outcome, Reason, Searched, Source, What};
 use crate::exit::Exit;
 use crate::i18n::{pad, t, width};
 use crate::output::{Output, Tone};
+use crate::stack::llbot;
 use crate::tf;
 
 pub fn run(app: &App) -> anyhow::Result<Exit> {
@@ -66,6 +67,7 @@ fn what_text(w: What) -> &'static str {
         What::LiteloaderProfile => t("what.liteloader_profile"),
         What::LlonebotPlugin => t("what.llonebot_plugin"),
         What::LlonebotData => t("what.llonebot_data"),
+        What::LlbotInstall => t("what.llbot_install"),
     }
 }
 
@@ -78,6 +80,7 @@ fn taken_text(w: What) -> &'static str {
         What::LiteloaderProfile => t("taken.liteloader_profile"),
         What::LlonebotPlugin => t("taken.llonebot_plugin"),
         What::LlonebotData => t("taken.llonebot_data"),
+        What::LlbotInstall => t("taken.llbot_install"),
     }
 }
 
@@ -102,6 +105,7 @@ fn label_width() -> usize {
         "detect.data",
         "detect.plugin",
         "detect.accounts",
+        "detect.mode",
     ]
     .iter()
     .map(|k| width(t(k)))
@@ -144,6 +148,80 @@ fn header(s: &mut String, out: &Output, name: &str, version: Option<&str>, found
         (false, _) => out.paint(Tone::Bad, t("detect.not_found")),
     };
     let _ = writeln!(s, "{} {state}", out.paint(Tone::Bold, name));
+}
+
+fn account_rows(s: &mut String, accounts: &[Account]) {
+    if accounts.is_empty() {
+        row(s, t("detect.accounts"), t("detect.none"));
+    }
+    for (i, a) in accounts.iter().enumerate() {
+        let mut parts = Vec::new();
+        if a.config.is_some() {
+            parts.push(t("detect.config").to_string());
+        }
+        if a.msg_db.is_some() {
+            parts.push(tf!("detect.legacy_db", uin = a.uin));
+        }
+        if let Some(db) = &a.database {
+            let name = db.file_name().map(|n| n.to_string_lossy().into_owned());
+            parts.push(format!("database/{}", name.unwrap_or_default()));
+        }
+        let label = if i == 0 { t("detect.accounts") } else { "" };
+        row(s, label, &format!("{}: {}", a.uin, parts.join(", ")));
+    }
+}
+
+/// The LLBot / standalone LLOneBot block.
+fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
+    header(s, out, llbot::STACK.name, b.version.as_deref(), true);
+    if let Some(i) = &b.install {
+        row(s, t("detect.install"), &path(i));
+    }
+    row(
+        s,
+        t("detect.found_via"),
+        &found_via(b.found_via, b.found_via_detail.as_deref()),
+    );
+    if let Some(f) = &b.version_file {
+        row(s, t("detect.version_of"), &path(f));
+    }
+    if let Some(n) = &b.version_note {
+        row(s, "", &out.paint(Tone::Warn, &n.to_string()));
+    }
+    if let Some(m) = b.mode {
+        let text = match m {
+            Mode::Pmhq => t("detect.mode_pmhq"),
+            Mode::Headless => t("detect.mode_headless"),
+        };
+        row(s, t("detect.mode"), text);
+    }
+    let data = if b.data_dir_exists {
+        path(&b.data_dir)
+    } else {
+        format!(
+            "{} ({})",
+            path(&b.data_dir),
+            out.paint(Tone::Warn, t("detect.missing_yet"))
+        )
+    };
+    row(s, t("detect.data"), &data);
+    account_rows(s, &b.accounts);
+    let procs: Vec<String> = b
+        .processes
+        .iter()
+        .map(|p| {
+            if p.main {
+                format!("{} {} ({})", p.pid, p.name, t("detect.main"))
+            } else {
+                format!("{} {}", p.pid, p.name)
+            }
+        })
+        .collect();
+    if procs.is_empty() {
+        row(s, t("detect.processes"), t("detect.none_running"));
+    } else {
+        row(s, t("detect.processes"), &procs.join(", "));
+    }
 }
 
 fn path(p: &Path) -> String {
@@ -268,24 +346,7 @@ pub fn render(inst: &Installation, out: &Output) -> String {
             };
             row(&mut s, t("detect.data"), &data);
             row(&mut s, t("detect.found_via"), source_text(l.source));
-            if l.accounts.is_empty() {
-                row(&mut s, t("detect.accounts"), t("detect.none"));
-            }
-            for (i, a) in l.accounts.iter().enumerate() {
-                let mut parts = Vec::new();
-                if a.config.is_some() {
-                    parts.push(t("detect.config").to_string());
-                }
-                if a.msg_db.is_some() {
-                    parts.push(tf!("detect.legacy_db", uin = a.uin));
-                }
-                if let Some(db) = &a.database {
-                    let name = db.file_name().map(|n| n.to_string_lossy().into_owned());
-                    parts.push(format!("database/{}", name.unwrap_or_default()));
-                }
-                let label = if i == 0 { t("detect.accounts") } else { "" };
-                row(&mut s, label, &format!("{}: {}", a.uin, parts.join(", ")));
-            }
+            account_rows(&mut s, &l.accounts);
         }
         None => {
             header(&mut s, out, "LLOneBot", None, false);
@@ -297,6 +358,11 @@ pub fn render(inst: &Installation, out: &Output) -> String {
             );
             let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
         }
+    }
+
+    for b in inst.bots.iter().filter(|b| b.stack == llbot::STACK.id) {
+        s.push('\n');
+        render_llbot(&mut s, out, b);
     }
 
     if !inst.warnings.is_empty() {

@@ -4,6 +4,7 @@
 // No unwrap or expect on data from disk, the user or the OS: a panic is never an answer.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod check_versions;
 pub mod clap_msg;
 pub mod clean;
@@ -21,76 +22,16 @@ pub mod policy;
 pub mod probe;
 pub mod process;
 pub mod schedule;
+pub mod stack;
 pub mod stats;
 pub mod time;
 pub mod version;
 
-use std::io::IsTerminal;
+use cli::{Cli, Command};
+use exit::Exit;
 
-use cli::{Cli, ColorChoice, Command, GlobalArgs};
-use discover::{Installation, Overrides};
-use env::Env;
-use exit::{Exit, Failure};
-
-/// What every command gets: the environment, the overrides and how to print.
-pub struct App {
-    pub env: Env,
-    pub overrides: Overrides,
-    pub out: output::Output,
-}
-
-impl App {
-    pub fn from_args(g: &GlobalArgs) -> Result<App, Failure> {
-        let mut env = Env::from_os();
-        if let Some(root) = &g.fs_root {
-            if !root.is_dir() {
-                return Err(Failure::usage(msg!("err.fs_root", path = root.display())));
-            }
-            env.root = Some(root.clone());
-            // Another system's disk: this machine's registry says nothing about it.
-            env.registry = env::Registry::Fake(Default::default());
-            env.platform = g.platform.unwrap_or(env.platform);
-            env.home = env.default_home();
-        }
-        // NO_COLOR (no-color.org), and a terminal that says it cannot show any (TERM=dumb).
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        let color = match g.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
-        };
-        Ok(App {
-            env,
-            overrides: Overrides {
-                qq_dir: g.qq_dir.clone(),
-                ll_dir: g.ll_dir.clone(),
-                profile: g.profile.clone(),
-                data_dir: g.data_dir.clone(),
-            },
-            out: output::Output {
-                json: g.json,
-                quiet: g.quiet,
-                verbose: g.verbose,
-                color,
-            },
-        })
-    }
-
-    /// Lists QQ's processes and runs discovery.
-    pub fn discover(&self) -> Result<Installation, Failure> {
-        let mut procs = process::list_qq_processes(self.env.platform);
-        if let Some(root) = &self.env.root {
-            // Inspecting another filesystem: only processes running from it belong to it.
-            procs.retain(|p| {
-                p.exe
-                    .as_deref()
-                    .is_some_and(|e| process::exe_in_install(e, root))
-            });
-        }
-        discover::discover(&self.env, &self.overrides, procs)
-    }
-}
+// Commands take `App` from `app`; this name stays for code that still reaches it here.
+pub use app::App;
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let app = App::from_args(&cli.global)?;

@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::{Component, Path};
 
-use super::plan::{EntryType, Kind, database_uin, is_link, is_log_name, type_of};
-use crate::discover::{looks_like_data_dir, uin_of};
+use super::plan::{EntryType, Kind, is_link, type_of};
+use crate::discover::looks_like_data_dir;
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -66,14 +66,8 @@ pub fn check_entry(
             _ => Err(msg!("guard.climbs")),
         })
         .collect::<Result<_, Msg>>()?;
-    // The expected shape for each kind: msg_<uin> | temp/<any> | logs/<*.log> | database/<uin>.db...
-    let shape_ok = match (kind, parts.as_slice()) {
-        (Kind::MsgDb, [name]) => uin_of(name, "msg_", "").is_some(),
-        (Kind::Temp, ["temp", _]) => true,
-        (Kind::Logs, ["logs", name]) => is_log_name(name),
-        (Kind::Database, ["database", name]) => database_uin(name).is_some(),
-        _ => false,
-    };
+    // The expected place and name, from the kind's row of its stack's target table.
+    let shape_ok = kind.shape_ok(&parts);
     if !shape_ok {
         return Err(msg!("guard.unknown_kind"));
     }

@@ -1,97 +1,39 @@
 //! `llob-doctor clean`: preview what goes, ask (or require --yes), stop QQ if asked, remove
 //! exactly the previewed entries, restart QQ if asked.
 
+mod bot;
 pub mod control;
 pub mod execute;
 pub mod guard;
 pub mod lock;
+mod log;
 pub mod plan;
+mod render;
+mod report;
 
-use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
-
-use crate::App;
+use crate::app::App;
 use crate::cli::CleanArgs;
 use crate::discover::Installation;
 use crate::exit::{Exit, Failure};
 use crate::i18n::{Msg, t};
-use crate::output::{Output, Tone, human_size};
+use crate::output::human_size;
 use crate::process::{self, QqProcess};
-use crate::time::{iso_utc, parse_duration, short_age, unix_secs};
+use crate::time::parse_duration;
 use crate::{msg, tf};
-use execute::{Action, Mode};
+use execute::Mode;
 use guard::DataDirProblem;
-use plan::{Kind, Plan};
+use log::{Trace, append_log};
+use render::{progress_bar, render};
+use report::{apply_outcomes, report_from_plan};
+
+pub use report::{CleanReport, PathError, QqState, TargetReport, Totals};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct QqState {
-    pub was_running: bool,
-    /// PIDs of QQ's processes found running before cleaning.
-    pub pids: Vec<u32>,
-    pub stopped: bool,
-    /// PIDs that had to be force-killed after the timeout.
-    pub killed: Vec<u32>,
-    /// Each stopped main process started again: `{was_pid, pid}`.
-    pub restarted: Vec<process::RestartOutcome>,
-    /// Each that could not be started, or exited at once: `{was_pid, error}`.
-    pub restart_failed: Vec<process::RestartOutcome>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TargetReport {
-    pub kind: Kind,
-    pub uin: Option<String>,
-    #[serde(serialize_with = "crate::output::path::one")]
-    pub path: PathBuf,
-    /// Entries this row stands for (1 for a msg_* folder; the items of temp/).
-    pub entries: usize,
-    pub files: u64,
-    pub bytes: u64,
-    pub newest_mtime: Option<String>,
-    #[serde(skip)]
-    pub newest_secs: Option<u64>,
-    pub action: Action,
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PathError {
-    #[serde(serialize_with = "crate::output::path::one")]
-    pub path: PathBuf,
-    /// English in JSON and logs; the user's language on screen.
-    pub error: Msg,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Totals {
-    pub files: u64,
-    pub bytes: u64,
-    pub freed_bytes: u64,
-    pub failed: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CleanReport {
-    pub dry_run: bool,
-    #[serde(serialize_with = "crate::output::path::one")]
-    pub data_dir: PathBuf,
-    pub qq: QqState,
-    pub targets: Vec<TargetReport>,
-    /// Entries that failed or were skipped at deletion time, with why.
-    pub problems: Vec<PathError>,
-    /// Entries that could not be read while planning (left alone).
-    pub unreadable: Vec<PathError>,
-    pub totals: Totals,
-    pub interrupted: bool,
-}
 
 fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
     let key = match p {
@@ -132,7 +74,7 @@ pub(crate) fn options(args: &CleanArgs) -> Result<plan::Options, Failure> {
     })
 }
 
-fn pid_list(procs: &[QqProcess]) -> String {
+pub(super) fn pid_list(procs: &[QqProcess]) -> String {
     procs
         .iter()
         .map(|p| {
@@ -144,45 +86,6 @@ fn pid_list(procs: &[QqProcess]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBar {
-    // `msg` is a catalogue text, already in the user's language.
-    if out.json || out.quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = match len {
-        Some(n) => {
-            let pb = ProgressBar::new(n);
-            pb.set_style(
-                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            pb
-        }
-        None => {
-            let pb = ProgressBar::new_spinner();
-            pb.set_style(
-                ProgressStyle::with_template(&format!(
-                    "{{spinner}} {{msg}} {{pos}} {}",
-                    t("clean.entries")
-                ))
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            pb
-        }
-    };
-    pb.set_message(msg);
-    pb.enable_steady_tick(Duration::from_millis(120));
-    pb
-}
-
-/// What a run got as far as, for its line in the log file.
-#[derive(Default)]
-struct Trace {
-    data_dir: Option<PathBuf>,
-    report: Option<CleanReport>,
 }
 
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
@@ -204,55 +107,6 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     result
 }
 
-/// One JSON line per run: time, command, data dir, what was removed, bytes freed, failures,
-/// exit code. Language-neutral, for scripts and for reading back a night's run.
-fn append_log(
-    path: &Path,
-    started: SystemTime,
-    args: &CleanArgs,
-    trace: &Trace,
-    result: &anyhow::Result<Exit>,
-) -> std::io::Result<()> {
-    let (exit, error) = match result {
-        Ok(e) => (*e, None),
-        Err(e) => (crate::exit::exit_for(e), Some(crate::exit::english(e))),
-    };
-    let r = trace.report.as_ref();
-    let removed: Vec<serde_json::Value> = r
-        .map(|r| {
-            r.targets
-                .iter()
-                .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": crate::output::path::value(&t.path), "files": t.files, "bytes": t.bytes}))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut line = serde_json::json!({
-        "time": iso_utc(unix_secs(started)),
-        "command": "clean",
-        "version": env!("CARGO_PKG_VERSION"),
-        "dry_run": args.dry_run,
-        "data_dir": crate::output::path::opt_value(trace.data_dir.as_ref()),
-        "removed": removed,
-        "freed_bytes": r.map(|r| r.totals.freed_bytes).unwrap_or(0),
-        "failed": r.map(|r| r.totals.failed).unwrap_or(0),
-        "failures": r.map(|r| r.problems.clone()).unwrap_or_default(),
-        "qq": r.map(|r| &r.qq),
-        "exit_code": exit.code(),
-        "error": error,
-    });
-    crate::output::add_raw_paths(&mut line);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    // One write per line, so lines of concurrent runs do not interleave.
-    f.write_all(format!("{line}\n").as_bytes())
-}
-
 fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<Exit> {
     let out = &app.out;
     let opts = options(args)?;
@@ -268,16 +122,46 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         .map_err(|p| data_dir_failure(&data_dir, p))?;
 
     let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
+    // A stack of its own programs (LLBot): those and the QQ it started go and come back together.
+    let stack_procs: Vec<QqProcess> = inst
+        .bot_processes()
+        .iter()
+        .cloned()
+        .chain(running.iter().cloned().map(|mut p| {
+            p.main = false;
+            p
+        }))
+        .collect();
+    let own_programs = !inst.bot_processes().is_empty();
     let mut qq = QqState {
-        was_running: !running.is_empty(),
-        pids: running.iter().map(|p| p.pid).collect(),
+        was_running: !running.is_empty() || own_programs,
+        pids: if own_programs {
+            stack_procs.iter().map(|p| p.pid).collect()
+        } else {
+            running.iter().map(|p| p.pid).collect()
+        },
         ..QqState::default()
     };
 
     // Refusals first: nothing is stopped or touched before these pass.
+    let stopping = args.stop_qq || args.stop_cmd.is_some();
     if !args.dry_run {
         control::refuse_foreign(&running, &data_dir)?;
-        if !running.is_empty() && !args.stop_qq {
+    }
+    if !args.dry_run && own_programs && !stopping {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            msg!(
+                "clean.bot_running",
+                name = inst.stack().name,
+                pids = pid_list(&stack_procs)
+            ),
+        )
+        .with_hint(msg!("clean.hint_bot_running"))
+        .into());
+    }
+    if !args.dry_run && !own_programs {
+        if !running.is_empty() && !stopping {
             return Err(Failure::new(
                 Exit::QqRunning,
                 msg!("clean.qq_running", pids = pid_list(&running)),
@@ -322,7 +206,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     };
 
     let pb = progress_bar(out, None, t("clean.scanning"));
-    let plan = plan::scan(&data_dir, &opts, |_| pb.inc(1));
+    let plan = plan::scan_stack(inst.stack(), &data_dir, &opts, |_| pb.inc(1));
     pb.finish_and_clear();
 
     let mut report = report_from_plan(&plan, args.dry_run, qq.clone());
@@ -349,9 +233,26 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
 
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 
-    if !running.is_empty()
-        && let Err(e) = control::stop_qq(&inst, args, &mut qq, &INTERRUPTED)
-    {
+    let platform = inst.platform;
+    let install = inst.qq.as_ref().map(|q| q.install_dir.clone());
+    let qq_now = move || match &install {
+        Some(i) => process::list_qq_processes(platform)
+            .into_iter()
+            .filter(|p| p.exe.as_deref().is_some_and(|e| process::exe_in_install(e, i)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let stopped = if let Some(cmd) = &args.stop_cmd {
+        let seen = if own_programs { &stack_procs } else { &running };
+        bot::stop_by_command(cmd, seen, &qq_now, args, &mut qq)
+    } else if own_programs {
+        bot::stop(&stack_procs, args, &mut qq)
+    } else if !running.is_empty() {
+        control::stop_qq(&inst, args, &mut qq, &INTERRUPTED)
+    } else {
+        Ok(())
+    };
+    if let Err(e) = stopped {
         report.qq = qq;
         trace.report = Some(report);
         return Err(e.into());
@@ -366,8 +267,15 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let done = execute::execute(&plan, mode, &INTERRUPTED, |_| pb.inc(1));
     pb.finish_and_clear();
 
+    if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {
+        qq.start_cmd = Some(bot::run_command(cmd));
+    }
     if args.restart_qq && qq.stopped {
-        control::restart_qq(&inst, &running, &mut qq);
+        if own_programs {
+            bot::restart(&stack_procs, &mut qq);
+        } else {
+            control::restart_qq(&inst, &running, &mut qq);
+        }
     }
 
     apply_outcomes(&mut report, &done);
@@ -383,6 +291,16 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     } else {
         Exit::Ok
     })
+}
+
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    let mut err = std::io::stderr().lock();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let a = line.trim().to_lowercase();
+    Ok(matches!(a.as_str(), "y" | "yes" | "是" | "是的"))
 }
 
 /// `--uin 555` where no account 555 exists: say which accounts there are, instead of a plan
@@ -404,274 +322,4 @@ fn warn_unknown_uins(inst: &Installation, wanted: &[String]) {
             tf!("clean.unknown_uin", uin = u, accounts = list)
         );
     }
-}
-
-fn confirm(question: &str) -> anyhow::Result<bool> {
-    let mut err = std::io::stderr().lock();
-    write!(err, "{question} [y/N] ")?;
-    err.flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let a = line.trim().to_lowercase();
-    Ok(matches!(a.as_str(), "y" | "yes" | "是" | "是的"))
-}
-
-fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
-    let targets: Vec<TargetReport> = plan
-        .targets
-        .iter()
-        .map(|t| TargetReport {
-            kind: t.kind,
-            uin: t.uin.clone(),
-            path: t.path.clone(),
-            entries: t.entries.len(),
-            files: t.files(),
-            bytes: t.bytes(),
-            newest_mtime: t.newest().map(iso_utc),
-            newest_secs: t.newest(),
-            action: Action::Planned,
-            error: None,
-        })
-        .collect();
-    let totals = Totals {
-        files: targets.iter().map(|t| t.files).sum(),
-        bytes: targets.iter().map(|t| t.bytes).sum(),
-        freed_bytes: 0,
-        failed: 0,
-    };
-    CleanReport {
-        dry_run,
-        data_dir: plan.data_dir.clone(),
-        qq,
-        targets,
-        problems: Vec::new(),
-        unreadable: plan
-            .unreadable
-            .iter()
-            .map(|(p, e)| PathError {
-                path: p.clone(),
-                error: Msg::raw(e.clone()),
-            })
-            .collect(),
-        totals,
-        interrupted: false,
-    }
-}
-
-fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed) {
-    for (t, outcomes) in report.targets.iter_mut().zip(&done.outcomes) {
-        let removed = outcomes
-            .iter()
-            .filter(|o| matches!(o.action, Action::Deleted | Action::Trashed))
-            .count();
-        let failed = outcomes
-            .iter()
-            .filter(|o| o.action == Action::Failed)
-            .count();
-        for o in outcomes {
-            if matches!(o.action, Action::Deleted | Action::Trashed) {
-                report.totals.freed_bytes += o.bytes;
-            } else if let Some(e) = &o.error {
-                report.problems.push(PathError {
-                    path: o.path.clone(),
-                    error: e.clone(),
-                });
-            }
-        }
-        report.totals.failed += failed;
-        t.action = if failed > 0 {
-            Action::Failed
-        } else if removed == 0 {
-            Action::Skipped
-        } else {
-            outcomes
-                .iter()
-                .find(|o| matches!(o.action, Action::Deleted | Action::Trashed))
-                .map(|o| o.action)
-                .unwrap_or(Action::Deleted)
-        };
-        let not_removed = outcomes.len() - removed;
-        if not_removed > 0 {
-            // JSON text: English, like every JSON field.
-            let first = outcomes
-                .iter()
-                .find_map(|o| o.error.as_ref().map(|m| m.render(crate::i18n::Lang::En)))
-                .unwrap_or_default();
-            t.error = Some(format!(
-                "{not_removed} of {} entries not removed: {first}",
-                outcomes.len()
-            ));
-        }
-    }
-}
-
-fn kind_text(k: Kind) -> &'static str {
-    match k {
-        Kind::MsgDb => "msg_db",
-        Kind::Temp => "temp",
-        Kind::Logs => "logs",
-        Kind::Database => "database",
-    }
-}
-
-/// The preview table, and after a real run (`done`) what happened.
-fn render(
-    r: &CleanReport,
-    out: &Output,
-    inst: &Installation,
-    args: &CleanArgs,
-    done: bool,
-) -> String {
-    let mut s = String::new();
-    // After a confirmed run the preview is on screen already: only what happened follows.
-    let preview_shown = done && !args.yes;
-    if !preview_shown {
-        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
-    }
-    if r.targets.is_empty() {
-        let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
-        return s;
-    }
-    let now = unix_secs(SystemTime::now());
-    let mut rows: Vec<Vec<String>> = vec![
-        [
-            "clean.col_target",
-            "clean.col_account",
-            "clean.col_path",
-            "clean.col_files",
-            "clean.col_size",
-            "clean.col_age",
-        ]
-        .iter()
-        .map(|k| t(k).to_string())
-        .collect(),
-    ];
-    for tg in &r.targets {
-        let rel = tg.path.strip_prefix(&r.data_dir).unwrap_or(&tg.path);
-        let mut p = rel.display().to_string();
-        if tg.kind == Kind::Temp || tg.kind == Kind::Logs {
-            p = tf!(
-                "clean.folder_entries",
-                path = format!("{p}{}", std::path::MAIN_SEPARATOR),
-                n = tg.entries
-            );
-        }
-        let age = tg
-            .newest_secs
-            .map(|n| short_age(now.saturating_sub(n)))
-            .unwrap_or_else(|| "-".into());
-        rows.push(vec![
-            kind_text(tg.kind).to_string(),
-            tg.uin.clone().unwrap_or_else(|| "-".into()),
-            p,
-            tg.files.to_string(),
-            human_size(tg.bytes),
-            age,
-        ]);
-    }
-    rows.push(vec![
-        t("clean.total").to_string(),
-        String::new(),
-        String::new(),
-        r.totals.files.to_string(),
-        human_size(r.totals.bytes),
-        String::new(),
-    ]);
-    let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter().enumerate() {
-        if preview_shown {
-            break;
-        }
-        if i == 0 || i == last {
-            let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
-        } else {
-            let _ = writeln!(s, "{line}");
-        }
-    }
-    if args.database && !preview_shown && r.targets.iter().any(|t| t.kind == Kind::Database) {
-        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
-    }
-    for u in r.unreadable.iter().filter(|_| !preview_shown) {
-        let _ = writeln!(
-            s,
-            "{} {}: {}",
-            out.paint(Tone::Warn, t("clean.unreadable")),
-            u.path.display(),
-            u.error
-        );
-    }
-
-    if r.dry_run {
-        if r.qq.was_running {
-            let pids = pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>());
-            let _ = writeln!(s, "{}", tf!("clean.dry_run_qq_running", pids = pids));
-        }
-        let _ = writeln!(s, "{}", out.paint(Tone::Dim, t("clean.dry_run_done")));
-        return s;
-    }
-    if !done {
-        return s;
-    }
-    if r.qq.stopped {
-        let pids =
-            r.qq.pids
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-        if r.qq.killed.is_empty() {
-            let _ = writeln!(s, "{}", tf!("clean.stopped_qq", pids = pids));
-        } else {
-            let killed =
-                r.qq.killed
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-            let _ = writeln!(
-                s,
-                "{}",
-                tf!("clean.stopped_qq_killed", pids = pids, killed = killed)
-            );
-        }
-    }
-    let removed_files: u64 = r
-        .targets
-        .iter()
-        .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-        .map(|t| t.files)
-        .sum();
-    let key = if args.trash {
-        "clean.trashed_summary"
-    } else {
-        "clean.removed_summary"
-    };
-    let summary = tf!(
-        key,
-        files = removed_files,
-        size = human_size(r.totals.freed_bytes)
-    );
-    let _ = writeln!(s, "{}", out.paint(Tone::Good, &summary));
-    for p in &r.problems {
-        let _ = writeln!(
-            s,
-            "{} {}: {}",
-            out.paint(Tone::Bad, t("clean.not_removed")),
-            p.path.display(),
-            p.error
-        );
-    }
-    if r.totals.failed > 0 {
-        let _ = writeln!(
-            s,
-            "{}",
-            out.paint(Tone::Bad, &tf!("clean.failed_count", n = r.totals.failed))
-        );
-    }
-    if r.interrupted {
-        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.interrupted")));
-    }
-    control::render_restarts(&mut s, &r.qq, args.restart_qq, out);
-    s
 }

@@ -1,31 +1,20 @@
-//! Scans an LLOneBot data dir into a [`Plan`]: every entry that will go, with its size. The
-//! deletion later works from this plan, never from a new scan.
+//! Scans a data dir into a [`Plan`] from its stack's target table: every entry that will go,
+//! with its size. The deletion later works from this plan, never from a new scan.
 
-use std::fs;
+mod measure;
+
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::thread;
 use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::discover::uin_of;
+use crate::stack::{Rows, Stack, Switch, TargetSpec, Types, llonebot_plugin};
 use crate::time::unix_secs;
+use measure::{Listed, list, measure_all, real_subdir};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A legacy `msg_<uin>` LevelDB folder, removed whole.
-    MsgDb,
-    /// An entry directly inside `temp/` (the folder itself stays).
-    Temp,
-    /// A log file directly inside `logs/`.
-    Logs,
-    /// A SQLite store `database/<uin>.db` / `<uin>.v2.db` and its -wal/-shm/-journal files.
-    Database,
-}
+pub use crate::stack::{Kind, is_log_name};
+pub use measure::{is_link, type_of};
 
 /// What an entry was when planned; it must still be that when removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,7 +38,7 @@ pub struct Entry {
 }
 
 /// A row of the preview: one `msg_<uin>` folder, the temp contents, the logs, or one
-/// account's database; it holds the exact entries that will go.
+/// account's database (as the table's row says); it holds the exact entries that will go.
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {
     pub kind: Kind,
@@ -96,391 +85,198 @@ impl Plan {
     }
 }
 
-fn entry_type(ft: fs::FileType) -> EntryType {
-    if ft.is_symlink() {
-        EntryType::Link
-    } else if ft.is_dir() {
-        EntryType::Dir
-    } else {
-        EntryType::File
-    }
-}
-
-/// Is this a link, junction or other reparse point? `is_symlink` misses junctions on Windows.
-pub fn is_link(meta: &fs::Metadata) -> bool {
-    if meta.file_type().is_symlink() {
-        return true;
-    }
-    #[cfg(windows)]
-    {
-        use std::os::windows::fs::MetadataExt;
-        const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
-        if meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0 {
-            return true;
+impl Options {
+    fn wants(&self, switch: Switch) -> bool {
+        match switch {
+            Switch::Default => true,
+            Switch::Logs => self.logs,
+            Switch::Database => self.database,
         }
     }
-    false
+
+    fn wants_uin(&self, uin: &str) -> bool {
+        self.uins.is_empty() || self.uins.iter().any(|u| u == uin)
+    }
+
+    fn old_enough(&self, e: &Entry, now: u64) -> bool {
+        match self.older_than {
+            Some(age) => now.saturating_sub(e.newest) >= age,
+            None => true,
+        }
+    }
 }
 
-/// The type of what is at `path` now, without following links.
-pub fn type_of(path: &Path) -> std::io::Result<EntryType> {
-    let meta = fs::symlink_metadata(path)?;
-    Ok(if is_link(&meta) {
-        EntryType::Link
-    } else {
-        entry_type(meta.file_type())
+fn type_fits(types: Types, t: EntryType) -> bool {
+    match types {
+        Types::Any => true,
+        Types::NoFiles => t != EntryType::File,
+        Types::NoFolders => t != EntryType::Dir,
+    }
+}
+
+/// SQLite store names of the LLOneBot plugin: `<uin>.db`, `<uin>.v2.db`, and their journal
+/// side files.
+pub fn database_uin(name: &str) -> Option<&str> {
+    llonebot_plugin::DATABASE.shape.fits(name).flatten()
+}
+
+/// One table row's folder, listed: the entries whose names fit the row, with their accounts.
+struct Listing {
+    spec: &'static TargetSpec,
+    dir: PathBuf,
+    items: Vec<(Option<String>, Listed)>,
+    /// What could not be read while listing, reported before the row's own entries.
+    unreadable: Vec<(PathBuf, String)>,
+}
+
+fn list_row(
+    stack: &Stack,
+    spec: &'static TargetSpec,
+    data_dir: &Path,
+    opts: &Options,
+) -> Option<Listing> {
+    let dir = match spec.folder {
+        None => data_dir.to_path_buf(),
+        Some(folder) => real_subdir(data_dir, folder)?,
+    };
+    let mut unreadable = Vec::new();
+    let items = list(&dir, &mut unreadable)
+        .into_iter()
+        .filter_map(|item| {
+            if spec.folder.is_none() && stack.must_keep.iter().any(|n| n.matches(&item.name)) {
+                return None;
+            }
+            let uin = spec.shape.fits(&item.name)?.map(str::to_string);
+            if uin.as_deref().is_some_and(|u| !opts.wants_uin(u)) {
+                return None;
+            }
+            Some((uin, item))
+        })
+        .collect();
+    Some(Listing {
+        spec,
+        dir,
+        items,
+        unreadable,
     })
 }
 
-fn mtime(meta: &fs::Metadata) -> u64 {
-    meta.modified().map(unix_secs).unwrap_or(0)
-}
-
-/// An entry of a folder, as listed: its name (lossy: only patterns are matched on it), its
-/// path, and the listing's own record of it (whose metadata costs no path lookup).
-struct Listed {
-    name: String,
-    path: PathBuf,
-    dirent: fs::DirEntry,
-}
-
-/// An entry's own metadata, never following a link: what the guard will check again before
-/// removing it. On Windows that is `symlink_metadata`, the guard's own call: a folder listing
-/// may describe a link otherwise (under Wine, a Unix symlink is a reparse point in the listing
-/// and a plain folder when opened). Elsewhere the listing's record gives the same `lstat`,
-/// made relative to the open folder instead of resolving the whole path again.
-fn own_metadata(item: &Listed) -> io::Result<fs::Metadata> {
-    if cfg!(windows) {
-        fs::symlink_metadata(&item.path)
-    } else {
-        item.dirent.metadata()
+/// Accounts in number order, as detect lists them (a stable sort: rows without one keep
+/// their place).
+fn account_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => (a.len(), a).cmp(&(b.len(), b)),
+        _ => std::cmp::Ordering::Equal,
     }
 }
 
-/// Measures one entry: files, bytes and newest mtime, never following links. A folder is
-/// walked only if `walk` (a folder that is no target is left out anyway).
-fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
-    let meta = own_metadata(item)?;
-    let t = if is_link(&meta) {
-        EntryType::Link
-    } else {
-        entry_type(meta.file_type())
-    };
-    let mut e = Entry {
-        path: item.path.clone(),
-        entry_type: t,
-        files: 1,
-        bytes: if t == EntryType::File { meta.len() } else { 0 },
-        newest: mtime(&meta),
-    };
-    if t == EntryType::Dir {
-        e.files = 0;
-        if walk {
-            add_inside(&item.path, &mut e);
+/// Turns a row's measured entries into preview rows, as the table's row says.
+fn add_rows(
+    spec: &'static TargetSpec,
+    dir: &Path,
+    entries: Vec<(Option<String>, Entry)>,
+    targets: &mut Vec<Target>,
+) {
+    let kind = Kind(spec);
+    match spec.rows {
+        Rows::PerEntry => {
+            let mut entries = entries;
+            entries.sort_by(|a, b| account_order(&a.0, &b.0));
+            for (uin, e) in entries {
+                targets.push(Target {
+                    kind,
+                    uin,
+                    path: e.path.clone(),
+                    entries: vec![e],
+                });
+            }
         }
-    }
-    Ok(e)
-}
-
-/// Adds everything below the folder `dir` to `e`: one metadata call per item, made relative to
-/// the open folder (like `du`), never following links; what cannot be read is passed over.
-fn add_inside(dir: &Path, e: &mut Entry) {
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(rd) = fs::read_dir(&folder) else {
-            continue;
-        };
-        for item in rd {
-            let Ok(item) = item else { continue };
-            let Ok(m) = item.metadata() else { continue };
-            e.newest = e.newest.max(mtime(&m));
-            // Not a link: `is_dir` of metadata that was not followed is a real folder only.
-            if m.is_dir() {
-                folders.push(item.path());
-            } else {
-                e.files += 1;
-                if m.is_file() {
-                    e.bytes += m.len();
+        Rows::Folder => {
+            if !entries.is_empty() {
+                targets.push(Target {
+                    kind,
+                    uin: None,
+                    path: dir.to_path_buf(),
+                    entries: entries.into_iter().map(|(_, e)| e).collect(),
+                });
+            }
+        }
+        Rows::PerAccount => {
+            let mut by_uin: Vec<(Option<String>, Vec<Entry>)> = Vec::new();
+            for (uin, e) in entries {
+                match by_uin.iter_mut().find(|(u, _)| *u == uin) {
+                    Some((_, v)) => v.push(e),
+                    None => by_uin.push((uin, vec![e])),
                 }
+            }
+            by_uin.sort_by(|a, b| account_order(&a.0, &b.0));
+            for (uin, entries) in by_uin {
+                // The store itself stands for the row; its side files go with it.
+                let path = entries
+                    .iter()
+                    .map(|e| e.path.clone())
+                    .find(|p| p.to_string_lossy().ends_with(".db"))
+                    .unwrap_or_else(|| dir.to_path_buf());
+                targets.push(Target {
+                    kind,
+                    uin,
+                    path,
+                    entries,
+                });
             }
         }
     }
 }
 
-/// Threads for measuring: one per core, for a tree already in memory as for one on disk.
-fn measure_threads(jobs: usize) -> usize {
-    let cores = thread::available_parallelism().map_or(1, |n| n.get());
-    cores.min(8).min(jobs)
+/// Builds the plan from the LLOneBot plugin's table (see [`scan_stack`]).
+pub fn scan(data_dir: &Path, opts: &Options, progress: impl FnMut(&Entry)) -> Plan {
+    scan_stack(&llonebot_plugin::STACK, data_dir, opts, progress)
 }
 
-/// Measures every item (`walk`: whether its folder is walked), across threads; results in the
-/// items' order. `progress` is called on this thread as each one is measured.
-fn measure_all(
-    items: &[(&Listed, bool)],
-    progress: &mut dyn FnMut(&Entry),
-) -> Vec<io::Result<Entry>> {
-    let threads = measure_threads(items.len());
-    if threads <= 1 {
-        return items
-            .iter()
-            .map(|&(item, walk)| {
-                let r = measure(item, walk);
-                if let Ok(e) = &r {
-                    progress(e);
-                }
-                r
-            })
-            .collect();
-    }
-    let mut out: Vec<Option<io::Result<Entry>>> = items.iter().map(|_| None).collect();
-    // Items are taken and reported in small batches: one message per item would cost more
-    // than measuring a file.
-    let batch = (items.len() / (threads * 16)).clamp(1, 64);
-    let next = AtomicUsize::new(0);
-    thread::scope(|s| {
-        let (tx, rx) = mpsc::channel::<Vec<(usize, io::Result<Entry>)>>();
-        for _ in 0..threads {
-            let (tx, next) = (tx.clone(), &next);
-            s.spawn(move || {
-                loop {
-                    let from = next.fetch_add(batch, Ordering::Relaxed);
-                    let Some(chunk) = items.get(from..items.len().min(from.saturating_add(batch)))
-                    else {
-                        return;
-                    };
-                    if chunk.is_empty() {
-                        return;
-                    }
-                    let done = chunk
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &(item, walk))| (from + k, measure(item, walk)))
-                        .collect();
-                    if tx.send(done).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (i, r) in rx.into_iter().flatten() {
-            if let Ok(e) = &r {
-                progress(e);
-            }
-            if let Some(slot) = out.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-    });
-    out.into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(io::Error::other("not measured"))))
-        .collect()
-}
-
-fn old_enough(e: &Entry, opts: &Options, now: u64) -> bool {
-    match opts.older_than {
-        Some(age) => now.saturating_sub(e.newest) >= age,
-        None => true,
-    }
-}
-
-fn wants_uin(opts: &Options, uin: &str) -> bool {
-    opts.uins.is_empty() || opts.uins.iter().any(|u| u == uin)
-}
-
-/// Sorted entries of a folder with their names (lossy: only patterns are matched on them, and
-/// a non-UTF-8 name never matches a pattern); a folder that cannot be read gives nothing.
-fn list(dir: &Path, unreadable: &mut Vec<(PathBuf, String)>) -> Vec<Listed> {
-    let rd = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            unreadable.push((dir.to_path_buf(), e.to_string()));
-            return Vec::new();
-        }
-    };
-    let mut out: Vec<Listed> = rd
-        .filter_map(Result::ok)
-        .map(|e| Listed {
-            // U+FFFD never fits msg_<digits>, <uin>.db or *.log: such names only go from temp/.
-            name: e.file_name().to_string_lossy().into_owned(),
-            path: e.path(),
-            dirent: e,
-        })
-        .collect();
-    out.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
-    out
-}
-
-/// A sub-folder of the data dir we may look into: a real folder, not a link to elsewhere.
-fn real_subdir(data_dir: &Path, name: &str) -> Option<PathBuf> {
-    let p = data_dir.join(name);
-    let meta = fs::symlink_metadata(&p).ok()?;
-    (!is_link(&meta) && meta.is_dir()).then_some(p)
-}
-
-/// SQLite store names: `<uin>.db`, `<uin>.v2.db`, and their journal side files.
-pub fn database_uin(name: &str) -> Option<&str> {
-    let base = ["-wal", "-shm", "-journal"]
-        .iter()
-        .find_map(|s| name.strip_suffix(s))
-        .unwrap_or(name);
-    uin_of(base, "", ".v2.db").or_else(|| uin_of(base, "", ".db"))
-}
-
-/// A log file LLOneBot writes: `*.log` (rotated `*.log.N` too). Stricter than what `stats`
-/// reads, because this decides what `clean --logs` deletes.
-pub fn is_log_name(name: &str) -> bool {
-    name.ends_with(".log")
-        || name
-            .rsplit_once(".log.")
-            .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Builds the plan. `progress` is called once per entry measured. Entries are measured on
-/// several threads (a big temp/ holds hundreds of thousands of files); the plan is the same
-/// as measuring them one by one.
-pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -> Plan {
+/// Builds the plan from `stack`'s target table, row by row in the table's order. `progress` is
+/// called once per entry measured. Entries are measured on several threads (a big temp/ holds
+/// hundreds of thousands of files); the plan is the same as measuring them one by one.
+pub fn scan_stack(
+    stack: &'static Stack,
+    data_dir: &Path,
+    opts: &Options,
+    mut progress: impl FnMut(&Entry),
+) -> Plan {
     let now = unix_secs(SystemTime::now());
-    // What could not be read, per place, reported in the order the places are listed here.
-    let mut unreadable = Vec::new();
-    let mut temp_unreadable = Vec::new();
-    let mut logs_unreadable = Vec::new();
-    let mut database_unreadable = Vec::new();
-
     // Everything that may go is listed first, then measured at once.
-    // Legacy LevelDB folders, whole. A link named like one is removed as a link.
-    let mut msg: Vec<(String, Listed)> = list(data_dir, &mut unreadable)
-        .into_iter()
-        .filter_map(|item| {
-            let uin = uin_of(&item.name, "msg_", "")?.to_string();
-            wants_uin(opts, &uin).then_some((uin, item))
-        })
+    let listings: Vec<Listing> = stack
+        .targets
+        .iter()
+        .filter(|spec| opts.wants(spec.switch))
+        .filter_map(|spec| list_row(stack, spec, data_dir, opts))
         .collect();
-    // Accounts in number order, as detect lists them.
-    msg.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
-    let temp = real_subdir(data_dir, "temp").map(|dir| {
-        let items = list(&dir, &mut temp_unreadable);
-        (dir, items)
-    });
-    let logs = if opts.logs {
-        real_subdir(data_dir, "logs").map(|dir| {
-            let mut items = list(&dir, &mut logs_unreadable);
-            items.retain(|i| is_log_name(&i.name));
-            (dir, items)
-        })
-    } else {
-        None
-    };
-    let database = if opts.database {
-        real_subdir(data_dir, "database").map(|dir| {
-            let items: Vec<(String, Listed)> = list(&dir, &mut database_unreadable)
-                .into_iter()
-                .filter_map(|item| {
-                    let uin = database_uin(&item.name)?.to_string();
-                    wants_uin(opts, &uin).then_some((uin, item))
-                })
-                .collect();
-            (dir, items)
-        })
-    } else {
-        None
-    };
-
-    // Folders in logs/ and database/ are no targets: not walked.
-    let mut jobs: Vec<(&Listed, bool)> = Vec::new();
-    jobs.extend(msg.iter().map(|(_, i)| (i, true)));
-    if let Some((_, items)) = &temp {
-        jobs.extend(items.iter().map(|i| (i, true)));
-    }
-    if let Some((_, items)) = &logs {
-        jobs.extend(items.iter().map(|i| (i, false)));
-    }
-    if let Some((_, items)) = &database {
-        jobs.extend(items.iter().map(|(_, i)| (i, false)));
-    }
+    let jobs: Vec<(&Listed, bool)> = listings
+        .iter()
+        .flat_map(|l| l.items.iter().map(move |(_, i)| (i, l.spec.walk)))
+        .collect();
     let mut measured = measure_all(&jobs, &mut progress).into_iter();
-    let mut next = |path: &Path| {
-        measured
-            .next()
-            .unwrap_or_else(|| Err(io::Error::other("not measured")))
-            .map_err(|err| (path.to_path_buf(), err.to_string()))
-    };
 
     let mut targets = Vec::new();
-    let mut add = |kind, uin: Option<&str>, path: PathBuf, entries: Vec<Entry>| {
-        if !entries.is_empty() {
-            targets.push(Target {
-                kind,
-                uin: uin.map(str::to_string),
-                path,
-                entries,
-            });
-        }
-    };
-
-    for (uin, item) in &msg {
-        match next(&item.path) {
-            Ok(e) if e.entry_type != EntryType::File => {
-                add(Kind::MsgDb, Some(uin), item.path.clone(), vec![e]);
-            }
-            Ok(_) => {} // a file named msg_<digits> is not LLOneBot's: left alone
-            Err(u) => unreadable.push(u),
-        }
-    }
-
-    unreadable.append(&mut temp_unreadable);
-    if let Some((dir, items)) = temp {
+    let mut unreadable = Vec::new();
+    for l in &listings {
+        unreadable.extend(l.unreadable.iter().cloned());
         let mut entries = Vec::new();
-        for item in &items {
-            match next(&item.path) {
-                Ok(e) if old_enough(&e, opts, now) => entries.push(e),
-                Ok(_) => {}
-                Err(u) => unreadable.push(u),
-            }
-        }
-        add(Kind::Temp, None, dir, entries);
-    }
-
-    unreadable.append(&mut logs_unreadable);
-    if let Some((dir, items)) = logs {
-        let mut entries = Vec::new();
-        for item in &items {
-            match next(&item.path) {
-                Ok(e) if e.entry_type != EntryType::Dir && old_enough(&e, opts, now) => {
-                    entries.push(e)
+        for (uin, item) in &l.items {
+            let r = measured
+                .next()
+                .unwrap_or_else(|| Err(io::Error::other("not measured")));
+            match r {
+                Ok(e)
+                    if type_fits(l.spec.types, e.entry_type)
+                        && (!l.spec.age || opts.old_enough(&e, now)) =>
+                {
+                    entries.push((uin.clone(), e))
                 }
-                Ok(_) => {}
-                Err(u) => unreadable.push(u),
+                Ok(_) => {} // e.g. a file named msg_<digits> is not LLOneBot's: left alone
+                Err(err) => unreadable.push((item.path.clone(), err.to_string())),
             }
         }
-        add(Kind::Logs, None, dir, entries);
-    }
-
-    unreadable.append(&mut database_unreadable);
-    if let Some((db, items)) = database {
-        let mut by_uin: Vec<(String, Vec<Entry>)> = Vec::new();
-        for (uin, item) in &items {
-            match next(&item.path) {
-                Ok(e) if e.entry_type != EntryType::Dir => {
-                    match by_uin.iter_mut().find(|(u, _)| u == uin) {
-                        Some((_, v)) => v.push(e),
-                        None => by_uin.push((uin.clone(), vec![e])),
-                    }
-                }
-                Ok(_) => {}
-                Err(u) => unreadable.push(u),
-            }
-        }
-        by_uin.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
-        for (uin, entries) in by_uin {
-            let main = entries
-                .iter()
-                .map(|e| e.path.clone())
-                .find(|p| p.to_string_lossy().ends_with(".db"))
-                .unwrap_or_else(|| db.clone());
-            add(Kind::Database, Some(&uin), main, entries);
-        }
+        add_rows(l.spec, &l.dir, entries, &mut targets);
     }
 
     Plan {
@@ -493,6 +289,7 @@ pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn database_and_log_names() {

@@ -1,4 +1,5 @@
-//! LLOneBot: the plugin (by its manifest's slug), its data dir and the accounts in it.
+//! LLOneBot: the plugin (by its manifest's slug), its data dir and the accounts in it. The
+//! names and files come from the stack's description (`crate::stack::llonebot_plugin`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -6,15 +7,13 @@ use std::path::{Path, PathBuf};
 use super::{Account, Ctx, LiteLoader, LlOneBot, Outcome, Reason, Source, What, is_dir, str_field};
 use crate::exit::Failure;
 use crate::msg;
+use crate::stack::llonebot_plugin::STACK;
 
-/// LLOneBot's manifest slug, which also names its data folder under `<profile>/data`.
-pub const SLUG: &str = "LLOneBot";
+pub use crate::stack::uin_of;
 
 /// Is this directory entry one of the things an LLOneBot data dir holds?
 pub fn is_data_dir_marker(name: &str) -> bool {
-    matches!(name, "temp" | "database" | "logs")
-        || uin_of(name, "config_", ".json").is_some()
-        || uin_of(name, "msg_", "").is_some()
+    STACK.is_data_marker(name)
 }
 
 /// A folder that holds at least one of `config_<uin>.json`, `msg_<uin>`, `temp`, `database`, `logs`.
@@ -24,12 +23,6 @@ pub fn looks_like_data_dir(dir: &Path) -> bool {
             .filter_map(Result::ok)
             .any(|e| e.file_name().to_str().is_some_and(is_data_dir_marker))
     })
-}
-
-/// The QQ number in `prefix<digits>suffix`.
-pub fn uin_of<'a>(name: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
-    let uin = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    (!uin.is_empty() && uin.len() <= 20 && uin.bytes().all(|b| b.is_ascii_digit())).then_some(uin)
 }
 
 /// Every account that has a config, a legacy `msg_<uin>` LevelDB or a `database/` store.
@@ -76,16 +69,21 @@ pub fn scan_accounts(data_dir: &Path) -> Vec<Account> {
         if !e.file_type().is_ok_and(|t| t.is_file()) {
             continue;
         }
-        let uin = uin_of(&name, "", ".v2.db").or_else(|| uin_of(&name, "", ".db"));
+        let uin = uin_of(&name, "", ".v3.db")
+            .or_else(|| uin_of(&name, "", ".v2.db"))
+            .or_else(|| uin_of(&name, "", ".db"));
         if let Some(uin) = uin {
             let a = entry(&mut accounts, uin);
             a.database_files.push(e.path());
             a.database_files.sort();
-            // The newest store format wins: <uin>.v2.db (6.6.1+) over <uin>.db.
-            a.database = a
-                .database_files
+            // The newest store format wins: <uin>.v3.db (8.0.8+), <uin>.v2.db (6.6.1+), <uin>.db.
+            a.database = [".v3.db", ".v2.db"]
                 .iter()
-                .find(|p| p.to_string_lossy().ends_with(".v2.db"))
+                .find_map(|ext| {
+                    a.database_files
+                        .iter()
+                        .find(|p| p.to_string_lossy().ends_with(ext))
+                })
                 .or(a.database_files.first())
                 .cloned();
         }
@@ -111,8 +109,8 @@ pub(super) fn find(
         }
         ctx.note(What::LlonebotData, dir, Outcome::Taken, None);
         (dir.to_path_buf(), Source::Flag)
-    } else if let Some(ll) = ll {
-        let dir = ll.data_dir.join(SLUG);
+    } else if let (Some(ll), Some(name)) = (ll, STACK.look.profile_data) {
+        let dir = ll.data_dir.join(name);
         let found = is_dir(&dir);
         let result = if found {
             Outcome::Taken
@@ -155,7 +153,8 @@ pub(super) fn find(
     }))
 }
 
-/// Scans `<plugins>/*/manifest.json` for `manifest_version` 4 and slug `LLOneBot`.
+/// Scans `<plugins>/*/manifest.json` for `manifest_version` 4 and slug `LLOneBot` (the stack's
+/// version file and identity).
 fn find_plugin(ctx: &mut Ctx, plugins: &Path) -> Option<(PathBuf, Option<String>)> {
     let what = What::LlonebotPlugin;
     let Ok(entries) = fs::read_dir(plugins) else {
@@ -169,15 +168,16 @@ fn find_plugin(ctx: &mut Ctx, plugins: &Path) -> Option<(PathBuf, Option<String>
         .collect();
     dirs.sort();
     for dir in dirs {
-        let manifest = dir.join("manifest.json");
+        let manifest = dir.join(STACK.version.file);
         let Some(v) = ctx.read_json(&manifest) else {
             continue;
         };
         let is_v4 = v.get("manifest_version").and_then(|m| m.as_u64()) == Some(4);
-        if !is_v4 || str_field(&v, "slug") != Some(SLUG) {
+        let (key, value) = STACK.version.identity;
+        if !is_v4 || str_field(&v, key) != Some(value) {
             continue;
         }
-        let version = str_field(&v, "version").map(str::to_string);
+        let version = str_field(&v, STACK.version.field).map(str::to_string);
         if version.is_none() {
             ctx.warn(&manifest, msg!("warn.no_version"));
         }

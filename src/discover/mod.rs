@@ -3,6 +3,7 @@
 //! candidate in a trail, so `detect -v` can say why each was taken or rejected.
 
 mod liteloader;
+pub mod llbot;
 mod llonebot;
 mod qq;
 
@@ -17,6 +18,7 @@ use crate::exit::Failure;
 use crate::i18n::Msg;
 use crate::msg;
 use crate::process::QqProcess;
+use crate::stack::Stack;
 
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
@@ -28,6 +30,7 @@ pub struct Overrides {
     pub ll_dir: Option<PathBuf>,
     pub profile: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    pub llbot_dir: Option<PathBuf>,
 }
 
 /// How a component was found.
@@ -74,16 +77,18 @@ pub enum What {
     LiteloaderProfile,
     LlonebotPlugin,
     LlonebotData,
+    LlbotInstall,
 }
 
 impl What {
-    pub const ALL: [What; 6] = [
+    pub const ALL: [What; 7] = [
         What::QqInstall,
         What::QqVersion,
         What::LiteloaderRoot,
         What::LiteloaderProfile,
         What::LlonebotPlugin,
         What::LlonebotData,
+        What::LlbotInstall,
     ];
 }
 
@@ -157,7 +162,10 @@ pub struct Qq {
     pub flatpak: bool,
     /// The hot-update copy that runs instead of the install folder's own app (macOS
     /// `…/QQ/versions/<ver>/QQUpdate.app`, Windows `versions\<ver>`), when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::output::path::opt"
+    )]
     pub hot_update: Option<PathBuf>,
 }
 
@@ -210,6 +218,62 @@ pub struct LlOneBot {
     pub accounts: Vec<Account>,
 }
 
+/// How an LLBot runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// PMHQ starts QQ and the bot drives it.
+    Pmhq,
+    /// A protocol client: no QQ process at all (LLBot 8 default).
+    Headless,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BotProcess {
+    pub pid: u32,
+    /// The process to stop and start again (the others follow it).
+    pub main: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<crate::stack::Role>,
+    pub name: String,
+}
+
+/// One bot stack found, whatever its kind: `detect --json`'s `bots` list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bot {
+    /// `llonebot` for every LLOneBot/LLBot version, plugin or standalone.
+    pub kind: &'static str,
+    /// The stack description it was found by (`llonebot_plugin`, `llbot`).
+    pub stack: &'static str,
+    pub version: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::output::path::opt"
+    )]
+    pub version_file: Option<PathBuf>,
+    /// Why the version may be off (a stale package.json).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_note: Option<Msg>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::output::path::opt"
+    )]
+    pub install: Option<PathBuf>,
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub data_dir: PathBuf,
+    pub data_dir_exists: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    pub accounts: Vec<Account>,
+    pub processes: Vec<BotProcess>,
+    /// The stack's own processes, to stop and restart (never printed: environments hold secrets).
+    #[serde(skip)]
+    pub running: Vec<QqProcess>,
+    pub found_via: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_via_detail: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Installation {
     pub platform: Platform,
@@ -217,17 +281,47 @@ pub struct Installation {
     pub processes: Vec<QqProcess>,
     pub liteloader: Option<LiteLoader>,
     pub llonebot: Option<LlOneBot>,
+    /// Every bot stack found (the plugin too), one object each.
+    pub bots: Vec<Bot>,
     pub searched: Vec<Searched>,
     pub warnings: Vec<Warning>,
 }
 
 impl Installation {
-    /// The LLOneBot data dir, when it exists.
+    /// The data dir to work on, when it exists: the LLOneBot plugin's (or `--data-dir`), else
+    /// the LLBot install's.
     pub fn data_dir(&self) -> Option<&Path> {
         self.llonebot
             .as_ref()
             .filter(|l| l.data_dir_exists)
             .map(|l| l.data_dir.as_path())
+            .or_else(|| self.llbot().map(|b| b.data_dir.as_path()))
+    }
+
+    /// The LLBot found, when its data dir exists.
+    pub fn llbot(&self) -> Option<&Bot> {
+        self.bots
+            .iter()
+            .find(|b| b.stack == crate::stack::llbot::STACK.id && b.data_dir_exists)
+    }
+
+    /// The stack whose data dir [`Installation::data_dir`] is: its facts drive clean and doctor.
+    /// A data dir without the plugin (`--data-dir` of a standalone LLOneBot) is LLBot's.
+    pub fn stack(&self) -> &'static Stack {
+        match &self.llonebot {
+            Some(l) if l.data_dir_exists && !l.standalone => &crate::stack::llonebot_plugin::STACK,
+            Some(l) if l.data_dir_exists => &crate::stack::llbot::STACK,
+            _ if self.llbot().is_some() => &crate::stack::llbot::STACK,
+            _ => &crate::stack::llonebot_plugin::STACK,
+        }
+    }
+
+    /// Processes of the bot stack in use that are not QQ's (the LLBot launcher, node, PMHQ).
+    pub fn bot_processes(&self) -> &[QqProcess] {
+        match self.llbot() {
+            Some(b) if std::ptr::eq(self.stack(), &crate::stack::llbot::STACK) => &b.running,
+            _ => &[],
+        }
     }
 
     /// QQ processes that belong to the install found (all name matches when none was found).
@@ -388,7 +482,17 @@ fn check_override_dir(flag: &str, path: &Path, expected: &'static str) -> Result
 pub fn discover(
     env: &Env,
     overrides: &Overrides,
+    processes: Vec<QqProcess>,
+) -> Result<Installation, Failure> {
+    discover_all(env, overrides, processes, Vec::new())
+}
+
+/// [`discover`], with the running processes of the LLBot stack too.
+pub fn discover_all(
+    env: &Env,
+    overrides: &Overrides,
     mut processes: Vec<QqProcess>,
+    llbot_processes: Vec<llbot::Running>,
 ) -> Result<Installation, Failure> {
     let mut ctx = Ctx {
         env,
@@ -416,13 +520,62 @@ pub fn discover(
         };
         ctx.warn(Path::new(var), msg!("warn.no_home"));
     }
+    let mut bots: Vec<Bot> = llonebot
+        .iter()
+        .filter(|l| !l.standalone)
+        .map(|l| plugin_bot(l, &processes))
+        .collect();
+    let standalone_data = llonebot
+        .as_ref()
+        .filter(|l| l.standalone)
+        .map(|l| l.data_dir.as_path());
+    let flag = overrides.llbot_dir.as_deref();
+    if let Some(b) = llbot::find(&mut ctx, flag, standalone_data, llbot_processes)? {
+        bots.push(b);
+    }
     Ok(Installation {
         platform: env.platform,
         qq,
         processes,
         liteloader,
         llonebot,
+        bots,
         searched: ctx.searched,
         warnings: ctx.warnings,
     })
+}
+
+/// The plugin as one of the bots: it runs inside QQ, so QQ's processes are its own.
+fn plugin_bot(l: &LlOneBot, processes: &[QqProcess]) -> Bot {
+    let own: Vec<&QqProcess> = processes
+        .iter()
+        .filter(|p| p.verified != Some(false))
+        .collect();
+    Bot {
+        kind: crate::stack::llonebot_plugin::STACK.bot,
+        stack: crate::stack::llonebot_plugin::STACK.id,
+        version: l.version.clone(),
+        version_file: l
+            .plugin_dir
+            .as_ref()
+            .map(|d| d.join(crate::stack::llonebot_plugin::STACK.version.file)),
+        version_note: None,
+        install: l.plugin_dir.clone(),
+        data_dir: l.data_dir.clone(),
+        data_dir_exists: l.data_dir_exists,
+        mode: None,
+        accounts: l.accounts.clone(),
+        processes: own
+            .iter()
+            .map(|p| BotProcess {
+                pid: p.pid,
+                main: p.main,
+                role: None,
+                name: p.name.clone(),
+            })
+            .collect(),
+        running: Vec::new(),
+        found_via: l.source,
+        found_via_detail: None,
+    }
 }

@@ -202,12 +202,12 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
 }
 
 #[cfg(unix)]
-fn process_uid(p: &sysinfo::Process) -> Option<u32> {
+pub fn process_uid(p: &sysinfo::Process) -> Option<u32> {
     p.user_id().map(|u| **u)
 }
 
 #[cfg(not(unix))]
-fn process_uid(_: &sysinfo::Process) -> Option<u32> {
+pub fn process_uid(_: &sysinfo::Process) -> Option<u32> {
     None
 }
 

@@ -17,6 +17,7 @@ mod windows;
 
 pub use list::{
     PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_qq_processes,
+    process_uid,
 };
 pub use restart::{RestartOutcome, restart_all};
 pub use stop::{StopError, StopOptions, Stopped, Target, stop_instances};

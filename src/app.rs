@@ -1,0 +1,72 @@
+//! What every command gets: the environment as discovery sees it, the user's overrides and
+//! how to print. Built once from the global arguments, below every command.
+
+use std::io::IsTerminal;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::discover::{self, Installation, Overrides};
+use crate::env::{self, Env};
+use crate::exit::Failure;
+use crate::{msg, output, process};
+
+/// What every command gets: the environment, the overrides and how to print.
+pub struct App {
+    pub env: Env,
+    pub overrides: Overrides,
+    pub out: output::Output,
+}
+
+impl App {
+    pub fn from_args(g: &GlobalArgs) -> Result<App, Failure> {
+        let mut env = Env::from_os();
+        if let Some(root) = &g.fs_root {
+            if !root.is_dir() {
+                return Err(Failure::usage(msg!("err.fs_root", path = root.display())));
+            }
+            env.root = Some(root.clone());
+            // Another system's disk: this machine's registry says nothing about it.
+            env.registry = env::Registry::Fake(Default::default());
+            env.platform = g.platform.unwrap_or(env.platform);
+            env.home = env.default_home();
+        }
+        // NO_COLOR (no-color.org), and a terminal that says it cannot show any (TERM=dumb).
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let color = match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        Ok(App {
+            env,
+            overrides: Overrides {
+                qq_dir: g.qq_dir.clone(),
+                ll_dir: g.ll_dir.clone(),
+                profile: g.profile.clone(),
+                data_dir: g.data_dir.clone(),
+                llbot_dir: g.llbot_dir.clone(),
+            },
+            out: output::Output {
+                json: g.json,
+                quiet: g.quiet,
+                verbose: g.verbose,
+                color,
+            },
+        })
+    }
+
+    /// Lists QQ's processes and runs discovery.
+    pub fn discover(&self) -> Result<Installation, Failure> {
+        let mut procs = process::list_qq_processes(self.env.platform);
+        if let Some(root) = &self.env.root {
+            // Inspecting another filesystem: only processes running from it belong to it.
+            procs.retain(|p| {
+                p.exe
+                    .as_deref()
+                    .is_some_and(|e| process::exe_in_install(e, root))
+            });
+        }
+        let bots = discover::llbot::list_processes();
+        discover::discover_all(&self.env, &self.overrides, procs, bots)
+    }
+}

@@ -1,0 +1,233 @@
+//! How `clean` shows itself: the progress bars and the preview / result table.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::time::{Duration, SystemTime};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::execute::Action;
+use super::plan::Kind;
+use super::pid_list;
+use super::report::CleanReport;
+use crate::cli::CleanArgs;
+use crate::discover::Installation;
+use crate::i18n::t;
+use crate::output::{Output, Tone, human_size};
+use crate::stack::Rows;
+use crate::tf;
+use crate::time::{short_age, unix_secs};
+
+pub(super) fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) -> ProgressBar {
+    // `msg` is a catalogue text, already in the user's language.
+    if out.json || out.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = match len {
+        Some(n) => {
+            let pb = ProgressBar::new(n);
+            pb.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            pb
+        }
+        None => {
+            let pb = ProgressBar::new_spinner();
+            pb.set_style(
+                ProgressStyle::with_template(&format!(
+                    "{{spinner}} {{msg}} {{pos}} {}",
+                    t("clean.entries")
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            pb
+        }
+    };
+    pb.set_message(msg);
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// The preview table, and after a real run (`done`) what happened.
+pub(super) fn render(
+    r: &CleanReport,
+    out: &Output,
+    inst: &Installation,
+    args: &CleanArgs,
+    done: bool,
+) -> String {
+    let mut s = String::new();
+    // After a confirmed run the preview is on screen already: only what happened follows.
+    let preview_shown = done && !args.yes;
+    if !preview_shown {
+        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    }
+    if r.targets.is_empty() {
+        let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
+        return s;
+    }
+    let now = unix_secs(SystemTime::now());
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "clean.col_target",
+            "clean.col_account",
+            "clean.col_path",
+            "clean.col_files",
+            "clean.col_size",
+            "clean.col_age",
+        ]
+        .iter()
+        .map(|k| t(k).to_string())
+        .collect(),
+    ];
+    for tg in &r.targets {
+        let rel = tg.path.strip_prefix(&r.data_dir).unwrap_or(&tg.path);
+        let mut p = rel.display().to_string();
+        // A folder's row stands for its entries (`temp/ (2 entries)`).
+        if tg.kind.spec().rows == Rows::Folder {
+            p = tf!(
+                "clean.folder_entries",
+                path = format!("{p}{}", std::path::MAIN_SEPARATOR),
+                n = tg.entries
+            );
+        }
+        let age = tg
+            .newest_secs
+            .map(|n| short_age(now.saturating_sub(n)))
+            .unwrap_or_else(|| "-".into());
+        rows.push(vec![
+            tg.kind.name().to_string(),
+            tg.uin.clone().unwrap_or_else(|| "-".into()),
+            p,
+            tg.files.to_string(),
+            human_size(tg.bytes),
+            age,
+        ]);
+    }
+    rows.push(vec![
+        t("clean.total").to_string(),
+        String::new(),
+        String::new(),
+        r.totals.files.to_string(),
+        human_size(r.totals.bytes),
+        String::new(),
+    ]);
+    let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        if preview_shown {
+            break;
+        }
+        if i == 0 || i == last {
+            let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
+        } else {
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    if args.database && !preview_shown && r.targets.iter().any(|t| t.kind == Kind::Database) {
+        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
+    }
+    for u in r.unreadable.iter().filter(|_| !preview_shown) {
+        let _ = writeln!(
+            s,
+            "{} {}: {}",
+            out.paint(Tone::Warn, t("clean.unreadable")),
+            u.path.display(),
+            u.error
+        );
+    }
+
+    if r.dry_run {
+        if r.qq.was_running {
+            let pids = pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>());
+            let _ = writeln!(s, "{}", tf!("clean.dry_run_qq_running", pids = pids));
+        }
+        let _ = writeln!(s, "{}", out.paint(Tone::Dim, t("clean.dry_run_done")));
+        return s;
+    }
+    if !done {
+        return s;
+    }
+    for run in [&r.qq.stop_cmd, &r.qq.start_cmd].into_iter().flatten() {
+        let code = run
+            .exit_code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| run.error.clone().unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "{}",
+            tf!("clean.stop_cmd_ran", cmd = run.command, code = code)
+        );
+    }
+    if r.qq.stopped && !r.qq.pids.is_empty() {
+        let pids =
+            r.qq.pids
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+        if r.qq.killed.is_empty() {
+            let _ = writeln!(s, "{}", tf!("clean.stopped_qq", pids = pids));
+        } else {
+            let killed =
+                r.qq.killed
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+            let _ = writeln!(
+                s,
+                "{}",
+                tf!("clean.stopped_qq_killed", pids = pids, killed = killed)
+            );
+        }
+    }
+    let removed_files: u64 = r
+        .targets
+        .iter()
+        .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
+        .map(|t| t.files)
+        .sum();
+    let key = if args.trash {
+        "clean.trashed_summary"
+    } else {
+        "clean.removed_summary"
+    };
+    let summary = tf!(
+        key,
+        files = removed_files,
+        size = human_size(r.totals.freed_bytes)
+    );
+    let _ = writeln!(s, "{}", out.paint(Tone::Good, &summary));
+    for p in &r.problems {
+        let _ = writeln!(
+            s,
+            "{} {}: {}",
+            out.paint(Tone::Bad, t("clean.not_removed")),
+            p.path.display(),
+            p.error
+        );
+    }
+    if r.totals.failed > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(Tone::Bad, &tf!("clean.failed_count", n = r.totals.failed))
+        );
+    }
+    if r.interrupted {
+        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.interrupted")));
+    }
+    if let Some(run) = r.qq.start_cmd.as_ref().filter(|run| !run.ok()) {
+        let _ = writeln!(
+            s,
+            "{} {}",
+            out.paint(Tone::Bad, &tf!("clean.start_cmd_failed", cmd = run.command)),
+            run.error.as_deref().unwrap_or_default()
+        );
+    }
+    super::control::render_restarts(&mut s, &r.qq, args.restart_qq, out);
+    s
+}

@@ -1,0 +1,187 @@
+//! What `clean` reports: the preview rows from the plan, then what happened to each entry.
+//! Serialized as `clean --json`; rendered by `render.rs`.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::execute::{self, Action};
+use super::plan::{Kind, Plan};
+use crate::i18n::Msg;
+use crate::time::iso_utc;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QqState {
+    pub was_running: bool,
+    /// PIDs of QQ's processes found running before cleaning.
+    pub pids: Vec<u32>,
+    pub stopped: bool,
+    /// PIDs that had to be force-killed after the timeout.
+    pub killed: Vec<u32>,
+    /// Each stopped main process started again: `{was_pid, pid}`.
+    pub restarted: Vec<crate::process::RestartOutcome>,
+    /// Each that could not be started, or exited at once: `{was_pid, error}`.
+    pub restart_failed: Vec<crate::process::RestartOutcome>,
+    /// The user's own stop command (`--stop-cmd`), when given, and how it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_cmd: Option<CommandRun>,
+    /// The user's own start command (`--start-cmd`), when given, and how it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_cmd: Option<CommandRun>,
+}
+
+/// A command of the user's, run through the shell.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandRun {
+    pub command: String,
+    /// `None` when it could not be started or was ended by a signal.
+    pub exit_code: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl CommandRun {
+    pub fn ok(&self) -> bool {
+        self.exit_code == Some(0)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetReport {
+    pub kind: Kind,
+    /// The bot family the target belongs to (`llonebot`).
+    pub bot: &'static str,
+    pub uin: Option<String>,
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub path: PathBuf,
+    /// Entries this row stands for (1 for a msg_* folder; the items of temp/).
+    pub entries: usize,
+    pub files: u64,
+    pub bytes: u64,
+    pub newest_mtime: Option<String>,
+    #[serde(skip)]
+    pub newest_secs: Option<u64>,
+    pub action: Action,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PathError {
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub path: PathBuf,
+    /// English in JSON and logs; the user's language on screen.
+    pub error: Msg,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub files: u64,
+    pub bytes: u64,
+    pub freed_bytes: u64,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CleanReport {
+    pub dry_run: bool,
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub data_dir: PathBuf,
+    pub qq: QqState,
+    pub targets: Vec<TargetReport>,
+    /// Entries that failed or were skipped at deletion time, with why.
+    pub problems: Vec<PathError>,
+    /// Entries that could not be read while planning (left alone).
+    pub unreadable: Vec<PathError>,
+    pub totals: Totals,
+    pub interrupted: bool,
+}
+
+pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
+    let targets: Vec<TargetReport> = plan
+        .targets
+        .iter()
+        .map(|t| TargetReport {
+            kind: t.kind,
+            bot: crate::stack::by_id(t.kind.spec().stack).map_or("llonebot", |s| s.bot),
+            uin: t.uin.clone(),
+            path: t.path.clone(),
+            entries: t.entries.len(),
+            files: t.files(),
+            bytes: t.bytes(),
+            newest_mtime: t.newest().map(iso_utc),
+            newest_secs: t.newest(),
+            action: Action::Planned,
+            error: None,
+        })
+        .collect();
+    let totals = Totals {
+        files: targets.iter().map(|t| t.files).sum(),
+        bytes: targets.iter().map(|t| t.bytes).sum(),
+        freed_bytes: 0,
+        failed: 0,
+    };
+    CleanReport {
+        dry_run,
+        data_dir: plan.data_dir.clone(),
+        qq,
+        targets,
+        problems: Vec::new(),
+        unreadable: plan
+            .unreadable
+            .iter()
+            .map(|(p, e)| PathError {
+                path: p.clone(),
+                error: Msg::raw(e.clone()),
+            })
+            .collect(),
+        totals,
+        interrupted: false,
+    }
+}
+
+pub(super) fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed) {
+    for (t, outcomes) in report.targets.iter_mut().zip(&done.outcomes) {
+        let removed = outcomes
+            .iter()
+            .filter(|o| matches!(o.action, Action::Deleted | Action::Trashed))
+            .count();
+        let failed = outcomes
+            .iter()
+            .filter(|o| o.action == Action::Failed)
+            .count();
+        for o in outcomes {
+            if matches!(o.action, Action::Deleted | Action::Trashed) {
+                report.totals.freed_bytes += o.bytes;
+            } else if let Some(e) = &o.error {
+                report.problems.push(PathError {
+                    path: o.path.clone(),
+                    error: e.clone(),
+                });
+            }
+        }
+        report.totals.failed += failed;
+        t.action = if failed > 0 {
+            Action::Failed
+        } else if removed == 0 {
+            Action::Skipped
+        } else {
+            outcomes
+                .iter()
+                .find(|o| matches!(o.action, Action::Deleted | Action::Trashed))
+                .map(|o| o.action)
+                .unwrap_or(Action::Deleted)
+        };
+        let not_removed = outcomes.len() - removed;
+        if not_removed > 0 {
+            // JSON text: English, like every JSON field.
+            let first = outcomes
+                .iter()
+                .find_map(|o| o.error.as_ref().map(|m| m.render(crate::i18n::Lang::En)))
+                .unwrap_or_default();
+            t.error = Some(format!(
+                "{not_removed} of {} entries not removed: {first}",
+                outcomes.len()
+            ));
+        }
+    }
+}

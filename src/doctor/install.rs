@@ -1,0 +1,157 @@
+//! The checks on what discovery found: QQ's processes, and each part of the install with how
+//! it was found.
+
+use crate::discover::{Installation, Source};
+use crate::msg;
+use serde_json::{Value, json};
+
+use super::{Finding, Severity, finding};
+
+pub(super) fn check_processes(inst: &Installation, f: &mut Vec<Finding>) {
+    let procs: Vec<_> = inst.qq_processes().collect();
+    let mains: Vec<u32> = procs.iter().filter(|p| p.main).map(|p| p.pid).collect();
+    let helpers = procs.len() - mains.len();
+    let data = json!({"main": mains, "helpers": helpers, "unverified": procs.iter().any(|p| p.verified.is_none())});
+    if procs.is_empty() {
+        f.push(finding(
+            "qq.processes",
+            Severity::Ok,
+            msg!("doctor.qq_not_running"),
+            None,
+            data,
+        ));
+    } else if inst.qq.is_none() {
+        let pids = procs
+            .iter()
+            .map(|p| p.pid.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        f.push(finding(
+            "qq.processes",
+            Severity::Warn,
+            msg!("doctor.qq_unverified", pids = pids),
+            Some(msg!("doctor.remedy_qq_dir")),
+            data,
+        ));
+    } else if mains.len() > 1 {
+        let pids = mains
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        f.push(finding(
+            "qq.processes",
+            Severity::Warn,
+            msg!("doctor.qq_many", n = mains.len(), pids = pids),
+            Some(msg!("doctor.remedy_qq_many")),
+            data,
+        ));
+    } else {
+        let main = mains
+            .first()
+            .map(u32::to_string)
+            .unwrap_or_else(|| "?".into());
+        f.push(finding(
+            "qq.processes",
+            Severity::Ok,
+            msg!("doctor.qq_running", pid = main, helpers = helpers),
+            None,
+            data,
+        ));
+    }
+}
+
+fn source_word(s: Source) -> String {
+    crate::detect::source_text(s).to_string()
+}
+
+pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
+    match &inst.qq {
+        Some(q) => f.push(finding(
+            "discovery.qq",
+            Severity::Ok,
+            msg!(
+                "doctor.found",
+                what = "QQ",
+                path = q.install_dir.display(),
+                how = source_word(q.source)
+            ),
+            None,
+            json!({"path": crate::output::path::value(&q.install_dir), "source": q.source}),
+        )),
+        // A headless LLBot drives no QQ: nothing to find.
+        None if inst
+            .llbot()
+            .is_some_and(|b| b.mode == Some(crate::discover::Mode::Headless)) => {}
+        None => f.push(finding(
+            "discovery.qq",
+            Severity::Warn,
+            msg!("doctor.not_found", what = "QQ"),
+            Some(msg!("doctor.remedy_qq_dir")),
+            Value::Null,
+        )),
+    }
+    match inst.liteloader.as_ref() {
+        Some(ll) => {
+            let (path, how) = match (&ll.root, ll.source) {
+                (Some(r), Some(s)) => (r.display().to_string(), source_word(s)),
+                _ => (
+                    ll.profile.display().to_string(),
+                    source_word(ll.profile_source),
+                ),
+            };
+            f.push(finding(
+                "discovery.liteloader",
+                Severity::Ok,
+                msg!(
+                    "doctor.found",
+                    what = "LiteLoaderQQNT",
+                    path = path,
+                    how = how
+                ),
+                None,
+                json!({"root": crate::output::path::opt_value(ll.root.as_ref()), "profile": crate::output::path::value(&ll.profile)}),
+            ));
+        }
+        None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
+        // LLBot runs without LiteLoaderQQNT.
+        None if std::ptr::eq(inst.stack(), &crate::stack::llbot::STACK) => {}
+        None => f.push(finding(
+            "discovery.liteloader",
+            Severity::Warn,
+            msg!("doctor.not_found", what = "LiteLoaderQQNT"),
+            Some(msg!("doctor.remedy_ll_dir")),
+            Value::Null,
+        )),
+    }
+    match inst.data_dir() {
+        Some(d) => f.push(finding(
+            "discovery.llonebot",
+            Severity::Ok,
+            msg!("doctor.found_data", path = d.display()),
+            None,
+            json!({"data_dir": crate::output::path::value(d)}),
+        )),
+        None => f.push(finding(
+            "discovery.llonebot",
+            Severity::Fail,
+            msg!("doctor.no_data_dir"),
+            Some(msg!("doctor.remedy_data_dir")),
+            Value::Null,
+        )),
+    }
+    if !inst.warnings.is_empty() {
+        let list: Vec<String> = inst
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.path.display(), w.problem))
+            .collect();
+        f.push(finding(
+            "discovery.files",
+            Severity::Warn,
+            msg!("doctor.bad_files", list = list.join("; ")),
+            Some(msg!("doctor.remedy_bad_files")),
+            json!(inst.warnings),
+        ));
+    }
+}

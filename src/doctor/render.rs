@@ -1,0 +1,67 @@
+//! The doctor's report on screen: one line per finding, its remedy below.
+
+use std::fmt::Write as _;
+
+use super::{DoctorReport, Severity};
+use crate::i18n::{pad, t, width};
+use crate::output::{Output, Tone};
+
+fn severity_text(s: Severity) -> &'static str {
+    match s {
+        Severity::Ok => t("doctor.sev_ok"),
+        Severity::Warn => t("doctor.sev_warn"),
+        Severity::Fail => t("doctor.sev_fail"),
+    }
+}
+
+pub fn render(r: &DoctorReport, out: &Output) -> String {
+    let mut s = String::new();
+    let w_sev = [Severity::Ok, Severity::Warn, Severity::Fail]
+        .iter()
+        .map(|x| width(severity_text(*x)))
+        .max()
+        .unwrap_or(4)
+        + 2;
+    let w_check = r
+        .findings
+        .iter()
+        .map(|x| width(&x.check))
+        .max()
+        .unwrap_or(8)
+        + 2;
+    for x in &r.findings {
+        if out.quiet && x.severity == Severity::Ok {
+            continue;
+        }
+        let tone = match x.severity {
+            Severity::Ok => Tone::Good,
+            Severity::Warn => Tone::Warn,
+            Severity::Fail => Tone::Bad,
+        };
+        let sev = out.paint(tone, &pad(severity_text(x.severity), w_sev));
+        let _ = writeln!(s, "{sev}{}{}", pad(&x.check, w_check), x.message);
+        if let Some(rem) = &x.remedy {
+            let _ = writeln!(s, "{}→ {rem}", " ".repeat(w_sev + w_check));
+        }
+    }
+    let warns = r
+        .findings
+        .iter()
+        .filter(|x| x.severity == Severity::Warn)
+        .count();
+    let fails = r
+        .findings
+        .iter()
+        .filter(|x| x.severity == Severity::Fail)
+        .count();
+    let summary = if r.ok {
+        out.paint(Tone::Good, t("doctor.all_ok"))
+    } else {
+        out.paint(
+            Tone::Bad,
+            &crate::tf!("doctor.summary", warns = warns, fails = fails),
+        )
+    };
+    let _ = writeln!(s, "\n{summary}");
+    s
+}
