@@ -42,6 +42,7 @@ impl App {
                 ll_dir: g.ll_dir.clone(),
                 profile: g.profile.clone(),
                 data_dir: g.data_dir.clone(),
+                napcat_dir: g.napcat_dir.clone(),
             },
             out: output::Output {
                 json: g.json,

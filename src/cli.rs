@@ -90,6 +90,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// NapCat's folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub napcat_dir: Option<PathBuf>,
+
     /// Inspect another system's layout: paths are read under --fs-root as this platform's
     #[arg(
         long,

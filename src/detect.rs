@@ -13,7 +13,7 @@ use crate::tf;
 pub fn run(app: &App) -> anyhow::Result<Exit> {
     let inst = app.discover()?;
     app.out.emit(&inst, || render(&inst, &app.out))?;
-    Ok(if inst.data_dir().is_some() {
+    Ok(if inst.data_dir().is_some() || inst.napcat.is_some() {
         Exit::Ok
     } else {
         Exit::NotFound
@@ -35,6 +35,9 @@ pub fn source_text(s: Source) -> &'static str {
         Source::Flatpak => t("source.flatpak"),
         Source::Root => t("source.root"),
         Source::Profile => t("source.profile"),
+        Source::NapcatLoader => t("source.napcat_loader"),
+        Source::NapcatWorkdir => t("source.napcat_workdir"),
+        Source::NapcatQqEnviron => t("source.napcat_qq_environ"),
     }
 }
 
@@ -54,6 +57,7 @@ pub fn reason_text(r: Reason) -> &'static str {
         Reason::NotLlonebot => t("reason.not_llonebot"),
         Reason::NotADataDir => t("reason.not_a_data_dir"),
         Reason::AlreadyFound => t("reason.already_found"),
+        Reason::NotNapcat => t("reason.not_napcat"),
     }
 }
 
@@ -65,6 +69,8 @@ fn what_text(w: What) -> &'static str {
         What::LiteloaderProfile => t("what.liteloader_profile"),
         What::LlonebotPlugin => t("what.llonebot_plugin"),
         What::LlonebotData => t("what.llonebot_data"),
+        What::NapcatDir => t("what.napcat_dir"),
+        What::NapcatTemp => t("what.napcat_temp"),
     }
 }
 
@@ -89,6 +95,7 @@ fn label_width() -> usize {
         "detect.data",
         "detect.plugin",
         "detect.accounts",
+        "detect.temp",
     ]
     .iter()
     .map(|k| width(t(k)))
@@ -135,6 +142,39 @@ fn header(s: &mut String, out: &Output, name: &str, version: Option<&str>, found
 
 fn path(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// The NapCat block: its folder, work dir, temp folder and accounts.
+fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
+    let Some(n) = &inst.napcat else {
+        header(s, out, "NapCat", None, false);
+        if out.verbose > 0 {
+            looked_in(s, out, inst, &[What::NapcatDir]);
+        }
+        return;
+    };
+    header(s, out, "NapCat", n.version.as_deref(), true);
+    if let Some(d) = &n.dir {
+        row(s, t("detect.install"), &path(d));
+    }
+    row(
+        s,
+        t("detect.found_via"),
+        &found_via(n.source, n.source_detail.as_deref()),
+    );
+    if let Some(f) = &n.version_file {
+        row(s, t("detect.version_of"), &path(f));
+    }
+    row(s, t("detect.data"), &path(&n.work_dir));
+    match &n.temp_dir {
+        Some(tmp) => row(s, t("detect.temp"), &path(tmp)),
+        None => row(s, t("detect.temp"), t("detect.not_found")),
+    }
+    if n.accounts.is_empty() {
+        row(s, t("detect.accounts"), t("detect.none"));
+    } else {
+        row(s, t("detect.accounts"), &n.accounts.join(", "));
+    }
 }
 
 pub fn render(inst: &Installation, out: &Output) -> String {
@@ -285,6 +325,9 @@ pub fn render(inst: &Installation, out: &Output) -> String {
             let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
         }
     }
+
+    s.push('\n');
+    render_napcat(&mut s, out, inst);
 
     if !inst.warnings.is_empty() {
         let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, t("detect.warnings")));

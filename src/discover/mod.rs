@@ -2,8 +2,10 @@
 //! overrides. Reads only named candidate paths (never a disk-wide search) and records every
 //! candidate in a trail, so `detect -v` can say why each was taken or rejected.
 
+mod bots;
 mod liteloader;
 mod llonebot;
+mod napcat;
 mod qq;
 
 use std::fs;
@@ -19,8 +21,10 @@ use crate::msg;
 use crate::process::QqProcess;
 use crate::stack::Stack;
 
+pub use bots::Bot;
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
+pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
 
 /// Folders the user named on the command line (paths on this machine).
 #[derive(Debug, Clone, Default)]
@@ -29,6 +33,8 @@ pub struct Overrides {
     pub ll_dir: Option<PathBuf>,
     pub profile: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    /// NapCat's folder or work dir (`--napcat-dir`).
+    pub napcat_dir: Option<PathBuf>,
 }
 
 /// How a component was found.
@@ -61,6 +67,12 @@ pub enum Source {
     Root,
     /// `<profile>/data/LLOneBot`, beside the plugin scan.
     Profile,
+    /// QQ's `package.json` `main` → `loadNapCat.(c)js` → its `import(...)`.
+    NapcatLoader,
+    /// `NAPCAT_WORKDIR` in this process's environment.
+    NapcatWorkdir,
+    /// NapCat's variables in a running QQ's environment (NapCat Shell).
+    NapcatQqEnviron,
 }
 
 /// What a candidate was tried for.
@@ -73,16 +85,20 @@ pub enum What {
     LiteloaderProfile,
     LlonebotPlugin,
     LlonebotData,
+    NapcatDir,
+    NapcatTemp,
 }
 
 impl What {
-    pub const ALL: [What; 6] = [
+    pub const ALL: [What; 8] = [
         What::QqInstall,
         What::QqVersion,
         What::LiteloaderRoot,
         What::LiteloaderProfile,
         What::LlonebotPlugin,
         What::LlonebotData,
+        What::NapcatDir,
+        What::NapcatTemp,
     ];
 }
 
@@ -112,6 +128,7 @@ pub enum Reason {
     NotLlonebot,
     NotADataDir,
     AlreadyFound,
+    NotNapcat,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -196,6 +213,9 @@ pub struct Installation {
     pub processes: Vec<QqProcess>,
     pub liteloader: Option<LiteLoader>,
     pub llonebot: Option<LlOneBot>,
+    pub napcat: Option<NapCat>,
+    /// Every bot stack found, one entry each (LLOneBot, NapCat).
+    pub bots: Vec<Bot>,
     pub searched: Vec<Searched>,
     pub warnings: Vec<Warning>,
 }
@@ -384,13 +404,29 @@ pub fn discover(
         }
     }
     let liteloader = liteloader::find(&mut ctx, overrides, qq.as_ref(), &processes)?;
-    let llonebot = llonebot::find(&mut ctx, overrides.data_dir.as_deref(), liteloader.as_ref())?;
+    // A --data-dir that is a NapCat work dir (a Docker volume) is NapCat's, not LLOneBot's.
+    let napcat_data = overrides
+        .data_dir
+        .as_deref()
+        .filter(|d| napcat::looks_like_work_dir(d));
+    let llonebot_flag = overrides.data_dir.as_deref().filter(|_| napcat_data.is_none());
+    let llonebot = llonebot::find(&mut ctx, llonebot_flag, liteloader.as_ref())?;
+    let napcat = napcat::find(
+        &mut ctx,
+        overrides.napcat_dir.as_deref(),
+        napcat_data,
+        qq.as_ref(),
+        &processes,
+    )?;
+    let bots = bots::list(llonebot.as_ref(), napcat.as_ref(), &processes);
     Ok(Installation {
         platform: env.platform,
         qq,
         processes,
         liteloader,
         llonebot,
+        napcat,
+        bots,
         searched: ctx.searched,
         warnings: ctx.warnings,
     })

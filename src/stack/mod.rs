@@ -5,6 +5,7 @@
 //! lives elsewhere and knows no stack by name: adding a stack is adding a file here.
 
 pub mod llonebot_plugin;
+pub mod napcat;
 
 use std::fmt;
 
@@ -265,7 +266,11 @@ impl Serialize for Kind {
 }
 
 /// Every stack this build knows.
-pub const ALL: &[&Stack] = &[&llonebot_plugin::STACK];
+pub const ALL: &[&Stack] = &[
+    &llonebot_plugin::STACK,
+    &napcat::STACK,
+    &napcat::DATA_STACK,
+];
 
 /// The stack with this id.
 pub fn by_id(id: &str) -> Option<&'static Stack> {
