@@ -58,7 +58,16 @@ pub(super) fn render(
     done: bool,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    if r.data_dirs.is_empty() {
+        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    }
+    for d in &r.data_dirs {
+        let line = match d.bot {
+            "napcat" => tf!("clean.data_napcat", path = d.path.display()),
+            _ => tf!("clean.data", path = d.path.display()),
+        };
+        let _ = writeln!(s, "{line}");
+    }
     if r.targets.is_empty() {
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
@@ -78,7 +87,11 @@ pub(super) fn render(
         .collect(),
     ];
     for tg in &r.targets {
-        let rel = tg.path.strip_prefix(&r.data_dir).unwrap_or(&tg.path);
+        let rel = r
+            .data_dirs
+            .iter()
+            .find_map(|d| tg.path.strip_prefix(&d.path).ok())
+            .unwrap_or(&tg.path);
         let mut p = rel.display().to_string();
         // A folder's row stands for its entries (`temp/ (2 entries)`).
         if tg.kind.spec().rows == Rows::Folder {

@@ -25,6 +25,8 @@ pub struct QqState {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
+    /// The bot whose target this is (`llonebot`, `napcat`).
+    pub bot: &'static str,
     pub kind: Kind,
     pub uin: Option<String>,
     pub path: PathBuf,
@@ -37,6 +39,12 @@ pub struct TargetReport {
     pub newest_secs: Option<u64>,
     pub action: Action,
     pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataDir {
+    pub bot: &'static str,
+    pub path: PathBuf,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +66,8 @@ pub struct Totals {
 pub struct CleanReport {
     pub dry_run: bool,
     pub data_dir: PathBuf,
+    /// Every folder cleaned, with its bot (LLOneBot's data dir first; NapCat's folders after it).
+    pub data_dirs: Vec<DataDir>,
     pub qq: QqState,
     pub targets: Vec<TargetReport>,
     /// Entries that failed or were skipped at deletion time, with why.
@@ -73,6 +83,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
         .targets
         .iter()
         .map(|t| TargetReport {
+            bot: crate::stack::by_id(t.kind.spec().stack).map_or("", |s| s.bot),
             kind: t.kind,
             uin: t.uin.clone(),
             path: t.path.clone(),
@@ -94,6 +105,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
     CleanReport {
         dry_run,
         data_dir: plan.data_dir.clone(),
+        data_dirs: Vec::new(),
         qq,
         targets,
         problems: Vec::new(),

@@ -409,7 +409,10 @@ pub fn discover(
         .data_dir
         .as_deref()
         .filter(|d| napcat::looks_like_work_dir(d));
-    let llonebot_flag = overrides.data_dir.as_deref().filter(|_| napcat_data.is_none());
+    let llonebot_flag = overrides
+        .data_dir
+        .as_deref()
+        .filter(|_| napcat_data.is_none());
     let llonebot = llonebot::find(&mut ctx, llonebot_flag, liteloader.as_ref())?;
     let napcat = napcat::find(
         &mut ctx,

@@ -72,12 +72,14 @@ pub fn config_uins(work_dir: &Path) -> Vec<String> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
         .filter_map(|n| {
-            [ONEBOT_CONFIG, NAPCAT_CONFIG].iter().find_map(|c| match *c {
-                crate::stack::Name::Uin { prefix, suffix } => {
-                    uin_of(&n, prefix, suffix).map(str::to_string)
-                }
-                _ => None,
-            })
+            [ONEBOT_CONFIG, NAPCAT_CONFIG]
+                .iter()
+                .find_map(|c| match *c {
+                    crate::stack::Name::Uin { prefix, suffix } => {
+                        uin_of(&n, prefix, suffix).map(str::to_string)
+                    }
+                    _ => None,
+                })
         })
         .collect();
     out.sort();
@@ -94,7 +96,10 @@ pub fn import_target(src: &str) -> Option<String> {
             continue;
         };
         let after = after.trim_start();
-        let quote = after.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
         let body = &after[1..];
         let end = body.find(quote)?;
         let raw = &body[..end];
@@ -257,9 +262,11 @@ fn qq_data_dirs(ctx: &Ctx, qq: Option<&Qq>, napcat_dir: Option<&Path>) -> Vec<Pa
             out.extend(env.in_home("Documents/Tencent Files"));
         }
         Platform::Macos => {
-            out.extend(env.in_home(
-                "Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ",
-            ));
+            out.extend(
+                env.in_home(
+                    "Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ",
+                ),
+            );
         }
     }
     out
@@ -314,7 +321,10 @@ pub(super) fn find(
             detail: None,
         });
     }
-    for p in processes.iter().filter(|p| p.main && p.verified != Some(false)) {
+    for p in processes
+        .iter()
+        .filter(|p| p.main && p.verified != Some(false))
+    {
         for (k, v) in &p.environ {
             let (work_only, dir) = if k == WORKDIR_VAR {
                 (true, ctx.env.resolve(v))
@@ -350,7 +360,11 @@ pub(super) fn find(
     }
     if ctx.env.platform == Platform::Linux {
         // The installer's rootless layout, and its default one when QQ itself was not found.
-        let mut apps: Vec<PathBuf> = ctx.env.in_home("Napcat/opt/QQ/resources/app").into_iter().collect();
+        let mut apps: Vec<PathBuf> = ctx
+            .env
+            .in_home("Napcat/opt/QQ/resources/app")
+            .into_iter()
+            .collect();
         apps.push(ctx.env.resolve("/opt/QQ/resources/app"));
         for app in apps {
             if qq.and_then(|q| q.app_dir.as_deref()) == Some(app.as_path()) {
@@ -417,7 +431,10 @@ pub(super) fn find(
         }
         ctx.note(What::NapcatTemp, &root, Outcome::Missing, None);
     }
-    let temp_dir = data_root.as_ref().map(|r| r.join("temp")).filter(|t| is_dir(t));
+    let temp_dir = data_root
+        .as_ref()
+        .map(|r| r.join("temp"))
+        .filter(|t| is_dir(t));
     let (version, version_file) = read_version(dir.as_deref(), &work_dir);
     if version.is_none() {
         ctx.warn(&work_dir, msg!("warn.napcat_no_version"));
@@ -440,7 +457,10 @@ pub(super) fn find(
 fn loader_candidates(ctx: &mut Ctx, app: &Path, cands: &mut Vec<Candidate>) {
     let pkg = app.join("package.json");
     let mut loaders: Vec<PathBuf> = Vec::new();
-    if let Some(main) = ctx.read_json(&pkg).and_then(|v| str_field(&v, "main").map(str::to_string)) {
+    if let Some(main) = ctx
+        .read_json(&pkg)
+        .and_then(|v| str_field(&v, "main").map(str::to_string))
+    {
         let norm = main.replace('\\', "/");
         let name = norm.rsplit('/').next().unwrap_or("");
         if LOADERS.iter().any(|l| l.eq_ignore_ascii_case(name)) {
@@ -461,7 +481,12 @@ fn loader_candidates(ctx: &mut Ctx, app: &Path, cands: &mut Vec<Candidate>) {
             continue;
         };
         let Some(target) = import_target(&text) else {
-            ctx.note(What::NapcatDir, &loader, Outcome::Rejected, Some(Reason::NoRequire));
+            ctx.note(
+                What::NapcatDir,
+                &loader,
+                Outcome::Rejected,
+                Some(Reason::NoRequire),
+            );
             continue;
         };
         let base = loader.parent().unwrap_or(app).to_path_buf();
@@ -491,7 +516,8 @@ mod tests {
             import_target(l).as_deref(),
             Some("/opt/QQ/resources/app/app_launcher/napcat/napcat.mjs")
         );
-        let w = "(async () => {await import(\"file:///C:/Users/A B/NapCat.Shell/napcat.mjs\")})() \r\n";
+        let w =
+            "(async () => {await import(\"file:///C:/Users/A B/NapCat.Shell/napcat.mjs\")})() \r\n";
         assert_eq!(
             import_target(w).as_deref(),
             Some("C:/Users/A B/NapCat.Shell/napcat.mjs")

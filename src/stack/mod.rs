@@ -266,11 +266,7 @@ impl Serialize for Kind {
 }
 
 /// Every stack this build knows.
-pub const ALL: &[&Stack] = &[
-    &llonebot_plugin::STACK,
-    &napcat::STACK,
-    &napcat::DATA_STACK,
-];
+pub const ALL: &[&Stack] = &[&llonebot_plugin::STACK, &napcat::STACK, &napcat::DATA_STACK];
 
 /// The stack with this id.
 pub fn by_id(id: &str) -> Option<&'static Stack> {

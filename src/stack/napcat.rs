@@ -8,7 +8,9 @@
 //! Each place is a [`Stack`] value of its own (both `bot: "napcat"`), so the planner and the
 //! guard work on one folder at a time as they do for LLOneBot.
 
-use super::{Look, Main, Name, Own, Processes, Rows, Shape, Stack, Switch, TargetSpec, Types, VersionFile};
+use super::{
+    Look, Main, Name, Own, Processes, Rows, Shape, Stack, Switch, TargetSpec, Types, VersionFile,
+};
 
 const ID: &str = "napcat";
 const DATA_ID: &str = "napcat_data";
