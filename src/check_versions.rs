@@ -772,6 +772,8 @@ mod tests {
             processes: Vec::new(),
             liteloader: l,
             llonebot: b,
+            napcat: None,
+            bots: Vec::new(),
             searched: Vec::new(),
             warnings: Vec::new(),
         }

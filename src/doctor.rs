@@ -10,6 +10,7 @@ mod cache;
 mod config;
 mod install;
 mod live;
+mod napcat;
 mod render;
 
 use std::path::Path;
@@ -169,6 +170,9 @@ fn build(
         }
     }
     check_effective_timeout(lb_version, &mut f);
+    if let Some(n) = &inst.napcat {
+        napcat::check_napcat(n, threshold, &mut f);
+    }
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
 }

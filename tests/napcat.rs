@@ -374,3 +374,64 @@ fn docker_volumes_through_data_dir() {
     assert!(!f.p("/app/.config/QQ/NapCat/temp/a1b2.jpg").exists());
     assert!(nc.join(native("config/onebot11_30003.json")).exists());
 }
+
+#[test]
+fn doctor_reads_napcat_configs_temp_and_old_logs() {
+    let f = Fixture::new(Os::Linux);
+    let nc = linux_installer(&f);
+    // Account 123456: a WebSocket server open to the network without a token.
+    let mut cfg: Value = serde_json::from_str(&sample("napcat-onebot11-defaults.json")).unwrap();
+    cfg["network"]["websocketServers"] = serde_json::json!([
+        {"name": "ws", "enable": true, "host": "0.0.0.0", "port": 3001, "token": ""}
+    ]);
+    f.write(
+        &nc.join(native("config/onebot11_123456.json")),
+        cfg.to_string(),
+    );
+    // Account 654321: an HTTP server on the same port, with a token, on loopback.
+    cfg["network"]["websocketServers"] = serde_json::json!([]);
+    cfg["network"]["httpServers"] = serde_json::json!([
+        {"name": "http", "enable": true, "host": "127.0.0.1", "port": 3001, "token": "s3cret"}
+    ]);
+    f.write(
+        &nc.join(native("config/onebot11_654321.json")),
+        cfg.to_string(),
+    );
+    let old = nc.join(native("logs/2026-01-01_00-00-00.000.log"));
+    f.write(&old, "01-01 00:00:00 [info] | x\n");
+    common::set_mtime(
+        &old,
+        std::time::SystemTime::now() - std::time::Duration::from_secs(10 * 24 * 3600),
+    );
+
+    let (code, v) = f.json(&["doctor"]);
+    assert_eq!(code, 1, "a warning makes exit 1: {v:#}");
+    let find = |id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["check"] == id)
+            .unwrap_or_else(|| panic!("no {id}: {v:#}"))
+            .clone()
+    };
+    assert_eq!(find("versions.napcat")["severity"], "ok");
+    assert_eq!(find("versions.napcat")["data"]["installed"], VERSION);
+    assert_eq!(find("napcat.config.123456")["severity"], "warn");
+    assert_eq!(find("napcat.config.654321")["severity"], "ok");
+    assert_eq!(find("napcat.ports")["severity"], "warn");
+    assert_eq!(
+        find("napcat.timeout.123456")["data"]["baseTimeout"],
+        10000.0
+    );
+    assert_eq!(find("napcat.temp")["data"]["bytes"], 5000 + 700);
+    assert_eq!(find("napcat.logs")["data"]["files"], 1);
+    // NapCat needs neither LiteLoaderQQNT nor LLOneBot.
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| s(&x["check"]))
+        .collect();
+    assert!(!ids.contains(&"discovery.llonebot") && !ids.contains(&"discovery.liteloader"));
+}

@@ -110,6 +110,8 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             ));
         }
         None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
+        // NapCat needs no LiteLoaderQQNT.
+        None if inst.llonebot.is_none() && inst.napcat.is_some() => {}
         None => f.push(finding(
             "discovery.liteloader",
             Severity::Warn,
@@ -126,6 +128,7 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             None,
             json!({"data_dir": d}),
         )),
+        None if inst.napcat.is_some() => {}
         None => f.push(finding(
             "discovery.llonebot",
             Severity::Fail,
