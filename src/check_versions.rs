@@ -28,7 +28,8 @@ pub fn run(app: &App, args: &CheckVersionsArgs) -> anyhow::Result<Exit> {
     let mins = Minimums::resolve(args.min_qq.as_deref(), args.min_llonebot.as_deref(), table)
         .map_err(min_failure)?;
     let inst = app.discover()?;
-    let report = build_report(&inst, &mins, table);
+    let mut report = build_report(&inst, &mins, table);
+    add_napcat(&mut report, &inst, args.min_napcat.as_deref())?;
     if report.components.is_empty() {
         return Err(nothing_found(&inst).into());
     }
@@ -44,6 +45,7 @@ pub enum Name {
     Qq,
     Liteloader,
     Llonebot,
+    Napcat,
 }
 
 /// A fact reported beside a verdict; it never changes the status.
@@ -389,6 +391,64 @@ fn llonebot_component(inst: &Installation, min: Dotted) -> Option<Component> {
     })
 }
 
+/// NapCat's row: checked against `--min-napcat` when given; without it, only whether its
+/// version could be read (NapCat has no known minimum).
+fn add_napcat(report: &mut Report, inst: &Installation, min: Option<&str>) -> Result<(), Failure> {
+    let min = match min {
+        Some(m) => Some(
+            Dotted::parse(m.trim().trim_start_matches('v')).map_err(|_| {
+                Failure::usage(msg!(
+                    "cv.min_napcat_malformed",
+                    value = format!("{:?}", clip(m, MAX_SHOWN_HUMAN))
+                ))
+            })?,
+        ),
+        None => None,
+    };
+    let Some(n) = &inst.napcat else {
+        return Ok(());
+    };
+    let version = n.version.as_deref();
+    let verdict = match (policy::read_dotted(version), min) {
+        (Ok(v), Some(m)) if v < m => Verdict {
+            status: Status::Outdated,
+            reason: Reason::BelowMinimum,
+        },
+        (Ok(_), Some(_)) => Verdict {
+            status: Status::Ok,
+            reason: Reason::MeetsMinimum,
+        },
+        (Ok(_), None) => Verdict {
+            status: Status::Ok,
+            reason: Reason::NoMinimum,
+        },
+        (Err(r), _) => Verdict::unknown(r),
+    };
+    let advice = match verdict.status {
+        Status::Ok => None,
+        Status::Outdated => Some(t("cv.napcat_outdated").to_string()),
+        Status::Unknown => Some(t("cv.napcat_unknown").to_string()),
+    };
+    report.components.push(Component {
+        name: Name::Napcat,
+        installed: version.map(|v| clip(v, MAX_SHOWN_JSON)),
+        build: None,
+        windows_equivalent: None,
+        equivalents: None,
+        minimum: min.map(|m| m.to_string()),
+        minimum_build: None,
+        status: verdict.status,
+        reason: verdict.reason,
+        advice,
+        facts: Vec::new(),
+        version_file: n.version_file.clone(),
+        platform: None,
+        minimum_foreign: false,
+    });
+    report.ok = report.components.iter().all(|c| c.status == Status::Ok);
+    Ok(())
+}
+
 // ---- human text ---------------------------------------------------------------------------
 
 fn min_failure(e: MinError) -> Failure {
@@ -439,6 +499,7 @@ fn name_text(n: Name) -> &'static str {
         Name::Qq => "QQ",
         Name::Liteloader => "LiteLoaderQQNT",
         Name::Llonebot => "LLOneBot",
+        Name::Napcat => "NapCat",
     }
 }
 
@@ -609,6 +670,7 @@ fn not_found_text(n: Name) -> String {
         Name::Qq => "--qq-dir DIR",
         Name::Liteloader => "--ll-dir DIR, --profile DIR",
         Name::Llonebot => "--data-dir DIR, --profile DIR",
+        Name::Napcat => "--napcat-dir DIR",
     };
     tf!("cv.component_not_found", name = name_text(n), how = how)
 }

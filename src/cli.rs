@@ -122,6 +122,10 @@ pub struct CheckVersionsArgs {
     /// The minimum LLOneBot version
     #[arg(long, value_name = "VERSION")]
     pub min_llonebot: Option<String>,
+
+    /// The minimum NapCat version (none by default)
+    #[arg(long, value_name = "VERSION")]
+    pub min_napcat: Option<String>,
 }
 
 #[derive(Debug, Args)]

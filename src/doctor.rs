@@ -188,6 +188,7 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
             Name::Qq => ("versions.qq", "QQ"),
             Name::Liteloader => ("versions.liteloader", "LiteLoaderQQNT"),
             Name::Llonebot => ("versions.llonebot", "LLOneBot"),
+            Name::Napcat => ("versions.napcat", "NapCat"),
         };
         let installed = c.installed.clone().unwrap_or_else(|| "?".into());
         let minimum = c.minimum.clone().unwrap_or_else(|| "-".into());

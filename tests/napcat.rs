@@ -435,3 +435,27 @@ fn doctor_reads_napcat_configs_temp_and_old_logs() {
         .collect();
     assert!(!ids.contains(&"discovery.llonebot") && !ids.contains(&"discovery.liteloader"));
 }
+
+#[test]
+fn check_versions_has_a_napcat_row_with_an_optional_minimum() {
+    let f = Fixture::new(Os::Linux);
+    linux_installer(&f);
+    let row = |v: &Value| {
+        v["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "napcat")
+            .unwrap_or_else(|| panic!("no napcat row: {v:#}"))
+            .clone()
+    };
+    let (_, v) = f.json(&["check-versions"]);
+    let r = row(&v);
+    assert_eq!(r["installed"], VERSION);
+    assert_eq!((s(&r["status"]), s(&r["reason"])), ("ok", "no_minimum"));
+    let (code, v) = f.json(&["check-versions", "--min-napcat", "4.19.0"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(row(&v)["status"], "outdated");
+    let out = f.run(&["check-versions", "--min-napcat", "four"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -522,8 +522,9 @@ mod tests {
             import_target(w).as_deref(),
             Some("C:/Users/A B/NapCat.Shell/napcat.mjs")
         );
+        let encoded = "import('file:///D:/Nap%20Cat/napcat.mjs')";
         assert_eq!(
-            import_target("import('file:///D:/Nap%20Cat/napcat.mjs')").as_deref(),
+            import_target(encoded).as_deref(),
             Some("D:/Nap Cat/napcat.mjs")
         );
         assert_eq!(import_target("require('x')"), None);

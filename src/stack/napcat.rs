@@ -76,7 +76,7 @@ pub static STACK: Stack = Stack {
     // `package.json` says 0.0.1 in every release since v4.9: the version is read from
     // `napcat.mjs` or the log instead (`crate::discover`); this names the file only.
     version: VersionFile {
-        file: "napcat.mjs",
+        file: MAIN_FILE,
         identity: ("", ""),
         field: "",
     },
@@ -87,14 +87,14 @@ pub static STACK: Stack = Stack {
         Name::Exact("plugins"),
         Name::Exact("static"),
         Name::Exact("quickLoginCache"),
-        Name::Exact("napcat.mjs"),
-        Name::Exact("package.json"),
+        Name::Exact(MAIN_FILE),
+        Name::Exact(PACKAGE),
     ],
     data_markers: &[
         Name::Exact("config"),
         Name::Exact("logs"),
         Name::Exact("cache"),
-        Name::Exact("napcat.mjs"),
+        Name::Exact(MAIN_FILE),
     ],
     log_families: &[],
 };
@@ -109,7 +109,7 @@ pub static DATA_STACK: Stack = Stack {
         data_dir_flag: false,
     },
     version: VersionFile {
-        file: "napcat.mjs",
+        file: MAIN_FILE,
         identity: ("", ""),
         field: "",
     },
@@ -148,6 +148,9 @@ pub const LOADERS: &[&str] = &["loadNapCat.js", "loadNapCat.cjs"];
 
 /// The backup the manual install leaves next to QQ's `package.json`.
 pub const ORIGINAL_PACKAGE: &str = "package.napcat-original.json";
+
+/// NapCat's `package.json` (it says 0.0.1 whatever the release).
+pub const PACKAGE: &str = "package.json";
 
 /// NapCat's entry file in its folder.
 pub const MAIN_FILE: &str = "napcat.mjs";
