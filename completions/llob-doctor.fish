@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_llob_doctor_global_optspecs
-    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= platform= fs-root= lang= h/help V/version
+    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= napcat-dir= platform= fs-root= lang= h/help V/version
 end
 
 function __fish_llob_doctor_needs_command
@@ -31,6 +31,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-dir -d 'The 
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -58,6 +59,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -70,6 +72,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -s q -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-qq -d 'The minimum QQ version, in any platform\'s form (9.9.15, 3.2.12, 6.9.53, 9.9.16-28788)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-llonebot -d 'The minimum LLOneBot version' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-napcat -d 'The minimum NapCat version (none by default)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -77,6 +80,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -98,6 +102,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -124,6 +129,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -144,6 +150,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -162,6 +169,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -194,6 +202,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -212,6 +221,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -229,6 +239,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-dir -
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
