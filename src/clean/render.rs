@@ -105,8 +105,13 @@ pub(super) fn render(
             .newest_secs
             .map(|n| short_age(now.saturating_sub(n)))
             .unwrap_or_else(|| "-".into());
+        // Rows of another bot than LLOneBot name it: `napcat temp` beside LLOneBot's `temp`.
+        let target = match tg.bot {
+            "" | "llonebot" => tg.kind.name().to_string(),
+            bot => format!("{bot} {}", tg.kind.name()),
+        };
         rows.push(vec![
-            tg.kind.name().to_string(),
+            target,
             tg.uin.clone().unwrap_or_else(|| "-".into()),
             p,
             tg.files.to_string(),
