@@ -435,7 +435,19 @@ pub fn start_fake_qq(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Starte
     for (k, v) in envs {
         c.env(k, v);
     }
-    let mut child = Started(c.spawn().expect("start fake qq"));
+    // A copy just written may still be open for writing in a child another test thread forked
+    // meanwhile (ETXTBSY on Linux): try again for a short while.
+    let mut tries = 0;
+    let spawned = loop {
+        match c.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            r => break r,
+        }
+    };
+    let mut child = Started(spawned.expect("start fake qq"));
     // Ready: its helpers run and (Windows) its window exists, so it can be asked to quit.
     let t = std::time::Instant::now();
     while !ready.exists() {
