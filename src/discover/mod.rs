@@ -6,6 +6,7 @@ mod bots;
 mod liteloader;
 mod llonebot;
 mod napcat;
+mod napcat_version;
 mod qq;
 
 use std::fs;
