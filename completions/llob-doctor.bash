@@ -50,7 +50,7 @@ _llob__doctor() {
 
     case "${cmd}" in
         llob__doctor)
-            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
+            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -80,6 +80,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -100,7 +104,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__check__subcmd__versions)
-            opts="-h -q -v --min-qq --min-llonebot --login-floor --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-h -q -v --min-qq --min-llonebot --login-floor --min-napcat --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,6 +119,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --login-floor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-napcat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -142,6 +150,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -162,7 +174,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__clean)
-            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --stop-cmd --start-cmd --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --stop-cmd --start-cmd --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +228,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -236,7 +252,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__completions)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang bash elvish fish powershell zsh"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,6 +279,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --napcat-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -286,7 +306,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__detect)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +336,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -336,7 +360,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__doctor)
-            opts="-h -q -v --temp-warn --since --probe --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-h -q -v --temp-warn --since --probe --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,6 +398,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -394,7 +422,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__man)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +449,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --napcat-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -444,7 +476,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__probe)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,6 +506,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -494,7 +530,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__schedule)
-            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang install remove show"
+            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang install remove show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,6 +580,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --napcat-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -564,7 +604,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__stats)
-            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --platform --fs-root --lang"
+            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,6 +635,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --llbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --napcat-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

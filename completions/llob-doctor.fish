@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_llob_doctor_global_optspecs
-    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= platform= fs-root= lang= h/help V/version
+    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= napcat-dir= platform= fs-root= lang= h/help V/version
 end
 
 function __fish_llob_doctor_needs_command
@@ -32,6 +32,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l ll-dir -d 'The 
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -60,6 +61,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l ll-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -73,6 +75,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -s v -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-qq -d 'The minimum QQ version, in any platform\'s form (9.9.15, 3.2.12, 6.9.53, 9.9.16-28788)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-llonebot -d 'The minimum LLOneBot version (3.28 is taken as 3.28.0)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l login-floor -d 'Tencent\'s login floor, when the built-in one is out of date: a build (34740) or a QQ version (9.9.19-34740, 3.2.17); --min-qq never changes it' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l min-napcat -d 'The minimum NapCat version (none by default)' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -81,6 +84,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -105,6 +109,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l ll-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -132,6 +137,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l ll-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -153,6 +159,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l ll-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -172,6 +179,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l ll-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -205,6 +213,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l ll-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -224,6 +233,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -242,6 +252,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l ll-dir -
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"

@@ -45,6 +45,7 @@ impl App {
                 profile: g.profile.clone(),
                 data_dir: g.data_dir.clone(),
                 llbot_dir: g.llbot_dir.clone(),
+                napcat_dir: g.napcat_dir.clone(),
             },
             out: output::Output {
                 json: g.json,

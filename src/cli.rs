@@ -96,6 +96,9 @@ pub struct GlobalArgs {
     /// The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)
     #[arg(long, global = true, value_name = "DIR")]
     pub llbot_dir: Option<PathBuf>,
+    /// NapCat's folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub napcat_dir: Option<PathBuf>,
 
     /// Inspect another system's layout: paths are read under --fs-root as this platform's
     #[arg(
@@ -130,6 +133,9 @@ pub struct CheckVersionsArgs {
     /// version (9.9.19-34740, 3.2.17); --min-qq never changes it
     #[arg(long, value_name = "BUILD")]
     pub login_floor: Option<String>,
+    /// The minimum NapCat version (none by default)
+    #[arg(long, value_name = "VERSION")]
+    pub min_napcat: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use crate::tf;
 pub fn run(app: &App) -> anyhow::Result<Exit> {
     let inst = app.discover()?;
     app.out.emit(&inst, || render(&inst, &app.out))?;
-    Ok(if inst.data_dir().is_some() {
+    Ok(if inst.data_dir().is_some() || inst.napcat.is_some() {
         Exit::Ok
     } else {
         Exit::NotFound
@@ -37,6 +37,9 @@ pub fn source_text(s: Source) -> &'static str {
         Source::Root => t("source.root"),
         Source::Qwqnt => t("source.qwqnt"),
         Source::Profile => t("source.profile"),
+        Source::NapcatLoader => t("source.napcat_loader"),
+        Source::NapcatWorkdir => t("source.napcat_workdir"),
+        Source::NapcatQqEnviron => t("source.napcat_qq_environ"),
     }
 }
 
@@ -56,6 +59,7 @@ pub fn reason_text(r: Reason) -> &'static str {
         Reason::NotLlonebot => t("reason.not_llonebot"),
         Reason::NotADataDir => t("reason.not_a_data_dir"),
         Reason::AlreadyFound => t("reason.already_found"),
+        Reason::NotNapcat => t("reason.not_napcat"),
     }
 }
 
@@ -68,6 +72,8 @@ fn what_text(w: What) -> &'static str {
         What::LlonebotPlugin => t("what.llonebot_plugin"),
         What::LlonebotData => t("what.llonebot_data"),
         What::LlbotInstall => t("what.llbot_install"),
+        What::NapcatDir => t("what.napcat_dir"),
+        What::NapcatTemp => t("what.napcat_temp"),
     }
 }
 
@@ -81,6 +87,8 @@ fn taken_text(w: What) -> &'static str {
         What::LlonebotPlugin => t("taken.llonebot_plugin"),
         What::LlonebotData => t("taken.llonebot_data"),
         What::LlbotInstall => t("taken.llbot_install"),
+        What::NapcatDir => t("taken.napcat_dir"),
+        What::NapcatTemp => t("taken.napcat_temp"),
     }
 }
 
@@ -106,6 +114,7 @@ fn label_width() -> usize {
         "detect.plugin",
         "detect.accounts",
         "detect.mode",
+        "detect.temp",
     ]
     .iter()
     .map(|k| width(t(k)))
@@ -226,6 +235,39 @@ fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
 
 fn path(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// The NapCat block: its folder, work dir, temp folder and accounts.
+fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
+    let Some(n) = &inst.napcat else {
+        header(s, out, "NapCat", None, false);
+        if out.verbose > 0 {
+            looked_in(s, out, inst, &[What::NapcatDir]);
+        }
+        return;
+    };
+    header(s, out, "NapCat", n.version.as_deref(), true);
+    if let Some(d) = &n.dir {
+        row(s, t("detect.install"), &path(d));
+    }
+    row(
+        s,
+        t("detect.found_via"),
+        &found_via(n.source, n.source_detail.as_deref()),
+    );
+    if let Some(f) = &n.version_file {
+        row(s, t("detect.version_of"), &path(f));
+    }
+    row(s, t("detect.data"), &path(&n.work_dir));
+    match &n.temp_dir {
+        Some(tmp) => row(s, t("detect.temp"), &path(tmp)),
+        None => row(s, t("detect.temp"), t("detect.not_found")),
+    }
+    if n.accounts.is_empty() {
+        row(s, t("detect.accounts"), t("detect.none"));
+    } else {
+        row(s, t("detect.accounts"), &n.accounts.join(", "));
+    }
 }
 
 pub fn render(inst: &Installation, out: &Output) -> String {
@@ -364,6 +406,8 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         s.push('\n');
         render_llbot(&mut s, out, b);
     }
+    s.push('\n');
+    render_napcat(&mut s, out, inst);
 
     if !inst.warnings.is_empty() {
         let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, t("detect.warnings")));

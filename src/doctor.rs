@@ -11,6 +11,7 @@ mod config;
 mod install;
 mod live;
 mod llbot;
+mod napcat;
 mod render;
 
 use std::path::Path;
@@ -181,6 +182,9 @@ fn build(
     }
     check_effective_timeout(lb_version, &mut f);
     versions::fit_advice(inst, &mut f);
+    if let Some(n) = &inst.napcat {
+        napcat::check_napcat(n, threshold, &mut f);
+    }
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
 }
@@ -196,6 +200,7 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
             Name::Qq => ("versions.qq", "QQ"),
             Name::Liteloader => ("versions.liteloader", "LiteLoaderQQNT"),
             Name::Llonebot => ("versions.llonebot", "LLOneBot"),
+            Name::Napcat => ("versions.napcat", "NapCat"),
         };
         let installed = c.installed.clone().unwrap_or_else(|| "?".into());
         let minimum = c.minimum.clone().unwrap_or_else(|| "-".into());

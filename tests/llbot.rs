@@ -371,7 +371,7 @@ mod running {
         for p in &all {
             assert!(!alive(*p), "PID {p} of the stack still runs");
         }
-        let new_pid = v["qq"]["restarted_pid"].as_u64().expect("restarted") as u32;
+        let new_pid = v["qq"]["restarted"][0]["pid"].as_u64().expect("restarted") as u32;
         let again = arguments(new_pid);
         // Stop the restarted launcher (and so its helpers) by its PID.
         let _ = Command::new("kill").arg(new_pid.to_string()).status();

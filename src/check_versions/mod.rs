@@ -11,6 +11,7 @@
 //! into verdicts; `text` holds every human sentence; `render` lays out the table.
 
 mod components;
+mod napcat;
 mod render;
 #[cfg(test)]
 mod tests;
@@ -38,7 +39,8 @@ pub fn run(app: &App, args: &CheckVersionsArgs) -> anyhow::Result<Exit> {
         .and_then(|m| m.with_login_floor(args.login_floor.as_deref(), table))
         .map_err(text::min_failure)?;
     let inst = app.discover()?;
-    let report = build_report(&inst, &mins, table);
+    let mut report = build_report(&inst, &mins, table);
+    napcat::add_napcat(&mut report, &inst, args.min_napcat.as_deref())?;
     if report.components.is_empty() {
         return Err(text::nothing_found(&inst).into());
     }
@@ -54,6 +56,7 @@ pub enum Name {
     Qq,
     Liteloader,
     Llonebot,
+    Napcat,
 }
 
 /// A fact reported beside a verdict; it never changes the status.

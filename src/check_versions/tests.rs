@@ -67,6 +67,7 @@ fn inst(q: Option<Qq>, l: Option<LiteLoader>, b: Option<LlOneBot>) -> Installati
         processes: Vec::new(),
         liteloader: l,
         llonebot: b,
+        napcat: None,
         bots: Vec::new(),
         searched: Vec::new(),
         warnings: Vec::new(),

@@ -44,6 +44,33 @@ pub fn check_data_dir(dir: &Path, home: Option<&Path>) -> Result<(), DataDirProb
     Ok(())
 }
 
+/// [`check_data_dir`] for a folder of another stack: the same refusals, the stack's own markers.
+pub fn check_stack_dir(
+    stack: &crate::stack::Stack,
+    dir: &Path,
+    home: Option<&Path>,
+) -> Result<(), DataDirProblem> {
+    if std::ptr::eq(stack, &crate::stack::llonebot_plugin::STACK) {
+        return check_data_dir(dir, home);
+    }
+    match check_data_dir(dir, home) {
+        Err(DataDirProblem::NotADataDir) | Ok(()) => {}
+        Err(p) => return Err(p),
+    }
+    let marked = fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| stack.is_data_marker(n))
+        })
+    });
+    if marked {
+        Ok(())
+    } else {
+        Err(DataDirProblem::NotADataDir)
+    }
+}
+
 fn io_msg(path: &Path, e: &std::io::Error) -> Msg {
     Msg::raw(format!("{}: {}", path.display(), crate::i18n::os_error(e)))
 }

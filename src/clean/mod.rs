@@ -10,6 +10,7 @@ mod log;
 pub mod plan;
 mod render;
 mod report;
+mod roots;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -29,9 +30,9 @@ use execute::Mode;
 use guard::DataDirProblem;
 use log::{Trace, append_log};
 use render::{progress_bar, render};
-use report::{apply_outcomes, report_from_plan};
+use report::apply_outcomes;
 
-pub use report::{CleanReport, PathError, QqState, TargetReport, Totals};
+pub use report::{CleanReport, DataDir, PathError, QqState, TargetReport, Totals};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -111,15 +112,18 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let out = &app.out;
     let opts = options(args)?;
     let inst = app.discover()?;
-    let Some(data_dir) = inst.data_dir().map(Path::to_path_buf) else {
+    let roots = roots::roots(&inst);
+    let Some(data_dir) = roots.first().map(|(_, d)| d.clone()) else {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("clean.hint_no_data_dir"))
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
     warn_unknown_uins(&inst, &args.uin);
-    guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
-        .map_err(|p| data_dir_failure(&data_dir, p))?;
+    for (stack, dir) in &roots {
+        guard::check_stack_dir(stack, dir, app.env.home_dir().as_deref())
+            .map_err(|p| data_dir_failure(dir, p))?;
+    }
 
     let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
     // A stack of its own programs (LLBot): those and the QQ it started go and come back together.
@@ -184,10 +188,9 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
     }
 
-    let _lock = if args.dry_run {
-        None
-    } else {
-        Some(lock::acquire(&data_dir).map_err(|(path, e)| {
+    let mut _locks = Vec::new();
+    for (_, data_dir) in roots.iter().filter(|_| !args.dry_run) {
+        _locks.push(lock::acquire(data_dir).map_err(|(path, e)| {
             match e {
                 lock::LockError::Held(pid) => {
                     let who = pid.map(|p| format!(" (PID {p})")).unwrap_or_default();
@@ -202,15 +205,16 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
                         .with_hint(msg!("clean.hint_lock_io"))
                 }
             }
-        })?)
-    };
+        })?);
+    }
 
     let pb = progress_bar(out, None, t("clean.scanning"));
-    let plan = plan::scan_stack(inst.stack(), &data_dir, &opts, |_| pb.inc(1));
+    let plans = roots::scan_all(&roots, &opts, |_| pb.inc(1));
     pb.finish_and_clear();
+    let entries = roots::entry_count(&plans);
 
-    let mut report = report_from_plan(&plan, args.dry_run, qq.clone());
-    if args.dry_run || plan.entry_count() == 0 {
+    let mut report = roots::report_from_plans(&roots, &plans, args.dry_run, qq.clone());
+    if args.dry_run || entries == 0 {
         out.emit(&report, || render(&report, out, &inst, args, false))?;
         trace.report = Some(report);
         return Ok(Exit::Ok);
@@ -222,7 +226,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
         if !confirm(&tf!(
             "clean.confirm",
-            entries = plan.entry_count(),
+            entries = entries,
             files = report.totals.files,
             size = human_size(report.totals.bytes)
         ))? {
@@ -238,7 +242,11 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let qq_now = move || match &install {
         Some(i) => process::list_qq_processes(platform)
             .into_iter()
-            .filter(|p| p.exe.as_deref().is_some_and(|e| process::exe_in_install(e, i)))
+            .filter(|p| {
+                p.exe
+                    .as_deref()
+                    .is_some_and(|e| process::exe_in_install(e, i))
+            })
             .collect(),
         None => Vec::new(),
     };
@@ -258,13 +266,13 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         return Err(e.into());
     }
 
-    let pb = progress_bar(out, Some(plan.entry_count() as u64), t("clean.removing"));
+    let pb = progress_bar(out, Some(entries as u64), t("clean.removing"));
     let mode = if args.trash {
         Mode::Trash
     } else {
         Mode::Delete
     };
-    let done = execute::execute(&plan, mode, &INTERRUPTED, |_| pb.inc(1));
+    let done = roots::execute_all(&plans, mode, &INTERRUPTED, |_| pb.inc(1));
     pb.finish_and_clear();
 
     if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::execute::Action;
-use super::plan::Kind;
 use super::pid_list;
+use super::plan::Kind;
 use super::report::CleanReport;
 use crate::cli::CleanArgs;
 use crate::discover::Installation;
@@ -62,7 +62,16 @@ pub(super) fn render(
     // After a confirmed run the preview is on screen already: only what happened follows.
     let preview_shown = done && !args.yes;
     if !preview_shown {
-        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+        if r.data_dirs.is_empty() {
+            let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+        }
+        for d in &r.data_dirs {
+            let line = match d.bot {
+                "napcat" => tf!("clean.data_napcat", path = d.path.display()),
+                _ => tf!("clean.data", path = d.path.display()),
+            };
+            let _ = writeln!(s, "{line}");
+        }
     }
     if r.targets.is_empty() {
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
@@ -83,7 +92,11 @@ pub(super) fn render(
         .collect(),
     ];
     for tg in &r.targets {
-        let rel = tg.path.strip_prefix(&r.data_dir).unwrap_or(&tg.path);
+        let rel = r
+            .data_dirs
+            .iter()
+            .find_map(|d| tg.path.strip_prefix(&d.path).ok())
+            .unwrap_or(&tg.path);
         let mut p = rel.display().to_string();
         // A folder's row stands for its entries (`temp/ (2 entries)`).
         if tg.kind.spec().rows == Rows::Folder {
@@ -97,8 +110,13 @@ pub(super) fn render(
             .newest_secs
             .map(|n| short_age(now.saturating_sub(n)))
             .unwrap_or_else(|| "-".into());
+        // Rows of another bot than LLOneBot name it: `napcat temp` beside LLOneBot's `temp`.
+        let target = match tg.bot {
+            "" | "llonebot" => tg.kind.name().to_string(),
+            bot => format!("{bot} {}", tg.kind.name()),
+        };
         rows.push(vec![
-            tg.kind.name().to_string(),
+            target,
             tg.uin.clone().unwrap_or_else(|| "-".into()),
             p,
             tg.files.to_string(),

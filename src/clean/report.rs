@@ -49,7 +49,7 @@ impl CommandRun {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
     pub kind: Kind,
-    /// The bot family the target belongs to (`llonebot`).
+    /// The bot family the target belongs to (`llonebot`, `napcat`).
     pub bot: &'static str,
     pub uin: Option<String>,
     #[serde(serialize_with = "crate::output::path::one")]
@@ -63,6 +63,13 @@ pub struct TargetReport {
     pub newest_secs: Option<u64>,
     pub action: Action,
     pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataDir {
+    pub bot: &'static str,
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub path: PathBuf,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +93,8 @@ pub struct CleanReport {
     pub dry_run: bool,
     #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir: PathBuf,
+    /// Every folder cleaned, with its bot (LLOneBot's data dir first; NapCat's folders after it).
+    pub data_dirs: Vec<DataDir>,
     pub qq: QqState,
     pub targets: Vec<TargetReport>,
     /// Entries that failed or were skipped at deletion time, with why.
@@ -101,8 +110,8 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
         .targets
         .iter()
         .map(|t| TargetReport {
+            bot: crate::stack::by_id(t.kind.spec().stack).map_or("", |s| s.bot),
             kind: t.kind,
-            bot: crate::stack::by_id(t.kind.spec().stack).map_or("llonebot", |s| s.bot),
             uin: t.uin.clone(),
             path: t.path.clone(),
             entries: t.entries.len(),
@@ -123,6 +132,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
     CleanReport {
         dry_run,
         data_dir: plan.data_dir.clone(),
+        data_dirs: Vec::new(),
         qq,
         targets,
         problems: Vec::new(),

@@ -239,7 +239,10 @@ fn root_from_hook(ctx: &mut Ctx, qq: &Qq, app: &Path) -> Option<Root> {
     if let Some(main) = &main {
         let norm = main.replace('\\', "/");
         let file_name = norm.rsplit('/').next().unwrap_or("");
-        if file_name.eq_ignore_ascii_case("loadNapCat.js") {
+        if crate::stack::napcat::LOADERS
+            .iter()
+            .any(|l| file_name.eq_ignore_ascii_case(l))
+        {
             ctx.note_detail(
                 what,
                 &pkg_path,

@@ -328,6 +328,7 @@ pub(super) fn find(
         version_file,
         version_note,
         install,
+        temp_dir: Some(data_dir.join("temp")).filter(|t| is_dir(t)),
         data_dir,
         data_dir_exists: exists,
         mode: mode_of(&procs),

@@ -5,6 +5,8 @@
 mod liteloader;
 pub mod llbot;
 mod llonebot;
+mod napcat;
+mod napcat_version;
 mod qq;
 
 use std::fs;
@@ -22,6 +24,7 @@ use crate::stack::Stack;
 
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
+pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
 
 /// Folders the user named on the command line (paths on this machine).
 #[derive(Debug, Clone, Default)]
@@ -31,6 +34,8 @@ pub struct Overrides {
     pub profile: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
     pub llbot_dir: Option<PathBuf>,
+    /// NapCat's folder or work dir (`--napcat-dir`).
+    pub napcat_dir: Option<PathBuf>,
 }
 
 /// How a component was found.
@@ -65,6 +70,12 @@ pub enum Source {
     Qwqnt,
     /// `<profile>/data/LLOneBot`, beside the plugin scan.
     Profile,
+    /// QQ's `package.json` `main` → `loadNapCat.(c)js` → its `import(...)`.
+    NapcatLoader,
+    /// `NAPCAT_WORKDIR` in this process's environment.
+    NapcatWorkdir,
+    /// NapCat's variables in a running QQ's environment (NapCat Shell).
+    NapcatQqEnviron,
 }
 
 /// What a candidate was tried for.
@@ -78,10 +89,12 @@ pub enum What {
     LlonebotPlugin,
     LlonebotData,
     LlbotInstall,
+    NapcatDir,
+    NapcatTemp,
 }
 
 impl What {
-    pub const ALL: [What; 7] = [
+    pub const ALL: [What; 9] = [
         What::QqInstall,
         What::QqVersion,
         What::LiteloaderRoot,
@@ -89,6 +102,8 @@ impl What {
         What::LlonebotPlugin,
         What::LlonebotData,
         What::LlbotInstall,
+        What::NapcatDir,
+        What::NapcatTemp,
     ];
 }
 
@@ -118,6 +133,7 @@ pub enum Reason {
     NotLlonebot,
     NotADataDir,
     AlreadyFound,
+    NotNapcat,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,6 +278,9 @@ pub struct Bot {
     #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir: PathBuf,
     pub data_dir_exists: bool,
+    /// Its temp folder, when it exists (NapCat keeps it apart from its work dir).
+    #[serde(serialize_with = "crate::output::path::opt")]
+    pub temp_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     pub accounts: Vec<Account>,
@@ -281,6 +300,7 @@ pub struct Installation {
     pub processes: Vec<QqProcess>,
     pub liteloader: Option<LiteLoader>,
     pub llonebot: Option<LlOneBot>,
+    pub napcat: Option<NapCat>,
     /// Every bot stack found (the plugin too), one object each.
     pub bots: Vec<Bot>,
     pub searched: Vec<Searched>,
@@ -510,7 +530,23 @@ pub fn discover_all(
         }
     }
     let liteloader = liteloader::find(&mut ctx, overrides, qq.as_ref(), &processes)?;
-    let llonebot = llonebot::find(&mut ctx, overrides.data_dir.as_deref(), liteloader.as_ref())?;
+    // A --data-dir that is a NapCat work dir (a Docker volume) is NapCat's, not LLOneBot's.
+    let napcat_data = overrides
+        .data_dir
+        .as_deref()
+        .filter(|d| napcat::looks_like_work_dir(d));
+    let llonebot_flag = overrides
+        .data_dir
+        .as_deref()
+        .filter(|_| napcat_data.is_none());
+    let llonebot = llonebot::find(&mut ctx, llonebot_flag, liteloader.as_ref())?;
+    let napcat = napcat::find(
+        &mut ctx,
+        overrides.napcat_dir.as_deref(),
+        napcat_data,
+        qq.as_ref(),
+        &processes,
+    )?;
     if env.home.is_none() {
         // Say it: without a home folder, every place under it was skipped.
         let var = if env.platform == Platform::Windows {
@@ -533,12 +569,14 @@ pub fn discover_all(
     if let Some(b) = llbot::find(&mut ctx, flag, standalone_data, llbot_processes)? {
         bots.push(b);
     }
+    bots.extend(napcat.as_ref().map(|n| napcat_bot(n, &processes)));
     Ok(Installation {
         platform: env.platform,
         qq,
         processes,
         liteloader,
         llonebot,
+        napcat,
         bots,
         searched: ctx.searched,
         warnings: ctx.warnings,
@@ -563,6 +601,7 @@ fn plugin_bot(l: &LlOneBot, processes: &[QqProcess]) -> Bot {
         install: l.plugin_dir.clone(),
         data_dir: l.data_dir.clone(),
         data_dir_exists: l.data_dir_exists,
+        temp_dir: Some(l.data_dir.join("temp")).filter(|t| t.is_dir()),
         mode: None,
         accounts: l.accounts.clone(),
         processes: own
@@ -577,5 +616,53 @@ fn plugin_bot(l: &LlOneBot, processes: &[QqProcess]) -> Bot {
         running: Vec::new(),
         found_via: l.source,
         found_via_detail: None,
+    }
+}
+
+/// NapCat as a `bots` entry: it runs inside QQ, so QQ's processes are its own.
+fn napcat_bot(n: &NapCat, processes: &[QqProcess]) -> Bot {
+    let config = |uin: &str| {
+        Some(
+            n.work_dir
+                .join("config")
+                .join(format!("onebot11_{uin}.json")),
+        )
+        .filter(|p| p.is_file())
+    };
+    Bot {
+        kind: crate::stack::napcat::STACK.bot,
+        stack: crate::stack::napcat::STACK.id,
+        version: n.version.clone(),
+        version_file: n.version_file.clone(),
+        version_note: None,
+        install: n.dir.clone(),
+        data_dir: n.work_dir.clone(),
+        data_dir_exists: n.work_dir.is_dir(),
+        temp_dir: n.temp_dir.clone(),
+        mode: None,
+        accounts: n
+            .accounts
+            .iter()
+            .map(|uin| Account {
+                uin: uin.clone(),
+                config: config(uin),
+                msg_db: None,
+                database: None,
+                database_files: Vec::new(),
+            })
+            .collect(),
+        processes: processes
+            .iter()
+            .filter(|p| p.verified != Some(false))
+            .map(|p| BotProcess {
+                pid: p.pid,
+                main: p.main,
+                role: None,
+                name: p.name.clone(),
+            })
+            .collect(),
+        running: Vec::new(),
+        found_via: n.source,
+        found_via_detail: n.source_detail.clone(),
     }
 }

@@ -116,6 +116,8 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
         None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
         // LLBot runs without LiteLoaderQQNT.
         None if std::ptr::eq(inst.stack(), &crate::stack::llbot::STACK) => {}
+        // NapCat needs no LiteLoaderQQNT.
+        None if inst.llonebot.is_none() && inst.napcat.is_some() => {}
         None => f.push(finding(
             "discovery.liteloader",
             Severity::Warn,
@@ -132,6 +134,7 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             None,
             json!({"data_dir": crate::output::path::value(d)}),
         )),
+        None if inst.napcat.is_some() => {}
         None => f.push(finding(
             "discovery.llonebot",
             Severity::Fail,

@@ -6,6 +6,7 @@
 
 pub mod llbot;
 pub mod llonebot_plugin;
+pub mod napcat;
 
 use std::fmt;
 
@@ -314,7 +315,12 @@ impl Serialize for Kind {
 }
 
 /// Every stack this build knows.
-pub const ALL: &[&Stack] = &[&llonebot_plugin::STACK, &llbot::STACK];
+pub const ALL: &[&Stack] = &[
+    &llonebot_plugin::STACK,
+    &llbot::STACK,
+    &napcat::STACK,
+    &napcat::DATA_STACK,
+];
 
 /// The stack with this id.
 pub fn by_id(id: &str) -> Option<&'static Stack> {

@@ -1,0 +1,443 @@
+//! NapCat: its folder (where `napcat.mjs` lies), its work dir, its version, its accounts and the
+//! temp folder under QQ's data folder. The names come from `crate::stack::napcat`.
+//!
+//! Found, in order, through: `--napcat-dir`, `--data-dir` naming a NapCat work dir (Docker
+//! volumes), `$NAPCAT_WORKDIR`, a running QQ's environment (NapCat Shell's launcher sets
+//! `NAPCAT_MAIN_PATH`), QQ's `package.json` `main` → `loadNapCat.(c)js` → its
+//! `import('file:///…/napcat.mjs')`, and the installers' folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{Ctx, Outcome, Qq, Reason, Source, What, is_dir, is_file, str_field, sub};
+use crate::env::Platform;
+use crate::exit::Failure;
+use crate::msg;
+use crate::process::QqProcess;
+use crate::stack::napcat::{
+    DATA_STACK, LOADERS, MAIN_FILE, NAPCAT_CONFIG, ONEBOT_CONFIG, ORIGINAL_PACKAGE, SHELL_MAIN_VAR,
+    STACK, WORKDIR_VAR,
+};
+use crate::stack::uin_of;
+
+use super::napcat_version::read_version;
+pub use super::napcat_version::{version_in_log, version_in_main};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NapCat {
+    /// The folder holding `napcat.mjs`, when known.
+    #[serde(serialize_with = "crate::output::path::opt")]
+    pub dir: Option<PathBuf>,
+    /// Where NapCat writes `config/`, `logs/`, `cache/` and `plugins/`.
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub work_dir: PathBuf,
+    /// `<QQ data>/NapCat`, when it exists: `temp/` and `db_<uin>/`.
+    #[serde(serialize_with = "crate::output::path::opt")]
+    pub data_root: Option<PathBuf>,
+    /// `<QQ data>/NapCat/temp`, when it exists.
+    #[serde(serialize_with = "crate::output::path::opt")]
+    pub temp_dir: Option<PathBuf>,
+    pub version: Option<String>,
+    /// The file the version was read from (`napcat.mjs` or a log).
+    #[serde(serialize_with = "crate::output::path::opt")]
+    pub version_file: Option<PathBuf>,
+    pub source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_detail: Option<String>,
+    /// Accounts with a `config/onebot11_<uin>.json` or `config/napcat_<uin>.json`.
+    pub accounts: Vec<String>,
+}
+
+impl NapCat {
+    /// The folders `clean` plans in, with the stack describing each.
+    pub fn roots(&self) -> Vec<(&'static crate::stack::Stack, PathBuf)> {
+        let mut out = Vec::new();
+        if is_dir(&self.work_dir) {
+            out.push((&STACK, self.work_dir.clone()));
+        }
+        if let Some(d) = &self.data_root {
+            out.push((&DATA_STACK, d.clone()));
+        }
+        out
+    }
+}
+
+/// A folder that is a NapCat work dir or NapCat's own folder: `napcat.mjs`, or a `config/`
+/// holding `onebot11_<uin>.json` / `napcat_<uin>.json`.
+pub fn looks_like_work_dir(dir: &Path) -> bool {
+    is_file(&dir.join(MAIN_FILE)) || !config_uins(dir).is_empty()
+}
+
+/// The accounts named by `config/onebot11_<uin>.json` and `config/napcat_<uin>.json`.
+pub fn config_uins(work_dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = fs::read_dir(work_dir.join("config"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|n| {
+            [ONEBOT_CONFIG, NAPCAT_CONFIG]
+                .iter()
+                .find_map(|c| match *c {
+                    crate::stack::Name::Uin { prefix, suffix } => {
+                        uin_of(&n, prefix, suffix).map(str::to_string)
+                    }
+                    _ => None,
+                })
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The path inside the first `import('…')` of a loader, `file://` URL or plain path.
+pub fn import_target(src: &str) -> Option<String> {
+    let mut rest = src;
+    while let Some(i) = rest.find("import") {
+        rest = &rest[i + "import".len()..];
+        let Some(after) = rest.trim_start().strip_prefix('(') else {
+            continue;
+        };
+        let after = after.trim_start();
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let body = &after[1..];
+        let end = body.find(quote)?;
+        let raw = &body[..end];
+        let path = match raw.strip_prefix("file://") {
+            // file:///C:/x → C:/x ; file:///opt/x → /opt/x
+            Some(p) => {
+                let b = p.as_bytes();
+                if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
+                    p[1..].to_string()
+                } else {
+                    p.to_string()
+                }
+            }
+            None => raw.to_string(),
+        };
+        return Some(percent_decode(&path));
+    }
+    None
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| (*c as char).to_digit(16)),
+                b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// QQ's data folder on this platform (NapCat asks QQ; these are QQ's defaults).
+fn qq_data_dirs(ctx: &Ctx, qq: Option<&Qq>, napcat_dir: Option<&Path>) -> Vec<PathBuf> {
+    let env = ctx.env;
+    let mut out = Vec::new();
+    // Docker: NapCat in /app/napcat, QQ's data in /app/.config/QQ.
+    for d in napcat_dir.into_iter() {
+        if let Some(parent) = d.parent() {
+            out.push(sub(parent, ".config/QQ"));
+        }
+    }
+    match env.platform {
+        Platform::Linux => {
+            if qq.is_some_and(|q| q.flatpak) {
+                out.extend(env.in_home(".var/app/com.qq.QQ/config/QQ"));
+            }
+            match env.path_var("XDG_CONFIG_HOME") {
+                Some(x) if env.root.is_none() => out.push(env.resolve(x).join("QQ")),
+                _ => {}
+            }
+            out.extend(env.in_home(".config/QQ"));
+        }
+        Platform::Windows => {
+            out.extend(env.in_home("Documents/Tencent Files"));
+        }
+        Platform::Macos => {
+            out.extend(
+                env.in_home(
+                    "Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// A candidate for NapCat's folder or work dir, and how it was named.
+struct Candidate {
+    /// The folder holding `napcat.mjs` (or a work dir, when `work_only`).
+    dir: PathBuf,
+    work_only: bool,
+    source: Source,
+    detail: Option<String>,
+}
+
+pub(super) fn find(
+    ctx: &mut Ctx,
+    flag: Option<&Path>,
+    data_dir_flag: Option<&Path>,
+    qq: Option<&Qq>,
+    processes: &[QqProcess],
+) -> Result<Option<NapCat>, Failure> {
+    let what = What::NapcatDir;
+    let mut cands: Vec<Candidate> = Vec::new();
+    if let Some(dir) = flag {
+        super::check_override_dir("--napcat-dir", dir, "expect.napcat_dir")?;
+        if !looks_like_work_dir(dir) && !is_dir(&dir.join("config")) {
+            return Err(Failure::usage(msg!(
+                "err.napcat_dir_not_napcat",
+                path = dir.display()
+            )));
+        }
+        cands.push(Candidate {
+            dir: dir.to_path_buf(),
+            work_only: !is_file(&dir.join(MAIN_FILE)),
+            source: Source::Flag,
+            detail: Some("--napcat-dir".into()),
+        });
+    }
+    if let Some(dir) = data_dir_flag.filter(|d| looks_like_work_dir(d)) {
+        cands.push(Candidate {
+            dir: dir.to_path_buf(),
+            work_only: !is_file(&dir.join(MAIN_FILE)),
+            source: Source::Flag,
+            detail: Some("--data-dir".into()),
+        });
+    }
+    if let Some(v) = ctx.env.path_var(WORKDIR_VAR) {
+        cands.push(Candidate {
+            dir: ctx.env.resolve(v),
+            work_only: true,
+            source: Source::NapcatWorkdir,
+            detail: None,
+        });
+    }
+    for p in processes
+        .iter()
+        .filter(|p| p.main && p.verified != Some(false))
+    {
+        for (k, v) in &p.environ {
+            let (work_only, dir) = if k == WORKDIR_VAR {
+                (true, ctx.env.resolve(v))
+            } else if k == SHELL_MAIN_VAR {
+                let file = ctx.env.resolve(v);
+                match file.parent() {
+                    Some(d) => (false, d.to_path_buf()),
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
+            cands.push(Candidate {
+                dir,
+                work_only,
+                source: Source::NapcatQqEnviron,
+                detail: Some(format!("pid {}: {k}", p.pid)),
+            });
+        }
+    }
+    if let Some(q) = qq
+        && let Some(app) = &q.app_dir
+    {
+        loader_candidates(ctx, app, &mut cands);
+        for rel in ["app_launcher/napcat", "napcat"] {
+            cands.push(Candidate {
+                dir: sub(app, rel),
+                work_only: false,
+                source: Source::WellKnown,
+                detail: None,
+            });
+        }
+    }
+    if ctx.env.platform == Platform::Linux {
+        // The installer's rootless layout, and its default one when QQ itself was not found.
+        let mut apps: Vec<PathBuf> = ctx
+            .env
+            .in_home("Napcat/opt/QQ/resources/app")
+            .into_iter()
+            .collect();
+        apps.push(ctx.env.resolve("/opt/QQ/resources/app"));
+        for app in apps {
+            if qq.and_then(|q| q.app_dir.as_deref()) == Some(app.as_path()) {
+                continue;
+            }
+            loader_candidates(ctx, &app, &mut cands);
+            cands.push(Candidate {
+                dir: sub(&app, "app_launcher/napcat"),
+                work_only: false,
+                source: Source::WellKnown,
+                detail: None,
+            });
+        }
+    }
+
+    let mut found: Option<(Option<PathBuf>, PathBuf, Source, Option<String>)> = None;
+    for c in cands {
+        if found.is_some() {
+            break;
+        }
+        let ok = if c.work_only {
+            is_dir(&c.dir)
+        } else {
+            is_file(&c.dir.join(MAIN_FILE))
+        };
+        if !ok {
+            let outcome = if is_dir(&c.dir) {
+                Outcome::Rejected
+            } else {
+                Outcome::Missing
+            };
+            let reason = (outcome == Outcome::Rejected).then_some(Reason::NotNapcat);
+            ctx.note(what, &c.dir, outcome, reason);
+            continue;
+        }
+        ctx.note(what, &c.dir, Outcome::Taken, None);
+        let (dir, work) = if c.work_only {
+            (None, c.dir)
+        } else {
+            // NapCat writes beside itself unless $NAPCAT_WORKDIR (or macOS) says otherwise.
+            let work = match ctx.env.path_var(WORKDIR_VAR) {
+                Some(v) => ctx.env.resolve(v),
+                None if ctx.env.platform == Platform::Macos => ctx
+                    .env
+                    .in_home("Library/Application Support/QQ/NapCat")
+                    .unwrap_or_else(|| c.dir.clone()),
+                None => c.dir.clone(),
+            };
+            (Some(c.dir), work)
+        };
+        found = Some((dir, work, c.source, c.detail));
+    }
+    let Some((dir, work_dir, source, source_detail)) = found else {
+        return Ok(None);
+    };
+
+    let mut data_root = None;
+    for qq_data in qq_data_dirs(ctx, qq, dir.as_deref().or(Some(work_dir.as_path()))) {
+        let root = qq_data.join("NapCat");
+        if is_dir(&root) {
+            ctx.note(What::NapcatTemp, &root, Outcome::Taken, None);
+            data_root = Some(root);
+            break;
+        }
+        ctx.note(What::NapcatTemp, &root, Outcome::Missing, None);
+    }
+    let temp_dir = data_root
+        .as_ref()
+        .map(|r| r.join("temp"))
+        .filter(|t| is_dir(t));
+    let (version, version_file) = read_version(dir.as_deref(), &work_dir);
+    if version.is_none() {
+        ctx.warn(&work_dir, msg!("warn.napcat_no_version"));
+    }
+    Ok(Some(NapCat {
+        accounts: config_uins(&work_dir),
+        dir,
+        work_dir,
+        data_root,
+        temp_dir,
+        version,
+        version_file,
+        source,
+        source_detail,
+    }))
+}
+
+/// QQ's `package.json` `main` → `loadNapCat.(c)js` (or the backup's sibling loader) → the
+/// `napcat.mjs` it imports.
+fn loader_candidates(ctx: &mut Ctx, app: &Path, cands: &mut Vec<Candidate>) {
+    let pkg = app.join("package.json");
+    let mut loaders: Vec<PathBuf> = Vec::new();
+    if let Some(main) = ctx
+        .read_json(&pkg)
+        .and_then(|v| str_field(&v, "main").map(str::to_string))
+    {
+        let norm = main.replace('\\', "/");
+        let name = norm.rsplit('/').next().unwrap_or("");
+        if LOADERS.iter().any(|l| l.eq_ignore_ascii_case(name)) {
+            loaders.push(ctx.env.join_relative(app, &main));
+        }
+    }
+    if is_file(&app.join(ORIGINAL_PACKAGE)) {
+        for l in LOADERS {
+            let p = app.join(l);
+            if !loaders.contains(&p) {
+                loaders.push(p);
+            }
+        }
+    }
+    for loader in loaders {
+        let Some(text) = ctx.read_text(&loader) else {
+            ctx.note(What::NapcatDir, &loader, Outcome::Missing, None);
+            continue;
+        };
+        let Some(target) = import_target(&text) else {
+            ctx.note(
+                What::NapcatDir,
+                &loader,
+                Outcome::Rejected,
+                Some(Reason::NoRequire),
+            );
+            continue;
+        };
+        let base = loader.parent().unwrap_or(app).to_path_buf();
+        let file = ctx.env.resolve_from(&base, &target);
+        let dir = if file.extension().is_some_and(|x| x == "mjs" || x == "js") {
+            file.parent().map(Path::to_path_buf).unwrap_or(file)
+        } else {
+            file
+        };
+        cands.push(Candidate {
+            dir,
+            work_only: false,
+            source: Source::NapcatLoader,
+            detail: Some(loader.display().to_string()),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loader_imports() {
+        let l = "(async () => {await import('file:///opt/QQ/resources/app/app_launcher/napcat/napcat.mjs');})();";
+        assert_eq!(
+            import_target(l).as_deref(),
+            Some("/opt/QQ/resources/app/app_launcher/napcat/napcat.mjs")
+        );
+        let w =
+            "(async () => {await import(\"file:///C:/Users/A B/NapCat.Shell/napcat.mjs\")})() \r\n";
+        assert_eq!(
+            import_target(w).as_deref(),
+            Some("C:/Users/A B/NapCat.Shell/napcat.mjs")
+        );
+        let encoded = "import('file:///D:/Nap%20Cat/napcat.mjs')";
+        assert_eq!(
+            import_target(encoded).as_deref(),
+            Some("D:/Nap Cat/napcat.mjs")
+        );
+        assert_eq!(import_target("require('x')"), None);
+    }
+}
