@@ -60,8 +60,11 @@
 //! Sends answered through HTTP POST quick operations are not logged as requests and are not
 //! counted.
 
+pub mod count;
+pub mod family;
 pub mod line;
 pub mod scan;
+mod stamp;
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
