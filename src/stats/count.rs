@@ -379,6 +379,15 @@ impl Counter {
                 // on the first line's time.
                 let counted = if let Some((first, t)) = self.pending.pop_front() {
                     let target = if t != 0 { t } else { target };
+                    // 4.x logs the IPC timeout without the account, the error with it.
+                    let first = if first.acct == 0 {
+                        Ev {
+                            acct: ev.acct,
+                            ..first
+                        }
+                    } else {
+                        first
+                    };
                     self.timeout(first, target, what == ErrKind::EchoTimeout);
                     (first, Counted::Timeout)
                 } else {

@@ -63,10 +63,12 @@
 pub mod count;
 pub mod family;
 pub mod line;
+mod render;
 pub mod scan;
 mod stamp;
 
-use std::fmt::Write as _;
+pub use render::{prometheus, render};
+
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -76,10 +78,10 @@ use serde::Serialize;
 use crate::App;
 use crate::cli::StatsArgs;
 use crate::exit::{Exit, Failure};
-use crate::i18n::{pad, t, width};
-use crate::output::{Output, Tone, human_size};
+
+use crate::msg;
 use crate::time::{civil_from_days, parse_duration, unix_secs};
-use crate::{msg, tf};
+use family::{Family, Stack, StackHint};
 use line::Stamp;
 use scan::{Scanner, Tally};
 
@@ -89,8 +91,39 @@ pub struct DayReport {
     pub date: String,
     pub sends: u64,
     pub timeouts: u64,
+    /// Timeouts the logs show were delivered anyway.
+    pub timeouts_delivered: u64,
     pub errors: u64,
     pub timeout_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountReport {
+    pub stack: Stack,
+    /// The account (QQ number); null when the lines name none.
+    pub uin: Option<u64>,
+    pub sends: u64,
+    pub timeouts: u64,
+    pub timeouts_delivered: u64,
+    pub errors: u64,
+    pub timeout_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeReport {
+    /// `<100KB`, `100KB-1MB`, `1MB-10MB`, `>10MB`: the attachment size of the send.
+    pub bucket: &'static str,
+    pub sends: u64,
+    pub timeouts: u64,
+    pub timeouts_delivered: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport {
+    /// The error's first line (`发送消息失败 (code=120): …`), as logged.
+    pub message: String,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +154,10 @@ pub struct TimeoutsSetReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     pub path: PathBuf,
+    pub stack: Stack,
+    /// The version family of the layout (`3.x`, `3.3x-4.x`, `5.x`, `6.0-7.1`, `7.2-7.11`,
+    /// `7.12+`, `8.x`, `napcat`, `unknown`).
+    pub family: &'static str,
     pub bytes: u64,
     pub lines: u64,
     pub skipped_lines: u64,
@@ -136,8 +173,8 @@ pub struct Unreadable {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatsReport {
-    /// Log files read.
-    pub files: usize,
+    /// Log files read, with the stack and version family that wrote each.
+    pub files: Vec<FileReport>,
     pub lines: u64,
     /// Lines that are not log text (binary, invalid UTF-8, a timestamp that is no date).
     pub skipped_lines: u64,
@@ -148,6 +185,11 @@ pub struct StatsReport {
     pub sends: u64,
     /// Sends that failed with a timeout, each failed send once.
     pub timeouts: u64,
+    /// Of those, the ones the logs show were delivered anyway (`waitForSelfEcho timeout`, or
+    /// the account's own message in that group within a minute).
+    pub timeouts_delivered: u64,
+    /// timeouts - timeouts_delivered: not known to have been delivered.
+    pub timeouts_unconfirmed: u64,
     /// Sends that failed otherwise.
     pub errors: u64,
     /// timeouts / sends; null when there were no sends.
@@ -155,15 +197,24 @@ pub struct StatsReport {
     /// Errors of actions that are not sends.
     pub other_errors: u64,
     pub days: Vec<DayReport>,
+    pub accounts: Vec<AccountReport>,
+    /// By attachment size, where the size was logged (LLOneBot 3.x up to 3.29.3).
+    pub sizes: Vec<SizeReport>,
+    /// The ten most common texts of send failures that were not timeouts.
+    pub error_messages: Vec<ErrorReport>,
     /// Events on lines whose time could not be read (none with --since).
     pub undated: UndatedReport,
     pub attachment_bytes: Option<AttachmentBytes>,
     pub timeouts_set: Option<TimeoutsSetReport>,
     /// The first moment counted, on the log's clock (`2024-08-01 00:00:00`).
     pub since: Option<String>,
+    /// The earliest and latest time of any line read, on the log's clock.
+    pub logs_begin: Option<String>,
+    pub logs_end: Option<String>,
+    /// Seconds the counts cover: from --since (else the first line) to now (else the last line).
+    pub window_seconds: Option<u64>,
     /// Where log files were looked for.
     pub searched: Vec<PathBuf>,
-    pub sources: Vec<FileReport>,
     pub unreadable: Vec<Unreadable>,
 }
 
@@ -272,25 +323,95 @@ fn logs_in(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Oldest first (by the first time in each file, then modification time, then name), so a
-/// failure split across a rotation pairs up, whatever the names and even in copied files.
-fn sort_files(files: &mut [PathBuf]) {
-    type Key = (bool, Option<Stamp>, Option<SystemTime>, PathBuf);
-    let mut keyed: Vec<Key> = files
-        .iter()
-        .map(|p| {
-            let first = File::open(p).ok().and_then(scan::first_stamp);
-            let mtime = fs::metadata(p).and_then(|m| m.modified()).ok();
-            (first.is_none(), first, mtime, p.clone())
-        })
-        .collect();
-    keyed.sort();
-    for (slot, (_, _, _, p)) in files.iter_mut().zip(keyed) {
-        *slot = p;
-    }
+/// A folder of logs to read, as discovery found it: whose it is and, when known, its account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFolder {
+    pub path: PathBuf,
+    pub hint: StackHint,
+    /// The account of lines that name none (LLBot 5+ and NapCat lines carry no uin).
+    pub account: Option<u64>,
 }
 
-fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
+/// A log file to read, with what its folder said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    pub path: PathBuf,
+    pub hint: StackHint,
+    pub account: Option<u64>,
+}
+
+/// The log files directly in each folder (for discovery to hand LLBot's and NapCat's `logs/`).
+pub fn logs_in_folders(folders: &[LogFolder]) -> Vec<LogFile> {
+    let mut out = Vec::new();
+    for f in folders {
+        let mut paths = Vec::new();
+        logs_in(&f.path, &mut paths);
+        paths.sort();
+        out.extend(paths.into_iter().map(|path| LogFile {
+            path,
+            hint: f.hint,
+            account: f.account,
+        }));
+    }
+    out
+}
+
+/// The year of a file's modification time, for NapCat lines in a file whose name gives none.
+fn mtime_year(p: &Path) -> Option<line::YearHint> {
+    let m = fs::metadata(p).and_then(|m| m.modified()).ok()?;
+    let secs = i64::try_from(unix_secs(m)).ok()?;
+    let (y, _, _) = civil_from_days((secs + local_offset_secs(secs)).div_euclid(86_400));
+    Some(line::YearHint { year: y, month: 1 })
+}
+
+/// A file as found before reading it whole: its first time, family and modification time.
+struct Probed {
+    file: LogFile,
+    first: Option<Stamp>,
+    kind: family::FileKind,
+    mtime: Option<SystemTime>,
+}
+
+/// Reads the first 64 KB of each file (its first time and its layout) and puts the files oldest
+/// first (by the first time, then modification time, then name), so a failure split across a
+/// rotation pairs up, whatever the names and even in copied files.
+fn probe_and_sort(files: Vec<LogFile>) -> Vec<Probed> {
+    use std::io::Read;
+    let mut probed: Vec<Probed> = files
+        .into_iter()
+        .map(|file| {
+            let mut head = Vec::with_capacity(64 * 1024);
+            if let Ok(f) = File::open(&file.path) {
+                let _ = f.take(64 * 1024).read_to_end(&mut head);
+            }
+            let kind = family::detect(&file.path, &head, file.hint, mtime_year(&file.path));
+            let first =
+                head.split(|&b| b == b'\n')
+                    .find_map(|l| match line::lead_in(l, kind.year) {
+                        line::Lead::Dated { stamp, .. } => Some(stamp),
+                        _ => None,
+                    });
+            let mtime = fs::metadata(&file.path).and_then(|m| m.modified()).ok();
+            Probed {
+                file,
+                first,
+                kind,
+                mtime,
+            }
+        })
+        .collect();
+    probed.sort_by(|a, b| {
+        (a.first.is_none(), a.first, a.mtime, &a.file.path).cmp(&(
+            b.first.is_none(),
+            b.first,
+            b.mtime,
+            &b.file.path,
+        ))
+    });
+    probed
+}
+
+fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
     let mut files = Vec::new();
     let mut searched = Vec::new();
     for p in paths {
@@ -317,6 +438,14 @@ fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failur
     }
     files.sort();
     files.dedup();
+    let files = files
+        .into_iter()
+        .map(|path| LogFile {
+            path,
+            hint: StackHint::Any,
+            account: None,
+        })
+        .collect();
     Ok((searched, files))
 }
 
@@ -328,15 +457,18 @@ fn io_words(e: &std::io::Error) -> String {
     }
 }
 
-fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
+fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
     let inst = app.discover()?;
     let Some(data) = inst.data_dir() else {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("stats.hint_no_data_dir")));
     };
     let dir = data.join("logs");
-    let mut files = Vec::new();
-    logs_in(&dir, &mut files);
+    let files = logs_in_folders(&[LogFolder {
+        path: dir.clone(),
+        hint: StackHint::Any,
+        account: None,
+    }]);
     Ok((vec![dir], files))
 }
 
@@ -350,22 +482,49 @@ fn no_logs(searched: &[PathBuf]) -> Failure {
         .with_hint(msg!("stats.hint_no_logs"))
 }
 
+fn counts_of(c: &count::Counts) -> (u64, u64, u64, u64) {
+    (c.sends, c.timeouts, c.delivered, c.errors)
+}
+
 fn build(
     tally: Tally,
     since: Option<Stamp>,
     searched: Vec<PathBuf>,
-    sources: Vec<FileReport>,
+    files: Vec<FileReport>,
     unreadable: Vec<Unreadable>,
 ) -> StatsReport {
     let t = &tally;
+    let mut errors: Vec<ErrorReport> = t
+        .errors
+        .iter()
+        .map(|(m, &n)| ErrorReport {
+            message: m.clone(),
+            count: n,
+        })
+        .collect();
+    errors.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    errors.truncate(10);
+    let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
+    let now = Stamp(now + local_offset_secs(now));
+    let window_seconds = match (since, t.first, t.last) {
+        (Some(s), _, _) => u64::try_from(now.0 - s.0).ok(),
+        (None, Some(a), Some(b)) => u64::try_from(b.0 - a.0).ok(),
+        _ => None,
+    };
     StatsReport {
-        files: sources.len(),
+        files,
         lines: t.lines,
         skipped_lines: t.skipped_lines,
         undated_lines: t.undated_lines,
         requests: t.requests,
         sends: t.total.sends,
         timeouts: t.total.timeouts,
+        timeouts_delivered: t.total.delivered,
+        timeouts_unconfirmed: t.total.timeouts.saturating_sub(t.total.delivered),
         errors: t.total.errors,
         timeout_rate: rate(t.total.timeouts, t.total.sends),
         other_errors: t.other_errors,
@@ -376,10 +535,39 @@ fn build(
                 date: date_of_day(day),
                 sends: c.sends,
                 timeouts: c.timeouts,
+                timeouts_delivered: c.delivered,
                 errors: c.errors,
                 timeout_rate: rate(c.timeouts, c.sends),
             })
             .collect(),
+        accounts: t
+            .accounts
+            .iter()
+            .filter(|(_, c)| counts_of(c) != (0, 0, 0, 0))
+            .map(|(&(stack, uin), c)| AccountReport {
+                stack,
+                uin: (uin != 0).then_some(uin),
+                sends: c.sends,
+                timeouts: c.timeouts,
+                timeouts_delivered: c.delivered,
+                errors: c.errors,
+                timeout_rate: rate(c.timeouts, c.sends),
+            })
+            .collect(),
+        sizes: t
+            .sizes
+            .iter()
+            .zip(count::SIZE_LABELS)
+            .filter(|(c, _)| counts_of(c) != (0, 0, 0, 0))
+            .map(|(c, bucket)| SizeReport {
+                bucket,
+                sends: c.sends,
+                timeouts: c.timeouts,
+                timeouts_delivered: c.delivered,
+                errors: c.errors,
+            })
+            .collect(),
+        error_messages: errors,
         undated: UndatedReport {
             sends: t.undated.sends,
             timeouts: t.undated.timeouts,
@@ -397,8 +585,10 @@ fn build(
             max: t.timeouts_set.max,
         }),
         since: since.map(stamp_text),
+        logs_begin: t.first.map(stamp_text),
+        logs_end: t.last.map(stamp_text),
+        window_seconds,
         searched,
-        sources,
         unreadable,
     }
 }
@@ -406,30 +596,39 @@ fn build(
 /// Scans the files, oldest first, into a report; fails only when none could be read.
 fn collect(
     searched: Vec<PathBuf>,
-    mut files: Vec<PathBuf>,
+    files: Vec<LogFile>,
     since: Option<Stamp>,
 ) -> Result<StatsReport, Failure> {
-    sort_files(&mut files);
     let mut scanner = Scanner::new(since);
-    let mut sources = Vec::new();
+    let mut reports = Vec::new();
     let mut unreadable = Vec::new();
-    for path in files {
-        let result = File::open(&path).and_then(|f| scanner.scan(f));
+    for p in probe_and_sort(files) {
+        let stack = p.kind.family.stack();
+        scanner.set_file(stack, p.file.account.unwrap_or(0), p.kind.year);
+        let result = File::open(&p.file.path).and_then(|f| scanner.scan(f));
         match result {
-            Ok(ft) => sources.push(FileReport {
-                path,
-                bytes: ft.bytes,
-                lines: ft.lines,
-                skipped_lines: ft.skipped_lines,
-                truncated: ft.truncated,
-            }),
+            Ok(ft) => {
+                let family = match p.kind.family {
+                    Family::V712 if ft.saw_v8 => Family::V8,
+                    f => f,
+                };
+                reports.push(FileReport {
+                    path: p.file.path,
+                    stack,
+                    family: family.as_str(),
+                    bytes: ft.bytes,
+                    lines: ft.lines,
+                    skipped_lines: ft.skipped_lines,
+                    truncated: ft.truncated,
+                })
+            }
             Err(e) => unreadable.push(Unreadable {
                 error: io_words(&e),
-                path,
+                path: p.file.path,
             }),
         }
     }
-    if sources.is_empty() {
+    if reports.is_empty() {
         let first = unreadable
             .first()
             .map(|u| format!("{}: {}", u.path.display(), u.error))
@@ -440,20 +639,56 @@ fn collect(
         scanner.finish(),
         since,
         searched,
-        sources,
+        reports,
         unreadable,
     ))
 }
 
 /// The statistics of `<data dir>/logs` since a moment, for the doctor; `None` without logs.
-pub fn summary_for_data_dir(data: &Path, since: Stamp) -> Option<StatsReport> {
-    let dir = data.join("logs");
-    let mut files = Vec::new();
-    logs_in(&dir, &mut files);
+pub fn summary_for_data_dir(data: &Path, since: Option<Stamp>) -> Option<StatsReport> {
+    summary_for_folders(
+        &[LogFolder {
+            path: data.join("logs"),
+            hint: StackHint::Any,
+            account: None,
+        }],
+        since,
+    )
+}
+
+/// The statistics of the logs in these folders since a moment; `None` without logs.
+pub fn summary_for_folders(folders: &[LogFolder], since: Option<Stamp>) -> Option<StatsReport> {
+    let files = logs_in_folders(folders);
     if files.is_empty() {
         return None;
     }
-    collect(vec![dir], files, Some(since)).ok()
+    let searched = folders.iter().map(|f| f.path.clone()).collect();
+    collect(searched, files, since).ok()
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
+/// a reader (node_exporter's textfile collector) never sees half a file.
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }
 
 pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
@@ -472,254 +707,36 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
         return Err(no_logs(&searched).into());
     }
     let report = collect(searched, files, since)?;
-    if args.prometheus {
-        use std::io::Write;
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(prometheus(&report).as_bytes())?;
-        stdout.flush()?;
-    } else {
-        app.out.emit(&report, || render(&report, &app.out))?;
+    let text = || -> anyhow::Result<String> {
+        Ok(if args.prometheus {
+            prometheus(&report)
+        } else if app.out.json {
+            serde_json::to_string_pretty(&report)? + "\n"
+        } else {
+            render(&report, &app.out)
+        })
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, &text()?).map_err(|e| {
+            Failure::new(
+                Exit::Problem,
+                msg!(
+                    "stats.output_failed",
+                    path = path.display(),
+                    error = io_words(&e)
+                ),
+            )
+            .with_hint(msg!("stats.hint_output"))
+        })?,
+        None if args.prometheus => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text()?.as_bytes())?;
+            stdout.flush()?;
+        }
+        None => app.out.emit(&report, || render(&report, &app.out))?,
     }
     Ok(Exit::Ok)
-}
-
-fn percent(r: Option<f64>) -> String {
-    match r {
-        Some(r) => format!("{:.1}%", r * 100.0),
-        None => "-".to_string(),
-    }
-}
-
-/// The human report: every word comes from the catalogue.
-pub fn render(r: &StatsReport, out: &Output) -> String {
-    let mut s = String::new();
-    let mut head = tf!("stats.head", files = r.files, lines = r.lines);
-    if r.skipped_lines > 0 {
-        head.push_str(&tf!("stats.head_skipped", n = r.skipped_lines));
-    }
-    if let Some(since) = &r.since {
-        head.push_str(&tf!("stats.head_since", since = since));
-    }
-    let _ = writeln!(s, "{} ({head})", out.paint(Tone::Bold, t("stats.title")));
-    s.push('\n');
-
-    let mut rows: Vec<Vec<String>> = vec![
-        [
-            "stats.col_day",
-            "stats.col_sends",
-            "stats.col_timeouts",
-            "stats.col_errors",
-            "stats.col_rate",
-        ]
-        .iter()
-        .map(|k| t(k).to_string())
-        .collect(),
-    ];
-    let mut push = |label: &str, sends: u64, timeouts: u64, errors: u64| {
-        rows.push(vec![
-            label.to_string(),
-            sends.to_string(),
-            timeouts.to_string(),
-            errors.to_string(),
-            percent(rate(timeouts, sends)),
-        ]);
-    };
-    for d in &r.days {
-        push(&d.date, d.sends, d.timeouts, d.errors);
-    }
-    let u = &r.undated;
-    if u.sends + u.timeouts + u.errors > 0 {
-        push(t("stats.no_date"), u.sends, u.timeouts, u.errors);
-    }
-    push(t("stats.total"), r.sends, r.timeouts, r.errors);
-    let lines = crate::output::table(&rows, &[false, true, true, true, true]);
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter().enumerate() {
-        let tone = if i == 0 {
-            Some(Tone::Dim)
-        } else if i == last {
-            Some(Tone::Bold)
-        } else {
-            None
-        };
-        let _ = writeln!(
-            s,
-            "  {}",
-            tone.map(|t| out.paint(t, line))
-                .unwrap_or_else(|| line.clone())
-        );
-    }
-    s.push('\n');
-
-    let labels = [
-        "stats.attachments",
-        "stats.timeouts_set",
-        "stats.other_errors",
-    ];
-    let w = labels.iter().map(|k| width(t(k))).max().unwrap_or(12) + 2;
-    let label = |k: &str| pad(t(k), w);
-    match &r.attachment_bytes {
-        Some(a) => {
-            let text = tf!(
-                "stats.attachments_line",
-                count = a.count,
-                with_files = a.with_files,
-                total = human_size(a.total),
-                max = human_size(a.max)
-            );
-            let _ = writeln!(s, "  {}{text}", label("stats.attachments"));
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "  {}{}",
-                label("stats.attachments"),
-                out.paint(Tone::Dim, t("stats.no_sizes"))
-            );
-        }
-    }
-    match &r.timeouts_set {
-        Some(ts) if ts.min == ts.max => {
-            let text = tf!("stats.timeouts_set_one", ms = ts.min, count = ts.count);
-            let _ = writeln!(s, "  {}{text}", label("stats.timeouts_set"));
-        }
-        Some(ts) => {
-            let text = tf!(
-                "stats.timeouts_set_range",
-                min = ts.min,
-                max = ts.max,
-                count = ts.count
-            );
-            let _ = writeln!(s, "  {}{text}", label("stats.timeouts_set"));
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "  {}{}",
-                label("stats.timeouts_set"),
-                out.paint(Tone::Dim, t("stats.none_logged"))
-            );
-        }
-    }
-    if r.other_errors > 0 {
-        let text = tf!("stats.other_errors_line", n = r.other_errors);
-        let _ = writeln!(s, "  {}{text}", label("stats.other_errors"));
-    }
-    if r.requests == 0 {
-        let _ = writeln!(s, "\n  {}", out.paint(Tone::Warn, t("stats.no_requests")));
-    }
-    for u in &r.unreadable {
-        let _ = writeln!(
-            s,
-            "  {} {}: {}",
-            out.paint(Tone::Warn, t("stats.unreadable")),
-            u.path.display(),
-            u.error
-        );
-    }
-    if out.verbose > 0 {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("stats.files")));
-        for f in &r.sources {
-            let mut extra = String::new();
-            if f.skipped_lines > 0 {
-                extra.push_str(&tf!("stats.head_skipped", n = f.skipped_lines));
-            }
-            if f.truncated {
-                extra.push_str(t("stats.no_final_newline"));
-            }
-            let text = tf!(
-                "stats.file_line",
-                size = human_size(f.bytes),
-                lines = f.lines
-            );
-            let _ = writeln!(s, "  {}  ({text}{extra})", f.path.display());
-        }
-    }
-    s
-}
-
-/// Prometheus text exposition format, for node_exporter's textfile collector
-/// (write it to `<dir>/llonebot.prom` from cron).
-pub fn prometheus(r: &StatsReport) -> String {
-    let mut s = String::new();
-    let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-        let _ = writeln!(s, "# HELP {name} {help}");
-        let _ = writeln!(s, "# TYPE {name} {kind}");
-        let _ = writeln!(s, "{name} {value}");
-    };
-    metric(
-        "llonebot_sends_total",
-        "counter",
-        "Send requests (send_msg, send_group_msg, send_private_msg and their forward variants) in LLOneBot's log files.",
-        r.sends.to_string(),
-    );
-    metric(
-        "llonebot_send_timeouts_total",
-        "counter",
-        "Sends that failed with a timeout, each failed send once.",
-        r.timeouts.to_string(),
-    );
-    metric(
-        "llonebot_send_errors_total",
-        "counter",
-        "Sends that failed with an error other than a timeout.",
-        r.errors.to_string(),
-    );
-    if let Some(rt) = r.timeout_rate {
-        metric(
-            "llonebot_send_timeout_ratio",
-            "gauge",
-            "Send timeouts divided by sends.",
-            format!("{rt}"),
-        );
-    }
-    metric(
-        "llonebot_requests_total",
-        "counter",
-        "OneBot requests of any action in LLOneBot's log files.",
-        r.requests.to_string(),
-    );
-    if let Some(a) = &r.attachment_bytes {
-        metric(
-            "llonebot_send_attachment_bytes_total",
-            "counter",
-            "Total attachment size of the sends that logged it.",
-            a.total.to_string(),
-        );
-        metric(
-            "llonebot_send_attachment_bytes_max",
-            "gauge",
-            "Largest attachment size of one send.",
-            a.max.to_string(),
-        );
-    }
-    if let Some(t) = &r.timeouts_set {
-        metric(
-            "llonebot_send_timeout_set_milliseconds_max",
-            "gauge",
-            "Longest send timeout LLOneBot set.",
-            t.max.to_string(),
-        );
-    }
-    metric(
-        "llonebot_log_files",
-        "gauge",
-        "LLOneBot log files read.",
-        r.files.to_string(),
-    );
-    metric(
-        "llonebot_log_lines_total",
-        "counter",
-        "Lines read from LLOneBot's log files.",
-        r.lines.to_string(),
-    );
-    metric(
-        "llonebot_log_skipped_lines_total",
-        "counter",
-        "Lines that were not readable log text.",
-        r.skipped_lines.to_string(),
-    );
-    s
 }
 
 #[cfg(test)]
