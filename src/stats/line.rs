@@ -685,4 +685,23 @@ mod tests {
             let _ = classify_anywhere(j);
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let hint = Some(super::super::stamp::YearHint { year: 2025, month: 5 });
+            for lead in [lead(&bytes), super::super::stamp::lead_in(&bytes, hint)] {
+                if let Lead::Dated { rest, .. } = lead {
+                    let _ = classify_with_uin(&bytes, rest);
+                }
+            }
+            let _ = classify_anywhere(&bytes);
+            let _ = error_kind(&bytes);
+            let _ = error_words(&bytes);
+            let _ = timeout_target(&bytes);
+            let _ = self_message_target(&bytes, true);
+            let _ = self_message_target(&bytes, false);
+            let _ = message_starts(&bytes, bytes.len() / 2);
+        }
+    }
 }
