@@ -575,8 +575,7 @@ fn check_configs(inst: &Installation, data: &Path, f: &mut Vec<Finding>) -> Vec<
 }
 
 fn check_timeouts(app: &App, data: &Path, since: stats::line::Stamp, f: &mut Vec<Finding>) {
-    let _ = app;
-    timeouts::check(data, since, f);
+    timeouts::check(app, data, since, f);
 }
 
 fn check_effective_timeout(lb: Option<Dotted>, f: &mut Vec<Finding>) {

@@ -245,7 +245,7 @@ fn stamp_text(s: Stamp) -> String {
     target_os = "macos",
     target_os = "freebsd"
 ))]
-fn local_offset_secs(t: i64) -> i64 {
+pub fn local_offset_secs(t: i64) -> i64 {
     // time_t is 64 bits on every target this branch builds for.
     let tt = t as libc::time_t;
     // SAFETY: an all-zero `tm` is a valid value (integers and a null pointer).
@@ -268,7 +268,7 @@ fn local_offset_secs(t: i64) -> i64 {
     target_os = "macos",
     target_os = "freebsd"
 )))]
-fn local_offset_secs(_t: i64) -> i64 {
+pub fn local_offset_secs(_t: i64) -> i64 {
     0
 }
 
