@@ -167,7 +167,10 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
     }
     // `nick(uin) | name msg` (3.31-4.x) or `nick | msg` (NapCat): a short prefix that is no
     // payload (no brackets or quotes before the bar).
-    if let Some(k) = memchr::memmem::find(&head[..head.len().min(96)], b" | ")
+    let short = &head[..head.len().min(96)];
+    if let Some(k) = memchr::memchr_iter(b'|', short)
+        .find(|&k| k > 0 && short[k - 1] == b' ' && short.get(k + 1) == Some(&b' '))
+        .map(|k| k - 1)
         && !head[..k]
             .iter()
             .any(|b| matches!(b, b'{' | b'\'' | b'"' | b'['))

@@ -252,7 +252,11 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
             let text = tf!(
                 "stats.file_line",
                 stack = f.stack.as_str(),
-                family = f.family,
+                family = if f.family == f.stack.as_str() {
+                    ""
+                } else {
+                    f.family
+                },
                 size = human_size(f.bytes),
                 lines = f.lines
             );

@@ -116,8 +116,8 @@ fn datetime(b: &[u8]) -> Result<Option<(Stamp, usize)>, ()> {
     // AM/PM (en-US).
     let mut ampm = None;
     if b.get(i) == Some(&b' ') {
-        let next = b.get(i + 1..i + 3).map(|s| s.to_ascii_uppercase());
-        if matches!(next.as_deref(), Some(b"AM") | Some(b"PM"))
+        let next = b.get(i + 1..i + 3);
+        if next.is_some_and(|n| n.eq_ignore_ascii_case(b"AM") || n.eq_ignore_ascii_case(b"PM"))
             && b.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric())
         {
             ampm = Some(b[i + 1].eq_ignore_ascii_case(&b'P'));
