@@ -62,12 +62,19 @@
 
 pub mod count;
 pub mod family;
+mod files;
 pub mod line;
 mod render;
 pub mod scan;
+mod since;
+mod source;
 mod stamp;
 
+pub use files::{LogFile, LogFolder, logs_in_folders};
+use files::{discovered_files, given_files, io_words, no_logs, probe_and_sort};
 pub use render::{prometheus, render};
+use since::{date_of_day, stamp_text};
+pub use since::{local_offset_secs, parse_since};
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -80,7 +87,7 @@ use crate::cli::StatsArgs;
 use crate::exit::{Exit, Failure};
 
 use crate::msg;
-use crate::time::{civil_from_days, parse_duration, unix_secs};
+use crate::time::unix_secs;
 use family::{Family, Stack, StackHint};
 use line::Stamp;
 use scan::{Scanner, Tally};
@@ -220,266 +227,6 @@ pub struct StatsReport {
 
 fn rate(timeouts: u64, sends: u64) -> Option<f64> {
     (sends > 0).then(|| timeouts as f64 / sends as f64)
-}
-
-fn date_of_day(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn stamp_text(s: Stamp) -> String {
-    let secs = s.0.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        date_of_day(s.day()),
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
-}
-
-/// Seconds east of UTC of this machine's local time at `t` (what LLOneBot's clock writes).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "freebsd"
-))]
-pub fn local_offset_secs(t: i64) -> i64 {
-    // time_t is 64 bits on every target this branch builds for.
-    let tt = t as libc::time_t;
-    // SAFETY: an all-zero `tm` is a valid value (integers and a null pointer).
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: localtime_r only reads `tt` and writes `tm`, both alive for the call.
-    let res = unsafe { libc::localtime_r(&tt, &mut tm) };
-    if res.is_null() {
-        return 0;
-    }
-    // c_long: 32 bits on 32-bit targets.
-    #[allow(clippy::useless_conversion)]
-    i64::from(tm.tm_gmtoff)
-}
-
-/// Elsewhere (Windows) the offset is not looked up: durations count back from UTC, which
-/// shifts `--since 7d` by the zone's offset at most.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "freebsd"
-)))]
-pub fn local_offset_secs(_t: i64) -> i64 {
-    0
-}
-
-/// `2024-08-01` or `2024/8/1` (optionally with ` HH:MM[:SS]`) → that moment; `7d`, `12h` → that
-/// long before now, on the local clock.
-pub fn parse_since(s: &str) -> Result<Stamp, Failure> {
-    let t = s.trim();
-    let bad =
-        || Failure::usage(msg!("stats.bad_since", value = s)).with_hint(msg!("stats.hint_since"));
-    if t.as_bytes().first().is_some_and(u8::is_ascii_digit)
-        && t.bytes().any(|b| b == b'-' || b == b'/')
-    {
-        let with_time = if t.len() <= 10 {
-            format!("{t} 00:00:00")
-        } else if t.matches(':').count() == 1 {
-            format!("{t}:00")
-        } else {
-            t.to_string()
-        };
-        return match line::lead(with_time.as_bytes()) {
-            line::Lead::Dated { stamp, rest } if rest == with_time.len() => Ok(stamp),
-            _ => Err(bad()),
-        };
-    }
-    let d = parse_duration(t).map_err(|_| bad())?;
-    let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(i64::MAX / 2);
-    let back = i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
-    Ok(Stamp(now + local_offset_secs(now) - back))
-}
-
-/// LLOneBot's log file names: `*.log`, and rotated copies such as `x.log.1` (not archives).
-/// Wider than `clean::plan::is_log_name` on purpose: reading a stray `x.log.old` is harmless,
-/// deleting it is not, so clean keeps the stricter rule.
-fn is_log_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let archive = [".gz", ".zip", ".7z", ".xz", ".zst", ".bz2"]
-        .iter()
-        .any(|a| lower.ends_with(a));
-    !archive && (lower.ends_with(".log") || lower.contains(".log."))
-}
-
-/// Log files directly in `dir`.
-fn logs_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let is_file = e.file_type().is_ok_and(|t| t.is_file());
-        if is_file && is_log_name(&e.file_name().to_string_lossy()) {
-            out.push(e.path());
-        }
-    }
-}
-
-/// A folder of logs to read, as discovery found it: whose it is and, when known, its account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogFolder {
-    pub path: PathBuf,
-    pub hint: StackHint,
-    /// The account of lines that name none (LLBot 5+ and NapCat lines carry no uin).
-    pub account: Option<u64>,
-}
-
-/// A log file to read, with what its folder said about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogFile {
-    pub path: PathBuf,
-    pub hint: StackHint,
-    pub account: Option<u64>,
-}
-
-/// The log files directly in each folder (for discovery to hand LLBot's and NapCat's `logs/`).
-pub fn logs_in_folders(folders: &[LogFolder]) -> Vec<LogFile> {
-    let mut out = Vec::new();
-    for f in folders {
-        let mut paths = Vec::new();
-        logs_in(&f.path, &mut paths);
-        paths.sort();
-        out.extend(paths.into_iter().map(|path| LogFile {
-            path,
-            hint: f.hint,
-            account: f.account,
-        }));
-    }
-    out
-}
-
-/// The year of a file's modification time, for NapCat lines in a file whose name gives none.
-fn mtime_year(p: &Path) -> Option<line::YearHint> {
-    let m = fs::metadata(p).and_then(|m| m.modified()).ok()?;
-    let secs = i64::try_from(unix_secs(m)).ok()?;
-    let (y, _, _) = civil_from_days((secs + local_offset_secs(secs)).div_euclid(86_400));
-    Some(line::YearHint { year: y, month: 1 })
-}
-
-/// A file as found before reading it whole: its first time, family and modification time.
-struct Probed {
-    file: LogFile,
-    first: Option<Stamp>,
-    kind: family::FileKind,
-    mtime: Option<SystemTime>,
-}
-
-/// Reads the first 64 KB of each file (its first time and its layout) and puts the files oldest
-/// first (by the first time, then modification time, then name), so a failure split across a
-/// rotation pairs up, whatever the names and even in copied files.
-fn probe_and_sort(files: Vec<LogFile>) -> Vec<Probed> {
-    use std::io::Read;
-    let mut probed: Vec<Probed> = files
-        .into_iter()
-        .map(|file| {
-            let mut head = Vec::with_capacity(64 * 1024);
-            if let Ok(f) = File::open(&file.path) {
-                let _ = f.take(64 * 1024).read_to_end(&mut head);
-            }
-            let kind = family::detect(&file.path, &head, file.hint, mtime_year(&file.path));
-            let first =
-                head.split(|&b| b == b'\n')
-                    .find_map(|l| match line::lead_in(l, kind.year) {
-                        line::Lead::Dated { stamp, .. } => Some(stamp),
-                        _ => None,
-                    });
-            let mtime = fs::metadata(&file.path).and_then(|m| m.modified()).ok();
-            Probed {
-                file,
-                first,
-                kind,
-                mtime,
-            }
-        })
-        .collect();
-    probed.sort_by(|a, b| {
-        (a.first.is_none(), a.first, a.mtime, &a.file.path).cmp(&(
-            b.first.is_none(),
-            b.first,
-            b.mtime,
-            &b.file.path,
-        ))
-    });
-    probed
-}
-
-fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
-    let mut files = Vec::new();
-    let mut searched = Vec::new();
-    for p in paths {
-        let meta = fs::metadata(p).map_err(|e| {
-            Failure::usage(msg!(
-                "stats.bad_path",
-                path = p.display(),
-                error = io_words(&e)
-            ))
-            .with_hint(msg!("stats.hint_path"))
-        })?;
-        searched.push(p.clone());
-        if meta.is_dir() {
-            logs_in(p, &mut files);
-            // The data folder itself: its logs/ too.
-            let sub = p.join("logs");
-            if sub.is_dir() {
-                searched.push(sub.clone());
-                logs_in(&sub, &mut files);
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    let files = files
-        .into_iter()
-        .map(|path| LogFile {
-            path,
-            hint: StackHint::Any,
-            account: None,
-        })
-        .collect();
-    Ok((searched, files))
-}
-
-fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
-    let inst = app.discover()?;
-    let Some(data) = inst.data_dir() else {
-        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
-            .with_hint(msg!("stats.hint_no_data_dir")));
-    };
-    let dir = data.join("logs");
-    let files = logs_in_folders(&[LogFolder {
-        path: dir.clone(),
-        hint: StackHint::Any,
-        account: None,
-    }]);
-    Ok((vec![dir], files))
-}
-
-fn no_logs(searched: &[PathBuf]) -> Failure {
-    let where_ = searched
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    Failure::new(Exit::NotFound, msg!("stats.no_logs", places = where_))
-        .with_hint(msg!("stats.hint_no_logs"))
 }
 
 fn counts_of(c: &count::Counts) -> (u64, u64, u64, u64) {
@@ -741,6 +488,7 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
 
 #[cfg(test)]
 mod tests {
+    use super::files::is_log_name;
     use super::*;
 
     #[test]

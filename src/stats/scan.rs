@@ -23,6 +23,7 @@ use super::count::{Counter, Digest, FileCtx};
 pub use super::count::{Counts, Sizes, Tally, TimeoutsSet};
 use super::family::Stack;
 use super::line::{self, ErrKind, Kind, Lead, Stamp, YearHint};
+use super::source::{Filled, Source};
 
 /// Block size: the unit of reading and of work for the worker threads.
 pub const CHUNK: usize = 512 * 1024;
@@ -30,12 +31,12 @@ pub const CHUNK: usize = 512 * 1024;
 /// (A send with a base64 image can log megabytes on one line; a crash can leave a run of NULs.)
 pub const MAX_LINE: usize = 1024 * 1024;
 /// A block buffer: room for a cut line and a block after it.
-const CAP: usize = MAX_LINE + CHUNK;
+pub(super) const CAP: usize = MAX_LINE + CHUNK;
 // The bytes carried over to the next block (an unfinished line) stay under one block.
 const _: () = assert!(MAX_LINE >= 2 * CHUNK);
 /// Worker threads for the first pass, at most: past this, reading is the limit.
 const MAX_WORKERS: usize = 4;
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What one file contributed, for the report's file list.
 #[derive(Debug, Clone, Copy, Default)]
@@ -313,94 +314,6 @@ fn next_block<R: Read>(
             r.ended = true;
             let _ = give_back.send(w);
             None
-        }
-    }
-}
-
-/// Reads a log into blocks of whole lines, cutting lines at [`MAX_LINE`].
-struct Source<R> {
-    reader: R,
-    first_read: bool,
-    eof: bool,
-    bytes: u64,
-}
-
-/// One filled block: `buf[..len]` are whole lines, `buf[len..filled]` the start of the next
-/// line, carried over; `last` when the input has ended (the block then holds everything left).
-struct Filled {
-    len: usize,
-    filled: usize,
-    last: bool,
-}
-
-impl<R: Read> Source<R> {
-    fn read(&mut self, buf: &mut [u8], at: usize, to: usize) -> io::Result<usize> {
-        let n = loop {
-            match self.reader.read(&mut buf[at..to]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        self.bytes += n as u64;
-        if n == 0 {
-            self.eof = true;
-        }
-        if self.first_read && n > 0 {
-            self.first_read = false;
-            if buf[at..at + n].starts_with(BOM) {
-                buf.copy_within(at + BOM.len()..at + n, at);
-                return Ok(n - BOM.len());
-            }
-        }
-        Ok(n)
-    }
-
-    /// Fills `buf` (holding `carried` bytes of an unfinished line at its start).
-    fn fill(&mut self, buf: &mut [u8], carried: usize) -> io::Result<Filled> {
-        let mut filled = carried;
-        // Bytes before this point hold no newline.
-        let mut searched = 0;
-        while filled < CHUNK && !self.eof {
-            filled += self.read(buf, filled, CHUNK)?;
-        }
-        loop {
-            if let Some(k) = memchr::memrchr(b'\n', &buf[searched..filled]) {
-                return Ok(Filled {
-                    len: searched + k + 1,
-                    filled,
-                    last: false,
-                });
-            }
-            searched = filled;
-            if self.eof {
-                return Ok(Filled {
-                    len: filled,
-                    filled,
-                    last: true,
-                });
-            }
-            if filled < MAX_LINE {
-                filled += self.read(buf, filled, MAX_LINE)?;
-                continue;
-            }
-            // One line of at least MAX_LINE bytes: keep its start, skip the rest of it.
-            loop {
-                let n = self.read(buf, MAX_LINE, CAP)?;
-                if n == 0 {
-                    return Ok(Filled {
-                        len: MAX_LINE,
-                        filled: MAX_LINE,
-                        last: true,
-                    });
-                }
-                if let Some(j) = memchr::memchr(b'\n', &buf[MAX_LINE..MAX_LINE + n]) {
-                    buf.copy_within(MAX_LINE + j..MAX_LINE + n, MAX_LINE);
-                    filled = MAX_LINE + n - j;
-                    break;
-                }
-            }
-            searched = MAX_LINE;
         }
     }
 }
