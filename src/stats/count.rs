@@ -160,6 +160,8 @@ pub struct Counter {
     last_request_send: bool,
     /// The attachment size bucket of the latest send, when logged.
     size: Option<u8>,
+    /// When the latest send was requested: an own message before it belongs to an earlier send.
+    last_send_at: Option<Stamp>,
     /// Action errors whose WebSocket reply may still come.
     open: VecDeque<(Ev, Counted)>,
     /// A WebSocket request whose `action` was not on its first line.
@@ -190,6 +192,7 @@ impl Counter {
             pending: VecDeque::new(),
             last_request_send: false,
             size: None,
+            last_send_at: None,
             open: VecDeque::new(),
             ws_waiting: None,
             recent_self: VecDeque::new(),
@@ -246,10 +249,17 @@ impl Counter {
         let (Some(at), true) = (ev.at, target != 0) else {
             return;
         };
-        if let Some(k) = self
-            .recent_self
-            .iter()
-            .rposition(|&(t, g)| g == target && within(t, at, ECHO_WINDOW))
+        // An own message logged before the timeout counts only if it came after the send was
+        // requested (NapCat logs no requests: there it counts within the window).
+        let from = if ev.stack == Stack::Napcat {
+            None
+        } else {
+            Some(self.last_send_at)
+        };
+        if from != Some(None)
+            && let Some(k) = self.recent_self.iter().rposition(|&(t, g)| {
+                g == target && within(t, at, ECHO_WINDOW) && from.flatten().is_none_or(|f| t >= f)
+            })
         {
             self.recent_self.remove(k);
             self.count(ev, |c| c.delivered += 1);
@@ -321,6 +331,9 @@ impl Counter {
         }
         self.last_request_send = send;
         self.size = None;
+        if send {
+            self.last_send_at = ev.at;
+        }
         if send {
             self.count(Ev { size: None, ..ev }, |c| c.sends += 1);
         }
@@ -511,6 +524,46 @@ impl Counter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn group_send(c: &mut Counter, t: i64) {
+        c.event(Some(Stamp(t)), 1, Digest::Request { send: true }, b"");
+    }
+
+    fn own_message(c: &mut Counter, t: i64, group: u64) {
+        c.event(Some(Stamp(t)), 1, Digest::SelfSent { target: group }, b"");
+    }
+
+    fn timeout(c: &mut Counter, t: i64, group: u64) {
+        let d = Digest::Error {
+            what: ErrKind::SendTimeout,
+            target: group,
+        };
+        c.event(Some(Stamp(t)), 1, d, b"");
+    }
+
+    #[test]
+    fn an_own_message_confirms_only_its_own_send() {
+        // Echo after the timeout, same group: delivered.
+        let mut c = Counter::new(None);
+        group_send(&mut c, 100);
+        timeout(&mut c, 110, 7);
+        own_message(&mut c, 112, 7);
+        assert_eq!((c.tally.total.timeouts, c.tally.total.delivered), (1, 1));
+        // Echo while the send waited (before the timeout line), same group: delivered.
+        let mut c = Counter::new(None);
+        group_send(&mut c, 100);
+        own_message(&mut c, 101, 7);
+        timeout(&mut c, 110, 7);
+        assert_eq!(c.tally.total.delivered, 1);
+        // The echo of an earlier send, or of another group, or too late: not this one.
+        let mut c = Counter::new(None);
+        own_message(&mut c, 99, 7);
+        group_send(&mut c, 100);
+        timeout(&mut c, 110, 7);
+        own_message(&mut c, 111, 8);
+        own_message(&mut c, 200, 7);
+        assert_eq!((c.tally.total.timeouts, c.tally.total.delivered), (1, 0));
+    }
 
     #[test]
     fn buckets() {
