@@ -4,16 +4,18 @@
   gen.py tree DIR [--files 200000]   DIR/LLOneBot: temp/ (flat files and nested folders, a
                                       realistic size mix), two msg_<uin> LevelDB-like folders,
                                       config_<uin>.json, an empty logs/
-  gen.py logs DIR [--mb 1024]         DIR/*.log: LLOneBot log files in the real line formats of
-                                      3.27-3.28 (HTTP and WebSocket), 4.x, 5.x and 6.x
+  gen.py logs DIR [--mb 1024]         DIR/*.log: log files in the real line formats of every
+                                      family: LLOneBot 3.x (HTTP and WebSocket), 3.3x-4.x, 4.x
+                                      legacy, 5.x, 6.0-7.1, 7.2-7.11, 7.12+, LLBot 8.x, NapCat
 
 temp/: LLOneBot saves downloads, voice conversions and thumbnails as `<uuid>` files directly in
 temp/ (about a third of the files here), and some tools leave per-download folders two levels deep
 (the rest). Sizes: many small files (JSON, silk voice, thumbnails), fewer images of tens of KB,
 rare downloads of hundreds of KB to 2 MB; about 6 KB on average (1.3 GB for 200,000 files).
 
-Logs: three months of 3.x daily files (`llonebot-Y-M-D.log`), then 4.x, 5.x (rotated at 5 MB) and
-6.x files. Most lines are not what `stats` counts: incoming events reported to the bot
+Logs: three months of 3.x daily files (`llonebot-Y-M-D.log`), then every later family, each in its
+own layout and with its own send-failure texts (src/stats/family.rs has the table; NapCat logs no
+requests, only `发送 ->` for each message sent). Most lines are not what `stats` counts: incoming events reported to the bot
 (`ws 消息上报` with the message JSON), `消息发送`, connection lines; every OneBot request is logged
 with its payload (some with base64 images of tens of KB), sends with their size and timeout, 3%
 of sends time out (IPC timeout + `发生错误 发送超时`), some other errors with stack traces, and
@@ -123,27 +125,33 @@ class Log:
 
     def stamp(self, t):
         y, mo, d, h, mi, s = t
-        if self.fmt in ("v3", "v4"):
+        if self.fmt in ("v3", "v4", "v331"):
             return f"{y}/{mo}/{d} {h}:{mi:02d}:{s:02d}"
+        if self.fmt == "napcat":
+            return f"{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}"
         return f"{y}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}"
 
     def entry(self, t, msg, level="info", stack=(), legacy=False):
         st = self.stamp(t)
-        if self.fmt == "v4" and legacy:
+        if self.fmt in ("v4", "v331") and legacy:
             # 4.x still writes some lines through the 3.x log(): no logger name, no account.
             text = f"{st} {msg} \n\n"
         elif self.fmt == "v3":
             text = f"{st} 小助手(2854196310): {msg} \n\n"
         elif self.fmt == "v4":
             text = f"{st} | onebot {msg}\n\n"
-        elif self.fmt == "v5":
+        elif self.fmt == "v331":
+            text = f"{st} [{level}] 小助手(2854196310) | onebot {msg}\n\n"
+        elif self.fmt == "napcat":
+            text = f"{st} [{level}] 小助手 | {msg}\n"
+        elif self.fmt in ("v5", "v6pipe", "v72"):
             text = f"[{level}] | {st} | {msg}\n\n"
         else:
             text = f"{st} [{level[0].upper()}] llbot {msg}\n"
         if stack:
-            pad = " " * 27 if self.fmt == "v6" else "    "
+            pad = " " * 27 if self.fmt in ("v6", "v8") else "    "
             text = text.rstrip("\n") + "\n" + "".join(f"{pad}{s}\n" for s in stack)
-            if self.fmt != "v6":
+            if self.fmt not in ("v6", "v8", "napcat"):
                 text += "\n"
         self.f.write(text)
         self.bytes += len(text.encode("utf-8"))
@@ -209,6 +217,9 @@ def burst(log, rng, t, t_unix, ws):
         else:
             log.entry(t, f"收到消息 {{ peerUid: 'u_{rng.getrandbits(64):x}', msgId: '{rng.getrandbits(62)}', elements: [ [Object] ] }}")
         return
+    if fmt == "napcat":
+        napcat_burst(log, rng, t, r)
+        return
     if r < 0.50:
         log.entry(t, rng.choice(["ws connect /", "heartbeat", "OneBot V11 HTTP server started :3000",
                                  f"process pid {rng.randint(1000, 99999)}", "获取群列表成功"]))
@@ -236,7 +247,18 @@ def burst(log, rng, t, t_unix, ws):
         log.entry(t, f"发送消息总大小 {size} bytes")
         log.entry(t, f"设置消息超时时间 {5000 + size * 1000 / 102400:g}")
     if rng.random() < 0.03:
-        if fmt in ("v3", "v4"):
+        if fmt in ("v5", "v6pipe", "v72"):
+            log.entry(t, "发生错误 Error: invoke timeout, wrapperSession.getMsgService().sendMsg, "
+                         '["0",{"chatType":2,"peerUid":"194167989"}]', "error", STACK)
+            return
+        if fmt == "v8":
+            r = rng.random()
+            text = ("waitForSelfEcho timeout" if r < 0.6 else
+                    "Command MessageSvc.PbSendMsg timed out after 15000ms" if r < 0.8 else
+                    "发送消息失败 (code=120): 禁言中")
+            log.entry(t, f"发生错误 Error: {text}", "error", STACK)
+            return
+        if fmt in ("v3", "v4", "v331"):
             log.entry(t, "ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg "
                          '["nodeIKernelMsgService/sendMsg",{"msgId":"0","peer":{"chatType":2},"msgElements":[{"elementType":1}]},null]',
                       legacy=True)
@@ -254,6 +276,19 @@ def burst(log, rng, t, t_unix, ws):
         mid = -2147483000 - rng.randint(0, 99999)
         log.entry(t, 'ws 消息上报 undefined {"status":"ok","retcode":0,"data":{"message_id":'
                      f'{mid}}},"message":"","wording":""}}')
+
+
+def napcat_burst(log, rng, t, r):
+    """NapCat: every message in and out (`接收 <-`, `发送 ->`), and its timeouts."""
+    group = rng.choice(GROUPS)
+    if r < 0.6:
+        log.entry(t, f"接收 <- 群聊 [测试群({group})] [群友({rng.choice(USERS)})] {rng.choice(CHAT)}")
+    elif r < 0.97:
+        log.entry(t, f"发送 -> 群聊 [测试群({group})] [小助手(2854196310)] {rng.choice(CHAT)}")
+    else:
+        log.entry(t, "发生错误 Error: Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg "
+                     "ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate EventRet:", "error",
+                  ("{", '    "result": 0,', '    "errMsg": ""', "}", "", STACK[0]))
 
 
 def days_from_civil(y, m, d):
@@ -281,8 +316,12 @@ def log_name(fmt, y, m, d, secs):
     hh, mm, ss = secs // 3600, secs // 60 % 60, secs % 60
     if fmt == "v3":
         return f"llonebot-{y}-{m}-{d}.log"
-    if fmt == "v4":
+    if fmt in ("v4", "v331", "v5"):
         return f"llonebot-{y}-{m}-{d} {hh}-{mm:02d}-{ss:02d}.log"
+    if fmt == "v6pipe":
+        return f"lltwobot-{y}-{m}-{d} {hh}-{mm:02d}-{ss:02d}.log"
+    if fmt == "napcat":
+        return f"{y}-{m:02d}-{d:02d}_{hh:02d}-{mm:02d}-{ss:02d}.000.log"
     return f"llbot-{y}-{m}-{d} {hh}-{mm:02d}-{ss:02d}.log"
 
 
@@ -292,8 +331,10 @@ def logs(out, mb):
     total = mb * 1024 * 1024
     # (format, share of the bytes, days covered, WebSocket?). 3.x writes one file a day; 4.x
     # and 6.x one per start of QQ (here every 5 days); 5.x rotates at 5 MB.
-    plan = [("v3", 0.40, 60, False), ("v3", 0.25, 30, True), ("v4", 0.15, 20, False),
-            ("v5", 0.10, 10, False), ("v6", 0.10, 10, True)]
+    plan = [("v3", 0.30, 60, False), ("v3", 0.15, 30, True), ("v331", 0.08, 10, False),
+            ("v4", 0.07, 10, False), ("v5", 0.08, 10, False), ("v6pipe", 0.07, 10, True),
+            ("v72", 0.07, 10, False), ("v6", 0.08, 10, True), ("v8", 0.05, 10, True),
+            ("napcat", 0.05, 10, False)]
     day = days_from_civil(2024, 8, 1)
     written = 0
     nfiles = 0
@@ -303,7 +344,7 @@ def logs(out, mb):
         for i in range(ndays):
             y, m, d = civil(day)
             secs = rng.randint(0, 3600)
-            if log is None or fmt == "v3" or (fmt in ("v4", "v6") and i % 5 == 0):
+            if log is None or fmt == "v3" or (fmt not in ("v5", "v72") and i % 5 == 0):
                 if log:
                     written += log.bytes
                     log.close()
@@ -316,7 +357,7 @@ def logs(out, mb):
                 before = log.bytes
                 burst(log, rng, t, day * 86400 + secs, ws)
                 today += log.bytes - before
-                if fmt == "v5" and log.bytes >= 5 * 1024 * 1024:
+                if fmt in ("v5", "v72") and log.bytes >= 5 * 1024 * 1024:
                     written += log.bytes
                     log.close()
                     log = Log(os.path.join(out, log_name(fmt, y, m, d, secs + 1)), fmt, rng)

@@ -6,6 +6,7 @@
 #   bash bench/run.sh                                  # full size: 200,000 temp files, 1 GiB of logs
 #   FILES=3000 LOG_MB=20 RUNS=2 bash bench/run.sh      # a quick smoke run
 #   BIN=/path/to/other/llob-doctor bash bench/run.sh   # another build (e.g. before a change)
+#   ONLY=stats bash bench/run.sh                       # only stats vs grep -c / rg -c
 #
 # Data is generated once per size with fixed seeds under $BENCH_DIR (default /tmp/llob-bench) and
 # reused; `CLEAN=1` removes it at the end. Only processes this script starts are stopped, by PID.
@@ -35,8 +36,9 @@ if [ -z "${BIN:-}" ]; then
 fi
 echo "binary: $BIN ($("$BIN" --version))"
 
+ONLY=${ONLY:-all}
 TEMPLATE=$BENCH_DIR/template-$FILES
-if [ ! -f "$TEMPLATE/.complete" ]; then
+if [ "$ONLY" = all ] && [ ! -f "$TEMPLATE/.complete" ]; then
   rm -rf "$TEMPLATE"
   python3 bench/gen.py tree "$TEMPLATE" --files "$FILES"
   touch "$TEMPLATE/.complete"
@@ -50,6 +52,7 @@ fi
 DATA=$TEMPLATE/LLOneBot
 MSG=(msg_1511954122 msg_2024112501)
 
+if [ "$ONLY" = all ]; then
 {
   echo "nproc: $(nproc)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
@@ -92,12 +95,15 @@ hyperfine -N --output=pipe -i --warmup 3 --runs $((RUNS * 6)) --export-json "$OU
   -n "pgrep -x qq" "pgrep -x qq"
 cleanup_procs
 trap - EXIT
+fi
 
 echo
 echo "== stats vs grep -c on $LOG_MB MiB of logs ($LOGS)"
 # The fair comparison: grep -c with the literal markers stats itself looks for (fixed strings).
+# Every family's: requests, sizes, errors (the timeout texts of 5.x-8.x and NapCat are inside
+# the 发生错误 line), 3.x's IPC timeouts and WebSocket reports, NapCat's sent messages.
 PATTERNS=(-e 收到http请求 -e "收到 HTTP 请求" -e 收到正向 -e 收到反向 -e 发送消息总大小 -e 设置消息超时时间
-          -e 发生错误 -e 发送超时 -e "ws 消息上报" -e "ntqq api timeout" -e "Timeout: NTEvent")
+          -e 发生错误 -e 发送超时 -e "ws 消息上报" -e "ntqq api timeout" -e "Timeout: NTEvent" -e "发送 -> ")
 quoted=""
 for p in "${PATTERNS[@]}"; do
   case $p in *" "*) quoted+=" '$p'" ;; *) quoted+=" $p" ;; esac
@@ -110,6 +116,25 @@ if command -v rg >/dev/null; then
           -n "rg -c 发送超时" "rg -cF 发送超时 $LOGS")
 fi
 hyperfine -N --output=pipe -i --warmup 1 --runs "$RUNS" --export-json "$OUT/stats.json" "${cases[@]}"
+
+if [ "$ONLY" = stats ]; then
+  python3 - "$OUT" "$LOGS" <<'PY' | tee "$OUT/summary-stats.md"
+import json, os, sys
+out, logs = sys.argv[1], sys.argv[2]
+runs = json.load(open(os.path.join(out, "stats.json")))["results"]
+st = {r["command"]: r for r in runs}
+size = sum(os.path.getsize(os.path.join(logs, f)) for f in os.listdir(logs) if f.endswith(".log"))
+me = st["llob-doctor stats"]
+print("| command | median | user+sys CPU | stats / it (time) | stats / it (CPU) |")
+print("|---|---:|---:|---:|---:|")
+for name, r in st.items():
+    cpu = sum(r["user"] for _ in [0]) + r["system"]
+    mcpu = me["user"] + me["system"]
+    print(f"| {name} | {r['median'] * 1000:.0f} ms | {cpu * 1000:.0f} ms | {me['median'] / r['median']:.2f}x | {mcpu / cpu:.2f}x |")
+print(f"| stats throughput ({size / 2**20:.0f} MiB) | {size / me['median'] / 1e9:.2f} GB/s | | | |")
+PY
+  exit 0
+fi
 
 echo
 echo "== start-up"

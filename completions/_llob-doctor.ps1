@@ -133,6 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'llob-doctor' -ScriptBlock {
         }
         'llob-doctor;stats' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only from this day (2024-08-01) or this long ago (7d, 12h) on, on the log''s local clock')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file, then a rename) instead of stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]')
             [CompletionResult]::new('--qq-dir', '--qq-dir', [CompletionResultType]::ParameterName, 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)')
             [CompletionResult]::new('--ll-dir', '--ll-dir', [CompletionResultType]::ParameterName, 'The LiteLoaderQQNT root folder (holding its package.json)')

@@ -604,13 +604,17 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__stats)
-            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
+            opts="-h -q -v --since --prometheus --output --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

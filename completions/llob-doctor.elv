@@ -126,6 +126,7 @@ set edit:completion:arg-completer[llob-doctor] = {|@words|
         }
         &'llob-doctor;stats'= {
             cand --since 'Only from this day (2024-08-01) or this long ago (7d, 12h) on, on the log''s local clock'
+            cand --output 'Write the output to FILE atomically (a temporary file, then a rename) instead of stdout'
             cand --color 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]'
             cand --qq-dir 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)'
             cand --ll-dir 'The LiteLoaderQQNT root folder (holding its package.json)'

@@ -129,6 +129,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l json -
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -s q -l quiet -d 'Print errors only'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l since -d 'Only from this day (2024-08-01) or this long ago (7d, 12h) on, on the log\'s local clock' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l output -d 'Write the output to FILE atomically (a temporary file, then a rename) instead of stdout' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -309,6 +309,10 @@ pub struct StatsArgs {
     /// Print Prometheus metrics (for node_exporter's textfile collector) instead of the report
     #[arg(long)]
     pub prometheus: bool,
+
+    /// Write the output to FILE atomically (a temporary file, then a rename) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// The catalogue key of a command's or argument's help: `help.<command path>[.<arg id>]`.

@@ -35,6 +35,7 @@ use live::check_probe;
 
 pub use render::render;
 
+mod timeouts;
 mod versions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -232,47 +233,7 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
 }
 
 fn check_timeouts(app: &App, data: &Path, since: stats::line::Stamp, f: &mut Vec<Finding>) {
-    let _ = app;
-    let Some(r) = stats::summary_for_data_dir(data, since) else {
-        f.push(finding(
-            "timeouts",
-            Severity::Ok,
-            msg!("doctor.no_logs", path = data.join("logs").display()),
-            None,
-            Value::Null,
-        ));
-        return;
-    };
-    let rate = r.timeout_rate.unwrap_or(0.0);
-    let data_v = json!({"sends": r.sends, "timeouts": r.timeouts, "errors": r.errors, "timeout_rate": r.timeout_rate, "files": r.files});
-    let percent = format!("{:.1}%", rate * 100.0);
-    if r.timeouts == 0 {
-        f.push(finding(
-            "timeouts",
-            Severity::Ok,
-            msg!("doctor.timeouts_none", sends = r.sends),
-            None,
-            data_v,
-        ));
-    } else {
-        let sev = if rate >= 0.10 {
-            Severity::Fail
-        } else {
-            Severity::Warn
-        };
-        f.push(finding(
-            "timeouts",
-            sev,
-            msg!(
-                "doctor.timeouts",
-                timeouts = r.timeouts,
-                sends = r.sends,
-                rate = percent
-            ),
-            Some(msg!("doctor.remedy_timeouts", upgrade = "")),
-            data_v,
-        ));
-    }
+    timeouts::check(app, data, since, f);
 }
 
 fn check_effective_timeout(lb: Option<Dotted>, f: &mut Vec<Finding>) {

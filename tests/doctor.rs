@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -145,9 +146,30 @@ fn send_timeouts_from_the_logs() {
     assert_eq!(t["severity"], "fail", "{t:#}");
     assert_eq!(t["data"]["sends"], 1);
     assert_eq!(t["data"]["timeouts"], 1);
-    // Seven days back from today the 2024 log has nothing.
+    // Seven days back from today the 2024 log has nothing: it says what the logs cover.
     let (_, v) = f.json(&["doctor"]);
-    assert_eq!(severity_of(&v, "timeouts")["severity"], "ok");
+    let t = severity_of(&v, "timeouts");
+    assert_eq!(t["severity"], "ok");
+    let text = t["message"].as_str().unwrap_or("");
+    assert!(
+        text.contains("no sends since") && text.contains("the logs end on 2024-08-02 15:03:13"),
+        "{t:#}"
+    );
+    // A clean after the timeout (from the run log of scheduled cleans) starts the count anew.
+    let run_log = f.home().join(".local/share/llob-doctor/clean.log");
+    fs::create_dir_all(run_log.parent().expect("parent")).expect("mkdir");
+    let line = json!({"time": "2024-08-03T12:00:00Z", "command": "clean", "dry_run": false,
+        "data_dir": data, "removed": [{"kind": "temp"}], "exit_code": 0});
+    fs::write(
+        &run_log,
+        format!("{{\"command\":\"clean\",\"removed\":[]}}\nnot json\n{line}\n"),
+    )
+    .expect("write");
+    let (_, v) = f.json(&["doctor", "--since", "2024-08-01"]);
+    let t = severity_of(&v, "timeouts");
+    assert_eq!(t["severity"], "ok", "{t:#}");
+    assert_eq!(t["data"]["since_last_clean"], true);
+    assert_eq!(t["data"]["timeouts"], 0);
     let out = f.run(&["doctor", "--since", "someday"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -72,7 +72,9 @@ fn the_real_excerpt_counts_one_failed_send_once() {
     let v = stats(&f, &[]);
     assert_eq!(counts(&v), (1, 1, 0));
     assert_eq!(v["timeout_rate"], 1.0);
-    assert_eq!(v["files"], 1);
+    assert_eq!(v["files"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["files"][0]["stack"], "llonebot");
+    assert_eq!(v["files"][0]["family"], "3.x");
     assert_eq!(v["lines"], 9);
     assert_eq!(v["skipped_lines"], 0);
     assert_eq!(days(&v), [("2024-08-02".to_string(), 1, 1, 0)]);
@@ -157,7 +159,7 @@ fn each_log_format_counts_what_it_logged() {
 fn all_formats_in_one_folder_add_up() {
     let (f, _) = with_logs(&[V3_HTTP, V3_WS, V4, V5, V6]);
     let v = stats(&f, &[]);
-    assert_eq!(v["files"], 5);
+    assert_eq!(v["files"].as_array().map(Vec::len), Some(5));
     assert_eq!(counts(&v), (10 + 4 + 4 + 3 + 2, 3 + 2 + 1 + 2 + 1, 1 + 1));
     let dates: Vec<String> = days(&v).into_iter().map(|d| d.0).collect();
     assert_eq!(
@@ -241,13 +243,19 @@ fn json_has_the_documented_fields() {
         "timeouts_set",
         "since",
         "searched",
-        "sources",
         "unreadable",
+        "timeouts_delivered",
+        "timeouts_unconfirmed",
+        "accounts",
+        "sizes",
+        "error_messages",
+        "logs_end",
+        "window_seconds",
     ] {
         assert!(v.get(key).is_some(), "missing {key} in {v:#}");
     }
     assert_eq!(v["searched"], json!([logs]));
-    let src = &v["sources"][0];
+    let src = &v["files"][0];
     assert_eq!(src["path"], json!(logs.join(V3_HTTP)));
     assert_eq!(src["bytes"], log_sample(V3_HTTP).len());
     assert_eq!(src["truncated"], false);
@@ -293,11 +301,17 @@ fn prometheus_output_parses() {
         assert!(helped.contains(name), "{name} has no HELP");
         values.insert(name.to_string(), v);
     }
-    assert_eq!(values.get("llonebot_sends_total"), Some(&10.0));
-    assert_eq!(values.get("llonebot_send_timeouts_total"), Some(&3.0));
-    assert_eq!(values.get("llonebot_send_errors_total"), Some(&1.0));
+    // Windowed counts are gauges, per account and stack.
+    assert!(
+        text.contains("llonebot_sends{uin=\"2854196310\",stack=\"llonebot\"} 10"),
+        "{text}"
+    );
+    assert_eq!(values.get("llonebot_timeouts"), Some(&3.0));
+    assert_eq!(values.get("llonebot_timeouts_delivered"), Some(&0.0));
+    assert_eq!(values.get("llonebot_send_errors"), Some(&1.0));
     assert_eq!(values.get("llonebot_send_timeout_ratio"), Some(&0.3));
-    assert_eq!(values.get("llonebot_log_skipped_lines_total"), Some(&0.0));
+    assert_eq!(values.get("llonebot_log_skipped_lines"), Some(&0.0));
+    assert!(values.contains_key("llonebot_window_seconds"));
 }
 
 #[test]
@@ -308,7 +322,7 @@ fn damaged_lines_are_skipped_and_the_rest_counted() {
     assert_eq!(v["skipped_lines"], 4);
     // The damaged file's one good send, and the 6.x file's counts.
     assert_eq!(counts(&v), (1 + 2, 1, 0));
-    let sources = v["sources"].as_array().expect("sources");
+    let sources = v["files"].as_array().expect("files");
     let damaged = sources
         .iter()
         .find(|s| s["path"] == json!(logs.join(DAMAGED)))
@@ -337,10 +351,19 @@ fn human_report_has_the_table() {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    assert_eq!(row("DAY"), ["DAY", "SENDS", "TIMEOUTS", "ERRORS", "RATE"]);
-    assert_eq!(row("2024-08-01"), ["2024-08-01", "6", "2", "0", "33.3%"]);
-    assert_eq!(row("2024-08-02"), ["2024-08-02", "4", "1", "1", "25.0%"]);
-    assert_eq!(row("total"), ["total", "10", "3", "1", "30.0%"]);
+    assert_eq!(
+        row("DAY"),
+        ["DAY", "SENDS", "TIMEOUTS", "DELIVERED", "ERRORS", "RATE"]
+    );
+    assert_eq!(
+        row("2024-08-01"),
+        ["2024-08-01", "6", "2", "0", "0", "33.3%"]
+    );
+    assert_eq!(
+        row("2024-08-02"),
+        ["2024-08-02", "4", "1", "0", "1", "25.0%"]
+    );
+    assert_eq!(row("total"), ["total", "10", "3", "0", "1", "30.0%"]);
     assert!(text.contains("largest 500.0 KiB"), "{text}");
     assert!(text.contains("5000 to 10000 ms"), "{text}");
     // -q prints nothing, and still exits 0.
@@ -369,7 +392,8 @@ fn files_and_folders_given_as_arguments() {
         &[dir.to_str().expect("utf-8"), file.to_str().expect("utf-8")],
     );
     assert_eq!(
-        v["files"], 3,
+        v["files"].as_array().map(Vec::len),
+        Some(3),
         "a folder gives its *.log files, a file is read whatever its name"
     );
     assert_eq!(counts(&v), (3 + 2 + 10, 2 + 1 + 3, 1));
@@ -426,4 +450,173 @@ fn bad_arguments_exit_2_and_name_the_argument() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(named), "{args:?}: {err}");
     }
+}
+
+fn one_file(name: &str) -> Value {
+    let (f, _) = with_logs(&[name]);
+    stats(&f, &["-v"])
+}
+
+fn delivered(v: &Value) -> (u64, u64) {
+    (
+        v["timeouts_delivered"].as_u64().expect("delivered"),
+        v["timeouts_unconfirmed"].as_u64().expect("unconfirmed"),
+    )
+}
+
+#[test]
+fn every_family_is_named_and_counted_exactly() {
+    // (file, stack, family, (sends, timeouts, errors), (delivered, unconfirmed))
+    let cases = [
+        (
+            "llonebot-2024-9-20 09-00-00.log",
+            "llonebot",
+            "3.x",
+            (1, 1, 0),
+            (1, 0),
+        ),
+        (
+            "llonebot-2024-12-1 10-00-00.log",
+            "llonebot",
+            "3.3x-4.x",
+            (2, 1, 1),
+            (0, 1),
+        ),
+        (
+            "lltwobot-2025-9-1 08-00-00.log",
+            "llbot",
+            "6.0-7.1",
+            (2, 2, 0),
+            (0, 2),
+        ),
+        (
+            "llbot-2025-6-1 09-00-00.log",
+            "llbot",
+            "7.12+",
+            (2, 1, 0),
+            (0, 1),
+        ),
+        (
+            "llbot-2026-7-20 12-00-00.log",
+            "llbot",
+            "8.x",
+            (3, 2, 1),
+            (1, 1),
+        ),
+        (
+            "2025-05-12_10-00-00.123.log",
+            "napcat",
+            "napcat",
+            (4, 1, 1),
+            (0, 1),
+        ),
+    ];
+    for (name, stack, family, c, d) in cases {
+        let v = one_file(name);
+        assert_eq!(v["files"][0]["stack"], stack, "{name}");
+        assert_eq!(v["files"][0]["family"], family, "{name}");
+        assert_eq!(counts(&v), c, "{name}: {v:#}");
+        assert_eq!(delivered(&v), d, "{name}: {v:#}");
+    }
+}
+
+#[test]
+fn interleaved_accounts_are_counted_apart() {
+    let v = one_file("llonebot-2024-12-1 10-00-00.log");
+    let accounts: Vec<(Value, u64, u64, u64)> = v["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| {
+            (
+                a["uin"].clone(),
+                a["sends"].as_u64().unwrap_or(0),
+                a["timeouts"].as_u64().unwrap_or(0),
+                a["errors"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            (json!(1511954122u64), 1, 0, 1),
+            (json!(2854196310u64), 1, 1, 0)
+        ]
+    );
+    assert_eq!(v["error_messages"][0]["message"], "消息发送失败");
+}
+
+#[test]
+fn delivered_anyway_both_ways_and_sizes() {
+    // 8.x: waitForSelfEcho timeout is a send LLBot itself knows went out.
+    let v = one_file("llbot-2026-7-20 12-00-00.log");
+    assert_eq!(v["days"][0]["timeouts_delivered"], 1);
+    assert!(
+        v["error_messages"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("发送消息失败 (code=120)")
+    );
+    // 3.x: the account's own message_sent event in that group, a second after the timeout.
+    let v = one_file("llonebot-2024-9-20 09-00-00.log");
+    assert_eq!(
+        v["sizes"],
+        json!([{"bucket": "1MB-10MB", "sends": 1, "timeouts": 1, "timeouts_delivered": 1, "errors": 0}])
+    );
+    // The same event in another group confirms nothing.
+    let (f, logs) = with_logs(&[]);
+    let text = String::from_utf8(log_sample("llonebot-2024-9-20 09-00-00.log")).expect("UTF-8");
+    fs::write(
+        logs.join("llonebot-x.log"),
+        text.replace("\"group_id\":194167989,\"raw", "\"group_id\":5,\"raw"),
+    )
+    .expect("write");
+    let v = stats(&f, &[]);
+    assert_eq!(delivered(&v), (0, 1));
+}
+
+#[test]
+fn a_file_being_written_is_read_up_to_where_it_is() {
+    let (f, logs) = with_logs(&[]);
+    let path = logs.join("llbot-2026-7-20 12-00-00.log");
+    let full = log_sample("llbot-2026-7-20 12-00-00.log");
+    // Cut in the middle of a line, as a writer would leave it.
+    let cut = full.len() - 30;
+    fs::write(&path, &full[..cut]).expect("write");
+    let v = stats(&f, &[]);
+    assert_eq!(v["files"][0]["truncated"], true);
+    assert_eq!(v["sends"], 3);
+    // The writer goes on: the next run counts the whole.
+    fs::write(&path, &full).expect("write");
+    let v = stats(&f, &[]);
+    assert_eq!(counts(&v), (3, 2, 1));
+}
+
+#[test]
+fn since_after_the_logs_says_so_and_output_is_written_atomically() {
+    let (f, logs) = with_logs(&[V3_HTTP]);
+    let out = f.run(&["stats", "--since", "2099-01-01"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("after the last log line (2024-08-02"),
+        "{text}"
+    );
+    assert!(!text.contains("no sizes logged"), "{text}");
+    let prom = logs.join("llonebot.prom");
+    let out = f.run(&[
+        "stats",
+        "--prometheus",
+        "--output",
+        prom.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let written = fs::read_to_string(&prom).expect("written");
+    assert!(written.contains("# TYPE llonebot_sends gauge"), "{written}");
+    let leftovers: Vec<_> = fs::read_dir(&logs)
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
 }

@@ -60,10 +60,22 @@
 //! Sends answered through HTTP POST quick operations are not logged as requests and are not
 //! counted.
 
+pub mod count;
+pub mod family;
+mod files;
 pub mod line;
+mod render;
 pub mod scan;
+mod since;
+mod source;
+mod stamp;
 
-use std::fmt::Write as _;
+pub use files::{LogFile, LogFolder, logs_in_folders};
+use files::{discovered_files, given_files, io_words, no_logs, probe_and_sort};
+pub use render::{prometheus, render};
+use since::{date_of_day, stamp_text};
+pub use since::{local_offset_secs, parse_since};
+
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -73,10 +85,10 @@ use serde::Serialize;
 use crate::App;
 use crate::cli::StatsArgs;
 use crate::exit::{Exit, Failure};
-use crate::i18n::{pad, t, width};
-use crate::output::{Output, Tone, human_size};
-use crate::time::{civil_from_days, parse_duration, unix_secs};
-use crate::{msg, tf};
+
+use crate::msg;
+use crate::time::unix_secs;
+use family::{Family, Stack, StackHint};
 use line::Stamp;
 use scan::{Scanner, Tally};
 
@@ -86,8 +98,39 @@ pub struct DayReport {
     pub date: String,
     pub sends: u64,
     pub timeouts: u64,
+    /// Timeouts the logs show were delivered anyway.
+    pub timeouts_delivered: u64,
     pub errors: u64,
     pub timeout_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountReport {
+    pub stack: Stack,
+    /// The account (QQ number); null when the lines name none.
+    pub uin: Option<u64>,
+    pub sends: u64,
+    pub timeouts: u64,
+    pub timeouts_delivered: u64,
+    pub errors: u64,
+    pub timeout_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeReport {
+    /// `<100KB`, `100KB-1MB`, `1MB-10MB`, `>10MB`: the attachment size of the send.
+    pub bucket: &'static str,
+    pub sends: u64,
+    pub timeouts: u64,
+    pub timeouts_delivered: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport {
+    /// The error's first line (`发送消息失败 (code=120): …`), as logged.
+    pub message: String,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +162,10 @@ pub struct TimeoutsSetReport {
 pub struct FileReport {
     #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
+    pub stack: Stack,
+    /// The version family of the layout (`3.x`, `3.3x-4.x`, `5.x`, `6.0-7.1`, `7.2-7.11`,
+    /// `7.12+`, `8.x`, `napcat`, `unknown`).
+    pub family: &'static str,
     pub bytes: u64,
     pub lines: u64,
     pub skipped_lines: u64,
@@ -135,8 +182,8 @@ pub struct Unreadable {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatsReport {
-    /// Log files read.
-    pub files: usize,
+    /// Log files read, with the stack and version family that wrote each.
+    pub files: Vec<FileReport>,
     pub lines: u64,
     /// Lines that are not log text (binary, invalid UTF-8, a timestamp that is no date).
     pub skipped_lines: u64,
@@ -147,6 +194,11 @@ pub struct StatsReport {
     pub sends: u64,
     /// Sends that failed with a timeout, each failed send once.
     pub timeouts: u64,
+    /// Of those, the ones the logs show were delivered anyway (`waitForSelfEcho timeout`, or
+    /// the account's own message in that group within a minute).
+    pub timeouts_delivered: u64,
+    /// timeouts - timeouts_delivered: not known to have been delivered.
+    pub timeouts_unconfirmed: u64,
     /// Sends that failed otherwise.
     pub errors: u64,
     /// timeouts / sends; null when there were no sends.
@@ -154,16 +206,25 @@ pub struct StatsReport {
     /// Errors of actions that are not sends.
     pub other_errors: u64,
     pub days: Vec<DayReport>,
+    pub accounts: Vec<AccountReport>,
+    /// By attachment size, where the size was logged (LLOneBot 3.x up to 3.29.3).
+    pub sizes: Vec<SizeReport>,
+    /// The ten most common texts of send failures that were not timeouts.
+    pub error_messages: Vec<ErrorReport>,
     /// Events on lines whose time could not be read (none with --since).
     pub undated: UndatedReport,
     pub attachment_bytes: Option<AttachmentBytes>,
     pub timeouts_set: Option<TimeoutsSetReport>,
     /// The first moment counted, on the log's clock (`2024-08-01 00:00:00`).
     pub since: Option<String>,
+    /// The earliest and latest time of any line read, on the log's clock.
+    pub logs_begin: Option<String>,
+    pub logs_end: Option<String>,
+    /// Seconds the counts cover: from --since (else the first line) to now (else the last line).
+    pub window_seconds: Option<u64>,
     /// Where log files were looked for.
     #[serde(serialize_with = "crate::output::path::many")]
     pub searched: Vec<PathBuf>,
-    pub sources: Vec<FileReport>,
     pub unreadable: Vec<Unreadable>,
 }
 
@@ -171,197 +232,49 @@ fn rate(timeouts: u64, sends: u64) -> Option<f64> {
     (sends > 0).then(|| timeouts as f64 / sends as f64)
 }
 
-fn date_of_day(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn stamp_text(s: Stamp) -> String {
-    let secs = s.0.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        date_of_day(s.day()),
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
-}
-
-/// Seconds east of UTC of this machine's local time at `t` (what LLOneBot's clock writes).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "freebsd"
-))]
-fn local_offset_secs(t: i64) -> i64 {
-    // time_t is 64 bits on every target this branch builds for.
-    let tt = t as libc::time_t;
-    // SAFETY: an all-zero `tm` is a valid value (integers and a null pointer).
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: localtime_r only reads `tt` and writes `tm`, both alive for the call.
-    let res = unsafe { libc::localtime_r(&tt, &mut tm) };
-    if res.is_null() {
-        return 0;
-    }
-    // c_long: 32 bits on 32-bit targets.
-    #[allow(clippy::useless_conversion)]
-    i64::from(tm.tm_gmtoff)
-}
-
-/// Elsewhere (Windows) the offset is not looked up: durations count back from UTC, which
-/// shifts `--since 7d` by the zone's offset at most.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "freebsd"
-)))]
-fn local_offset_secs(_t: i64) -> i64 {
-    0
-}
-
-/// `2024-08-01` or `2024/8/1` (optionally with ` HH:MM[:SS]`) → that moment; `7d`, `12h` → that
-/// long before now, on the local clock.
-pub fn parse_since(s: &str) -> Result<Stamp, Failure> {
-    let t = s.trim();
-    let bad =
-        || Failure::usage(msg!("stats.bad_since", value = s)).with_hint(msg!("stats.hint_since"));
-    if t.as_bytes().first().is_some_and(u8::is_ascii_digit)
-        && t.bytes().any(|b| b == b'-' || b == b'/')
-    {
-        let with_time = if t.len() <= 10 {
-            format!("{t} 00:00:00")
-        } else if t.matches(':').count() == 1 {
-            format!("{t}:00")
-        } else {
-            t.to_string()
-        };
-        return match line::lead(with_time.as_bytes()) {
-            line::Lead::Dated { stamp, rest } if rest == with_time.len() => Ok(stamp),
-            _ => Err(bad()),
-        };
-    }
-    let d = parse_duration(t).map_err(|_| bad())?;
-    let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(i64::MAX / 2);
-    let back = i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
-    Ok(Stamp(now + local_offset_secs(now) - back))
-}
-
-/// LLOneBot's log file names: `*.log`, and rotated copies such as `x.log.1` (not archives).
-/// Wider than `clean::plan::is_log_name` on purpose: reading a stray `x.log.old` is harmless,
-/// deleting it is not, so clean keeps the stricter rule.
-fn is_log_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let archive = [".gz", ".zip", ".7z", ".xz", ".zst", ".bz2"]
-        .iter()
-        .any(|a| lower.ends_with(a));
-    !archive && (lower.ends_with(".log") || lower.contains(".log."))
-}
-
-/// Log files directly in `dir`.
-fn logs_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let is_file = e.file_type().is_ok_and(|t| t.is_file());
-        if is_file && is_log_name(&e.file_name().to_string_lossy()) {
-            out.push(e.path());
-        }
-    }
-}
-
-/// Oldest first (by the first time in each file, then modification time, then name), so a
-/// failure split across a rotation pairs up, whatever the names and even in copied files.
-fn sort_files(files: &mut [PathBuf]) {
-    type Key = (bool, Option<Stamp>, Option<SystemTime>, PathBuf);
-    let mut keyed: Vec<Key> = files
-        .iter()
-        .map(|p| {
-            let first = File::open(p).ok().and_then(scan::first_stamp);
-            let mtime = fs::metadata(p).and_then(|m| m.modified()).ok();
-            (first.is_none(), first, mtime, p.clone())
-        })
-        .collect();
-    keyed.sort();
-    for (slot, (_, _, _, p)) in files.iter_mut().zip(keyed) {
-        *slot = p;
-    }
-}
-
-fn given_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
-    let mut files = Vec::new();
-    let mut searched = Vec::new();
-    for p in paths {
-        let meta = fs::metadata(p).map_err(|e| {
-            Failure::usage(msg!(
-                "stats.bad_path",
-                path = p.display(),
-                error = io_words(&e)
-            ))
-            .with_hint(msg!("stats.hint_path"))
-        })?;
-        searched.push(p.clone());
-        if meta.is_dir() {
-            logs_in(p, &mut files);
-            // The data folder itself: its logs/ too.
-            let sub = p.join("logs");
-            if sub.is_dir() {
-                searched.push(sub.clone());
-                logs_in(&sub, &mut files);
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    Ok((searched, files))
-}
-
-fn io_words(e: &std::io::Error) -> String {
-    crate::i18n::os_error(e)
-}
-
-fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Failure> {
-    let inst = app.discover()?;
-    let Some(data) = inst.data_dir() else {
-        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
-            .with_hint(msg!("stats.hint_no_data_dir")));
-    };
-    let dir = data.join("logs");
-    let mut files = Vec::new();
-    logs_in(&dir, &mut files);
-    Ok((vec![dir], files))
-}
-
-fn no_logs(searched: &[PathBuf]) -> Failure {
-    let where_ = searched
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    Failure::new(Exit::NotFound, msg!("stats.no_logs", places = where_))
-        .with_hint(msg!("stats.hint_no_logs"))
+fn counts_of(c: &count::Counts) -> (u64, u64, u64, u64) {
+    (c.sends, c.timeouts, c.delivered, c.errors)
 }
 
 fn build(
     tally: Tally,
     since: Option<Stamp>,
     searched: Vec<PathBuf>,
-    sources: Vec<FileReport>,
+    files: Vec<FileReport>,
     unreadable: Vec<Unreadable>,
 ) -> StatsReport {
     let t = &tally;
+    let mut errors: Vec<ErrorReport> = t
+        .errors
+        .iter()
+        .map(|(m, &n)| ErrorReport {
+            message: m.clone(),
+            count: n,
+        })
+        .collect();
+    errors.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    errors.truncate(10);
+    let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
+    let now = Stamp(now + local_offset_secs(now));
+    let window_seconds = match (since, t.first, t.last) {
+        (Some(s), _, _) => u64::try_from(now.0 - s.0).ok(),
+        (None, Some(a), Some(b)) => u64::try_from(b.0 - a.0).ok(),
+        _ => None,
+    };
     StatsReport {
-        files: sources.len(),
+        files,
         lines: t.lines,
         skipped_lines: t.skipped_lines,
         undated_lines: t.undated_lines,
         requests: t.requests,
         sends: t.total.sends,
         timeouts: t.total.timeouts,
+        timeouts_delivered: t.total.delivered,
+        timeouts_unconfirmed: t.total.timeouts.saturating_sub(t.total.delivered),
         errors: t.total.errors,
         timeout_rate: rate(t.total.timeouts, t.total.sends),
         other_errors: t.other_errors,
@@ -372,10 +285,39 @@ fn build(
                 date: date_of_day(day),
                 sends: c.sends,
                 timeouts: c.timeouts,
+                timeouts_delivered: c.delivered,
                 errors: c.errors,
                 timeout_rate: rate(c.timeouts, c.sends),
             })
             .collect(),
+        accounts: t
+            .accounts
+            .iter()
+            .filter(|(_, c)| counts_of(c) != (0, 0, 0, 0))
+            .map(|(&(stack, uin), c)| AccountReport {
+                stack,
+                uin: (uin != 0).then_some(uin),
+                sends: c.sends,
+                timeouts: c.timeouts,
+                timeouts_delivered: c.delivered,
+                errors: c.errors,
+                timeout_rate: rate(c.timeouts, c.sends),
+            })
+            .collect(),
+        sizes: t
+            .sizes
+            .iter()
+            .zip(count::SIZE_LABELS)
+            .filter(|(c, _)| counts_of(c) != (0, 0, 0, 0))
+            .map(|(c, bucket)| SizeReport {
+                bucket,
+                sends: c.sends,
+                timeouts: c.timeouts,
+                timeouts_delivered: c.delivered,
+                errors: c.errors,
+            })
+            .collect(),
+        error_messages: errors,
         undated: UndatedReport {
             sends: t.undated.sends,
             timeouts: t.undated.timeouts,
@@ -393,8 +335,10 @@ fn build(
             max: t.timeouts_set.max,
         }),
         since: since.map(stamp_text),
+        logs_begin: t.first.map(stamp_text),
+        logs_end: t.last.map(stamp_text),
+        window_seconds,
         searched,
-        sources,
         unreadable,
     }
 }
@@ -402,30 +346,39 @@ fn build(
 /// Scans the files, oldest first, into a report; fails only when none could be read.
 fn collect(
     searched: Vec<PathBuf>,
-    mut files: Vec<PathBuf>,
+    files: Vec<LogFile>,
     since: Option<Stamp>,
 ) -> Result<StatsReport, Failure> {
-    sort_files(&mut files);
     let mut scanner = Scanner::new(since);
-    let mut sources = Vec::new();
+    let mut reports = Vec::new();
     let mut unreadable = Vec::new();
-    for path in files {
-        let result = File::open(&path).and_then(|f| scanner.scan(f));
+    for p in probe_and_sort(files) {
+        let stack = p.kind.family.stack();
+        scanner.set_file(stack, p.file.account.unwrap_or(0), p.kind.year);
+        let result = File::open(&p.file.path).and_then(|f| scanner.scan(f));
         match result {
-            Ok(ft) => sources.push(FileReport {
-                path,
-                bytes: ft.bytes,
-                lines: ft.lines,
-                skipped_lines: ft.skipped_lines,
-                truncated: ft.truncated,
-            }),
+            Ok(ft) => {
+                let family = match p.kind.family {
+                    Family::V712 if ft.saw_v8 => Family::V8,
+                    f => f,
+                };
+                reports.push(FileReport {
+                    path: p.file.path,
+                    stack,
+                    family: family.as_str(),
+                    bytes: ft.bytes,
+                    lines: ft.lines,
+                    skipped_lines: ft.skipped_lines,
+                    truncated: ft.truncated,
+                })
+            }
             Err(e) => unreadable.push(Unreadable {
                 error: io_words(&e),
-                path,
+                path: p.file.path,
             }),
         }
     }
-    if sources.is_empty() {
+    if reports.is_empty() {
         let first = unreadable
             .first()
             .map(|u| format!("{}: {}", u.path.display(), u.error))
@@ -436,20 +389,56 @@ fn collect(
         scanner.finish(),
         since,
         searched,
-        sources,
+        reports,
         unreadable,
     ))
 }
 
 /// The statistics of `<data dir>/logs` since a moment, for the doctor; `None` without logs.
-pub fn summary_for_data_dir(data: &Path, since: Stamp) -> Option<StatsReport> {
-    let dir = data.join("logs");
-    let mut files = Vec::new();
-    logs_in(&dir, &mut files);
+pub fn summary_for_data_dir(data: &Path, since: Option<Stamp>) -> Option<StatsReport> {
+    summary_for_folders(
+        &[LogFolder {
+            path: data.join("logs"),
+            hint: StackHint::Any,
+            account: None,
+        }],
+        since,
+    )
+}
+
+/// The statistics of the logs in these folders since a moment; `None` without logs.
+pub fn summary_for_folders(folders: &[LogFolder], since: Option<Stamp>) -> Option<StatsReport> {
+    let files = logs_in_folders(folders);
     if files.is_empty() {
         return None;
     }
-    collect(vec![dir], files, Some(since)).ok()
+    let searched = folders.iter().map(|f| f.path.clone()).collect();
+    collect(searched, files, since).ok()
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
+/// a reader (node_exporter's textfile collector) never sees half a file.
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }
 
 pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
@@ -468,258 +457,41 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
         return Err(no_logs(&searched).into());
     }
     let report = collect(searched, files, since)?;
-    if args.prometheus {
-        use std::io::Write;
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(prometheus(&report).as_bytes())?;
-        stdout.flush()?;
-    } else {
-        app.out.emit(&report, || render(&report, &app.out))?;
+    let text = || -> anyhow::Result<String> {
+        Ok(if args.prometheus {
+            prometheus(&report)
+        } else if app.out.json {
+            serde_json::to_string_pretty(&report)? + "\n"
+        } else {
+            render(&report, &app.out)
+        })
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, &text()?).map_err(|e| {
+            Failure::new(
+                Exit::Problem,
+                msg!(
+                    "stats.output_failed",
+                    path = path.display(),
+                    error = io_words(&e)
+                ),
+            )
+            .with_hint(msg!("stats.hint_output"))
+        })?,
+        None if args.prometheus => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text()?.as_bytes())?;
+            stdout.flush()?;
+        }
+        None => app.out.emit(&report, || render(&report, &app.out))?,
     }
     Ok(Exit::Ok)
 }
 
-fn percent(r: Option<f64>) -> String {
-    match r {
-        Some(r) => format!("{:.1}%", r * 100.0),
-        None => "-".to_string(),
-    }
-}
-
-/// The human report: every word comes from the catalogue.
-pub fn render(r: &StatsReport, out: &Output) -> String {
-    let mut s = String::new();
-    let mut head = tf!("stats.head", files = r.files, lines = r.lines);
-    if r.skipped_lines > 0 {
-        head.push_str(&tf!("stats.head_skipped", n = r.skipped_lines));
-    }
-    if let Some(since) = &r.since {
-        head.push_str(&tf!("stats.head_since", since = since));
-    }
-    let _ = writeln!(s, "{} ({head})", out.paint(Tone::Bold, t("stats.title")));
-    s.push('\n');
-
-    let mut rows: Vec<Vec<String>> = vec![
-        [
-            "stats.col_day",
-            "stats.col_sends",
-            "stats.col_timeouts",
-            "stats.col_errors",
-            "stats.col_rate",
-        ]
-        .iter()
-        .map(|k| t(k).to_string())
-        .collect(),
-    ];
-    let mut push = |label: &str, sends: u64, timeouts: u64, errors: u64| {
-        rows.push(vec![
-            label.to_string(),
-            sends.to_string(),
-            timeouts.to_string(),
-            errors.to_string(),
-            percent(rate(timeouts, sends)),
-        ]);
-    };
-    for d in &r.days {
-        push(&d.date, d.sends, d.timeouts, d.errors);
-    }
-    let u = &r.undated;
-    if u.sends + u.timeouts + u.errors > 0 {
-        push(t("stats.no_date"), u.sends, u.timeouts, u.errors);
-    }
-    push(t("stats.total"), r.sends, r.timeouts, r.errors);
-    let lines = crate::output::table(&rows, &[false, true, true, true, true]);
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter().enumerate() {
-        let tone = if i == 0 {
-            Some(Tone::Dim)
-        } else if i == last {
-            Some(Tone::Bold)
-        } else {
-            None
-        };
-        let _ = writeln!(
-            s,
-            "  {}",
-            tone.map(|t| out.paint(t, line))
-                .unwrap_or_else(|| line.clone())
-        );
-    }
-    s.push('\n');
-
-    let labels = [
-        "stats.attachments",
-        "stats.timeouts_set",
-        "stats.other_errors",
-    ];
-    let w = labels.iter().map(|k| width(t(k))).max().unwrap_or(12) + 2;
-    let label = |k: &str| pad(t(k), w);
-    match &r.attachment_bytes {
-        Some(a) => {
-            let text = tf!(
-                "stats.attachments_line",
-                count = a.count,
-                with_files = a.with_files,
-                total = human_size(a.total),
-                max = human_size(a.max)
-            );
-            let _ = writeln!(s, "  {}{text}", label("stats.attachments"));
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "  {}{}",
-                label("stats.attachments"),
-                out.paint(Tone::Dim, t("stats.no_sizes"))
-            );
-        }
-    }
-    match &r.timeouts_set {
-        Some(ts) if ts.min == ts.max => {
-            let text = tf!("stats.timeouts_set_one", ms = ts.min, count = ts.count);
-            let _ = writeln!(s, "  {}{text}", label("stats.timeouts_set"));
-        }
-        Some(ts) => {
-            let text = tf!(
-                "stats.timeouts_set_range",
-                min = ts.min,
-                max = ts.max,
-                count = ts.count
-            );
-            let _ = writeln!(s, "  {}{text}", label("stats.timeouts_set"));
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "  {}{}",
-                label("stats.timeouts_set"),
-                out.paint(Tone::Dim, t("stats.none_logged"))
-            );
-        }
-    }
-    if r.other_errors > 0 {
-        let text = tf!("stats.other_errors_line", n = r.other_errors);
-        let _ = writeln!(s, "  {}{text}", label("stats.other_errors"));
-    }
-    if r.requests == 0 {
-        let _ = writeln!(s, "\n  {}", out.paint(Tone::Warn, t("stats.no_requests")));
-    }
-    for u in &r.unreadable {
-        let _ = writeln!(
-            s,
-            "  {} {}: {}",
-            out.paint(Tone::Warn, t("stats.unreadable")),
-            u.path.display(),
-            u.error
-        );
-    }
-    if out.verbose > 0 {
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("stats.files")));
-        for f in &r.sources {
-            let mut extra = String::new();
-            if f.skipped_lines > 0 {
-                extra.push_str(&tf!("stats.head_skipped", n = f.skipped_lines));
-            }
-            if f.truncated {
-                extra.push_str(t("stats.no_final_newline"));
-            }
-            let text = tf!(
-                "stats.file_line",
-                size = human_size(f.bytes),
-                lines = f.lines
-            );
-            let _ = writeln!(s, "  {}  ({text}{extra})", f.path.display());
-        }
-    }
-    s
-}
-
-/// Prometheus text exposition format, for node_exporter's textfile collector
-/// (write it to `<dir>/llonebot.prom` from cron).
-pub fn prometheus(r: &StatsReport) -> String {
-    let mut s = String::new();
-    let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-        let _ = writeln!(s, "# HELP {name} {help}");
-        let _ = writeln!(s, "# TYPE {name} {kind}");
-        let _ = writeln!(s, "{name} {value}");
-    };
-    metric(
-        "llonebot_sends_total",
-        "counter",
-        "Send requests (send_msg, send_group_msg, send_private_msg and their forward variants) in LLOneBot's log files.",
-        r.sends.to_string(),
-    );
-    metric(
-        "llonebot_send_timeouts_total",
-        "counter",
-        "Sends that failed with a timeout, each failed send once.",
-        r.timeouts.to_string(),
-    );
-    metric(
-        "llonebot_send_errors_total",
-        "counter",
-        "Sends that failed with an error other than a timeout.",
-        r.errors.to_string(),
-    );
-    if let Some(rt) = r.timeout_rate {
-        metric(
-            "llonebot_send_timeout_ratio",
-            "gauge",
-            "Send timeouts divided by sends.",
-            format!("{rt}"),
-        );
-    }
-    metric(
-        "llonebot_requests_total",
-        "counter",
-        "OneBot requests of any action in LLOneBot's log files.",
-        r.requests.to_string(),
-    );
-    if let Some(a) = &r.attachment_bytes {
-        metric(
-            "llonebot_send_attachment_bytes_total",
-            "counter",
-            "Total attachment size of the sends that logged it.",
-            a.total.to_string(),
-        );
-        metric(
-            "llonebot_send_attachment_bytes_max",
-            "gauge",
-            "Largest attachment size of one send.",
-            a.max.to_string(),
-        );
-    }
-    if let Some(t) = &r.timeouts_set {
-        metric(
-            "llonebot_send_timeout_set_milliseconds_max",
-            "gauge",
-            "Longest send timeout LLOneBot set.",
-            t.max.to_string(),
-        );
-    }
-    metric(
-        "llonebot_log_files",
-        "gauge",
-        "LLOneBot log files read.",
-        r.files.to_string(),
-    );
-    metric(
-        "llonebot_log_lines_total",
-        "counter",
-        "Lines read from LLOneBot's log files.",
-        r.lines.to_string(),
-    );
-    metric(
-        "llonebot_log_skipped_lines_total",
-        "counter",
-        "Lines that were not readable log text.",
-        r.skipped_lines.to_string(),
-    );
-    s
-}
-
 #[cfg(test)]
 mod tests {
+    use super::files::is_log_name;
     use super::*;
 
     #[test]

@@ -14,12 +14,16 @@
 //!   action), the lines in between are read again, so the counts are exactly those of reading
 //!   line by line ([`Scanner::line`]).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
-use super::line::{self, Kind, Lead, Stamp};
+use super::count::{Counter, Digest, FileCtx};
+pub use super::count::{Counts, Sizes, Tally, TimeoutsSet};
+use super::family::Stack;
+use super::line::{self, ErrKind, Kind, Lead, Stamp, YearHint};
+use super::source::{Filled, Source};
 
 /// Block size: the unit of reading and of work for the worker threads.
 pub const CHUNK: usize = 512 * 1024;
@@ -27,74 +31,12 @@ pub const CHUNK: usize = 512 * 1024;
 /// (A send with a base64 image can log megabytes on one line; a crash can leave a run of NULs.)
 pub const MAX_LINE: usize = 1024 * 1024;
 /// A block buffer: room for a cut line and a block after it.
-const CAP: usize = MAX_LINE + CHUNK;
+pub(super) const CAP: usize = MAX_LINE + CHUNK;
 // The bytes carried over to the next block (an unfinished line) stay under one block.
 const _: () = assert!(MAX_LINE >= 2 * CHUNK);
 /// Worker threads for the first pass, at most: past this, reading is the limit.
 const MAX_WORKERS: usize = 4;
-/// An IPC timeout and the action error it causes are logged within this many seconds of each
-/// other; an IPC timeout with no error line this long after it is counted on its own.
-const PAIR_WINDOW: u64 = 120;
-/// How many continuation lines may carry the `action` of a pretty-printed WebSocket request.
-const WS_LOOKAHEAD: u32 = 200;
-/// A WebSocket reply follows the error line of its action within this many seconds.
-const REPLY_WINDOW: u64 = 60;
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// How an action error was counted, until the WebSocket reply to it (3.x) is seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Counted {
-    Timeout,
-    Error,
-    NotASend,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub sends: u64,
-    pub timeouts: u64,
-    pub errors: u64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sizes {
-    /// Sends whose total attachment size was logged.
-    pub count: u64,
-    /// Of those, sends that carried files (size above 0).
-    pub with_files: u64,
-    pub total: u64,
-    pub max: u64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TimeoutsSet {
-    pub count: u64,
-    pub min: u64,
-    pub max: u64,
-}
-
-/// Everything counted, over all files fed to one scanner.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub lines: u64,
-    /// Lines that could not be read as log text: binary, invalid UTF-8, control bytes, or a
-    /// timestamp that is not a date.
-    pub skipped_lines: u64,
-    /// Text lines without a timestamp: continuations of multi-line entries (stack traces,
-    /// pretty-printed JSON), or a format this tool does not know.
-    pub undated_lines: u64,
-    /// Every OneBot request seen (any action).
-    pub requests: u64,
-    pub total: Counts,
-    /// Per day (days since 1970-01-01 on the log's clock).
-    pub days: BTreeMap<i64, Counts>,
-    /// Events on lines whose time could not be read (counted in `total` only without --since).
-    pub undated: Counts,
-    /// Action errors that followed a request that was not a send.
-    pub other_errors: u64,
-    pub attachments: Sizes,
-    pub timeouts_set: TimeoutsSet,
-}
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What one file contributed, for the report's file list.
 #[derive(Debug, Clone, Copy, Default)]
@@ -104,33 +46,20 @@ pub struct FileTally {
     pub skipped_lines: u64,
     /// The file did not end with a newline (cut short, or still being written).
     pub truncated: bool,
+    /// A text only LLBot 8.x writes was seen (`waitForSelfEcho timeout`, `发送消息失败 (code=`).
+    pub saw_v8: bool,
 }
 
-/// What a line that counts says, read by the first pass. Lines whose kind adds nothing (a
-/// WebSocket reply that did not fail, a size that is no number) have none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Digest {
-    /// A OneBot request; `send` when its action is one of [`line::SEND_ACTIONS`].
-    Request {
-        send: bool,
-    },
-    /// A WebSocket request whose `action` is not on this line.
-    WsWaiting,
-    AttachmentSize(u64),
-    TimeoutSet(u64),
-    /// An IPC timeout of a send method.
-    ApiTimeoutSend,
-    /// An action error; `send_timeout` when its text names a send timeout.
-    Error {
-        send_timeout: bool,
-    },
-    /// A failed WebSocket reply; `timeout` when it names a send timeout.
-    FailedReply {
-        timeout: bool,
-    },
+/// How the lines of the file being read are read: NapCat's lines need the year, and its
+/// `发送 ->` lines are its sends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCtx {
+    pub year: Option<YearHint>,
+    pub napcat: bool,
 }
 
-fn digest(kind: Kind<'_>) -> Option<Digest> {
+/// What a line of this kind says, if it counts. `l` is the whole line.
+fn digest(kind: Kind<'_>, l: &[u8], ctx: LineCtx) -> Option<Digest> {
     match kind {
         Kind::Http(rest) => Some(Digest::Request {
             send: line::http_action(rest).is_some_and(line::is_send_action),
@@ -143,12 +72,31 @@ fn digest(kind: Kind<'_>) -> Option<Digest> {
         }),
         Kind::AttachmentSize(rest) => line::number(rest).map(Digest::AttachmentSize),
         Kind::TimeoutSet(rest) => line::number(rest).map(Digest::TimeoutSet),
-        Kind::ApiTimeout(send) => send.then_some(Digest::ApiTimeoutSend),
-        Kind::Error(text) => Some(Digest::Error {
-            send_timeout: line::error_is_send_timeout(text),
+        Kind::ApiTimeout(send) => send.then(|| Digest::ApiTimeoutSend {
+            target: line::timeout_target(l),
         }),
-        Kind::WsReply(rest) => line::reply_failed(rest).then(|| Digest::FailedReply {
-            timeout: line::error_is_send_timeout(rest),
+        Kind::Error(text) => {
+            let what = line::error_kind(text);
+            let target = match what {
+                ErrKind::SendTimeout => line::timeout_target(text),
+                _ => 0,
+            };
+            Some(Digest::Error { what, target })
+        }
+        Kind::WsReply(rest) => {
+            if line::reply_failed(rest) {
+                Some(Digest::FailedReply {
+                    timeout: line::error_is_send_timeout(rest),
+                })
+            } else {
+                match line::self_message_target(rest, false) {
+                    0 => None,
+                    target => Some(Digest::SelfSent { target }),
+                }
+            }
+        }
+        Kind::SelfSent(rest) => ctx.napcat.then(|| Digest::SelfSent {
+            target: line::self_message_target(rest, true),
         }),
     }
 }
@@ -160,7 +108,8 @@ enum Look {
     Blank,
     /// Not log text: binary, invalid UTF-8, or a timestamp that is no date.
     Skipped,
-    Dated(Stamp, Option<Digest>),
+    /// A timestamp, and what the line says if it counts, with the account it names.
+    Dated(Stamp, Option<(Digest, u64)>),
     /// Text without a timestamp.
     Text,
 }
@@ -176,9 +125,15 @@ fn judged(raw: &[u8]) -> &[u8] {
 }
 
 /// The first pass over one (judged) line, with its timestamp already read.
-fn look_with(l: &[u8], lead: Lead) -> Look {
+fn look_with(l: &[u8], lead: Lead, ctx: LineCtx) -> Look {
     match lead {
-        Lead::Dated { stamp, rest } => Look::Dated(stamp, line::classify(l, rest).and_then(digest)),
+        Lead::Dated { stamp, rest } => {
+            let (kind, uin) = line::classify_with_uin(l, rest);
+            Look::Dated(
+                stamp,
+                kind.and_then(|k| digest(k, l, ctx)).map(|d| (d, uin)),
+            )
+        }
         Lead::BadDate => Look::Skipped,
         Lead::Undated if is_garbled(l) => Look::Skipped,
         Lead::Undated => Look::Text,
@@ -189,11 +144,11 @@ fn is_blank(l: &[u8]) -> bool {
     l.iter().all(|&b| b == b' ' || b == b'\t')
 }
 
-fn look(l: &[u8]) -> Look {
+fn look(l: &[u8], ctx: LineCtx) -> Look {
     if is_blank(l) {
         return Look::Blank;
     }
-    look_with(l, line::lead(l))
+    look_with(l, line::lead_in(l, ctx.year), ctx)
 }
 
 /// A line the second pass needs, by its place in the block.
@@ -210,7 +165,7 @@ struct Kept {
 /// Why the second pass needs a line.
 #[derive(Debug, Clone, Copy)]
 enum What {
-    Dated(Stamp, Digest),
+    Dated(Stamp, Digest, u64),
     Text,
 }
 
@@ -222,15 +177,18 @@ struct Found {
     undated: u64,
     /// Where the first dated line starts, if any (the file has shown a timestamp from there).
     first_dated: Option<u32>,
+    /// The earliest and latest time of the block's dated lines.
+    span: Option<(Stamp, Stamp)>,
     kept: Vec<Kept>,
 }
 
 /// The first pass over a block of whole lines (the last one may lack its newline).
-fn first_pass(block: &[u8], found: &mut Found) {
+fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
     found.lines = 0;
     found.skipped = 0;
     found.undated = 0;
     found.first_dated = None;
+    found.span = None;
     found.kept.clear();
     // The latest dated line and where its timestamp ends, to reuse its time on the next lines.
     let mut prev: Option<(usize, usize, Stamp)> = None;
@@ -247,14 +205,14 @@ fn first_pass(block: &[u8], found: &mut Found) {
                     Lead::Dated { stamp, rest }
                 }
                 _ => {
-                    let lead = line::lead(l);
+                    let lead = line::lead_in(l, ctx.year);
                     if let Lead::Dated { stamp, rest } = lead {
                         *prev = Some((start, rest, stamp));
                     }
                     lead
                 }
             };
-            let (what, end) = match look_with(l, lead) {
+            let (what, end) = match look_with(l, lead, ctx) {
                 Look::Blank => return,
                 Look::Skipped => {
                     found.skipped += 1;
@@ -262,8 +220,12 @@ fn first_pass(block: &[u8], found: &mut Found) {
                 }
                 Look::Dated(stamp, d) => {
                     found.first_dated.get_or_insert(start as u32);
+                    found.span = Some(match found.span {
+                        Some((a, b)) => (a.min(stamp), b.max(stamp)),
+                        None => (stamp, stamp),
+                    });
                     match d {
-                        Some(d) => (What::Dated(stamp, d), start + l.len()),
+                        Some((d, uin)) => (What::Dated(stamp, d, uin), start + l.len()),
                         None => return,
                     }
                 }
@@ -294,6 +256,7 @@ struct Work {
     /// The block: `buf[..len]`.
     len: usize,
     found: Found,
+    ctx: LineCtx,
 }
 
 impl Work {
@@ -302,6 +265,7 @@ impl Work {
             buf: vec![0; CAP],
             len: 0,
             found: Found::default(),
+            ctx: LineCtx::default(),
         }
     }
 }
@@ -313,6 +277,7 @@ struct Reading<'a, R> {
     carried: Vec<u8>,
     next_seq: u64,
     ended: bool,
+    ctx: LineCtx,
     error: Option<io::Error>,
 }
 
@@ -331,6 +296,7 @@ fn next_block<R: Read>(
         let _ = give_back.send(w);
         return None;
     }
+    w.ctx = r.ctx;
     let carried = r.carried.len();
     w.buf[..carried].copy_from_slice(&r.carried);
     match r.src.fill(&mut w.buf, carried) {
@@ -352,113 +318,18 @@ fn next_block<R: Read>(
     }
 }
 
-/// Reads a log into blocks of whole lines, cutting lines at [`MAX_LINE`].
-struct Source<R> {
-    reader: R,
-    first_read: bool,
-    eof: bool,
-    bytes: u64,
-}
-
-/// One filled block: `buf[..len]` are whole lines, `buf[len..filled]` the start of the next
-/// line, carried over; `last` when the input has ended (the block then holds everything left).
-struct Filled {
-    len: usize,
-    filled: usize,
-    last: bool,
-}
-
-impl<R: Read> Source<R> {
-    fn read(&mut self, buf: &mut [u8], at: usize, to: usize) -> io::Result<usize> {
-        let n = loop {
-            match self.reader.read(&mut buf[at..to]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        self.bytes += n as u64;
-        if n == 0 {
-            self.eof = true;
-        }
-        if self.first_read && n > 0 {
-            self.first_read = false;
-            if buf[at..at + n].starts_with(BOM) {
-                buf.copy_within(at + BOM.len()..at + n, at);
-                return Ok(n - BOM.len());
-            }
-        }
-        Ok(n)
-    }
-
-    /// Fills `buf` (holding `carried` bytes of an unfinished line at its start).
-    fn fill(&mut self, buf: &mut [u8], carried: usize) -> io::Result<Filled> {
-        let mut filled = carried;
-        // Bytes before this point hold no newline.
-        let mut searched = 0;
-        while filled < CHUNK && !self.eof {
-            filled += self.read(buf, filled, CHUNK)?;
-        }
-        loop {
-            if let Some(k) = memchr::memrchr(b'\n', &buf[searched..filled]) {
-                return Ok(Filled {
-                    len: searched + k + 1,
-                    filled,
-                    last: false,
-                });
-            }
-            searched = filled;
-            if self.eof {
-                return Ok(Filled {
-                    len: filled,
-                    filled,
-                    last: true,
-                });
-            }
-            if filled < MAX_LINE {
-                filled += self.read(buf, filled, MAX_LINE)?;
-                continue;
-            }
-            // One line of at least MAX_LINE bytes: keep its start, skip the rest of it.
-            loop {
-                let n = self.read(buf, MAX_LINE, CAP)?;
-                if n == 0 {
-                    return Ok(Filled {
-                        len: MAX_LINE,
-                        filled: MAX_LINE,
-                        last: true,
-                    });
-                }
-                if let Some(j) = memchr::memchr(b'\n', &buf[MAX_LINE..MAX_LINE + n]) {
-                    buf.copy_within(MAX_LINE + j..MAX_LINE + n, MAX_LINE);
-                    filled = MAX_LINE + n - j;
-                    break;
-                }
-            }
-            searched = MAX_LINE;
-        }
-    }
-}
-
 pub struct Scanner {
-    since: Option<Stamp>,
-    tally: Tally,
-    /// IPC send timeouts waiting for the action error that follows them.
-    pending: VecDeque<Option<Stamp>>,
-    /// Was the latest request a send? An action error is charged to it.
-    last_request_send: bool,
-    /// Action errors whose WebSocket reply may still come: 3.x logs an `Error` object as `{}`,
-    /// and only the reply tells that it was a timeout.
-    open: VecDeque<(Option<Stamp>, Counted)>,
-    /// A WebSocket request whose `action` was not on its first line.
-    ws_waiting: Option<(Option<Stamp>, u32)>,
+    pub(super) counter: Counter,
+    ctx: LineCtx,
     /// Has the current file shown a timestamp yet? Until then, undated lines are searched for
     /// markers anywhere (a format not known here); after, they are continuations.
-    file_dated: bool,
+    pub(super) file_dated: bool,
+    /// An 8.x-only text was seen in the current file.
+    saw_v8: bool,
     /// Block buffers, kept from file to file.
     spare: Vec<Work>,
     /// Worker threads for the first pass (1: none, all on this thread).
-    workers: usize,
+    pub(super) workers: usize,
 }
 
 impl Scanner {
@@ -466,217 +337,86 @@ impl Scanner {
     pub fn new(since: Option<Stamp>) -> Scanner {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Scanner {
-            since,
-            tally: Tally::default(),
-            pending: VecDeque::new(),
-            open: VecDeque::new(),
-            last_request_send: false,
-            ws_waiting: None,
+            counter: Counter::new(since),
+            ctx: LineCtx::default(),
             file_dated: false,
+            saw_v8: false,
             spare: Vec::new(),
             workers: cores.min(MAX_WORKERS),
         }
     }
 
-    fn counts_for(&mut self, at: Option<Stamp>) -> Option<&mut Counts> {
-        match (at, self.since) {
-            (None, Some(_)) => None,
-            (Some(t), Some(s)) if t < s => None,
-            (Some(t), _) => Some(self.tally.days.entry(t.day()).or_default()),
-            (None, None) => Some(&mut self.tally.undated),
-        }
+    /// Sets how the next file is read: its stack, the account of lines that name none, and the
+    /// year of lines that carry none.
+    pub fn set_file(&mut self, stack: Stack, account: u64, year: Option<YearHint>) {
+        self.counter.file = FileCtx { stack, account };
+        self.ctx = LineCtx {
+            year,
+            napcat: stack == Stack::Napcat,
+        };
     }
 
-    fn wanted(&self, at: Option<Stamp>) -> bool {
-        match (at, self.since) {
-            (_, None) => true,
-            (Some(t), Some(s)) => t >= s,
-            (None, Some(_)) => false,
-        }
+    pub fn tally(&self) -> &Tally {
+        &self.counter.tally
     }
 
-    fn count(&mut self, at: Option<Stamp>, f: impl Fn(&mut Counts)) {
-        if let Some(c) = self.counts_for(at) {
-            f(c);
-            f(&mut self.tally.total);
-        }
-    }
-
-    fn timeout(&mut self, at: Option<Stamp>) {
-        self.count(at, |c| c.timeouts += 1);
-    }
-
-    /// IPC timeouts whose error line never came (older versions, or a lost line): each is one
-    /// failed send.
-    fn expire_pending(&mut self, now: Option<Stamp>) {
-        while let Some(&front) = self.pending.front() {
-            let stale = match (front, now) {
-                // Either way: files need not come in time order.
-                (Some(f), Some(n)) => n.0.abs_diff(f.0) > PAIR_WINDOW,
-                _ => self.pending.len() > 64,
-            };
-            if !stale {
-                break;
-            }
-            self.pending.pop_front();
-            self.timeout(front);
-        }
-    }
-
-    fn request(&mut self, at: Option<Stamp>, send: bool) {
-        if self.wanted(at) {
-            self.tally.requests += 1;
-        }
-        self.last_request_send = send;
-        if send {
-            self.count(at, |c| c.sends += 1);
-        }
-    }
-
-    fn event(&mut self, at: Option<Stamp>, d: Digest) {
-        match d {
-            Digest::Request { send } => self.request(at, send),
-            Digest::WsWaiting => self.ws_waiting = Some((at, WS_LOOKAHEAD)),
-            Digest::AttachmentSize(n) => {
-                if self.wanted(at) {
-                    let s = &mut self.tally.attachments;
-                    s.count += 1;
-                    s.with_files += u64::from(n > 0);
-                    s.total = s.total.saturating_add(n);
-                    s.max = s.max.max(n);
-                }
-            }
-            Digest::TimeoutSet(n) => {
-                if self.wanted(at) {
-                    let t = &mut self.tally.timeouts_set;
-                    if t.count == 0 {
-                        t.min = n;
-                        t.max = n;
-                    }
-                    t.count += 1;
-                    t.min = t.min.min(n);
-                    t.max = t.max.max(n);
-                }
-            }
-            Digest::ApiTimeoutSend => self.pending.push_back(at),
-            Digest::Error { send_timeout } => {
-                // One failed send logs its IPC timeout and then this line: count it once,
-                // on the first line's time.
-                let counted = if let Some(first) = self.pending.pop_front() {
-                    self.timeout(first);
-                    (first, Counted::Timeout)
-                } else if send_timeout {
-                    self.timeout(at);
-                    (at, Counted::Timeout)
-                } else if self.last_request_send {
-                    self.count(at, |c| c.errors += 1);
-                    (at, Counted::Error)
-                } else {
-                    if self.wanted(at) {
-                        self.tally.other_errors += 1;
-                    }
-                    (at, Counted::NotASend)
-                };
-                if self.open.len() >= 64 {
-                    self.open.pop_front();
-                }
-                self.open.push_back(counted);
-            }
-            Digest::FailedReply { timeout } => self.failed_reply(at, timeout),
-        }
-    }
-
-    /// A failed WebSocket reply answers the oldest open action error: it adds nothing, except
-    /// that an error it calls a send timeout becomes one. With no error line before it (a
-    /// version that did not log one), a send timeout in the reply counts on its own.
-    fn failed_reply(&mut self, at: Option<Stamp>, timeout: bool) {
-        while let Some(&(t, _)) = self.open.front() {
-            let stale = matches!((t, at), (Some(t), Some(a)) if a.0.abs_diff(t.0) > REPLY_WINDOW);
-            if !stale {
-                break;
-            }
-            self.open.pop_front();
-        }
-        match self.open.pop_front() {
-            Some((t, Counted::Error)) if timeout => {
-                if let Some(c) = self.counts_for(t) {
-                    c.errors = c.errors.saturating_sub(1);
-                    c.timeouts += 1;
-                    let total = &mut self.tally.total;
-                    total.errors = total.errors.saturating_sub(1);
-                    total.timeouts += 1;
-                }
-            }
-            Some(_) => {}
-            None if timeout => self.timeout(at),
-            None => {}
-        }
-    }
-
-    /// A line with a timestamp, and what it says if it counts.
-    fn dated(&mut self, stamp: Stamp, d: Option<Digest>) {
+    fn dated(&mut self, stamp: Stamp, d: Option<(Digest, u64)>, l: &[u8]) {
         self.file_dated = true;
-        if let Some((at, _)) = self.ws_waiting.take() {
-            // Its action never showed: a request, but not one known to send.
-            self.request(at, false);
+        if let Some((
+            Digest::Error {
+                what: ErrKind::EchoTimeout,
+                ..
+            },
+            _,
+        )) = d
+        {
+            self.saw_v8 = true;
         }
-        if !self.pending.is_empty() {
-            self.expire_pending(Some(stamp));
-        }
-        if let Some(d) = d {
-            self.event(Some(stamp), d);
+        match d {
+            Some((d, uin)) => self.counter.dated(stamp, uin, Some(d), l),
+            None => self.counter.dated(stamp, 0, None, l),
         }
     }
 
     /// A text line without a timestamp (already counted as undated).
     fn text(&mut self, l: &[u8]) {
-        if let Some((at, left)) = self.ws_waiting {
-            if let Some(a) = line::ws_action(l) {
-                self.ws_waiting = None;
-                self.request(at, line::is_send_action(a));
-            } else if left > 1 {
-                self.ws_waiting = Some((at, left - 1));
-            } else {
-                self.ws_waiting = None;
-                self.request(at, false);
-            }
+        if self.counter.ws_continuation(l) {
             return;
         }
         if !self.file_dated
-            && let Some(d) = line::classify_anywhere(l).and_then(digest)
+            && let Some(d) = line::classify_anywhere(l).and_then(|k| digest(k, l, self.ctx))
         {
-            self.event(None, d);
+            self.counter.event(None, 0, d, l);
         }
-    }
-
-    /// Does the state wait for the next timestamp, whatever line it is on?
-    fn waiting(&self) -> bool {
-        !self.pending.is_empty() || self.ws_waiting.is_some()
     }
 
     /// Lines the first pass did not keep (dated lines that count for nothing, and lines that
     /// are not text), read again for their timestamps while the state waits for one.
     fn reread(&mut self, lines: &[u8]) {
         for raw in lines.split(|&b| b == b'\n') {
-            if !self.waiting() {
+            if !self.counter.waiting() {
                 break;
             }
-            if let Lead::Dated { stamp, .. } = line::lead(judged(raw)) {
-                self.dated(stamp, None);
+            let l = judged(raw);
+            if let Lead::Dated { stamp, .. } = line::lead_in(l, self.ctx.year) {
+                self.dated(stamp, None, l);
             }
         }
     }
 
     /// Feeds one line (without its newline).
     pub fn line(&mut self, raw: &[u8]) {
-        self.tally.lines += 1;
+        self.counter.tally.lines += 1;
         let l = judged(raw);
-        match look(l) {
+        match look(l, self.ctx) {
             Look::Blank => {}
-            Look::Skipped => self.tally.skipped_lines += 1,
-            Look::Dated(stamp, d) => self.dated(stamp, d),
+            Look::Skipped => self.counter.tally.skipped_lines += 1,
+            Look::Dated(stamp, d) => {
+                self.counter.seen(stamp, stamp);
+                self.dated(stamp, d, l);
+            }
             Look::Text => {
-                self.tally.undated_lines += 1;
+                self.counter.tally.undated_lines += 1;
                 self.text(l);
             }
         }
@@ -686,17 +426,21 @@ impl Scanner {
     fn second_pass(&mut self, w: &Work) {
         let f = &w.found;
         let block = &w.buf[..w.len];
-        self.tally.lines += f.lines;
-        self.tally.skipped_lines += f.skipped;
-        self.tally.undated_lines += f.undated;
+        let t = &mut self.counter.tally;
+        t.lines += f.lines;
+        t.skipped_lines += f.skipped;
+        t.undated_lines += f.undated;
+        if let Some((a, b)) = f.span {
+            self.counter.seen(a, b);
+        }
         let mut from = 0;
         for k in &f.kept {
             let (start, end) = (k.start as usize, k.end as usize);
-            if self.waiting() {
+            if self.counter.waiting() {
                 self.reread(&block[from..start]);
             }
             match k.what {
-                What::Dated(stamp, d) => self.dated(stamp, Some(d)),
+                What::Dated(stamp, d, uin) => self.dated(stamp, Some((d, uin)), &block[start..end]),
                 What::Text => {
                     if f.first_dated.is_some_and(|d| (d as usize) < start) {
                         self.file_dated = true;
@@ -706,7 +450,7 @@ impl Scanner {
             }
             from = k.next as usize;
         }
-        if self.waiting() {
+        if self.counter.waiting() {
             self.reread(&block[from..]);
         }
         if f.first_dated.is_some() {
@@ -722,8 +466,9 @@ impl Scanner {
     /// without a newline is still read. Blocks go through the first pass on worker threads
     /// when the input is longer than one block and the machine has more than one core.
     pub fn scan<R: Read + Send>(&mut self, reader: R) -> io::Result<FileTally> {
-        let before = (self.tally.lines, self.tally.skipped_lines);
+        let before = (self.counter.tally.lines, self.counter.tally.skipped_lines);
         self.file_dated = false;
+        self.saw_v8 = false;
         let mut src = Source {
             reader,
             first_read: true,
@@ -742,9 +487,10 @@ impl Scanner {
         let truncated = result?;
         Ok(FileTally {
             bytes: src.bytes,
-            lines: self.tally.lines - before.0,
-            skipped_lines: self.tally.skipped_lines - before.1,
+            lines: self.counter.tally.lines - before.0,
+            skipped_lines: self.counter.tally.skipped_lines - before.1,
             truncated,
+            saw_v8: self.saw_v8,
         })
     }
 
@@ -761,7 +507,7 @@ impl Scanner {
             w.len = f.len;
             let carried = f.filled - f.len;
             next.buf[..carried].copy_from_slice(&w.buf[f.len..f.filled]);
-            first_pass(&w.buf[..w.len], &mut w.found);
+            first_pass(&w.buf[..w.len], &mut w.found, w.ctx);
             self.second_pass(&w);
             if f.last {
                 break Ok(w.len > 0 && w.buf[w.len - 1] != b'\n');
@@ -804,6 +550,7 @@ impl Scanner {
             carried: first.buf[f.len..f.filled].to_vec(),
             next_seq: 1,
             ended: f.last,
+            ctx: self.ctx,
             error: None,
         });
         let free = Mutex::new(free);
@@ -816,7 +563,7 @@ impl Scanner {
                 let (reading, free) = (&reading, &free);
                 s.spawn(move || {
                     while let Some((seq, mut w)) = next_block(reading, free, &give_back) {
-                        first_pass(&w.buf[..w.len], &mut w.found);
+                        first_pass(&w.buf[..w.len], &mut w.found, w.ctx);
                         if done_tx.send((seq, w)).is_err() {
                             return;
                         }
@@ -825,7 +572,7 @@ impl Scanner {
             }
             drop(done_tx);
             // The first block, already read, while the workers read the next ones.
-            first_pass(&first.buf[..first.len], &mut first.found);
+            first_pass(&first.buf[..first.len], &mut first.found, self.ctx);
             let mut ready: BTreeMap<u64, Work> = BTreeMap::new();
             ready.insert(0, first);
             let mut next = 0u64;
@@ -861,14 +608,8 @@ impl Scanner {
     }
 
     /// Counts what is still waiting and returns the totals.
-    pub fn finish(mut self) -> Tally {
-        if let Some((at, _)) = self.ws_waiting.take() {
-            self.request(at, false);
-        }
-        while let Some(p) = self.pending.pop_front() {
-            self.timeout(p);
-        }
-        self.tally
+    pub fn finish(self) -> Tally {
+        self.counter.finish()
     }
 }
 
@@ -884,343 +625,5 @@ pub fn first_stamp<R: Read>(reader: R) -> Option<Stamp> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scan(text: &[u8], since: Option<Stamp>) -> Tally {
-        let mut s = Scanner::new(since);
-        s.scan(text).expect("in-memory read");
-        s.finish()
-    }
-
-    const SAMPLE: &str = "2024/8/2 15:03:08 空(1511954122): 收到http请求 /send_group_msg {\"group_id\":194167989,\"message\":[{\"type\":\"text\",\"data\":{\"text\":\"Hello, World!\"}}]} \n\n\
-2024/8/2 15:03:08 空(1511954122): 发送消息总大小 0 bytes \n\n\
-2024/8/2 15:03:08 空(1511954122): 设置消息超时时间 5000 \n\n\
-2024/8/2 15:03:13 空(1511954122): ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg [\"nodeIKernelMsgService/sendMsg\",{}] \n\n\
-2024/8/2 15:03:13 空(1511954122): 发生错误 发送超时";
-
-    #[test]
-    fn one_failed_send_is_one_timeout() {
-        let t = scan(SAMPLE.as_bytes(), None);
-        assert_eq!(t.lines, 9);
-        assert_eq!(t.skipped_lines, 0);
-        assert_eq!(
-            t.total,
-            Counts {
-                sends: 1,
-                timeouts: 1,
-                errors: 0
-            }
-        );
-        let day = line::days_from_civil(2024, 8, 2);
-        assert_eq!(t.days.get(&day), Some(&t.total));
-        assert_eq!(t.attachments.count, 1);
-        assert_eq!(t.attachments.with_files, 0);
-        assert_eq!(t.timeouts_set.min, 5000);
-    }
-
-    #[test]
-    fn an_ipc_timeout_alone_still_counts_once() {
-        let log = "2024/8/2 15:00:00 ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg []\n\
-2024/8/2 15:10:00 收到http请求 /get_status {}\n";
-        assert_eq!(scan(log.as_bytes(), None).total.timeouts, 1);
-        // Still waiting at the end of the input.
-        let log = "2024/8/2 15:00:00 ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg []\n";
-        assert_eq!(scan(log.as_bytes(), None).total.timeouts, 1);
-    }
-
-    #[test]
-    fn errors_are_charged_to_the_latest_request() {
-        let log = "2024/8/2 15:00:00 收到http请求 /get_group_member_info {}\n\
-2024/8/2 15:00:00 发生错误 {}\n\
-2024/8/2 15:00:01 收到http请求 /send_private_msg {}\n\
-2024/8/2 15:00:01 发生错误 Error: 消息体无法解析，请检查是否发送了不支持的消息类型\n";
-        let t = scan(log.as_bytes(), None);
-        assert_eq!(t.requests, 2);
-        assert_eq!(t.total.sends, 1);
-        assert_eq!(t.total.errors, 1);
-        assert_eq!(t.other_errors, 1);
-    }
-
-    #[test]
-    fn since_and_days() {
-        let log = "2024/8/1 23:59:59 收到http请求 /send_msg {}\n\
-2024/8/2 0:00:00 收到http请求 /send_msg {}\n\
-2024/8/2 0:00:01 发生错误 发送超时\n";
-        let t = scan(log.as_bytes(), None);
-        assert_eq!(t.days.len(), 2);
-        let since = Stamp::from_parts(2024, 8, 2, 0, 0, 0);
-        let t = scan(log.as_bytes(), Some(since));
-        assert_eq!(t.total.sends, 1);
-        assert_eq!(t.total.timeouts, 1);
-        assert_eq!(t.days.len(), 1);
-    }
-
-    #[test]
-    fn websocket_replies_refine_errors_and_add_nothing() {
-        // 3.x: the IPC timeout, the error, then the reply repeating it: one timeout.
-        let log = "2024/8/2 15:00:00 收到正向Websocket消息 {\"action\":\"send_msg\"}\n\
-2024/8/2 15:00:05 ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg []\n\
-2024/8/2 15:00:05 发生错误 发送超时\n\
-2024/8/2 15:00:05 ws 消息上报 undefined {\"status\":\"failed\",\"retcode\":1200,\"message\":\"发送超时\"}\n";
-        let t = scan(log.as_bytes(), None);
-        assert_eq!((t.total.sends, t.total.timeouts, t.total.errors), (1, 1, 0));
-        // An Error object logs as `{}`; the reply says it was a timeout.
-        let log = "2024/8/2 15:00:00 收到正向Websocket消息 {\"action\":\"send_msg\"}\n\
-2024/8/2 15:00:10 发生错误 {}\n\
-2024/8/2 15:00:10 ws 消息上报 undefined {\"status\":\"failed\",\"retcode\":1200,\"message\":\"Error: Timeout: NTEvent EventName:NodeIKernelMsgService/sendMsg ListenerName:x EventRet:\\n{}\\n\"}\n\
-2024/8/2 15:01:00 收到正向Websocket消息 {\"action\":\"send_msg\"}\n\
-2024/8/2 15:01:00 发生错误 {}\n\
-2024/8/2 15:01:00 ws 消息上报 undefined {\"status\":\"failed\",\"retcode\":1200,\"message\":\"群不存在\"}\n";
-        let t = scan(log.as_bytes(), None);
-        assert_eq!((t.total.sends, t.total.timeouts, t.total.errors), (2, 1, 1));
-        let day = line::days_from_civil(2024, 8, 2);
-        assert_eq!(
-            t.days.get(&day).map(|c| (c.timeouts, c.errors)),
-            Some((1, 1))
-        );
-    }
-
-    #[test]
-    fn files_out_of_time_order_do_not_pair_across_periods() {
-        let later = "2025-01-05 10:00:00 | 收到 HTTP 请求 /get_msg {}\n2025-01-05 10:00:00 | 发生错误 Error: x\n\
-2025-01-05 10:00:09 ntqq api timeout IPC_UP_3, ns-ntApi-3, nodeIKernelMsgService/sendMsg []\n";
-        let earlier = "2024/8/2 15:00:00 收到正向Websocket消息 {\"action\":\"send_msg\"}\n\
-2024/8/2 15:00:10 发生错误 {}\n\
-2024/8/2 15:00:10 ws 消息上报 undefined {\"status\":\"failed\",\"retcode\":1200,\"message\":\"发送超时\"}\n";
-        let mut s = Scanner::new(None);
-        s.scan(later.as_bytes()).expect("read");
-        s.scan(earlier.as_bytes()).expect("read");
-        let t = s.finish();
-        // The 2025 IPC timeout stands alone; the 2024 `{}` error is a timeout by its reply.
-        assert_eq!((t.total.sends, t.total.timeouts, t.total.errors), (1, 2, 0));
-        assert_eq!(t.other_errors, 1);
-        assert_eq!(t.days.len(), 2);
-    }
-
-    #[test]
-    fn pretty_printed_websocket_request() {
-        let log = "2024/8/2 15:00:00 收到正向Websocket消息 {\n  \"params\": {},\n  \"action\": \"send_group_msg\"\n}\n";
-        let t = scan(log.as_bytes(), None);
-        assert_eq!(t.total.sends, 1);
-        assert_eq!(t.undated_lines, 3);
-    }
-
-    #[test]
-    fn garbage_is_skipped_and_the_rest_still_counts() {
-        let mut log = Vec::new();
-        log.extend_from_slice(b"\xEF\xBB\xBF2024/8/2 15:00:00 \xe6\x94\xb6\xe5\x88\xb0http\xe8\xaf\xb7\xe6\xb1\x82 /send_msg {}\r\n");
-        log.extend_from_slice(b"\x00\x00\x00\x00\n");
-        log.extend_from_slice(b"\xff\xfe garbage \xc3\x28\n");
-        log.extend_from_slice(b"2024/99/99 15:00:00 x\n");
-        log.extend_from_slice(&[0u8; 3 * MAX_LINE]);
-        log.extend_from_slice(b"\n2024/8/2 15:00:01 \xe5\x8f\x91\xe7\x94\x9f\xe9\x94\x99\xe8\xaf\xaf \xe5\x8f\x91\xe9\x80\x81\xe8\xb6\x85\xe6\x97\xb6");
-        let mut s = Scanner::new(None);
-        let ft = s.scan(&log[..]).expect("read");
-        assert!(ft.truncated);
-        let t = s.finish();
-        assert_eq!(t.lines, 6);
-        assert_eq!(t.skipped_lines, 4);
-        assert_eq!(t.total.sends, 1);
-        assert_eq!(t.total.timeouts, 1);
-    }
-
-    #[test]
-    fn lines_across_chunk_boundaries() {
-        let line = "2024/8/2 15:00:00 收到http请求 /send_msg {\"message\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n";
-        let text = line.repeat(CHUNK / line.len() * 3 + 7);
-        let t = scan(text.as_bytes(), None);
-        assert_eq!(t.total.sends, (CHUNK / line.len() * 3 + 7) as u64);
-        assert_eq!(t.skipped_lines, 0);
-    }
-
-    /// The reference: the line-by-line reading of the first version (a small buffer, lines
-    /// carried over and cut at MAX_LINE), each line through `Scanner::line`.
-    fn scan_by_lines(s: &mut Scanner, input: &[u8]) -> (u64, u64, u64, bool) {
-        let before = (s.tally.lines, s.tally.skipped_lines);
-        s.file_dated = false;
-        let mut carry: Vec<u8> = Vec::new();
-        let mut first = true;
-        for buf in input.chunks(4096) {
-            let mut pos = 0;
-            if first {
-                first = false;
-                if buf.starts_with(BOM) {
-                    pos = 3;
-                }
-            }
-            let base = pos;
-            for nl in memchr::memchr_iter(b'\n', &buf[base..]) {
-                let end = base + nl;
-                if carry.is_empty() {
-                    s.line(&buf[pos..end]);
-                } else {
-                    let room = MAX_LINE.saturating_sub(carry.len());
-                    carry.extend_from_slice(&buf[pos..end.min(pos + room)]);
-                    s.line(&carry);
-                    carry.clear();
-                }
-                pos = end + 1;
-            }
-            if pos < buf.len() {
-                let room = MAX_LINE.saturating_sub(carry.len());
-                carry.extend_from_slice(&buf[pos..buf.len().min(pos + room)]);
-            }
-        }
-        let truncated = !carry.is_empty();
-        if truncated {
-            s.line(&carry);
-        }
-        (
-            input.len() as u64,
-            s.tally.lines - before.0,
-            s.tally.skipped_lines - before.1,
-            truncated,
-        )
-    }
-
-    /// Lines of every kind the state cares about, with times that jump back and forth.
-    fn random_log(seed: u64, min_len: usize) -> Vec<u8> {
-        let mut x = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut next = move |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n
-        };
-        let mut out = Vec::new();
-        if next(4) == 0 {
-            out.extend_from_slice(BOM);
-        }
-        let mut t = 15 * 3600;
-        while out.len() < min_len {
-            t = (t + next(200) as i64 - 60).clamp(0, 86_399);
-            let stamp = format!(
-                "2024/8/{} {}:{:02}:{:02}",
-                1 + next(3),
-                t / 3600,
-                t / 60 % 60,
-                t % 60
-            );
-            let line: String = match next(24) {
-                0 => format!("{stamp} 空(1): 收到http请求 /send_msg {{}} "),
-                1 => format!("{stamp} 空(1): 收到http请求 /get_status {{}} "),
-                2 => format!(
-                    "{stamp} 空(1): ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg [] "
-                ),
-                3 => format!("{stamp} 空(1): 发生错误 发送超时 "),
-                4 => format!("{stamp} 空(1): 发生错误 {{}} "),
-                5 => format!("{stamp} 空(1): 收到正向Websocket消息 {{"),
-                6 => "  \"action\": \"send_group_msg\",".to_string(),
-                7 => "  \"params\": {}".to_string(),
-                8 => format!(
-                    "{stamp} 空(1): ws 消息上报 undefined {{\"status\":\"failed\",\"retcode\":1200,\"message\":\"发送超时\"}} "
-                ),
-                9 => format!("{stamp} 空(1): ws 消息上报 undefined {{\"status\":\"ok\"}} "),
-                10 => format!("{stamp} 空(1): 发送消息总大小 {} bytes ", next(100_000)),
-                11 => format!(
-                    "{stamp} 空(1): 设置消息超时时间 {}.{} ",
-                    5000 + next(9000),
-                    next(10)
-                ),
-                12 => format!("{stamp} 空(1): 消息发送 -2147483641 "),
-                13 | 14 => String::new(),
-                15 => "    at Timeout._onTimeout (main.cjs:2:81234)".to_string(),
-                16 => "\u{1}\u{0} binary".to_string(),
-                17 => format!("{stamp}\r"),
-                18 => "2024/13/45 10:00:00 x".to_string(),
-                19 => format!(
-                    "[info] | 2025-01-05 {:02}:{:02}:{:02} | 收到 HTTP 请求 /send_private_msg {{}}",
-                    t / 3600,
-                    t / 60 % 60,
-                    t % 60
-                ),
-                20 => format!("{stamp}.5 空(1): 收到http请求 /send_msg {{}} "),
-                21 => "收到http请求 /send_msg {} ".to_string(),
-                22 => format!(
-                    "{stamp} 空(1): 收到反向Websocket消息 {{\"action\":\"send_private_msg\"}} \r"
-                ),
-                _ => "\t ".to_string(),
-            };
-            out.extend_from_slice(line.as_bytes());
-            if next(50) != 0 {
-                out.push(b'\n');
-            }
-        }
-        out
-    }
-
-    fn same_as_by_lines(files: &[Vec<u8>], workers: usize, since: Option<Stamp>) {
-        let mut fast = Scanner::new(since);
-        fast.workers = workers;
-        let mut slow = Scanner::new(since);
-        for f in files {
-            let ft = fast.scan(&f[..]).expect("in-memory read");
-            let want = scan_by_lines(&mut slow, f);
-            assert_eq!((ft.bytes, ft.lines, ft.skipped_lines, ft.truncated), want);
-        }
-        assert_eq!(fast.finish(), slow.finish());
-    }
-
-    #[test]
-    fn blocks_and_threads_count_as_line_by_line() {
-        let since = Some(Stamp::from_parts(2024, 8, 2, 0, 0, 0));
-        for seed in 0..6 {
-            let files: Vec<Vec<u8>> = (0..3)
-                .map(|i| random_log(seed * 10 + i, if i == 1 { 3 * CHUNK + 17 } else { 20_000 }))
-                .collect();
-            for workers in [1, 2, 3] {
-                same_as_by_lines(&files, workers, None);
-                same_as_by_lines(&files, workers, since);
-            }
-        }
-    }
-
-    #[test]
-    fn long_lines_are_cut_alike_in_every_place() {
-        let base = random_log(7, 2 * CHUNK);
-        for cut in [0, 100, CHUNK - 1, CHUNK, CHUNK + 1, base.len() / 2] {
-            for long in [MAX_LINE - 1, MAX_LINE, MAX_LINE + 1, 2 * MAX_LINE + 5] {
-                let mut f = base[..cut].to_vec();
-                f.extend(std::iter::repeat_n(b'x', long));
-                f.extend_from_slice(&base[cut..]);
-                for workers in [1, 2] {
-                    same_as_by_lines(std::slice::from_ref(&f), workers, None);
-                }
-                // The same, without a newline after it: the file ends in the long line.
-                let mut g = base[..cut].to_vec();
-                g.extend(std::iter::repeat_n(b'x', long));
-                same_as_by_lines(&[g], 2, None);
-            }
-        }
-    }
-
-    #[test]
-    fn a_reader_that_fails_keeps_what_was_read() {
-        struct Failing<'a>(&'a [u8]);
-        impl Read for Failing<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                if self.0.is_empty() {
-                    return Err(io::Error::other("disk gone"));
-                }
-                let n = buf.len().min(self.0.len()).min(100_000);
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        let log = random_log(3, 3 * CHUNK);
-        for workers in [1, 2] {
-            let mut s = Scanner::new(None);
-            s.workers = workers;
-            assert!(s.scan(Failing(&log)).is_err());
-            let t = s.finish();
-            // Every whole block read before the failure was counted.
-            assert!(
-                t.lines > 0 && t.lines < log.iter().filter(|&&b| b == b'\n').count() as u64 + 1
-            );
-        }
-    }
-}
+#[path = "scan_tests.rs"]
+mod tests;

@@ -1,0 +1,130 @@
+//! The doctor's send-timeout finding: counted by `stats` over the doctor's window, saying how
+//! many of the timeouts were delivered anyway, and what the logs cover when there were no sends.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::{Finding, Severity, finding};
+use crate::App;
+use crate::env::Platform;
+use crate::msg;
+use crate::stats::{self, line::Stamp};
+
+/// Where `clean --log-file` runs log by default (`schedule::default_log_file`, read through the
+/// environment the doctor was given, so `--fs-root` and a test's HOME apply).
+fn run_log(app: &App) -> Option<PathBuf> {
+    let env = &app.env;
+    match env.platform {
+        Platform::Linux => match env.path_var("XDG_DATA_HOME") {
+            Some(x) => Some(env.resolve(x).join("llob-doctor").join("clean.log")),
+            None => env.in_home(".local/share/llob-doctor/clean.log"),
+        },
+        Platform::Macos => env.in_home("Library/Application Support/llob-doctor/clean.log"),
+        Platform::Windows => env.path_var("APPDATA").map(|a| {
+            env.resolve(a)
+                .join("llob-doctor")
+                .join("data")
+                .join("clean.log")
+        }),
+    }
+}
+
+/// The time of the last clean of `data` that removed something, on the logs' clock: old
+/// timeouts are what a clean is for, so they should not keep the finding failing after one.
+fn last_clean(app: &App, data: &Path) -> Option<Stamp> {
+    let file = std::fs::File::open(run_log(app)?).ok()?;
+    let mut last = None;
+    for line in BufReader::new(file).lines().map_while(Result::ok) {
+        let Ok(v) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        let cleaned = v["command"] == "clean"
+            && v["dry_run"] != true
+            && v["removed"].as_array().is_some_and(|r| !r.is_empty());
+        let same_dir = v["data_dir"].as_str().is_none_or(|d| Path::new(d) == data);
+        if !(cleaned && same_dir) {
+            continue;
+        }
+        // `2026-11-28T15:52:13Z`: UTC, shifted to the local clock the logs use.
+        let t = v["time"].as_str().unwrap_or("").trim_end_matches('Z');
+        if let stats::line::Lead::Dated { stamp, .. } = stats::line::lead(t.as_bytes()) {
+            last = Some(Stamp(stamp.0 + stats::local_offset_secs(stamp.0)));
+        }
+    }
+    last
+}
+
+pub(super) fn check(app: &App, data: &Path, since: Stamp, f: &mut Vec<Finding>) {
+    let cleaned = last_clean(app, data).filter(|&c| c > since);
+    let since = cleaned.unwrap_or(since);
+    let Some(r) = stats::summary_for_data_dir(data, Some(since)) else {
+        f.push(finding(
+            "timeouts",
+            Severity::Ok,
+            msg!("doctor.no_logs", path = data.join("logs").display()),
+            None,
+            Value::Null,
+        ));
+        return;
+    };
+    let data_v = json!({
+        "sends": r.sends,
+        "timeouts": r.timeouts,
+        "timeouts_delivered": r.timeouts_delivered,
+        "timeouts_unconfirmed": r.timeouts_unconfirmed,
+        "errors": r.errors,
+        "timeout_rate": r.timeout_rate,
+        "files": r.files.len(),
+        "since": r.since,
+        "since_last_clean": cleaned.is_some(),
+        "logs_end": r.logs_end,
+    });
+    let since_text = r.since.clone().unwrap_or_default();
+    if r.sends == 0 && r.timeouts == 0 {
+        // Nothing sent in the window: say what the logs cover instead of "no timeouts".
+        let end = r.logs_end.clone().unwrap_or_else(|| "-".to_string());
+        f.push(finding(
+            "timeouts",
+            Severity::Ok,
+            msg!("doctor.timeouts_no_sends", since = since_text, end = end),
+            None,
+            data_v,
+        ));
+        return;
+    }
+    if r.timeouts == 0 {
+        f.push(finding(
+            "timeouts",
+            Severity::Ok,
+            msg!("doctor.timeouts_none", sends = r.sends),
+            None,
+            data_v,
+        ));
+        return;
+    }
+    // Timeouts delivered anyway are false alarms: judge by the unconfirmed ones.
+    let rate = r.timeouts_unconfirmed as f64 / r.sends.max(1) as f64;
+    let sev = if rate >= 0.10 {
+        Severity::Fail
+    } else if r.timeouts_unconfirmed > 0 {
+        Severity::Warn
+    } else {
+        Severity::Ok
+    };
+    f.push(finding(
+        "timeouts",
+        sev,
+        msg!(
+            "doctor.timeouts_delivered",
+            timeouts = r.timeouts,
+            sends = r.sends,
+            rate = format!("{:.1}%", r.timeout_rate.unwrap_or(0.0) * 100.0),
+            delivered = r.timeouts_delivered,
+            since = since_text
+        ),
+        (sev != Severity::Ok).then(|| msg!("doctor.remedy_timeouts", upgrade = "")),
+        data_v,
+    ));
+}

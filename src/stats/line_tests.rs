@@ -1,0 +1,150 @@
+//! Tests of the line parser on the real line shapes of each version, and on junk.
+
+use super::*;
+
+fn dated(line: &str) -> (Stamp, usize) {
+    match lead(line.as_bytes()) {
+        Lead::Dated { stamp, rest } => (stamp, rest),
+        other => panic!("{line:?}: {other:?}"),
+    }
+}
+
+fn kind(line: &str) -> Option<Kind<'_>> {
+    let (_, rest) = dated(line);
+    classify(line.as_bytes(), rest)
+}
+
+#[test]
+fn the_3_27_3_sample_lines() {
+    let l =
+        "2024/8/2 15:03:08 空(1511954122): 收到http请求 /send_group_msg {\"group_id\":194167989} ";
+    let Some(Kind::Http(r)) = kind(l) else {
+        panic!("{:?}", kind(l))
+    };
+    assert_eq!(http_action(r), Some(&b"send_group_msg"[..]));
+    let l = "2024/8/2 15:03:08 空(1511954122): 发送消息总大小 0 bytes ";
+    let Some(Kind::AttachmentSize(r)) = kind(l) else {
+        panic!()
+    };
+    assert_eq!(number(r), Some(0));
+    let l = "2024/8/2 15:03:08 空(1511954122): 设置消息超时时间 5000 ";
+    let Some(Kind::TimeoutSet(r)) = kind(l) else {
+        panic!()
+    };
+    assert_eq!(number(r), Some(5000));
+    let l = "2024/8/2 15:03:13 空(1511954122): ntqq api timeout IPC_UP_2, ns-ntApi-2, nodeIKernelMsgService/sendMsg [\"x\"] ";
+    assert_eq!(kind(l), Some(Kind::ApiTimeout(true)));
+    let l = "2024/8/2 15:03:13 空(1511954122): 发生错误 发送超时";
+    let Some(Kind::Error(r)) = kind(l) else {
+        panic!()
+    };
+    assert!(error_is_send_timeout(r));
+}
+
+#[test]
+fn later_formats() {
+    // 4.x: legacy log() without the account, and the cordis logger with its name.
+    let l = "2024/11/3 10:00:01 ntqq api timeout IPC_UP_3, ns-ntApi-3, nodeIKernelMsgService/getUserDetailInfo [] ";
+    assert_eq!(kind(l), Some(Kind::ApiTimeout(false)));
+    let l = "2024/11/3 10:00:01 | onebot 收到 HTTP 请求 /send_private_msg?access_token=abc { user_id: 1 }";
+    let Some(Kind::Http(r)) = kind(l) else {
+        panic!()
+    };
+    assert_eq!(http_action(r), Some(&b"send_private_msg"[..]));
+    let l = "2024/11/3 10:00:01 | onebot 收到正向 Websocket 消息 { action: 'send_group_forward_msg', params: {} }";
+    let Some(Kind::Ws(r)) = kind(l) else { panic!() };
+    assert_eq!(ws_action(r), Some(&b"send_group_forward_msg"[..]));
+    // 5.x: `[level] | time | content`; 6.x: `time [I] name content`.
+    let l = "[error] | 2025-01-05 10:00:00 | 发生错误 Error: ntqq api timeout IPC_UP_3, ns-ntApi-3, nodeIKernelMsgService/sendMsg, []";
+    let Some(Kind::Error(r)) = kind(l) else {
+        panic!()
+    };
+    assert!(error_is_send_timeout(r));
+    let l =
+        "2025-06-01 09:00:00 [I] llbot 收到反向Websocket消息 {\"echo\":1,\"action\":\"send_msg\"}";
+    let Some(Kind::Ws(r)) = kind(l) else { panic!() };
+    assert_eq!(ws_action(r), Some(&b"send_msg"[..]));
+    // 3.x with no account yet.
+    let l = "2024/8/2 15:03:13 : 发生错误 {}";
+    assert!(matches!(kind(l), Some(Kind::Error(_))));
+}
+
+#[test]
+fn replies_and_chat_text_are_not_errors() {
+    for l in [
+        // Someone typing the words in a group.
+        "2024/8/2 15:03:13 空(1): 收到消息 {\"raw_message\":\"发生错误 发送超时\"}",
+        "2024/8/2 15:03:13 | onebot WebSocket 事件上报 ws://x message",
+        "2024/8/2 15:03:13 消息发送 12345 ",
+    ] {
+        assert_eq!(kind(l), None, "{l}");
+    }
+    // The WebSocket reply to a failed send repeats the error: its own kind, not an error.
+    let l = "2024/8/2 15:03:13 空(1): ws 消息上报 undefined {\"status\":\"failed\",\"retcode\":1200,\"message\":\"发送超时\"} ";
+    let Some(Kind::WsReply(r)) = kind(l) else {
+        panic!()
+    };
+    assert!(reply_failed(r) && error_is_send_timeout(r));
+    assert!(!reply_failed(
+        br#"{"post_type":"message","raw_message":"{\"status\":\"failed\"}"}"#
+    ));
+}
+
+#[test]
+fn actions() {
+    assert_eq!(
+        ws_action(br#"{"params":{"message":"{\"action\":\"x\"}"},"action":"send_msg"}"#),
+        Some(&b"send_msg"[..])
+    );
+    assert_eq!(
+        ws_action(br#"{"action": "get_status"}"#),
+        Some(&b"get_status"[..])
+    );
+    assert_eq!(ws_action(b"{ transaction: 'x' }"), None);
+    assert_eq!(ws_action(b"{\"params\":{}"), None);
+    assert_eq!(http_action(b" /send_msg/ {}"), Some(&b"send_msg"[..]));
+    assert_eq!(http_action(b" / {}"), None);
+    assert!(is_send_action(b"send_private_forward_msg"));
+    assert!(!is_send_action(b"send_like"));
+    assert_eq!(number(b" 5195.6"), Some(5196));
+    assert_eq!(number(b" 12 bytes"), Some(12));
+    assert_eq!(number(b" x"), None);
+    assert_eq!(number(b" 99999999999999999999999"), None);
+}
+
+#[test]
+fn never_panics_on_junk() {
+    let junk: [&[u8]; 6] = [
+        b"\xff\xfe\x00\x01",
+        b"2024/8/2 15:03:13",
+        b"2024/8/2 15:03:13 ",
+        "2024/8/2 15:03:13 收".as_bytes(),
+        b"[info] | ",
+        b"2024/8/2 15:03:13 \xe5\x8f",
+    ];
+    for j in junk {
+        if let Lead::Dated { rest, .. } = lead(j) {
+            let _ = classify(j, rest);
+        }
+        let _ = classify_anywhere(j);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+        let hint = Some(super::super::stamp::YearHint { year: 2025, month: 5 });
+        for lead in [lead(&bytes), super::super::stamp::lead_in(&bytes, hint)] {
+            if let Lead::Dated { rest, .. } = lead {
+                let _ = classify_with_uin(&bytes, rest);
+            }
+        }
+        let _ = classify_anywhere(&bytes);
+        let _ = error_kind(&bytes);
+        let _ = error_words(&bytes);
+        let _ = timeout_target(&bytes);
+        let _ = self_message_target(&bytes, true);
+        let _ = self_message_target(&bytes, false);
+        let _ = message_starts(&bytes, bytes.len() / 2);
+    }
+}
