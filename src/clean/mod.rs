@@ -5,6 +5,7 @@ pub mod execute;
 pub mod guard;
 pub mod lock;
 pub mod plan;
+pub mod remove;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
@@ -17,7 +18,7 @@ use serde::Serialize;
 
 use crate::App;
 use crate::cli::CleanArgs;
-use crate::discover::Installation;
+use crate::discover::{Installation, Source};
 use crate::exit::{Exit, Failure};
 use crate::i18n::{Msg, t};
 use crate::output::{Output, Tone, human_size};
@@ -72,6 +73,10 @@ pub struct Totals {
     pub bytes: u64,
     pub freed_bytes: u64,
     pub failed: usize,
+    /// Files (anything not a folder) actually removed or moved to the trash.
+    pub removed_files: u64,
+    /// Entries not reached because the run was interrupted (left in place).
+    pub left: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +89,8 @@ pub struct CleanReport {
     pub problems: Vec<PathError>,
     /// Entries that could not be read while planning (left alone).
     pub unreadable: Vec<PathError>,
+    /// Target folders (temp/, logs/, database/) that are links: not followed, left alone.
+    pub linked: Vec<PathBuf>,
     pub totals: Totals,
     pub interrupted: bool,
 }
@@ -93,6 +100,8 @@ fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
         DataDirProblem::NotAbsolute => "clean.refuse_relative",
         DataDirProblem::FilesystemRoot => "clean.refuse_root",
         DataDirProblem::HomeDirectory => "clean.refuse_home",
+        DataDirProblem::FsRoot => "clean.refuse_fs_root",
+        DataDirProblem::OutsideFsRoot => "clean.refuse_outside_fs_root",
         DataDirProblem::NotADataDir => "clean.refuse_not_data",
     };
     Failure::usage(Msg {
@@ -182,6 +191,8 @@ struct Trace {
 
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
+    // First thing: Ctrl-C, SIGTERM and SIGHUP only set a flag, looked at between entries.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     let mut trace = Trace::default();
     let result = run_traced(app, args, &mut trace);
     if let Some(path) = &args.log_file
@@ -253,8 +264,35 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
-    guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
-        .map_err(|p| data_dir_failure(&data_dir, p))?;
+    match guard::check_data_dir(&data_dir, &guard::Forbidden::of(&app.env)) {
+        Ok(()) => {}
+        // Found by discovery at its documented place, freshly installed and still empty.
+        Err(DataDirProblem::NotADataDir)
+            if inst
+                .llonebot
+                .as_ref()
+                .is_some_and(|l| l.source != Source::Flag)
+                && guard::is_empty_dir(&data_dir) =>
+        {
+            let report = CleanReport {
+                data_dir: data_dir.clone(),
+                ..report_from_plan(
+                    &Plan {
+                        data_dir: data_dir.clone(),
+                        targets: Vec::new(),
+                        unreadable: Vec::new(),
+                        pins: remove::Pins::default(),
+                    },
+                    args.dry_run,
+                    QqState::default(),
+                )
+            };
+            out.emit(&report, || render(&report, out, &inst, args, false))?;
+            trace.report = Some(report);
+            return Ok(Exit::Ok);
+        }
+        Err(p) => return Err(data_dir_failure(&data_dir, p).into()),
+    }
 
     let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
     let mut qq = QqState {
@@ -301,6 +339,12 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
                     )
                     .with_hint(msg!("clean.hint_locked", lock = path.display()))
                 }
+                lock::LockError::NotOurs(why) => Failure::usage(msg!(
+                    "clean.lock_refused",
+                    lock = guard::shown(&path),
+                    why = why
+                ))
+                .with_hint(msg!("clean.hint_lock_refused", lock = guard::shown(&path))),
                 lock::LockError::Io(e) => {
                     Failure::usage(msg!("clean.lock_io", lock = path.display(), error = e))
                         .with_hint(msg!("clean.hint_lock_io"))
@@ -314,6 +358,10 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     pb.finish_and_clear();
 
     let mut report = report_from_plan(&plan, args.dry_run, qq.clone());
+    report.linked = guard::linked_folders(&data_dir, &opts);
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(Failure::new(Exit::Interrupted, msg!("clean.interrupted_before")).into());
+    }
     if args.dry_run || plan.entry_count() == 0 {
         out.emit(&report, || render(&report, out, &inst, args, false))?;
         trace.report = Some(report);
@@ -324,17 +372,19 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         if !out.quiet {
             print!("{}", render(&report, out, &inst, args, false));
         }
-        if !confirm(&tf!(
+        let answer = confirm(&tf!(
             "clean.confirm",
             entries = plan.entry_count(),
             size = human_size(report.totals.bytes)
-        ))? {
+        ))?;
+        if answer.is_none() {
+            return Err(Failure::new(Exit::Interrupted, msg!("clean.interrupted_before")).into());
+        }
+        if answer != Some(true) {
             eprintln!("{}", t("clean.nothing_done"));
             return Ok(Exit::Ok);
         }
     }
-
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 
     if !running.is_empty()
         && let Err(e) = stop_qq(&inst, &running, args, &mut qq)
@@ -372,14 +422,34 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     })
 }
 
-fn confirm(question: &str) -> anyhow::Result<bool> {
-    let mut err = std::io::stderr().lock();
-    write!(err, "{question} [y/N] ")?;
-    err.flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let a = line.trim().to_lowercase();
-    Ok(matches!(a.as_str(), "y" | "yes" | "是" | "是的"))
+/// Asks; `None` when interrupted while waiting (the answer is read on a thread of its own, so
+/// a signal does not have to wait for a line).
+fn confirm(question: &str) -> anyhow::Result<Option<bool>> {
+    {
+        let mut err = std::io::stderr().lock();
+        write!(err, "{question} [y/N] ")?;
+        err.flush()?;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let r = std::io::stdin().lock().read_line(&mut line).map(|_| line);
+        let _ = tx.send(r);
+    });
+    loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            eprintln!();
+            return Ok(None);
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => {
+                let a = line?.trim().to_lowercase();
+                return Ok(Some(matches!(a.as_str(), "y" | "yes" | "是" | "是的")));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(Some(false)),
+        }
+    }
 }
 
 /// Asks QQ's main process to quit and waits for every QQ process of the install to be gone;
@@ -503,6 +573,8 @@ fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
         bytes: targets.iter().map(|t| t.bytes).sum(),
         freed_bytes: 0,
         failed: 0,
+        removed_files: 0,
+        left: 0,
     };
     CleanReport {
         dry_run,
@@ -518,6 +590,7 @@ fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
                 error: Msg::raw(e.clone()),
             })
             .collect(),
+        linked: Vec::new(),
         totals,
         interrupted: false,
     }
@@ -534,8 +607,12 @@ fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed) {
             .filter(|o| o.action == Action::Failed)
             .count();
         for o in outcomes {
+            report.totals.removed_files += o.removed;
             if matches!(o.action, Action::Deleted | Action::Trashed) {
                 report.totals.freed_bytes += o.bytes;
+            } else if o.action == Action::Skipped {
+                // Not reached: counted, not listed one by one.
+                report.totals.left += 1;
             } else if let Some(e) = &o.error {
                 report.problems.push(PathError {
                     path: o.path.clone(),
@@ -588,8 +665,18 @@ fn render(
     done: bool,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    let _ = writeln!(s, "{}", tf!("clean.data", path = guard::shown(&r.data_dir)));
     if r.targets.is_empty() {
+        for l in &r.linked {
+            let _ = writeln!(
+                s,
+                "{}",
+                out.paint(
+                    Tone::Warn,
+                    &tf!("clean.linked_folder", path = guard::shown(l))
+                )
+            );
+        }
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
     }
@@ -655,11 +742,21 @@ fn render(
             s,
             "{} {}: {}",
             out.paint(Tone::Warn, t("clean.unreadable")),
-            u.path.display(),
-            u.error
+            guard::shown(&u.path),
+            guard::escape(&u.error.to_string())
         );
     }
 
+    for l in &r.linked {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(
+                Tone::Warn,
+                &tf!("clean.linked_folder", path = guard::shown(l))
+            )
+        );
+    }
     if r.dry_run {
         if r.qq.was_running {
             let pids = pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>());
@@ -694,12 +791,7 @@ fn render(
             );
         }
     }
-    let removed_files: u64 = r
-        .targets
-        .iter()
-        .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-        .map(|t| t.files)
-        .sum();
+    let removed_files = r.totals.removed_files;
     let key = if args.trash {
         "clean.trashed_summary"
     } else {
@@ -716,8 +808,8 @@ fn render(
             s,
             "{} {}: {}",
             out.paint(Tone::Bad, t("clean.not_removed")),
-            p.path.display(),
-            p.error
+            guard::shown(&p.path),
+            guard::escape(&p.error.to_string())
         );
     }
     if r.totals.failed > 0 {
@@ -728,7 +820,20 @@ fn render(
         );
     }
     if r.interrupted {
-        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.interrupted")));
+        let total: usize = r.targets.iter().map(|t| t.entries).sum();
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(
+                Tone::Warn,
+                &tf!(
+                    "clean.interrupted_after",
+                    done = total - r.totals.left,
+                    total = total,
+                    left = r.totals.left
+                )
+            )
+        );
     }
     match (r.qq.restarted_pid, &r.qq.restart_error) {
         (Some(pid), _) => {

@@ -86,6 +86,8 @@ pub struct Plan {
     pub targets: Vec<Target>,
     /// Entries seen but left alone because they could not be read.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// Identities of the data dir and its target folders, checked again before deleting.
+    pub pins: super::remove::Pins,
 }
 
 impl Plan {
@@ -180,28 +182,16 @@ fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
     Ok(e)
 }
 
-/// Adds everything below the folder `dir` to `e`: one metadata call per item, made relative to
-/// the open folder (like `du`), never following links; what cannot be read is passed over.
+/// Adds everything below the folder `dir` to `e`, relative to open folders (no path length
+/// limit), never following links or leaving the folder's device. A folder that could not be
+/// read whole counts as changed now, so `--older-than` leaves it alone.
 fn add_inside(dir: &Path, e: &mut Entry) {
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(rd) = fs::read_dir(&folder) else {
-            continue;
-        };
-        for item in rd {
-            let Ok(item) = item else { continue };
-            let Ok(m) = item.metadata() else { continue };
-            e.newest = e.newest.max(mtime(&m));
-            // Not a link: `is_dir` of metadata that was not followed is a real folder only.
-            if m.is_dir() {
-                folders.push(item.path());
-            } else {
-                e.files += 1;
-                if m.is_file() {
-                    e.bytes += m.len();
-                }
-            }
-        }
+    let inside = super::remove::measure_inside(dir);
+    e.files += inside.files;
+    e.bytes += inside.bytes;
+    e.newest = e.newest.max(inside.newest);
+    if inside.unreadable {
+        e.newest = e.newest.max(unix_secs(SystemTime::now()));
     }
 }
 
@@ -340,6 +330,7 @@ pub fn is_log_name(name: &str) -> bool {
 /// as measuring them one by one.
 pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -> Plan {
     let now = unix_secs(SystemTime::now());
+    let pins = super::remove::record(data_dir);
     // What could not be read, per place, reported in the order the places are listed here.
     let mut unreadable = Vec::new();
     let mut temp_unreadable = Vec::new();
@@ -482,6 +473,7 @@ pub fn scan(data_dir: &Path, opts: &Options, mut progress: impl FnMut(&Entry)) -
         data_dir: data_dir.to_path_buf(),
         targets,
         unreadable,
+        pins,
     }
 }
 

@@ -1,0 +1,80 @@
+//! Deletion that cannot be steered outside the data dir.
+//!
+//! At planning time the identities (device + inode; volume + file id on Windows) of the data dir
+//! and of its `temp/`, `logs/` and `database/` folders are recorded ([`Pins`]). Before deleting,
+//! the data dir is opened again without following a link and must be the same folder; each entry
+//! is then reached relative to its folder's open handle, checked to be still what was previewed,
+//! and removed relative to that handle. A folder entry is emptied by an iterative walk (no
+//! recursion: no depth limit from a thread's stack) that never follows a link and never leaves
+//! the entry's device: a mount inside is left alone and reported.
+
+use std::path::PathBuf;
+
+use crate::i18n::Msg;
+
+pub mod links;
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::{Session, measure_inside, record};
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::{Session, measure_inside, record};
+
+/// What a file or folder is, whatever its name or path: its device and inode (on Windows the
+/// volume serial number and the file id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub dev: u64,
+    pub ino: u64,
+}
+
+/// The folders of the data dir whose entries are targets, pinned by identity.
+pub const SUBFOLDERS: [&str; 3] = ["temp", "logs", "database"];
+
+/// Identities recorded when the plan was made.
+#[derive(Debug, Clone, Default)]
+pub struct Pins {
+    /// The data dir; `None` when it could not be opened (then nothing is deleted).
+    pub data_dir: Option<Identity>,
+    /// Those of [`SUBFOLDERS`] that were real folders.
+    pub subs: Vec<(&'static str, Identity)>,
+}
+
+impl Pins {
+    pub fn sub(&self, name: &str) -> Option<Identity> {
+        self.subs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, id)| *id)
+    }
+}
+
+/// The result of removing one entry: how many files (non-folders) went, and, when something
+/// was left in place, why.
+#[derive(Debug, Default)]
+pub struct Removed {
+    pub files: u64,
+    pub problem: Option<Msg>,
+}
+
+/// What a measured folder holds: files (anything not a folder), bytes of regular files and the
+/// newest modification time, on its own device.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Inside {
+    pub files: u64,
+    pub bytes: u64,
+    pub newest: u64,
+    /// Some part could not be read: the figures are a lower bound and the age unknown.
+    pub unreadable: bool,
+}
+
+/// A path shown in a message: the entry's path plus the names below it.
+fn shown(base: &std::path::Path, below: &[PathBuf]) -> String {
+    let mut p = base.to_path_buf();
+    for b in below {
+        p.push(b);
+    }
+    p.display().to_string()
+}
