@@ -8,8 +8,6 @@
 //! recursion: no depth limit from a thread's stack) that never follows a link and never leaves
 //! the entry's device: a mount inside is left alone and reported.
 
-use std::path::PathBuf;
-
 use crate::i18n::Msg;
 
 pub mod links;
@@ -68,13 +66,4 @@ pub struct Inside {
     pub newest: u64,
     /// Some part could not be read: the figures are a lower bound and the age unknown.
     pub unreadable: bool,
-}
-
-/// A path shown in a message: the entry's path plus the names below it.
-fn shown(base: &std::path::Path, below: &[PathBuf]) -> String {
-    let mut p = base.to_path_buf();
-    for b in below {
-        p.push(b);
-    }
-    p.display().to_string()
 }

@@ -10,7 +10,7 @@ use rustix::fs::{
 };
 use rustix::io::Errno;
 
-use super::{Identity, Inside, Pins, Removed, SUBFOLDERS, shown};
+use super::{Identity, Inside, Pins, Removed, SUBFOLDERS};
 use crate::clean::plan::EntryType;
 use crate::i18n::Msg;
 use crate::msg;
@@ -31,6 +31,32 @@ fn ident(st: &Stat) -> Identity {
     Identity {
         dev: st.st_dev as u64,
         ino: st.st_ino as u64,
+    }
+}
+
+/// The mount a folder belongs to: statx's mount id (Linux 5.8+). A bind mount of a folder of
+/// the same filesystem keeps the device number but has a mount of its own. `None` where the
+/// kernel does not say (then the device number alone decides).
+#[cfg(target_os = "linux")]
+fn mount_id(at: BorrowedFd<'_>, name: &CStr) -> Option<u64> {
+    use rustix::fs::{StatxFlags, statx};
+    let mut flags = AtFlags::SYMLINK_NOFOLLOW;
+    if name.is_empty() {
+        flags |= AtFlags::EMPTY_PATH;
+    }
+    let st = statx(at, name, flags, StatxFlags::MNT_ID).ok()?;
+    (st.stx_mask & StatxFlags::MNT_ID.bits() != 0).then_some(st.stx_mnt_id)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn mount_id(_at: BorrowedFd<'_>, _name: &CStr) -> Option<u64> {
+    None
+}
+
+fn same_mount(a: Option<u64>, b: Option<u64>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
     }
 }
 
@@ -145,7 +171,9 @@ impl Session {
         }
         if now == EntryType::Dir {
             let parent_st = fstat(parent).map_err(|e| Msg::raw(io(e).to_string()))?;
-            if st.st_dev != parent_st.st_dev {
+            if st.st_dev != parent_st.st_dev
+                || !same_mount(mount_id(parent, c""), mount_id(parent, &cname))
+            {
                 return Err(msg!("guard.other_device", path = path.display()));
             }
         }
@@ -185,6 +213,15 @@ impl Session {
         }
         Ok(remove_tree(parent, &cname, ident(&st), path))
     }
+}
+
+/// A path shown in a message: the entry's path plus the names below it.
+fn shown(base: &Path, below: &[PathBuf]) -> String {
+    let mut p = base.to_path_buf();
+    for b in below {
+        p.push(b);
+    }
+    p.display().to_string()
 }
 
 fn c(s: &str) -> CString {
@@ -290,6 +327,7 @@ fn remove_tree(parent: BorrowedFd<'_>, name: &CStr, id: Identity, path: &Path) -
     if !fstat(&root).is_ok_and(|st| ident(&st) == id) {
         return fail(0, msg!("guard.changed", before = "dir", now = "other"));
     }
+    let root_mount = mount_id(root.as_fd(), c"");
     let mut stack = vec![Frame {
         dir: Some(root),
         id,
@@ -350,7 +388,7 @@ fn remove_tree(parent: BorrowedFd<'_>, name: &CStr, id: Identity, path: &Path) -
                 top.kept = true;
                 continue;
             };
-            if ident(&st).dev != id.dev {
+            if ident(&st).dev != id.dev || !same_mount(mount_id(child.as_fd(), c""), root_mount) {
                 // A mount inside the entry: somebody else's data.
                 top.kept = true;
                 let at = shown(path, &below(&stack, Some(&sub)));
@@ -446,7 +484,12 @@ fn remove_tree(parent: BorrowedFd<'_>, name: &CStr, id: Identity, path: &Path) -
 
 /// Lists one folder for [`measure_inside`]: adds its non-folders, returns its sub-folders on
 /// the same device.
-fn measure_list(fd: BorrowedFd<'_>, dev: u64, out: &mut Inside) -> Vec<CString> {
+fn measure_list(
+    fd: BorrowedFd<'_>,
+    dev: u64,
+    mount: Option<u64>,
+    out: &mut Inside,
+) -> Vec<CString> {
     let mut subdirs = Vec::new();
     let Ok(mut d) = Dir::read_from(fd) else {
         out.unreadable = true;
@@ -470,7 +513,9 @@ fn measure_list(fd: BorrowedFd<'_>, dev: u64, out: &mut Inside) -> Vec<CString> 
         out.newest = out.newest.max(u64::try_from(mtime).unwrap_or(0));
         match FileType::from_raw_mode(st.st_mode) {
             // Another device inside is neither walked nor removed.
-            FileType::Directory if st_dev == dev => subdirs.push(name.to_owned()),
+            FileType::Directory if st_dev == dev && same_mount(mount_id(fd, name), mount) => {
+                subdirs.push(name.to_owned())
+            }
             FileType::Directory => {}
             FileType::RegularFile => {
                 out.files += 1;
@@ -495,7 +540,8 @@ pub fn measure_inside(dir: &Path) -> Inside {
         return out;
     };
     let dev = ident(&root_st).dev;
-    let subdirs = measure_list(root.as_fd(), dev, &mut out);
+    let mount = mount_id(root.as_fd(), c"");
+    let subdirs = measure_list(root.as_fd(), dev, mount, &mut out);
     // (handle or None when closed to bound the handles held, identity, sub-folders to visit)
     let mut stack: Vec<(Option<OwnedFd>, Identity, Vec<CString>)> =
         vec![(Some(root), ident(&root_st), subdirs)];
@@ -514,7 +560,7 @@ pub fn measure_inside(dir: &Path) -> Inside {
                 out.unreadable = true;
                 continue;
             };
-            let subdirs = measure_list(child.as_fd(), dev, &mut out);
+            let subdirs = measure_list(child.as_fd(), dev, mount, &mut out);
             stack.push((Some(child), ident(&st), subdirs));
             if stack.len() - lowest_open > MAX_OPEN
                 && let Some(f) = stack.get_mut(lowest_open)
