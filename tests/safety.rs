@@ -5,7 +5,10 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::path::Path;
+use std::path::PathBuf;
+#[cfg(unix)]
 use std::process::Command;
 
 use common::{Fixture, Os, native};
@@ -22,6 +25,7 @@ fn linux() -> (Fixture, PathBuf) {
 
 /// A folder outside the data dir with files that must survive, and their bytes.
 struct Canaries {
+    #[cfg_attr(windows, allow(dead_code))]
     dir: PathBuf,
     files: Vec<(PathBuf, Vec<u8>)>,
 }
@@ -774,5 +778,44 @@ fn a_symlinked_temp_is_named_and_not_followed() {
         "{}",
         stdout(&out)
     );
+    outside.assert_intact();
+}
+
+// ---- Windows (and under Wine) ---------------------------------------------------------------
+
+#[cfg(windows)]
+#[test]
+fn windows_a_lock_name_that_is_a_hardlink_or_a_folder_is_refused() {
+    let (f, data) = linux();
+    let lock = data.join(".llob-doctor.lock");
+    let outside = Canaries::new(f.tmp.path().join("outside"), &["victim"]);
+    match fs::hard_link(&outside.files[0].0, &lock) {
+        Ok(()) => {
+            let out = f.run(&["clean", "--yes"]);
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            assert!(stderr(&out).contains("hard links"), "{}", stderr(&out));
+            outside.assert_intact();
+            fs::remove_file(&lock).unwrap();
+        }
+        Err(e) => eprintln!("skipped the hard link case: cannot make a hard link here: {e}"),
+    }
+    fs::create_dir(&lock).unwrap();
+    let out = f.run(&["clean", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(data.join("msg_20002").exists() || data.join("temp").exists());
+    fs::remove_dir(&lock).unwrap();
+    // A symlink or junction at the lock's name needs links, which Wine cannot make.
+    // (Wine answers success without making anything.)
+    if std::os::windows::fs::symlink_file(&outside.files[0].0, &lock).is_err()
+        || fs::symlink_metadata(&lock).is_err()
+    {
+        eprintln!(
+            "skipped the link case: this Windows (Wine) cannot create symlinks or junctions; \
+             the link decision is tested as a table (clean::remove::links)"
+        );
+        return;
+    }
+    let out = f.run(&["clean", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     outside.assert_intact();
 }

@@ -234,6 +234,16 @@ mod os {
                 i.nNumberOfLinks
             )));
         }
+        // A link the OS does not report as one (a Unix symlink seen through Wine, a link a
+        // file server follows): where it really is must be where it appears to be.
+        let real = std::fs::canonicalize(path).map_err(LockError::Io)?;
+        let expected = path
+            .parent()
+            .and_then(|d| std::fs::canonicalize(d).ok())
+            .map(|d| d.join(super::LOCK_NAME));
+        if Some(real) != expected {
+            return Err(LockError::NotOurs("it leads to another file".into()));
+        }
         Ok((f, false))
     }
 
