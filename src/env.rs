@@ -157,6 +157,27 @@ impl Env {
         confine(root, parts)
     }
 
+    /// Under `--fs-root`: does this absolute platform path try to climb above the root (a `..`
+    /// in it, or in a link on the inspected disk)? Such a candidate is rejected (`detect -v`
+    /// says why) rather than silently taken at the root.
+    pub fn climbs_above_root(&self, p: &str) -> bool {
+        let Some(root) = &self.root else {
+            return false;
+        };
+        if !self.is_absolute(p) {
+            return false;
+        }
+        let win = self.platform == Platform::Windows;
+        let mut rest = p;
+        let mut parts = Vec::new();
+        if win && p.as_bytes().get(1) == Some(&b':') {
+            parts.push(p[..1].to_ascii_uppercase());
+            rest = &p[2..];
+        }
+        parts.extend(split_platform(rest, win));
+        confine_noting(root, parts).1
+    }
+
     /// Joins a platform-relative path (which may use `\` on Windows) onto a path on this machine.
     pub fn join_relative(&self, base: &Path, rel: &str) -> PathBuf {
         let win = self.platform == Platform::Windows;
@@ -229,6 +250,13 @@ const MAX_LINKS: usize = 40;
 /// is, below the folder reached (still inside the root; whatever the OS then follows there is
 /// checked again before anything is deleted).
 pub fn confine(root: &Path, parts: Vec<String>) -> PathBuf {
+    confine_noting(root, parts).0
+}
+
+/// [`confine`], and whether a `..` (in the path or in a link on the way) tried to climb above
+/// the root.
+fn confine_noting(root: &Path, parts: Vec<String>) -> (PathBuf, bool) {
+    let mut climbed = false;
     let mut out = root.to_path_buf();
     let mut queue: std::collections::VecDeque<String> = parts.into();
     let mut links = 0;
@@ -236,7 +264,9 @@ pub fn confine(root: &Path, parts: Vec<String>) -> PathBuf {
         match part.as_str() {
             "" | "." => continue,
             ".." => {
-                if out != root {
+                if out == root {
+                    climbed = true;
+                } else {
                     out.pop();
                 }
                 continue;
@@ -269,7 +299,7 @@ pub fn confine(root: &Path, parts: Vec<String>) -> PathBuf {
             queue.push_front(p);
         }
     }
-    out
+    (out, climbed)
 }
 
 fn push_components(out: &mut PathBuf, rest: &str, windows: bool) {
@@ -340,6 +370,8 @@ mod tests {
     fn paths_under_a_root_stay_under_it() {
         let e = fake(Platform::Linux);
         assert_eq!(e.resolve("/../../../x"), PathBuf::from("/r/x"));
+        assert!(e.climbs_above_root("/../../../x"));
+        assert!(!e.climbs_above_root("/a/../b"));
         assert_eq!(e.resolve("/a/../../b/./c"), PathBuf::from("/r/b/c"));
         assert_eq!(
             e.resolve_from(Path::new("/r/opt"), "../../../../etc"),

@@ -428,6 +428,9 @@ fn paths_read_from_the_inspected_disk_stay_under_fs_root() {
         "{}",
         stdout(&out)
     );
+    let out = f.run(&["detect", "-v"]);
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(text.contains("climbs above --fs-root"), "{text}");
 
     // (b) an absolute symlink on the disk, pointing at the host's folder.
     f.write(
