@@ -160,7 +160,7 @@ impl Env {
     /// Under `--fs-root`: does this absolute platform path try to climb above the root (a `..`
     /// in it, or in a link on the inspected disk)? Such a candidate is rejected (`detect -v`
     /// says why) rather than silently taken at the root.
-    pub fn climbs_above_root(&self, p: &str) -> bool {
+    pub fn climbs_above_root_dir(&self, p: &str) -> bool {
         let Some(root) = &self.root else {
             return false;
         };
@@ -370,8 +370,8 @@ mod tests {
     fn paths_under_a_root_stay_under_it() {
         let e = fake(Platform::Linux);
         assert_eq!(e.resolve("/../../../x"), PathBuf::from("/r/x"));
-        assert!(e.climbs_above_root("/../../../x"));
-        assert!(!e.climbs_above_root("/a/../b"));
+        assert!(e.climbs_above_root_dir("/../../../x"));
+        assert!(!e.climbs_above_root_dir("/a/../b"));
         assert_eq!(e.resolve("/a/../../b/./c"), PathBuf::from("/r/b/c"));
         assert_eq!(
             e.resolve_from(Path::new("/r/opt"), "../../../../etc"),

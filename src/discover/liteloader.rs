@@ -422,7 +422,7 @@ fn find_profile(
             );
             continue;
         }
-        if env.climbs_above_root(&value) {
+        if env.climbs_above_root_dir(&value) {
             ctx.note_detail(
                 what,
                 Path::new(&value),
