@@ -14,7 +14,11 @@ pub mod links;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::{Session, measure_inside, record};
+mod unix_measure;
+#[cfg(unix)]
+pub use unix::{Session, record};
+#[cfg(unix)]
+pub use unix_measure::measure_inside;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]

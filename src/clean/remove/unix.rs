@@ -10,13 +10,13 @@ use rustix::fs::{
 };
 use rustix::io::Errno;
 
-use super::{Identity, Inside, Pins, Removed, SUBFOLDERS};
+use super::{Identity, Pins, Removed, SUBFOLDERS};
 use crate::clean::plan::EntryType;
 use crate::i18n::Msg;
 use crate::msg;
 
 /// A folder, opened without following a link (a link there fails to open).
-const DIR: OFlags = OFlags::RDONLY
+pub(super) const DIR: OFlags = OFlags::RDONLY
     .union(OFlags::DIRECTORY)
     .union(OFlags::NOFOLLOW)
     .union(OFlags::CLOEXEC);
@@ -24,9 +24,9 @@ const DIR: OFlags = OFlags::RDONLY
 /// Folders a walk keeps open at once; above that the oldest are closed and reopened through
 /// `..` (with their identity checked) when the walk comes back up. 16 removal threads stay far
 /// below the usual limit of 1024 descriptors.
-const MAX_OPEN: usize = 32;
+pub(super) const MAX_OPEN: usize = 32;
 
-fn ident(st: &Stat) -> Identity {
+pub(super) fn ident(st: &Stat) -> Identity {
     #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
     Identity {
         dev: st.st_dev as u64,
@@ -38,7 +38,7 @@ fn ident(st: &Stat) -> Identity {
 /// the same filesystem keeps the device number but has a mount of its own. `None` where the
 /// kernel does not say (then the device number alone decides).
 #[cfg(target_os = "linux")]
-fn mount_id(at: BorrowedFd<'_>, name: &CStr) -> Option<u64> {
+pub(super) fn mount_id(at: BorrowedFd<'_>, name: &CStr) -> Option<u64> {
     use rustix::fs::{StatxFlags, statx};
     let mut flags = AtFlags::SYMLINK_NOFOLLOW;
     if name.is_empty() {
@@ -49,18 +49,18 @@ fn mount_id(at: BorrowedFd<'_>, name: &CStr) -> Option<u64> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn mount_id(_at: BorrowedFd<'_>, _name: &CStr) -> Option<u64> {
+pub(super) fn mount_id(_at: BorrowedFd<'_>, _name: &CStr) -> Option<u64> {
     None
 }
 
-fn same_mount(a: Option<u64>, b: Option<u64>) -> bool {
+pub(super) fn same_mount(a: Option<u64>, b: Option<u64>) -> bool {
     match (a, b) {
         (Some(x), Some(y)) => x == y,
         _ => true,
     }
 }
 
-fn open_dir(at: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<OwnedFd> {
+pub(super) fn open_dir(at: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<OwnedFd> {
     openat(at, name, DIR, Mode::empty())
 }
 
@@ -480,116 +480,4 @@ fn remove_tree(parent: BorrowedFd<'_>, name: &CStr, id: Identity, path: &Path) -
         }
     });
     Removed { files, problem }
-}
-
-/// Lists one folder for [`measure_inside`]: adds its non-folders, returns its sub-folders on
-/// the same device.
-fn measure_list(
-    fd: BorrowedFd<'_>,
-    dev: u64,
-    mount: Option<u64>,
-    out: &mut Inside,
-) -> Vec<CString> {
-    let mut subdirs = Vec::new();
-    let Ok(mut d) = Dir::read_from(fd) else {
-        out.unreadable = true;
-        return subdirs;
-    };
-    while let Some(item) = d.read() {
-        let Ok(item) = item else {
-            out.unreadable = true;
-            break;
-        };
-        let name = item.file_name();
-        if name == c"." || name == c".." {
-            continue;
-        }
-        let Ok(st) = statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) else {
-            out.unreadable = true;
-            continue;
-        };
-        #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-        let (mtime, size, st_dev) = (st.st_mtime as i64, st.st_size as u64, st.st_dev as u64);
-        out.newest = out.newest.max(u64::try_from(mtime).unwrap_or(0));
-        match FileType::from_raw_mode(st.st_mode) {
-            // Another device inside is neither walked nor removed.
-            FileType::Directory if st_dev == dev && same_mount(mount_id(fd, name), mount) => {
-                subdirs.push(name.to_owned())
-            }
-            FileType::Directory => {}
-            FileType::RegularFile => {
-                out.files += 1;
-                out.bytes += size;
-            }
-            _ => out.files += 1,
-        }
-    }
-    subdirs
-}
-
-/// Measures what is inside a folder, relative to open handles (no path length limit, no
-/// recursion), never following links and never leaving the folder's device.
-pub fn measure_inside(dir: &Path) -> Inside {
-    let mut out = Inside::default();
-    let Ok(root) = openat(CWD, dir, DIR, Mode::empty()) else {
-        out.unreadable = true;
-        return out;
-    };
-    let Ok(root_st) = fstat(&root) else {
-        out.unreadable = true;
-        return out;
-    };
-    let dev = ident(&root_st).dev;
-    let mount = mount_id(root.as_fd(), c"");
-    let subdirs = measure_list(root.as_fd(), dev, mount, &mut out);
-    // (handle or None when closed to bound the handles held, identity, sub-folders to visit)
-    let mut stack: Vec<(Option<OwnedFd>, Identity, Vec<CString>)> =
-        vec![(Some(root), ident(&root_st), subdirs)];
-    let mut lowest_open = 0usize;
-    while let Some((fd, _, subs)) = stack.last_mut() {
-        if let Some(sub) = subs.pop() {
-            let Some(fd) = fd.as_ref() else {
-                out.unreadable = true;
-                break;
-            };
-            let Ok(child) = open_dir(fd.as_fd(), &sub) else {
-                out.unreadable = true;
-                continue;
-            };
-            let Ok(st) = fstat(&child) else {
-                out.unreadable = true;
-                continue;
-            };
-            let subdirs = measure_list(child.as_fd(), dev, mount, &mut out);
-            stack.push((Some(child), ident(&st), subdirs));
-            if stack.len() - lowest_open > MAX_OPEN
-                && let Some(f) = stack.get_mut(lowest_open)
-            {
-                f.0 = None;
-                lowest_open += 1;
-            }
-            continue;
-        }
-        let Some((done, _, _)) = stack.pop() else {
-            break;
-        };
-        let n = stack.len();
-        if let Some((parent, id, _)) = stack.last_mut()
-            && parent.is_none()
-        {
-            let reopened = done
-                .as_ref()
-                .and_then(|fd| open_dir(fd.as_fd(), c"..").ok())
-                .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == *id));
-            match reopened {
-                Some(fd) => *parent = Some(fd),
-                None => {
-                    out.unreadable = true;
-                    break;
-                }
-            }
-            lowest_open = lowest_open.min(n - 1);
-        }
-    }
-    out
 }
