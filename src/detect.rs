@@ -56,6 +56,7 @@ pub fn reason_text(r: Reason) -> &'static str {
         Reason::Unreadable => t("reason.unreadable"),
         Reason::Malformed => t("reason.malformed"),
         Reason::NoVersion => t("reason.no_version"),
+        Reason::ClimbsAboveFsRoot => t("reason.climbs_above_fs_root"),
         Reason::NotLlonebot => t("reason.not_llonebot"),
         Reason::NotADataDir => t("reason.not_a_data_dir"),
         Reason::AlreadyFound => t("reason.already_found"),

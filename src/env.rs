@@ -136,29 +136,63 @@ impl Env {
         }
     }
 
-    /// A platform path → a path on this machine.
+    /// A platform path → a path on this machine. Under `--fs-root` the result is confined to
+    /// the root ([`confine`]): `..` cannot climb above it and links on the inspected disk
+    /// are followed inside it.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let Some(root) = &self.root else {
             return PathBuf::from(p);
         };
         let win = self.platform == Platform::Windows;
-        let mut out = root.clone();
+        let mut parts: Vec<String> = Vec::new();
         let mut rest = p;
         if win {
             let b = p.as_bytes();
             if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
-                out.push(p[..1].to_ascii_uppercase());
+                parts.push(p[..1].to_ascii_uppercase());
                 rest = &p[2..];
             }
         }
-        push_components(&mut out, rest, win);
-        out
+        parts.extend(split_platform(rest, win));
+        confine(root, parts)
+    }
+
+    /// Under `--fs-root`: does this absolute platform path try to climb above the root (a `..`
+    /// in it, or in a link on the inspected disk)? Such a candidate is rejected (`detect -v`
+    /// says why) rather than silently taken at the root.
+    pub fn climbs_above_root_dir(&self, p: &str) -> bool {
+        let Some(root) = &self.root else {
+            return false;
+        };
+        if !self.is_absolute(p) {
+            return false;
+        }
+        let win = self.platform == Platform::Windows;
+        let mut rest = p;
+        let mut parts = Vec::new();
+        if win && p.as_bytes().get(1) == Some(&b':') {
+            parts.push(p[..1].to_ascii_uppercase());
+            rest = &p[2..];
+        }
+        parts.extend(split_platform(rest, win));
+        confine_noting(root, parts).1
     }
 
     /// Joins a platform-relative path (which may use `\` on Windows) onto a path on this machine.
     pub fn join_relative(&self, base: &Path, rel: &str) -> PathBuf {
+        let win = self.platform == Platform::Windows;
+        if let Some(root) = &self.root
+            && let Ok(below) = base.strip_prefix(root)
+        {
+            let mut parts: Vec<String> = below
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.extend(split_platform(rel, win));
+            return confine(root, parts);
+        }
         let mut out = base.to_path_buf();
-        push_components(&mut out, rel, self.platform == Platform::Windows);
+        push_components(&mut out, rel, win);
         out
     }
 
@@ -199,6 +233,73 @@ impl Env {
 
 fn is_sep(b: u8, windows: bool) -> bool {
     b == b'/' || (windows && b == b'\\')
+}
+
+fn split_platform(rest: &str, windows: bool) -> impl Iterator<Item = String> + '_ {
+    rest.split(move |c: char| c == '/' || (windows && c == '\\'))
+        .map(str::to_string)
+}
+
+/// Links followed at most while confining one path (as the kernel's own limit).
+const MAX_LINKS: usize = 40;
+
+/// `root` + `parts`, resolved the way the inspected system would, but never leaving `root`:
+/// `..` stops at the root, a link on the disk is followed with an absolute target read as
+/// relative to the root (its own system's `/`), a relative one from the link's folder. Parts
+/// that do not exist are joined as they are. After too many links the rest is joined as it
+/// is, below the folder reached (still inside the root; whatever the OS then follows there is
+/// checked again before anything is deleted).
+pub fn confine(root: &Path, parts: Vec<String>) -> PathBuf {
+    confine_noting(root, parts).0
+}
+
+/// [`confine`], and whether a `..` (in the path or in a link on the way) tried to climb above
+/// the root.
+fn confine_noting(root: &Path, parts: Vec<String>) -> (PathBuf, bool) {
+    let mut climbed = false;
+    let mut out = root.to_path_buf();
+    let mut queue: std::collections::VecDeque<String> = parts.into();
+    let mut links = 0;
+    while let Some(part) = queue.pop_front() {
+        match part.as_str() {
+            "" | "." => continue,
+            ".." => {
+                if out == root {
+                    climbed = true;
+                } else {
+                    out.pop();
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let next = out.join(&part);
+        let is_link = std::fs::symlink_metadata(&next).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link || links >= MAX_LINKS {
+            out = next;
+            continue;
+        }
+        links += 1;
+        let Ok(target) = std::fs::read_link(&next) else {
+            out = next;
+            continue;
+        };
+        if target.has_root() {
+            out = root.to_path_buf();
+        }
+        let mut front: Vec<String> = Vec::new();
+        for c in target.components() {
+            match c {
+                std::path::Component::Normal(s) => front.push(s.to_string_lossy().into_owned()),
+                std::path::Component::ParentDir => front.push("..".into()),
+                _ => {}
+            }
+        }
+        for p in front.into_iter().rev() {
+            queue.push_front(p);
+        }
+    }
+    (out, climbed)
 }
 
 fn push_components(out: &mut PathBuf, rest: &str, windows: bool) {
@@ -263,6 +364,41 @@ mod tests {
             l.resolve_from(Path::new("/r/opt"), r"a\b"),
             PathBuf::from(r"/r/opt/a\b")
         );
+    }
+
+    #[test]
+    fn paths_under_a_root_stay_under_it() {
+        let e = fake(Platform::Linux);
+        assert_eq!(e.resolve("/../../../x"), PathBuf::from("/r/x"));
+        assert!(e.climbs_above_root_dir("/../../../x"));
+        assert!(!e.climbs_above_root_dir("/a/../b"));
+        assert_eq!(e.resolve("/a/../../b/./c"), PathBuf::from("/r/b/c"));
+        assert_eq!(
+            e.resolve_from(Path::new("/r/opt"), "../../../../etc"),
+            PathBuf::from("/r/etc")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_on_the_inspected_disk_resolve_inside_the_root() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("root");
+        std::fs::create_dir_all(root.join("home/alice")).unwrap();
+        std::fs::create_dir_all(t.path().join("host")).unwrap();
+        // An absolute link: its `/` is the root's.
+        std::os::unix::fs::symlink(t.path().join("host"), root.join("home/alice/abs")).unwrap();
+        // A relative link that climbs: stops at the root.
+        std::os::unix::fs::symlink("../../../../../host", root.join("home/alice/rel")).unwrap();
+        // A loop.
+        std::os::unix::fs::symlink("loop", root.join("loop")).unwrap();
+        let mut e = fake(Platform::Linux);
+        e.root = Some(root.clone());
+        let host = t.path().join("host");
+        let under = root.join(host.strip_prefix("/").unwrap());
+        assert_eq!(e.resolve("/home/alice/abs/x"), under.join("x"));
+        assert_eq!(e.resolve("/home/alice/rel/x"), root.join("host/x"));
+        assert!(e.resolve("/loop/x").starts_with(&root));
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! blocks), and those waits overlap. Every entry still goes through the same checks right
 //! before its own removal, and the outcomes come back in plan order.
 
+#[cfg(test)]
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+#[cfg(test)]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
@@ -16,7 +18,8 @@ use std::thread;
 use serde::Serialize;
 
 use super::guard::check_entry;
-use super::plan::{Entry, EntryType, Kind, Plan};
+use super::plan::{Entry, Kind, Plan};
+use super::remove::Session;
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -26,8 +29,9 @@ pub enum Action {
     Planned,
     Deleted,
     Trashed,
-    /// Left alone: changed since the preview, or not reached because of an interruption.
+    /// Not reached because of an interruption.
     Skipped,
+    /// Refused by the guard (changed since the preview, moved, another device) or failed.
     Failed,
 }
 
@@ -38,6 +42,8 @@ pub struct Outcome {
     pub action: Action,
     pub bytes: u64,
     pub files: u64,
+    /// Files (anything not a folder) actually removed or moved to the trash.
+    pub removed: u64,
     pub error: Option<Msg>,
 }
 
@@ -57,29 +63,56 @@ pub struct Executed {
 /// an SSD mounted with `discard`, 16 threads removed 50,000 files 4x faster than one).
 const DELETE_THREADS: usize = 16;
 
-/// One entry: the guard's checks, then the removal.
-fn carry_out(plan: &Plan, kind: Kind, entry: &Entry, mode: Mode) -> Outcome {
+/// One entry: the guard's checks, then the removal relative to the open folders.
+fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mode) -> Outcome {
     let mut o = Outcome {
         path: entry.path.clone(),
-        action: Action::Skipped,
+        action: Action::Failed,
         bytes: entry.bytes,
         files: entry.files,
+        removed: 0,
         error: None,
     };
-    match check_entry(&plan.data_dir, kind, entry.entry_type, &entry.path) {
-        Err(why) => o.error = Some(why),
-        Ok(()) => match remove(&entry.path, entry.entry_type, mode) {
-            Ok(()) => {
-                o.action = match mode {
-                    Mode::Delete => Action::Deleted,
-                    Mode::Trash => Action::Trashed,
+    let place = match check_entry(&plan.data_dir, kind, entry.entry_type, &entry.path) {
+        Ok(p) => p,
+        Err(why) => {
+            o.error = Some(why);
+            return o;
+        }
+    };
+    let done = match mode {
+        Mode::Delete => session.remove(
+            place.folder,
+            &place.name,
+            entry.entry_type,
+            &entry.path,
+            entry.files,
+        ),
+        Mode::Trash => session
+            .check(place.folder, &place.name, entry.entry_type, &entry.path)
+            .and_then(|()| {
+                trash::delete(&entry.path)
+                    .map(|()| super::remove::Removed {
+                        files: entry.files,
+                        problem: None,
+                    })
+                    .map_err(|e| Msg::raw(format!("cannot move to trash: {e}")))
+            }),
+    };
+    match done {
+        Ok(r) => {
+            o.removed = r.files;
+            match r.problem {
+                None => {
+                    o.action = match mode {
+                        Mode::Delete => Action::Deleted,
+                        Mode::Trash => Action::Trashed,
+                    }
                 }
+                Some(m) => o.error = Some(m),
             }
-            Err(e) => {
-                o.action = Action::Failed;
-                o.error = Some(Msg::raw(e.to_string()));
-            }
-        },
+        }
+        Err(m) => o.error = Some(m),
     }
     o
 }
@@ -101,12 +134,18 @@ pub fn execute(
         Mode::Delete => DELETE_THREADS.min(jobs.len()),
     };
     let mut done: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
+    // The data dir must still be the folder planned; its target folders stay open throughout.
+    let session = match Session::open(&plan.data_dir, &plan.pins) {
+        Ok(s) => s,
+        Err(why) => return refused_all(plan, &why),
+    };
+    let session = &session;
     if threads <= 1 {
         for (slot, &(kind, entry)) in done.iter_mut().zip(&jobs) {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            *slot = Some(carry_out(plan, kind, entry, mode));
+            *slot = Some(carry_out(session, plan, kind, entry, mode));
             progress(entry);
         }
     } else {
@@ -130,7 +169,7 @@ pub fn execute(
                             if stop.load(Ordering::SeqCst) {
                                 break;
                             }
-                            out.push((from + k, carry_out(plan, kind, entry, mode)));
+                            out.push((from + k, carry_out(session, plan, kind, entry, mode)));
                         }
                         let stopped = out.len() < chunk.len();
                         if tx.send(out).is_err() || stopped {
@@ -165,6 +204,7 @@ pub fn execute(
                             action: Action::Skipped,
                             bytes: entry.bytes,
                             files: entry.files,
+                            removed: 0,
                             error: Some(msg!("guard.interrupted")),
                         }
                     })
@@ -178,68 +218,28 @@ pub fn execute(
     }
 }
 
-fn remove(path: &Path, t: EntryType, mode: Mode) -> io::Result<()> {
-    if mode == Mode::Trash {
-        return trash::delete(path)
-            .map_err(|e| io::Error::other(format!("cannot move to trash: {e}")));
-    }
-    match t {
-        EntryType::Link => remove_link(path),
-        EntryType::File => remove_file(path),
-        // remove_dir_all never follows links inside the tree (it unlinks them), on every platform.
-        EntryType::Dir => fs::remove_dir_all(path).or_else(|e| {
-            if cfg!(windows) && e.kind() == io::ErrorKind::PermissionDenied {
-                clear_readonly_tree(path);
-                fs::remove_dir_all(path)
-            } else {
-                Err(e)
-            }
-        }),
-    }
-}
-
-/// Removes the link itself. A Windows directory symlink or junction is removed with
-/// `remove_dir`, which deletes the link and not its target.
-fn remove_link(path: &Path) -> io::Result<()> {
-    match fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if cfg!(windows) => fs::remove_dir(path).map_err(|_| e),
-        Err(e) => Err(e),
-    }
-}
-
-fn remove_file(path: &Path) -> io::Result<()> {
-    fs::remove_file(path).or_else(|e| {
-        if cfg!(windows) && e.kind() == io::ErrorKind::PermissionDenied {
-            clear_readonly(path)?;
-            fs::remove_file(path)
-        } else {
-            Err(e)
-        }
-    })
-}
-
-/// Clears the read-only attribute (Windows refuses to delete read-only files).
-fn clear_readonly(path: &Path) -> io::Result<()> {
-    let meta = fs::symlink_metadata(path)?;
-    let mut perms = meta.permissions();
-    if perms.readonly() {
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        fs::set_permissions(path, perms)?;
-    }
-    Ok(())
-}
-
-fn clear_readonly_tree(path: &Path) {
-    for e in walkdir::WalkDir::new(path)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-    {
-        if !e.path_is_symlink() {
-            let _ = clear_readonly(e.path());
-        }
+/// Every entry refused with the same reason (the data dir is not the one planned).
+fn refused_all(plan: &Plan, why: &Msg) -> Executed {
+    let outcomes = plan
+        .targets
+        .iter()
+        .map(|t| {
+            t.entries
+                .iter()
+                .map(|e| Outcome {
+                    path: e.path.clone(),
+                    action: Action::Failed,
+                    bytes: e.bytes,
+                    files: e.files,
+                    removed: 0,
+                    error: Some(why.clone()),
+                })
+                .collect()
+        })
+        .collect();
+    Executed {
+        outcomes,
+        interrupted: false,
     }
 }
 
@@ -313,7 +313,7 @@ mod tests {
         assert_eq!(all.len(), 101);
         for o in all {
             if o.path == changed {
-                assert_eq!(o.action, Action::Skipped);
+                assert_eq!(o.action, Action::Failed);
                 assert!(o.error.is_some());
             } else {
                 assert_eq!(o.action, Action::Deleted, "{}", o.path.display());

@@ -2,11 +2,13 @@
 //! and, right before each removal, that the entry is still what was previewed, strictly inside
 //! the data dir, reached through real folders only, and of a known target kind.
 
+use std::ffi::OsString;
 use std::fs;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
-use super::plan::{EntryType, Kind, is_link, type_of};
-use crate::discover::looks_like_data_dir;
+use super::plan::{EntryType, Kind, is_log_name};
+use crate::discover::uin_of;
+use crate::env::Env;
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -16,12 +18,105 @@ pub enum DataDirProblem {
     NotAbsolute,
     FilesystemRoot,
     HomeDirectory,
+    /// The `--fs-root` folder itself.
+    FsRoot,
+    /// With `--fs-root`: the data dir resolves to a folder outside it.
+    OutsideFsRoot,
     NotADataDir,
 }
 
-/// A data dir must be absolute, not a filesystem root or a home folder, and hold at least one
-/// of the things LLOneBot keeps there.
-pub fn check_data_dir(dir: &Path, home: Option<&Path>) -> Result<(), DataDirProblem> {
+/// Folders that are never a data dir, compared by identity (after resolving links and `..`).
+#[derive(Debug, Clone, Default)]
+pub struct Forbidden {
+    /// Every home folder known: the user's, this process's `$HOME`, and every home of the
+    /// passwd database (of this machine, and of the inspected disk with `--fs-root`).
+    pub homes: Vec<PathBuf>,
+    /// The `--fs-root` folder.
+    pub fs_root: Option<PathBuf>,
+}
+
+impl Forbidden {
+    pub fn of(env: &Env) -> Forbidden {
+        let mut homes: Vec<PathBuf> = env.home_dir().into_iter().collect();
+        if let Some(h) = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+            .filter(|h| !h.is_empty())
+        {
+            homes.push(PathBuf::from(h));
+        }
+        if let Some(h) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()) {
+            homes.push(h);
+        }
+        if cfg!(unix) {
+            homes.extend(passwd_homes(Path::new("/etc/passwd")));
+            if let Some(root) = &env.root {
+                homes.extend(
+                    passwd_homes(&root.join("etc/passwd"))
+                        .iter()
+                        .filter_map(|h| h.to_str())
+                        .map(|h| env.resolve(h)),
+                );
+            }
+        }
+        #[cfg(windows)]
+        homes.extend(windows_profiles());
+        Forbidden {
+            homes,
+            fs_root: env.root.clone(),
+        }
+    }
+}
+
+/// The home folders of a passwd file (field 6).
+pub fn passwd_homes(file: &Path) -> Vec<PathBuf> {
+    fs::read_to_string(file)
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split(':').nth(5))
+                .filter(|h| h.starts_with('/') && *h != "/")
+                .map(PathBuf::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Windows: every folder under the profiles folder (`C:\Users\*`).
+#[cfg(windows)]
+fn windows_profiles() -> Vec<PathBuf> {
+    let Some(profiles) = std::env::var_os("USERPROFILE")
+        .map(PathBuf::from)
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+    else {
+        return Vec::new();
+    };
+    fs::read_dir(&profiles)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+/// Same folder? By device and inode on Unix; by resolved path elsewhere.
+fn same(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+    }
+}
+
+/// A data dir must be absolute, not a filesystem root, a home folder or the `--fs-root` folder
+/// (by identity, whatever the spelling), inside `--fs-root` when given, and hold something
+/// only LLOneBot / LLBot writes.
+pub fn check_data_dir(dir: &Path, forbidden: &Forbidden) -> Result<(), DataDirProblem> {
     if !dir.is_absolute() {
         return Err(DataDirProblem::NotAbsolute);
     }
@@ -32,38 +127,45 @@ pub fn check_data_dir(dir: &Path, home: Option<&Path>) -> Result<(), DataDirProb
     if normal == 0 {
         return Err(DataDirProblem::FilesystemRoot);
     }
-    if let Some(home) = home {
-        let canon = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        if canon(dir) == canon(home) {
-            return Err(DataDirProblem::HomeDirectory);
+    let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if real.parent().is_none() {
+        return Err(DataDirProblem::FilesystemRoot);
+    }
+    if forbidden.homes.iter().any(|h| same(dir, h)) {
+        return Err(DataDirProblem::HomeDirectory);
+    }
+    if let Some(root) = &forbidden.fs_root {
+        if same(dir, root) {
+            return Err(DataDirProblem::FsRoot);
+        }
+        let root = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if !real.starts_with(&root) {
+            return Err(DataDirProblem::OutsideFsRoot);
         }
     }
-    if !looks_like_data_dir(dir) {
+    if !holds_llonebot_data(dir) {
         return Err(DataDirProblem::NotADataDir);
     }
     Ok(())
 }
 
-/// [`check_data_dir`] for a folder of another stack: the same refusals, the stack's own markers.
+/// [`check_data_dir`] for a folder of any stack: the same refusals by identity, and the
+/// stack's own markers in place of LLOneBot's (LLOneBot's plugin and LLBot share theirs).
 pub fn check_stack_dir(
     stack: &crate::stack::Stack,
     dir: &Path,
-    home: Option<&Path>,
+    forbidden: &Forbidden,
 ) -> Result<(), DataDirProblem> {
-    if std::ptr::eq(stack, &crate::stack::llonebot_plugin::STACK) {
-        return check_data_dir(dir, home);
+    if std::ptr::eq(stack, &crate::stack::llonebot_plugin::STACK)
+        || std::ptr::eq(stack, &crate::stack::llbot::STACK)
+    {
+        return check_data_dir(dir, forbidden);
     }
-    match check_data_dir(dir, home) {
+    match check_data_dir(dir, forbidden) {
         Err(DataDirProblem::NotADataDir) | Ok(()) => {}
         Err(p) => return Err(p),
     }
-    let marked = fs::read_dir(dir).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| stack.is_data_marker(n))
-        })
-    });
+    let marked = names(dir).iter().any(|(n, _)| stack.is_data_marker(n));
     if marked {
         Ok(())
     } else {
@@ -71,52 +173,179 @@ pub fn check_stack_dir(
     }
 }
 
+/// A QQ number: 5 to 11 digits.
+fn is_uin(s: &str) -> bool {
+    (5..=11).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn names(dir: &Path) -> Vec<(String, fs::FileType)> {
+    fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| Some((e.file_name().into_string().ok()?, e.file_type().ok()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The QQ number of a `database/` store of any version: `<uin>.db`, `<uin>.v2.db`,
+/// `<uin>.v3.db` (8.0.8+), and their journal side files.
+fn store_uin(name: &str) -> Option<&str> {
+    let base = ["-wal", "-shm", "-journal"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))
+        .unwrap_or(name);
+    [".v3.db", ".v2.db", ".db"]
+        .iter()
+        .find_map(|s| uin_of(base, "", s))
+}
+
+/// An LLOneBot-named log file: `llonebot-…`, `lltwobot-…` or `llbot-…` ending in `.log`.
+pub fn is_llonebot_log(name: &str) -> bool {
+    ["llonebot-", "lltwobot-", "llbot-"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        && is_log_name(name)
+}
+
+/// Something only LLOneBot / LLBot writes: `config_<uin>.json`, a LevelDB-shaped `msg_<uin>`
+/// (holding `CURRENT` or `LOCK`), `database/<uin>.db`-family files, or LLOneBot-named logs.
+/// A generic `temp/` or `logs/` is not enough.
+pub fn holds_llonebot_data(dir: &Path) -> bool {
+    names(dir).iter().any(|(name, ft)| {
+        if ft.is_file() && uin_of(name, "config_", ".json").is_some_and(is_uin) {
+            return true;
+        }
+        if ft.is_dir() && uin_of(name, "msg_", "").is_some_and(is_uin) {
+            let db = dir.join(name);
+            return ["CURRENT", "LOCK"]
+                .iter()
+                .any(|f| fs::symlink_metadata(db.join(f)).is_ok_and(|m| m.is_file()));
+        }
+        if ft.is_dir() && name == "database" {
+            return names(&dir.join(name))
+                .iter()
+                .any(|(n, ft)| ft.is_file() && store_uin(n).is_some_and(is_uin));
+        }
+        if ft.is_dir() && name == "logs" {
+            return names(&dir.join(name))
+                .iter()
+                .any(|(n, ft)| ft.is_file() && is_llonebot_log(n));
+        }
+        false
+    })
+}
+
+/// Is the folder empty (but for the lock file of an earlier run)?
+pub fn is_empty_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|rd| {
+        rd.filter_map(Result::ok)
+            .all(|e| e.file_name() == super::lock::LOCK_NAME)
+    })
+}
+
+/// A text for a terminal: control characters (which could move the cursor, clear the screen
+/// or set the title) are shown as escapes such as `\x1b` or `\u{9b}`, never sent raw.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path for a terminal: lossy for names that are not UTF-8, control characters escaped.
+pub fn shown(p: &Path) -> String {
+    escape(&p.display().to_string())
+}
+
+/// Target folders of this run (`temp/`, and `logs/` / `database/` when asked for) that are
+/// links: the plan leaves them alone, and the user is told.
+pub fn linked_folders(
+    stack: &crate::stack::Stack,
+    data_dir: &Path,
+    opts: &super::plan::Options,
+) -> Vec<PathBuf> {
+    let mut names: Vec<&str> = stack
+        .targets
+        .iter()
+        .filter(|t| opts.wants(t.switch))
+        .filter_map(|t| t.folder)
+        .collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|n| data_dir.join(n))
+        .filter(|p| fs::symlink_metadata(p).is_ok_and(|m| super::plan::is_link(&m)))
+        .collect()
+}
+
+#[cfg(windows)]
 fn io_msg(path: &Path, e: &std::io::Error) -> Msg {
     Msg::raw(format!("{}: {}", path.display(), crate::i18n::os_error(e)))
 }
 
-/// The final check before removing `path`, planned as `kind` / `planned`.
+/// Where a checked entry is removed: its folder in the data dir and its own name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub folder: Option<&'static str>,
+    pub name: OsString,
+}
+
+/// The final check on a planned entry's path: strictly inside the data dir, in the place and
+/// with the name of its kind. The identity and type checks are made through handles when it
+/// is removed ([`super::remove::Session`]).
 pub fn check_entry(
     data_dir: &Path,
     kind: Kind,
     planned: EntryType,
     path: &Path,
-) -> Result<(), Msg> {
+) -> Result<Place, Msg> {
     let rel = path
         .strip_prefix(data_dir)
         .map_err(|_| msg!("guard.outside"))?;
-    let parts: Vec<&str> = rel
+    let parts: Vec<&std::ffi::OsStr> = rel
         .components()
         .map(|c| match c {
-            // Lossy: U+FFFD fits no pattern, so only temp/ accepts a non-UTF-8 name.
-            Component::Normal(s) => Ok(s.to_str().unwrap_or("\u{FFFD}")),
+            Component::Normal(s) => Ok(s),
             _ => Err(msg!("guard.climbs")),
         })
         .collect::<Result<_, Msg>>()?;
     // The expected place and name, from the kind's row of its stack's target table.
-    let shape_ok = kind.shape_ok(&parts);
-    if !shape_ok {
+    // Lossy: U+FFFD fits no pattern, so only temp/ accepts a non-UTF-8 name.
+    let lossy: Vec<String> = parts
+        .iter()
+        .map(|s| s.to_str().unwrap_or("\u{FFFD}").to_string())
+        .collect();
+    let lossy: Vec<&str> = lossy.iter().map(String::as_str).collect();
+    let (Some(name), true) = (parts.last(), kind.shape_ok(&lossy)) else {
         return Err(msg!("guard.unknown_kind"));
-    }
-    // The folder between the data dir and the entry (temp/, logs/, database/) must still be a
-    // real folder: if it were swapped for a link, the entry would lie elsewhere.
-    if parts.len() == 2 {
-        let mid = data_dir.join(parts[0]);
-        let meta = fs::symlink_metadata(&mid).map_err(|e| io_msg(&mid, &e))?;
-        if is_link(&meta) || !meta.is_dir() {
-            return Err(msg!("guard.not_real_folder", path = mid.display()));
-        }
-    }
-    let now = type_of(path).map_err(|e| io_msg(path, &e))?;
-    if now != planned {
-        return Err(msg!(
-            "guard.changed",
-            before = format!("{planned:?}").to_lowercase(),
-            now = format!("{now:?}").to_lowercase()
-        ));
-    }
-    resolves_in_place(data_dir, rel, path, planned)?;
+    };
+    let folder = kind.spec().folder;
     #[cfg(windows)]
+    windows_checks(data_dir, rel, path, planned)?;
+    let _ = planned;
+    Ok(Place {
+        folder,
+        name: name.to_os_string(),
+    })
+}
+
+/// Windows: path checks on top of the handles, for links the OS does not report as links (a
+/// Unix symlink seen through Wine, a server-side link on a share).
+#[cfg(windows)]
+fn windows_checks(data_dir: &Path, rel: &Path, path: &Path, planned: EntryType) -> Result<(), Msg> {
+    resolves_in_place(data_dir, rel, path, planned)?;
     if planned == EntryType::Dir {
         tree_stays_inside(path)?;
     }
@@ -127,6 +356,7 @@ pub fn check_entry(
 /// catches links the OS does not report as links: a Unix symlink seen through Wine looks like
 /// a plain folder, and so does a link a file server follows for its clients. A link entry is
 /// removed itself, so only the folder holding it must be in place.
+#[cfg(windows)]
 fn resolves_in_place(
     data_dir: &Path,
     rel: &Path,
@@ -182,16 +412,20 @@ fn tree_stays_inside(dir: &Path) -> Result<(), Msg> {
 mod tests {
     use super::*;
 
+    fn none() -> Forbidden {
+        Forbidden::default()
+    }
+
     #[test]
     fn roots_and_relative_dirs_are_refused() {
         let roots: &[&str] = if cfg!(windows) {
             &[r"C:\", "C:/", r"\\?\C:\", r"\\server\share\"]
         } else {
-            &["/", "//", "/."]
+            &["/", "//", "/.", "/tmp/.."]
         };
         for root in roots {
             assert_eq!(
-                check_data_dir(Path::new(root), None),
+                check_data_dir(Path::new(root), &none()),
                 Err(DataDirProblem::FilesystemRoot),
                 "{root}"
             );
@@ -204,22 +438,77 @@ mod tests {
         };
         for rel in relative {
             assert_eq!(
-                check_data_dir(Path::new(rel), None),
+                check_data_dir(Path::new(rel), &none()),
                 Err(DataDirProblem::NotAbsolute),
                 "{rel}"
             );
         }
         let t = tempfile::tempdir().unwrap();
+        let home = Forbidden {
+            homes: vec![t.path().to_path_buf()],
+            fs_root: None,
+        };
         assert_eq!(
-            check_data_dir(t.path(), Some(t.path())),
+            check_data_dir(t.path(), &home),
             Err(DataDirProblem::HomeDirectory)
         );
         assert_eq!(
-            check_data_dir(t.path(), None),
+            check_data_dir(t.path(), &none()),
             Err(DataDirProblem::NotADataDir)
         );
-        fs::create_dir(t.path().join("temp")).unwrap();
-        assert_eq!(check_data_dir(t.path(), None), Ok(()));
+        fs::write(t.path().join("config_10001.json"), "{}").unwrap();
+        assert_eq!(check_data_dir(t.path(), &none()), Ok(()));
+    }
+
+    #[test]
+    fn only_what_llonebot_writes_makes_a_data_dir() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        fs::create_dir_all(d.join("temp")).unwrap();
+        fs::write(d.join("temp/draft.docx"), "x").unwrap();
+        fs::create_dir_all(d.join("logs")).unwrap();
+        fs::write(d.join("logs/server.log"), "x").unwrap();
+        fs::create_dir_all(d.join("msg_2023")).unwrap();
+        fs::create_dir_all(d.join("msg_10001")).unwrap();
+        fs::write(d.join("config_123.json"), "{}").unwrap();
+        fs::create_dir_all(d.join("database")).unwrap();
+        fs::write(d.join("database/notes.db"), "x").unwrap();
+        assert!(!holds_llonebot_data(d), "generic names only");
+        fs::write(d.join("msg_10001/LOCK"), "").unwrap();
+        assert!(holds_llonebot_data(d), "a LevelDB-shaped msg_<uin>");
+        fs::remove_file(d.join("msg_10001/LOCK")).unwrap();
+        fs::write(d.join("logs/llbot-2026-1-2 3-04-05.log"), "x").unwrap();
+        assert!(holds_llonebot_data(d), "an LLBot log");
+        fs::remove_file(d.join("logs/llbot-2026-1-2 3-04-05.log")).unwrap();
+        fs::write(d.join("database/1511954122.v3.db"), "x").unwrap();
+        assert!(holds_llonebot_data(d), "a database store");
+        fs::remove_file(d.join("database/1511954122.v3.db")).unwrap();
+        fs::write(d.join("config_1511954122.json"), "{}").unwrap();
+        assert!(holds_llonebot_data(d), "a config");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            escape("a\x1b[2Jb\u{9b}c\u{202e}d\\"),
+            "a\\x1b[2Jb\\u{9b}c\\u{202e}d\\"
+        );
+        assert_eq!(escape("temp/图片.png"), "temp/图片.png");
+    }
+
+    #[test]
+    fn passwd_homes_are_read() {
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join("passwd");
+        fs::write(
+            &f,
+            "root:x:0:0:root:/root:/bin/bash\n# x\nbob:x:1000:1000::/home/bob:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n",
+        )
+        .unwrap();
+        assert_eq!(
+            passwd_homes(&f),
+            vec![PathBuf::from("/root"), PathBuf::from("/home/bob")]
+        );
     }
 
     #[test]
@@ -229,7 +518,11 @@ mod tests {
         fs::create_dir_all(d.join("temp/x")).unwrap();
         fs::create_dir_all(d.join("msg_1")).unwrap();
         fs::write(d.join("config_1.json"), "{}").unwrap();
-        assert!(check_entry(d, Kind::Temp, EntryType::Dir, &d.join("temp/x")).is_ok());
+        let place = check_entry(d, Kind::Temp, EntryType::Dir, &d.join("temp/x")).unwrap();
+        assert_eq!(
+            (place.folder, place.name.as_os_str()),
+            (Some("temp"), "x".as_ref())
+        );
         assert!(check_entry(d, Kind::MsgDb, EntryType::Dir, &d.join("msg_1")).is_ok());
         // Wrong kind for the place, the config, the data dir itself, outside, climbing.
         assert!(check_entry(d, Kind::MsgDb, EntryType::File, &d.join("config_1.json")).is_err());
@@ -237,7 +530,6 @@ mod tests {
         assert!(check_entry(d, Kind::Temp, EntryType::Dir, d).is_err());
         assert!(check_entry(d, Kind::Temp, EntryType::Dir, Path::new("/etc")).is_err());
         assert!(check_entry(d, Kind::Temp, EntryType::Dir, &d.join("temp/../msg_1")).is_err());
-        // Changed type since the preview.
-        assert!(check_entry(d, Kind::Temp, EntryType::File, &d.join("temp/x")).is_err());
+        assert!(check_entry(d, Kind::Logs, EntryType::File, &d.join("logs/a.txt")).is_err());
     }
 }

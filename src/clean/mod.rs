@@ -8,6 +8,7 @@ pub mod guard;
 pub mod lock;
 mod log;
 pub mod plan;
+pub mod remove;
 mod render;
 mod report;
 mod roots;
@@ -15,11 +16,11 @@ mod roots;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::app::App;
 use crate::cli::CleanArgs;
-use crate::discover::Installation;
+use crate::discover::{Installation, Source};
 use crate::exit::{Exit, Failure};
 use crate::i18n::{Msg, t};
 use crate::output::human_size;
@@ -29,6 +30,7 @@ use crate::{msg, tf};
 use execute::Mode;
 use guard::DataDirProblem;
 use log::{Trace, append_log};
+use plan::Plan;
 use render::{progress_bar, render};
 use report::apply_outcomes;
 
@@ -41,6 +43,8 @@ fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
         DataDirProblem::NotAbsolute => "clean.refuse_relative",
         DataDirProblem::FilesystemRoot => "clean.refuse_root",
         DataDirProblem::HomeDirectory => "clean.refuse_home",
+        DataDirProblem::FsRoot => "clean.refuse_fs_root",
+        DataDirProblem::OutsideFsRoot => "clean.refuse_outside_fs_root",
         DataDirProblem::NotADataDir => "clean.refuse_not_data",
     };
     Failure::usage(Msg {
@@ -91,6 +95,8 @@ pub(super) fn pid_list(procs: &[QqProcess]) -> String {
 
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
+    // First thing: Ctrl-C, SIGTERM and SIGHUP only set a flag, looked at between entries.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     let mut trace = Trace::default();
     let result = run_traced(app, args, &mut trace);
     if let Some(path) = &args.log_file
@@ -120,9 +126,38 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     };
     trace.data_dir = Some(data_dir.clone());
     warn_unknown_uins(&inst, &args.uin);
+    let forbidden = guard::Forbidden::of(&app.env);
     for (stack, dir) in &roots {
-        guard::check_stack_dir(stack, dir, app.env.home_dir().as_deref())
-            .map_err(|p| data_dir_failure(dir, p))?;
+        match guard::check_stack_dir(stack, dir, &forbidden) {
+            Ok(()) => {}
+            // Found by discovery at its documented place, freshly installed and still empty.
+            Err(DataDirProblem::NotADataDir)
+                if *dir == data_dir
+                    && inst
+                        .llonebot
+                        .as_ref()
+                        .is_some_and(|l| l.source != Source::Flag)
+                    && guard::is_empty_dir(dir) =>
+            {
+                let report = CleanReport {
+                    data_dir: data_dir.clone(),
+                    ..report::report_from_plan(
+                        &Plan {
+                            data_dir: data_dir.clone(),
+                            targets: Vec::new(),
+                            unreadable: Vec::new(),
+                            pins: remove::Pins::default(),
+                        },
+                        args.dry_run,
+                        QqState::default(),
+                    )
+                };
+                out.emit(&report, || render(&report, out, &inst, args, false))?;
+                trace.report = Some(report);
+                return Ok(Exit::Ok);
+            }
+            Err(p) => return Err(data_dir_failure(dir, p).into()),
+        }
     }
 
     let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
@@ -200,6 +235,12 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
                     )
                     .with_hint(msg!("clean.hint_locked", lock = path.display()))
                 }
+                lock::LockError::NotOurs(why) => Failure::usage(msg!(
+                    "clean.lock_refused",
+                    lock = guard::shown(&path),
+                    why = why
+                ))
+                .with_hint(msg!("clean.hint_lock_refused", lock = guard::shown(&path))),
                 lock::LockError::Io(e) => {
                     Failure::usage(msg!("clean.lock_io", lock = path.display(), error = e))
                         .with_hint(msg!("clean.hint_lock_io"))
@@ -214,6 +255,13 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let entries = roots::entry_count(&plans);
 
     let mut report = roots::report_from_plans(&roots, &plans, args.dry_run, qq.clone());
+    report.linked = roots
+        .iter()
+        .flat_map(|(stack, dir)| guard::linked_folders(stack, dir, &opts))
+        .collect();
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(Failure::new(Exit::Interrupted, msg!("clean.interrupted_before")).into());
+    }
     if args.dry_run || entries == 0 {
         out.emit(&report, || render(&report, out, &inst, args, false))?;
         trace.report = Some(report);
@@ -224,18 +272,20 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         if !out.quiet {
             crate::output::write_stdout(render(&report, out, &inst, args, false).as_bytes())?;
         }
-        if !confirm(&tf!(
+        let answer = confirm(&tf!(
             "clean.confirm",
             entries = entries,
             files = report.totals.files,
             size = human_size(report.totals.bytes)
-        ))? {
+        ))?;
+        if answer.is_none() {
+            return Err(Failure::new(Exit::Interrupted, msg!("clean.interrupted_before")).into());
+        }
+        if answer != Some(true) {
             eprintln!("{}", t("clean.nothing_done"));
             return Ok(Exit::Ok);
         }
     }
-
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 
     let platform = inst.platform;
     let install = inst.qq.as_ref().map(|q| q.install_dir.clone());
@@ -301,14 +351,34 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     })
 }
 
-fn confirm(question: &str) -> anyhow::Result<bool> {
-    let mut err = std::io::stderr().lock();
-    write!(err, "{question} [y/N] ")?;
-    err.flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let a = line.trim().to_lowercase();
-    Ok(matches!(a.as_str(), "y" | "yes" | "是" | "是的"))
+/// Asks; `None` when interrupted while waiting (the answer is read on a thread of its own, so
+/// a signal does not have to wait for a line).
+fn confirm(question: &str) -> anyhow::Result<Option<bool>> {
+    {
+        let mut err = std::io::stderr().lock();
+        write!(err, "{question} [y/N] ")?;
+        err.flush()?;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let r = std::io::stdin().lock().read_line(&mut line).map(|_| line);
+        let _ = tx.send(r);
+    });
+    loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            eprintln!();
+            return Ok(None);
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => {
+                let a = line?.trim().to_lowercase();
+                return Ok(Some(matches!(a.as_str(), "y" | "yes" | "是" | "是的")));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(Some(false)),
+        }
+    }
 }
 
 /// `--uin 555` where no account 555 exists: say which accounts there are, instead of a plan

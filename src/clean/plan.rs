@@ -77,6 +77,8 @@ pub struct Plan {
     pub targets: Vec<Target>,
     /// Entries seen but left alone because they could not be read.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// Identities of the data dir and its target folders, checked again before deleting.
+    pub pins: super::remove::Pins,
 }
 
 impl Plan {
@@ -86,7 +88,7 @@ impl Plan {
 }
 
 impl Options {
-    fn wants(&self, switch: Switch) -> bool {
+    pub fn wants(&self, switch: Switch) -> bool {
         match switch {
             Switch::Default => true,
             Switch::Logs => self.logs,
@@ -243,6 +245,10 @@ pub fn scan_stack(
     mut progress: impl FnMut(&Entry),
 ) -> Plan {
     let now = unix_secs(SystemTime::now());
+    // The data dir and the table's target folders, pinned by identity for the deletion.
+    let mut folders: Vec<&'static str> = stack.targets.iter().filter_map(|t| t.folder).collect();
+    folders.dedup();
+    let pins = super::remove::record(data_dir, &folders);
     // Everything that may go is listed first, then measured at once.
     let listings: Vec<Listing> = stack
         .targets
@@ -283,6 +289,7 @@ pub fn scan_stack(
         data_dir: data_dir.to_path_buf(),
         targets,
         unreadable,
+        pins,
     }
 }
 

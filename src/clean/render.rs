@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::execute::Action;
+use super::guard;
 use super::pid_list;
 use super::plan::Kind;
 use super::report::CleanReport;
@@ -63,17 +63,18 @@ pub(super) fn render(
     let preview_shown = done && !args.yes;
     if !preview_shown {
         if r.data_dirs.is_empty() {
-            let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+            let _ = writeln!(s, "{}", tf!("clean.data", path = guard::shown(&r.data_dir)));
         }
         for d in &r.data_dirs {
             let line = match d.bot {
-                "napcat" => tf!("clean.data_napcat", path = d.path.display()),
-                _ => tf!("clean.data", path = d.path.display()),
+                "napcat" => tf!("clean.data_napcat", path = guard::shown(&d.path)),
+                _ => tf!("clean.data", path = guard::shown(&d.path)),
             };
             let _ = writeln!(s, "{line}");
         }
     }
     if r.targets.is_empty() {
+        linked_lines(&mut s, r, out);
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
     }
@@ -152,9 +153,12 @@ pub(super) fn render(
             s,
             "{} {}: {}",
             out.paint(Tone::Warn, t("clean.unreadable")),
-            u.path.display(),
-            u.error
+            guard::shown(&u.path),
+            guard::escape(&u.error.to_string())
         );
+    }
+    if !preview_shown {
+        linked_lines(&mut s, r, out);
     }
 
     if r.dry_run {
@@ -202,12 +206,7 @@ pub(super) fn render(
             );
         }
     }
-    let removed_files: u64 = r
-        .targets
-        .iter()
-        .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-        .map(|t| t.files)
-        .sum();
+    let removed_files = r.totals.removed_files;
     let key = if args.trash {
         "clean.trashed_summary"
     } else {
@@ -224,8 +223,8 @@ pub(super) fn render(
             s,
             "{} {}: {}",
             out.paint(Tone::Bad, t("clean.not_removed")),
-            p.path.display(),
-            p.error
+            guard::shown(&p.path),
+            guard::escape(&p.error.to_string())
         );
     }
     if r.totals.failed > 0 {
@@ -236,7 +235,20 @@ pub(super) fn render(
         );
     }
     if r.interrupted {
-        let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.interrupted")));
+        let total: usize = r.targets.iter().map(|t| t.entries).sum();
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(
+                Tone::Warn,
+                &tf!(
+                    "clean.interrupted_after",
+                    done = total - r.totals.left,
+                    total = total,
+                    left = r.totals.left
+                )
+            )
+        );
     }
     if let Some(run) = r.qq.start_cmd.as_ref().filter(|run| !run.ok()) {
         let _ = writeln!(
@@ -248,4 +260,18 @@ pub(super) fn render(
     }
     super::control::render_restarts(&mut s, &r.qq, args.restart_qq, out);
     s
+}
+
+/// Target folders that are links: left alone, and said.
+fn linked_lines(s: &mut String, r: &CleanReport, out: &Output) {
+    for l in &r.linked {
+        let _ = writeln!(
+            s,
+            "{}",
+            out.paint(
+                Tone::Warn,
+                &tf!("clean.linked_folder", path = guard::shown(l))
+            )
+        );
+    }
 }

@@ -86,6 +86,10 @@ pub struct Totals {
     pub bytes: u64,
     pub freed_bytes: u64,
     pub failed: usize,
+    /// Files (anything not a folder) actually removed or moved to the trash.
+    pub removed_files: u64,
+    /// Entries not reached because the run was interrupted (left in place).
+    pub left: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +105,9 @@ pub struct CleanReport {
     pub problems: Vec<PathError>,
     /// Entries that could not be read while planning (left alone).
     pub unreadable: Vec<PathError>,
+    /// Target folders (temp/, logs/, database/) that are links: not followed, left alone.
+    #[serde(serialize_with = "crate::output::path::many")]
+    pub linked: Vec<PathBuf>,
     pub totals: Totals,
     pub interrupted: bool,
 }
@@ -128,6 +135,8 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
         bytes: targets.iter().map(|t| t.bytes).sum(),
         freed_bytes: 0,
         failed: 0,
+        removed_files: 0,
+        left: 0,
     };
     CleanReport {
         dry_run,
@@ -144,6 +153,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
                 error: Msg::raw(e.clone()),
             })
             .collect(),
+        linked: Vec::new(),
         totals,
         interrupted: false,
     }
@@ -160,8 +170,12 @@ pub(super) fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed)
             .filter(|o| o.action == Action::Failed)
             .count();
         for o in outcomes {
+            report.totals.removed_files += o.removed;
             if matches!(o.action, Action::Deleted | Action::Trashed) {
                 report.totals.freed_bytes += o.bytes;
+            } else if o.action == Action::Skipped {
+                // Not reached: counted, not listed one by one.
+                report.totals.left += 1;
             } else if let Some(e) = &o.error {
                 report.problems.push(PathError {
                     path: o.path.clone(),

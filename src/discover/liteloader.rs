@@ -444,6 +444,16 @@ fn find_profile(
             );
             continue;
         }
+        if env.climbs_above_root_dir(&value) {
+            ctx.note_detail(
+                what,
+                Path::new(&value),
+                Outcome::Rejected,
+                Some(Reason::ClimbsAboveFsRoot),
+                &value,
+            );
+            continue;
+        }
         let dir = env.resolve(&value);
         if is_dir(&dir) {
             ctx.note(what, &dir, Outcome::Taken, None);

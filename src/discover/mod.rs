@@ -130,6 +130,8 @@ pub enum Reason {
     Unreadable,
     Malformed,
     NoVersion,
+    /// Under `--fs-root`, a path read from the inspected disk climbs above the root.
+    ClimbsAboveFsRoot,
     NotLlonebot,
     NotADataDir,
     AlreadyFound,

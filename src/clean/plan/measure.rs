@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
+use std::time::SystemTime;
 
 use super::{Entry, EntryType};
 use crate::time::unix_secs;
@@ -97,28 +98,16 @@ fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
     Ok(e)
 }
 
-/// Adds everything below the folder `dir` to `e`: one metadata call per item, made relative to
-/// the open folder (like `du`), never following links; what cannot be read is passed over.
+/// Adds everything below the folder `dir` to `e`, relative to open folders (no path length
+/// limit), never following links or leaving the folder's device. A folder that could not be
+/// read whole counts as changed now, so `--older-than` leaves it alone.
 fn add_inside(dir: &Path, e: &mut Entry) {
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(rd) = fs::read_dir(&folder) else {
-            continue;
-        };
-        for item in rd {
-            let Ok(item) = item else { continue };
-            let Ok(m) = item.metadata() else { continue };
-            e.newest = e.newest.max(mtime(&m));
-            // Not a link: `is_dir` of metadata that was not followed is a real folder only.
-            if m.is_dir() {
-                folders.push(item.path());
-            } else {
-                e.files += 1;
-                if m.is_file() {
-                    e.bytes += m.len();
-                }
-            }
-        }
+    let inside = crate::clean::remove::measure_inside(dir);
+    e.files += inside.files;
+    e.bytes += inside.bytes;
+    e.newest = e.newest.max(inside.newest);
+    if inside.unreadable {
+        e.newest = e.newest.max(unix_secs(SystemTime::now()));
     }
 }
 

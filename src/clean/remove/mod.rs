@@ -1,0 +1,70 @@
+//! Deletion that cannot be steered outside the data dir.
+//!
+//! At planning time the identities (device + inode; volume + file id on Windows) of the data dir
+//! and of its `temp/`, `logs/` and `database/` folders are recorded ([`Pins`]). Before deleting,
+//! the data dir is opened again without following a link and must be the same folder; each entry
+//! is then reached relative to its folder's open handle, checked to be still what was previewed,
+//! and removed relative to that handle. A folder entry is emptied by an iterative walk (no
+//! recursion: no depth limit from a thread's stack) that never follows a link and never leaves
+//! the entry's device: a mount inside is left alone and reported.
+
+use crate::i18n::Msg;
+
+pub mod links;
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+mod unix_measure;
+#[cfg(unix)]
+pub use unix::{Session, record};
+#[cfg(unix)]
+pub use unix_measure::measure_inside;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::{Session, measure_inside, record};
+
+/// What a file or folder is, whatever its name or path: its device and inode (on Windows the
+/// volume serial number and the file id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub dev: u64,
+    pub ino: u64,
+}
+
+/// Identities recorded when the plan was made.
+#[derive(Debug, Clone, Default)]
+pub struct Pins {
+    /// The data dir; `None` when it could not be opened (then nothing is deleted).
+    pub data_dir: Option<Identity>,
+    /// The target folders of the stack's table (`temp`, `logs`, …) that were real folders.
+    pub subs: Vec<(&'static str, Identity)>,
+}
+
+impl Pins {
+    pub fn sub(&self, name: &str) -> Option<Identity> {
+        self.subs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, id)| *id)
+    }
+}
+
+/// The result of removing one entry: how many files (non-folders) went, and, when something
+/// was left in place, why.
+#[derive(Debug, Default)]
+pub struct Removed {
+    pub files: u64,
+    pub problem: Option<Msg>,
+}
+
+/// What a measured folder holds: files (anything not a folder), bytes of regular files and the
+/// newest modification time, on its own device.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Inside {
+    pub files: u64,
+    pub bytes: u64,
+    pub newest: u64,
+    /// Some part could not be read: the figures are a lower bound and the age unknown.
+    pub unreadable: bool,
+}

@@ -1,0 +1,484 @@
+//! Unix: `openat` / `fstatat` / `unlinkat` relative to open directory descriptors (rustix).
+
+use std::ffi::{CStr, CString, OsStr};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use rustix::fs::{
+    AtFlags, CWD, Dir, FileType, Mode, OFlags, Stat, fstat, openat, statat, unlinkat,
+};
+use rustix::io::Errno;
+
+use super::{Identity, Pins, Removed};
+use crate::clean::plan::EntryType;
+use crate::i18n::Msg;
+use crate::msg;
+
+/// A folder, opened without following a link (a link there fails to open).
+pub(super) const DIR: OFlags = OFlags::RDONLY
+    .union(OFlags::DIRECTORY)
+    .union(OFlags::NOFOLLOW)
+    .union(OFlags::CLOEXEC);
+
+/// Folders a walk keeps open at once; above that the oldest are closed and reopened through
+/// `..` (with their identity checked) when the walk comes back up. 16 removal threads stay far
+/// below the usual limit of 1024 descriptors.
+pub(super) const MAX_OPEN: usize = 32;
+
+pub(super) fn ident(st: &Stat) -> Identity {
+    #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+    Identity {
+        dev: st.st_dev as u64,
+        ino: st.st_ino as u64,
+    }
+}
+
+/// The mount a folder belongs to: statx's mount id (Linux 5.8+). A bind mount of a folder of
+/// the same filesystem keeps the device number but has a mount of its own. `None` where the
+/// kernel does not say (then the device number alone decides).
+#[cfg(target_os = "linux")]
+pub(super) fn mount_id(at: BorrowedFd<'_>, name: &CStr) -> Option<u64> {
+    use rustix::fs::{StatxFlags, statx};
+    let mut flags = AtFlags::SYMLINK_NOFOLLOW;
+    if name.is_empty() {
+        flags |= AtFlags::EMPTY_PATH;
+    }
+    let st = statx(at, name, flags, StatxFlags::MNT_ID).ok()?;
+    (st.stx_mask & StatxFlags::MNT_ID.bits() != 0).then_some(st.stx_mnt_id)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn mount_id(_at: BorrowedFd<'_>, _name: &CStr) -> Option<u64> {
+    None
+}
+
+pub(super) fn same_mount(a: Option<u64>, b: Option<u64>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+pub(super) fn open_dir(at: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<OwnedFd> {
+    openat(at, name, DIR, Mode::empty())
+}
+
+fn io(e: Errno) -> std::io::Error {
+    std::io::Error::from(e)
+}
+
+fn cname(name: &OsStr) -> Option<CString> {
+    CString::new(name.as_bytes()).ok()
+}
+
+/// Records the identities of the data dir and its target folders.
+/// `folders`: the target folders of the stack's table, pinned too.
+pub fn record(data_dir: &Path, folders: &[&'static str]) -> Pins {
+    let Ok(fd) = openat(CWD, data_dir, DIR, Mode::empty()) else {
+        return Pins::default();
+    };
+    let Ok(st) = fstat(&fd) else {
+        return Pins::default();
+    };
+    let mut pins = Pins {
+        data_dir: Some(ident(&st)),
+        subs: Vec::new(),
+    };
+    for &sub in folders {
+        if let Ok(st) = statat(&fd, sub, AtFlags::SYMLINK_NOFOLLOW)
+            && FileType::from_raw_mode(st.st_mode) == FileType::Directory
+        {
+            pins.subs.push((sub, ident(&st)));
+        }
+    }
+    pins
+}
+
+/// The data dir and its target folders, open, each verified against the plan's identities.
+pub struct Session {
+    data_dir: PathBuf,
+    data: OwnedFd,
+    subs: Vec<(&'static str, OwnedFd, Identity)>,
+}
+
+impl Session {
+    /// Opens the data dir again; it must be the folder the plan was made from.
+    pub fn open(data_dir: &Path, pins: &Pins) -> Result<Session, Msg> {
+        let moved = || msg!("guard.data_dir_moved", path = data_dir.display());
+        let planned = pins.data_dir.ok_or_else(moved)?;
+        let data = openat(CWD, data_dir, DIR, Mode::empty()).map_err(|_| moved())?;
+        let st = fstat(&data).map_err(|_| moved())?;
+        if ident(&st) != planned {
+            return Err(moved());
+        }
+        let mut subs = Vec::new();
+        for &(name, id) in &pins.subs {
+            if let Ok(fd) = open_dir(data.as_fd(), &c(name))
+                && fstat(&fd).is_ok_and(|st| ident(&st) == id)
+            {
+                subs.push((name, fd, id));
+            }
+        }
+        Ok(Session {
+            data_dir: data_dir.to_path_buf(),
+            data,
+            subs,
+        })
+    }
+
+    /// Finds `name`, directly in the data dir (`sub` = None) or in one of its target folders,
+    /// through the open handles, and checks it is still what was planned.
+    fn lookup(
+        &self,
+        sub: Option<&str>,
+        name: &OsStr,
+        planned: EntryType,
+        path: &Path,
+    ) -> Result<(BorrowedFd<'_>, CString, Stat), Msg> {
+        let parent: BorrowedFd<'_> = match sub {
+            None => self.data.as_fd(),
+            Some(sub) => {
+                let folder = self.data_dir.join(sub);
+                let gone = || msg!("guard.not_real_folder", path = folder.display());
+                let (_, fd, id) = self
+                    .subs
+                    .iter()
+                    .find(|(n, _, _)| *n == sub)
+                    .ok_or_else(gone)?;
+                // Still the same folder at that name in the data dir? (A swap is refused; the
+                // removal itself goes through the open folder either way.)
+                let now = statat(&self.data, sub, AtFlags::SYMLINK_NOFOLLOW).map_err(|_| gone())?;
+                if ident(&now) != *id {
+                    return Err(gone());
+                }
+                fd.as_fd()
+            }
+        };
+        let cname = cname(name).ok_or_else(|| msg!("guard.unknown_kind"))?;
+        let st = statat(parent, &cname, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))?;
+        let now = match FileType::from_raw_mode(st.st_mode) {
+            FileType::Symlink => EntryType::Link,
+            FileType::Directory => EntryType::Dir,
+            _ => EntryType::File,
+        };
+        if now != planned {
+            return Err(msg!(
+                "guard.changed",
+                before = format!("{planned:?}").to_lowercase(),
+                now = format!("{now:?}").to_lowercase()
+            ));
+        }
+        if now == EntryType::Dir {
+            let parent_st = fstat(parent).map_err(|e| Msg::raw(io(e).to_string()))?;
+            if st.st_dev != parent_st.st_dev
+                || !same_mount(mount_id(parent, c""), mount_id(parent, &cname))
+            {
+                return Err(msg!("guard.other_device", path = path.display()));
+            }
+        }
+        Ok((parent, cname, st))
+    }
+
+    /// The checks of [`Session::remove`] without removing (for the trash, which works by path).
+    pub fn check(
+        &self,
+        sub: Option<&str>,
+        name: &OsStr,
+        planned: EntryType,
+        path: &Path,
+    ) -> Result<(), Msg> {
+        self.lookup(sub, name, planned, path).map(|_| ())
+    }
+
+    /// Removes the entry if it is still what was planned: a file or link with `unlinkat`
+    /// relative to its folder's handle, a folder by an iterative walk on its own device.
+    pub fn remove(
+        &self,
+        sub: Option<&str>,
+        name: &OsStr,
+        planned: EntryType,
+        path: &Path,
+        _planned_files: u64,
+    ) -> Result<Removed, Msg> {
+        let (parent, cname, st) = self.lookup(sub, name, planned, path)?;
+        if planned != EntryType::Dir {
+            // unlinkat without AT_REMOVEDIR removes a link itself, and fails on a folder.
+            unlinkat(parent, &cname, AtFlags::empty())
+                .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))?;
+            return Ok(Removed {
+                files: 1,
+                problem: None,
+            });
+        }
+        Ok(remove_tree(parent, &cname, ident(&st), path))
+    }
+}
+
+/// A path shown in a message: the entry's path plus the names below it.
+fn shown(base: &Path, below: &[PathBuf]) -> String {
+    let mut p = base.to_path_buf();
+    for b in below {
+        p.push(b);
+    }
+    p.display().to_string()
+}
+
+fn c(s: &str) -> CString {
+    CString::new(s).unwrap_or_default()
+}
+
+/// One folder of a walk: its open handle (closed when too many are open), identity, name in
+/// its parent, sub-folders still to visit, and whether something stays in it.
+struct Frame {
+    dir: Option<OwnedFd>,
+    id: Identity,
+    name: CString,
+    subdirs: Vec<CString>,
+    kept: bool,
+}
+
+/// What the walk met, for the entry's message: the first problem and how many there were.
+#[derive(Default)]
+struct Problems {
+    first: Option<Msg>,
+    count: usize,
+}
+
+impl Problems {
+    fn add(&mut self, m: Msg) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(m);
+        }
+    }
+}
+
+fn below(stack: &[Frame], last: Option<&CStr>) -> Vec<PathBuf> {
+    stack
+        .iter()
+        .skip(1)
+        .map(|f| &*f.name)
+        .chain(last)
+        .map(|n| PathBuf::from(OsStr::from_bytes(n.to_bytes())))
+        .collect()
+}
+
+/// Lists a folder: non-folders are unlinked at once, sub-folders returned.
+fn empty_files(
+    fd: BorrowedFd<'_>,
+    files: &mut u64,
+    problems: &mut Problems,
+    at: &dyn Fn(Option<&CStr>) -> String,
+) -> Result<(Vec<CString>, bool), Errno> {
+    let mut dir = Dir::read_from(fd)?;
+    let mut subdirs = Vec::new();
+    let mut kept = false;
+    while let Some(item) = dir.read() {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                problems.add(Msg::raw(format!("{}: {}", at(None), io(e))));
+                kept = true;
+                break;
+            }
+        };
+        let name = item.file_name();
+        if name == c".." || name == c"." {
+            continue;
+        }
+        let mut ft = item.file_type();
+        if ft == FileType::Unknown {
+            ft = statat(fd, name, AtFlags::SYMLINK_NOFOLLOW)
+                .map(|st| FileType::from_raw_mode(st.st_mode))
+                .unwrap_or(FileType::Unknown);
+        }
+        if ft == FileType::Directory {
+            subdirs.push(name.to_owned());
+            continue;
+        }
+        match unlinkat(fd, name, AtFlags::empty()) {
+            Ok(()) => *files += 1,
+            Err(Errno::NOENT) => {}
+            // Became a folder since listed: visit it as one.
+            Err(Errno::ISDIR) => subdirs.push(name.to_owned()),
+            Err(e) => {
+                problems.add(Msg::raw(format!("{}: {}", at(Some(name)), io(e))));
+                kept = true;
+            }
+        }
+    }
+    Ok((subdirs, kept))
+}
+
+/// Empties and removes the folder `name` in `parent` (identity `id`), iteratively.
+fn remove_tree(parent: BorrowedFd<'_>, name: &CStr, id: Identity, path: &Path) -> Removed {
+    let mut files = 0u64;
+    let mut problems = Problems::default();
+    let fail = |files, m: Msg| Removed {
+        files,
+        problem: Some(m),
+    };
+    let root = match open_dir(parent, name) {
+        Ok(fd) => fd,
+        Err(e) => return fail(0, Msg::raw(format!("{}: {}", path.display(), io(e)))),
+    };
+    // Swapped between the look and the open: not the folder planned.
+    if !fstat(&root).is_ok_and(|st| ident(&st) == id) {
+        return fail(0, msg!("guard.changed", before = "dir", now = "other"));
+    }
+    let root_mount = mount_id(root.as_fd(), c"");
+    let mut stack = vec![Frame {
+        dir: Some(root),
+        id,
+        name: name.to_owned(),
+        subdirs: Vec::new(),
+        kept: false,
+    }];
+    // Frames below this index have their handle closed.
+    let mut lowest_open = 0usize;
+    {
+        let Some(top) = stack.last_mut() else {
+            return Removed::default();
+        };
+        let Some(fd) = top.dir.as_ref() else {
+            return Removed::default();
+        };
+        match empty_files(fd.as_fd(), &mut files, &mut problems, &|n| {
+            shown(path, &below(&[], n))
+        }) {
+            Ok((subdirs, kept)) => {
+                top.subdirs = subdirs;
+                top.kept = kept;
+            }
+            Err(e) => return fail(files, Msg::raw(format!("{}: {}", path.display(), io(e)))),
+        }
+    }
+    loop {
+        let depth = stack.len();
+        let Some(top) = stack.last_mut() else { break };
+        if let Some(sub) = top.subdirs.pop() {
+            let Some(fd) = top.dir.as_ref() else {
+                return fail(files, msg!("guard.tree_moved", path = path.display()));
+            };
+            let opened = open_dir(fd.as_fd(), &sub);
+            let child = match opened {
+                Ok(child) => child,
+                Err(Errno::NOENT) => continue,
+                // Became a link or a file since listed: removed as itself, never followed.
+                Err(Errno::LOOP | Errno::NOTDIR) => {
+                    match unlinkat(fd.as_fd(), &sub, AtFlags::empty()) {
+                        Ok(()) => files += 1,
+                        Err(e) => {
+                            top.kept = true;
+                            let at = shown(path, &below(&stack, Some(&sub)));
+                            problems.add(Msg::raw(format!("{at}: {}", io(e))));
+                        }
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    top.kept = true;
+                    let at = shown(path, &below(&stack, Some(&sub)));
+                    problems.add(Msg::raw(format!("{at}: {}", io(e))));
+                    continue;
+                }
+            };
+            let Ok(st) = fstat(&child) else {
+                top.kept = true;
+                continue;
+            };
+            if ident(&st).dev != id.dev || !same_mount(mount_id(child.as_fd(), c""), root_mount) {
+                // A mount inside the entry: somebody else's data.
+                top.kept = true;
+                let at = shown(path, &below(&stack, Some(&sub)));
+                problems.add(msg!("guard.other_device", path = at));
+                continue;
+            }
+            let mut frame = Frame {
+                dir: None,
+                id: ident(&st),
+                name: sub,
+                subdirs: Vec::new(),
+                kept: false,
+            };
+            let at = |n: Option<&CStr>| {
+                let mut b = below(&stack, Some(&frame.name));
+                if let Some(n) = n {
+                    b.push(PathBuf::from(OsStr::from_bytes(n.to_bytes())));
+                }
+                shown(path, &b)
+            };
+            match empty_files(child.as_fd(), &mut files, &mut problems, &at) {
+                Ok((subdirs, kept)) => {
+                    frame.subdirs = subdirs;
+                    frame.kept = kept;
+                }
+                Err(e) => {
+                    problems.add(Msg::raw(format!("{}: {}", at(None), io(e))));
+                    frame.kept = true;
+                }
+            }
+            frame.dir = Some(child);
+            stack.push(frame);
+            // Bound the handles held: close the oldest (never the parent of the new top).
+            if depth + 1 - lowest_open > MAX_OPEN
+                && let Some(f) = stack.get_mut(lowest_open)
+            {
+                f.dir = None;
+                lowest_open += 1;
+            }
+            continue;
+        }
+        // This folder is done: remove it from its parent.
+        let Some(done) = stack.pop() else { break };
+        let Some(parent_frame) = stack.last_mut() else {
+            // The entry itself.
+            drop(done.dir);
+            if !done.kept
+                && let Err(e) = unlinkat(parent, name, AtFlags::REMOVEDIR)
+            {
+                problems.add(Msg::raw(format!("{}: {}", path.display(), io(e))));
+            }
+            break;
+        };
+        if parent_frame.dir.is_none() {
+            // Reopen the parent through `..` of this folder: it must be the same folder.
+            let reopened = done
+                .dir
+                .as_ref()
+                .and_then(|fd| open_dir(fd.as_fd(), c"..").ok())
+                .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == parent_frame.id));
+            match reopened {
+                Some(fd) => parent_frame.dir = Some(fd),
+                None => return fail(files, msg!("guard.tree_moved", path = path.display())),
+            }
+            lowest_open = lowest_open.min(stack.len() - 1);
+        }
+        let Some(parent_frame) = stack.last_mut() else {
+            break;
+        };
+        drop(done.dir);
+        if done.kept {
+            parent_frame.kept = true;
+        } else if let Some(fd) = parent_frame.dir.as_ref()
+            && let Err(e) = unlinkat(fd.as_fd(), &done.name, AtFlags::REMOVEDIR)
+        {
+            parent_frame.kept = true;
+            problems.add(Msg::raw(format!("{}: {}", path.display(), io(e))));
+        }
+    }
+    let problem = problems.first.map(|m| {
+        if problems.count > 1 {
+            msg!(
+                "guard.partly",
+                first = m.render(crate::i18n::Lang::En),
+                more = problems.count - 1
+            )
+        } else {
+            m
+        }
+    });
+    Removed { files, problem }
+}
