@@ -4,6 +4,7 @@
 pub mod check_versions;
 pub mod clean;
 pub mod cli;
+pub mod console;
 pub mod detect;
 pub mod discover;
 pub mod doctor;
@@ -19,6 +20,7 @@ pub mod schedule;
 pub mod stats;
 pub mod time;
 pub mod version;
+pub mod winpath;
 
 use std::io::IsTerminal;
 
@@ -49,9 +51,15 @@ impl App {
         }
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match g.color {
-            ColorChoice::Always => true,
+            ColorChoice::Always => {
+                console::enable_colours();
+                true
+            }
             ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+            // Colour only where the console shows it (Windows: virtual-terminal processing on).
+            ColorChoice::Auto => {
+                !no_color && std::io::stdout().is_terminal() && console::enable_colours()
+            }
         };
         Ok(App {
             env,

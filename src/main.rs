@@ -12,6 +12,10 @@ fn main() -> ExitCode {
     let lang =
         i18n::lang_from_args(&args).unwrap_or_else(|| i18n::detect_lang(|k| std::env::var(k).ok()));
     i18n::set_lang(if json { Lang::En } else { lang });
+    // Double-clicked in Explorer: a guided doctor and clean in a window that waits for Enter.
+    if let Some(exit) = llob_doctor::console::double_click() {
+        return ExitCode::from(exit.code() as u8);
+    }
     let matches = cli::command().get_matches_from(args);
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,

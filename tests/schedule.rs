@@ -384,27 +384,32 @@ fn launchd_plist_parses_back() {
 
 #[cfg(unix)]
 #[test]
-fn schtasks_without_windows_prints_the_command_to_run() {
+fn schtasks_that_cannot_register_exits_non_zero_with_the_command_to_run() {
     let tmp = tempfile::tempdir().unwrap();
     let bin = public_binary(tmp.path());
     let home = tmp.path().join("home");
+    let log = tmp.path().join("张三 logs/clean.log");
     let out = isolated(&bin, &home)
-        .args([
-            "schedule",
-            "install",
-            "--backend",
-            "schtasks",
-            "--at",
-            "04:00",
-        ])
+        .args(["schedule", "install", "--backend", "schtasks", "--at", "04:00"])
+        .arg("--log-file")
+        .arg(&log)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    // No schtasks here: nothing registered must not look like success.
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let xml = log.with_file_name("llob-doctor-task.xml");
+    assert!(err.contains("not registered"), "{err}");
     assert!(
-        text.contains("schtasks /Create /F /TN \"llob-doctor clean\" /SC DAILY /ST 04:00 /TR"),
-        "{text}"
+        err.contains(&format!(
+            "schtasks /Create /XML \"{}\" /TN \"llob-doctor clean\" /F",
+            xml.display()
+        )),
+        "{err}"
     );
+    // The task definition the command names is there, UTF-16 with a byte-order mark.
+    let bytes = fs::read(&xml).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
 }
 
 #[test]

@@ -76,7 +76,7 @@ fn carry_out(plan: &Plan, kind: Kind, entry: &Entry, mode: Mode) -> Outcome {
             }
             Err(e) => {
                 o.action = Action::Failed;
-                o.error = Some(Msg::raw(e.to_string()));
+                o.error = Some(failure_msg(&e));
             }
         },
     }
@@ -177,10 +177,39 @@ pub fn execute(
     }
 }
 
+/// A failed move to the trash: nothing was moved. Carries the trash's own words.
+#[derive(Debug)]
+struct TrashFailed(String);
+
+impl std::fmt::Display for TrashFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&msg!("clean.trash_failed", reason = self.0).render(crate::i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for TrashFailed {}
+
+/// The trash's error in words: Windows' HRESULT in hex (`0x80004001`, not `-2147467263`).
+fn trash_reason(e: &trash::Error) -> String {
+    match e {
+        trash::Error::Os { code, description } => {
+            format!("{} (0x{:08X})", description.trim(), *code as u32)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A removal's error as a catalogue message where there is one.
+fn failure_msg(e: &io::Error) -> Msg {
+    match e.get_ref().and_then(|i| i.downcast_ref::<TrashFailed>()) {
+        Some(TrashFailed(reason)) => msg!("clean.trash_failed", reason = reason),
+        None => Msg::raw(e.to_string()),
+    }
+}
+
 fn remove(path: &Path, t: EntryType, mode: Mode) -> io::Result<()> {
     if mode == Mode::Trash {
-        return trash::delete(path)
-            .map_err(|e| io::Error::other(format!("cannot move to trash: {e}")));
+        return trash::delete(path).map_err(|e| io::Error::other(TrashFailed(trash_reason(&e))));
     }
     match t {
         EntryType::Link => remove_link(path),

@@ -212,6 +212,7 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
     };
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
+        .map(|p| crate::winpath::plain(&p))
         .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = e)))?;
     let log_file = match &args.log_file {
         Some(p) => absolute(p)?,

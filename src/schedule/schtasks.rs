@@ -1,13 +1,24 @@
-//! Windows Task Scheduler through `schtasks`: one task named "llob-doctor clean".
+//! Windows Task Scheduler: one task, "llob-doctor clean", registered from a task definition XML
+//! (`schtasks /Create /XML <file> /TN … /F`). The XML carries what a nightly clean needs and
+//! `/SC /ST` cannot: a missed run happens at the next start, no stop on battery, a time limit,
+//! never two runs at once, the user's interactive session (a restarted QQ shows on the desktop),
+//! and the working folder. Nothing registered never reads as success: every failure exits
+//! non-zero with the command to run by hand.
 
-use super::{Job, ScheduleReport, run_tool};
+use std::path::{Path, PathBuf};
+
+use super::{Job, ScheduleReport};
 use crate::cli::Backend;
 use crate::exit::Failure;
+use crate::i18n::{Lang, t};
 use crate::msg;
+use crate::winpath::{plain, plain_text};
 
 pub const TASK: &str = "llob-doctor clean";
-/// schtasks refuses a /TR longer than this.
-pub const MAX_TR: usize = 261;
+/// The task definition kept next to the log, so the manual command has a file to name.
+pub const XML_FILE: &str = "llob-doctor-task.xml";
+/// Task Scheduler stops a run still going after this long (a clean takes minutes at most).
+pub const TIME_LIMIT: &str = "PT2H";
 
 /// Quotes one argument the way Windows programs split their command line
 /// (CommandLineToArgvW): quotes around anything with a space, tab or quote; backslashes doubled
@@ -38,45 +49,306 @@ pub fn win_quote(arg: &str) -> String {
     out
 }
 
-/// The task's command line (`/TR`).
-pub fn task_run(job: &Job) -> String {
-    let mut tr = win_quote(&job.exe.display().to_string());
-    for a in &job.args {
-        tr.push(' ');
-        tr.push_str(&win_quote(a));
-    }
-    tr
+/// The task's `<Arguments>`: everything after the executable, quoted for CommandLineToArgvW.
+pub fn arguments(job: &Job) -> String {
+    job.args
+        .iter()
+        .map(|a| win_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// The arguments to `schtasks` that create the task.
-pub fn create_args(job: &Job) -> Vec<String> {
-    let mut a: Vec<String> = ["/Create", "/F", "/TN", TASK].map(String::from).to_vec();
-    match job.weekday {
-        None => a.extend(["/SC".into(), "DAILY".into()]),
-        Some(d) => a.extend([
-            "/SC".into(),
-            "WEEKLY".into(),
-            "/D".into(),
-            d.short().to_uppercase(),
-        ]),
-    }
-    a.extend([
-        "/ST".into(),
-        format!("{:02}:{:02}", job.hour, job.minute),
-        "/TR".into(),
-        task_run(job),
-    ]);
-    a
+/// The task's executable as written in the XML: a plain path, never `\\?\`.
+pub fn command(job: &Job) -> String {
+    plain_text(&job.exe.to_string_lossy())
 }
 
-/// The same command as one would type it in cmd.exe.
-pub fn create_command_line(job: &Job) -> String {
+/// The whole command line, as the task's description shows it.
+pub fn command_line(job: &Job) -> String {
+    format!("{} {}", win_quote(&command(job)), arguments(job))
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text of the first `<name>…</name>` in a task XML (enough for the few fields shown).
+pub fn element(xml: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = xml.find(&open)? + open.len();
+    let len = xml[start..].find(&close)?;
+    Some(xml_unescape(xml[start..start + len].trim()))
+}
+
+/// The task definition, in Task Scheduler's schema 1.2 (Windows 7 and later).
+pub fn task_xml(job: &Job) -> String {
+    let exe = command(job);
+    // The folder of the executable, by text: the same result whichever system writes it.
+    let workdir = match exe.rsplit_once('\\') {
+        Some((dir, _)) if dir.ends_with(':') => format!("{dir}\\"),
+        Some((dir, _)) => dir.to_string(),
+        None => String::new(),
+    };
+    let schedule = match job.weekday {
+        None => "<ScheduleByDay><DaysInterval>1</DaysInterval></ScheduleByDay>".to_string(),
+        Some(d) => format!(
+            "<ScheduleByWeek><DaysOfWeek><{}day /></DaysOfWeek><WeeksInterval>1</WeeksInterval></ScheduleByWeek>",
+            day_name(d.short())
+        ),
+    };
+    let description = format!(
+        "llob-doctor: cleans LLOneBot's caches {}. {}",
+        job.when_text(Lang::En),
+        command_line(job)
+    );
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Description>{description}</Description>
+    <URI>\{task}</URI>
+  </RegistrationInfo>
+  <Triggers>
+    <CalendarTrigger>
+      <StartBoundary>2024-01-01T{hh:02}:{mm:02}:00</StartBoundary>
+      <Enabled>true</Enabled>
+      {schedule}
+    </CalendarTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <LogonType>InteractiveToken</LogonType>
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <AllowHardTerminate>true</AllowHardTerminate>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+    <AllowStartOnDemand>true</AllowStartOnDemand>
+    <Enabled>true</Enabled>
+    <Hidden>false</Hidden>
+    <RunOnlyIfIdle>false</RunOnlyIfIdle>
+    <WakeToRun>false</WakeToRun>
+    <ExecutionTimeLimit>{limit}</ExecutionTimeLimit>
+    <Priority>7</Priority>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>{exe}</Command>
+      <Arguments>{args}</Arguments>
+      <WorkingDirectory>{workdir}</WorkingDirectory>
+    </Exec>
+  </Actions>
+</Task>
+"#,
+        description = xml_escape(&description),
+        task = xml_escape(TASK),
+        hh = job.hour,
+        mm = job.minute,
+        limit = TIME_LIMIT,
+        exe = xml_escape(&exe),
+        args = xml_escape(&arguments(job)),
+        workdir = xml_escape(&workdir),
+    )
+}
+
+/// `Mon` → `Mon` (+ `day`): the schema's day elements are `<Monday />` … `<Sunday />`.
+fn day_name(short: &str) -> &'static str {
+    match short {
+        "Mon" => "Mon",
+        "Tue" => "Tues",
+        "Wed" => "Wednes",
+        "Thu" => "Thurs",
+        "Fri" => "Fri",
+        "Sat" => "Satur",
+        _ => "Sun",
+    }
+}
+
+/// UTF-16 little-endian with a byte-order mark: what schtasks reads as Unicode (without the
+/// mark it reads the ANSI code page, and a user name like 张三 would not survive).
+pub fn utf16_with_bom(s: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+/// Text from schtasks or the task store: UTF-16 with a mark (Windows' store), UTF-8 (Wine's
+/// store), else the console's code page (schtasks' own output, GBK on Chinese Windows).
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => from_console_code_page(bytes),
+    }
+}
+
+#[cfg(windows)]
+fn from_console_code_page(bytes: &[u8]) -> String {
+    use windows_sys::Win32::Globalization::{CP_OEMCP, MultiByteToWideChar};
+    use windows_sys::Win32::System::Console::GetConsoleOutputCP;
+    let Ok(len) = i32::try_from(bytes.len()) else {
+        return String::from_utf8_lossy(bytes).into_owned();
+    };
+    // SAFETY: plain calls; the buffers and their lengths come from the same slices.
+    let cp = match unsafe { GetConsoleOutputCP() } {
+        0 => CP_OEMCP,
+        cp => cp,
+    };
+    let n = unsafe { MultiByteToWideChar(cp, 0, bytes.as_ptr(), len, std::ptr::null_mut(), 0) };
+    if n <= 0 {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut wide = vec![0u16; n as usize];
+    let n = unsafe { MultiByteToWideChar(cp, 0, bytes.as_ptr(), len, wide.as_mut_ptr(), n) };
+    wide.truncate(n.max(0) as usize);
+    String::from_utf16_lossy(&wide)
+}
+
+#[cfg(not(windows))]
+fn from_console_code_page(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Where the task definition is written: next to the run log.
+pub fn xml_path(job: &Job) -> PathBuf {
+    let dir = job
+        .log_file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    dir.join(XML_FILE)
+}
+
+pub fn create_args(xml: &Path) -> Vec<String> {
+    vec![
+        "/Create".into(),
+        "/XML".into(),
+        plain(xml).to_string_lossy().into_owned(),
+        "/TN".into(),
+        TASK.into(),
+        "/F".into(),
+    ]
+}
+
+/// The same command as one would type it in cmd.exe or PowerShell.
+pub fn create_command_line(xml: &Path) -> String {
     let mut s = String::from("schtasks");
-    for a in create_args(job) {
+    for a in create_args(xml) {
         s.push(' ');
         s.push_str(&win_quote(&a));
     }
     s
+}
+
+pub fn delete_command_line() -> String {
+    format!("schtasks /Delete /TN {} /F", win_quote(TASK))
+}
+
+/// Runs schtasks; `Err` carries what it said.
+fn schtasks(args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("schtasks")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run schtasks: {e}"))?;
+    let said = |b: &[u8]| decode(b).trim().to_string();
+    if out.status.success() {
+        return Ok(decode(&out.stdout));
+    }
+    let words: Vec<String> = [said(&out.stderr), said(&out.stdout)]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let code = out
+        .status
+        .code()
+        .map(|c| format!("exit {c}"))
+        .unwrap_or_else(|| "killed".into());
+    Err(format!(
+        "schtasks {} ({code}) {}",
+        args.first().copied().unwrap_or(""),
+        words.join(" / ")
+    )
+    .trim()
+    .to_string())
+}
+
+/// Task Scheduler's own copy of the task: `%SystemRoot%\System32\Tasks\<name>`. Read when
+/// `schtasks /Query` gives nothing (Wine's schtasks has no /Query).
+fn store_file() -> Option<PathBuf> {
+    let root = std::env::var_os("SystemRoot").or_else(|| std::env::var_os("windir"))?;
+    Some(
+        PathBuf::from(root)
+            .join("System32")
+            .join("Tasks")
+            .join(TASK),
+    )
+}
+
+/// The registered task's XML, or `None` when there is no such task.
+fn read_task() -> Option<String> {
+    if let Ok(xml) = schtasks(&["/Query", "/TN", TASK, "/XML", "ONE"])
+        && xml.contains("<Task")
+    {
+        return Some(xml);
+    }
+    let bytes = std::fs::read(store_file()?).ok()?;
+    Some(decode(&bytes)).filter(|x| x.contains("<Task"))
+}
+
+/// Next and last run from `schtasks /Query /V /FO CSV /NH`: columns 3 and 6 whatever the
+/// language of Windows (the headers are translated, their order is not). `N/A` is no time.
+pub fn run_times(csv: &str) -> (Option<String>, Option<String>) {
+    let line = csv.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let fields: Vec<String> = line
+        .trim()
+        .trim_matches('"')
+        .split("\",\"")
+        .map(str::to_string)
+        .collect();
+    let pick = |i: usize| {
+        fields
+            .get(i)
+            .map(|s| s.trim().to_string())
+            // A task that never ran shows 30 Nov 1999, Task Scheduler's "never".
+            .filter(|s| !s.is_empty() && s != "N/A" && !s.contains("1999"))
+    };
+    (pick(2), pick(5))
 }
 
 fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleReport {
@@ -92,66 +364,72 @@ fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleRep
     }
 }
 
+fn with_run_times(mut r: ScheduleReport) -> ScheduleReport {
+    if let Ok(csv) = schtasks(&["/Query", "/TN", TASK, "/V", "/FO", "CSV", "/NH"]) {
+        let (next, last) = run_times(&csv);
+        r.next_run = next;
+        if let Some(last) = last {
+            let content = r.content.take().unwrap_or_default();
+            r.content = Some(format!("{}: {last}\n\n{content}", t("schedule.last_run")));
+        }
+    }
+    r
+}
+
 pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
-    let tr = task_run(job);
-    if tr.chars().count() > MAX_TR {
-        return Err(Failure::usage(msg!(
-            "schedule.tr_too_long",
-            n = tr.chars().count(),
-            max = MAX_TR
-        ))
-        .with_hint(msg!("schedule.hint_tr_too_long")));
+    let xml = task_xml(job);
+    let file = xml_path(job);
+    let shown = plain(&file).display().to_string();
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::usage(msg!("schedule.cannot_create", path = shown, error = e)))?;
     }
-    let args = create_args(job);
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    std::fs::write(&file, utf16_with_bom(&xml))
+        .map_err(|e| Failure::usage(msg!("schedule.cannot_write", path = shown, error = e)))?;
+    if let Err(e) = schtasks(
+        &create_args(&file)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    ) {
+        return Err(
+            Failure::usage(msg!("schedule.task_not_registered", error = e)).with_hint(msg!(
+                "schedule.hint_task_create",
+                command = create_command_line(&file)
+            )),
+        );
+    }
     let mut r = base("install", true, Some(job));
-    r.content = Some(create_command_line(job));
-    if let Err(e) = run_tool("schtasks", &refs, None) {
-        eprintln!("llob-doctor: {e}");
-        r.manual_commands.push(create_command_line(job));
-    } else {
-        r.next_run = query().ok().and_then(|q| next_run(&q));
-    }
-    Ok(r)
-}
-
-fn query() -> Result<String, String> {
-    run_tool(
-        "schtasks",
-        &["/Query", "/TN", TASK, "/V", "/FO", "LIST"],
-        None,
-    )
-}
-
-/// "Next Run Time:" from `schtasks /Query /V /FO LIST`.
-pub fn next_run(query: &str) -> Option<String> {
-    query.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        (k.trim() == "Next Run Time").then(|| v.trim().to_string())
-    })
+    r.content = Some(read_task().unwrap_or(xml));
+    Ok(with_run_times(r))
 }
 
 pub fn remove() -> Result<ScheduleReport, Failure> {
-    let mut r = base("remove", false, None);
-    if query().is_ok()
-        && let Err(e) = run_tool("schtasks", &["/Delete", "/F", "/TN", TASK], None)
-    {
-        eprintln!("llob-doctor: {e}");
-        r.manual_commands
-            .push(format!("schtasks /Delete /F /TN \"{TASK}\""));
+    let was_there = read_task().is_some();
+    match schtasks(&["/Delete", "/TN", TASK, "/F"]) {
+        Ok(_) => Ok(base(
+            if was_there { "remove" } else { "absent" },
+            false,
+            None,
+        )),
+        // Nothing to delete, before and after: not an error.
+        Err(_) if !was_there && read_task().is_none() => Ok(base("absent", false, None)),
+        Err(e) => Err(
+            Failure::usage(msg!("schedule.task_not_removed", task = TASK, error = e)).with_hint(
+                msg!("schedule.hint_task_delete", command = delete_command_line()),
+            ),
+        ),
     }
-    Ok(r)
 }
 
 pub fn show() -> Result<ScheduleReport, Failure> {
-    match query() {
-        Ok(q) => {
+    match read_task() {
+        Some(xml) => {
             let mut r = base("show", true, None);
-            r.next_run = next_run(&q);
-            r.content = Some(q);
-            Ok(r)
+            r.content = Some(xml);
+            Ok(with_run_times(r))
         }
-        Err(_) => Ok(base("show", false, None)),
+        None => Ok(base("show", false, None)),
     }
 }
 
@@ -159,7 +437,20 @@ pub fn show() -> Result<ScheduleReport, Failure> {
 mod tests {
     use super::*;
     use crate::cli::Weekday;
-    use std::path::PathBuf;
+
+    fn job(exe: &str, weekday: Option<Weekday>) -> Job {
+        let log = r"C:\Users\张三\AppData\Roaming\llob-doctor\data\clean.log";
+        Job {
+            exe: PathBuf::from(exe),
+            args: ["clean", "--yes", "--quiet", "--log-file", log]
+                .map(String::from)
+                .to_vec(),
+            hour: 4,
+            minute: 30,
+            weekday,
+            log_file: PathBuf::from(log),
+        }
+    }
 
     #[test]
     fn quoting_like_command_line_to_argv() {
@@ -174,50 +465,105 @@ mod tests {
     }
 
     #[test]
-    fn create_command() {
-        let job = Job {
-            exe: PathBuf::from(r"C:\Program Files\llob-doctor\llob-doctor.exe"),
-            args: [
-                "clean",
-                "--yes",
-                "--quiet",
-                "--log-file",
-                r"C:\Users\A B\AppData\Roaming\llob-doctor\data\clean.log",
-            ]
-            .map(String::from)
-            .to_vec(),
-            hour: 4,
-            minute: 30,
-            weekday: Some(Weekday::Mon),
-            log_file: PathBuf::from("x"),
-        };
-        let args = create_args(&job);
-        assert_eq!(
-            &args[..9],
-            [
-                "/Create",
-                "/F",
-                "/TN",
-                "llob-doctor clean",
-                "/SC",
-                "WEEKLY",
-                "/D",
-                "MON",
-                "/ST"
-            ]
+    fn the_task_definition_carries_the_settings_and_a_plain_path() {
+        let j = job(
+            r"\\?\C:\Users\张三\llob doctor\llob-doctor.exe",
+            Some(Weekday::Wed),
         );
-        assert_eq!(args[9], "04:30");
+        let xml = task_xml(&j);
         assert_eq!(
-            args[11],
-            r#""C:\Program Files\llob-doctor\llob-doctor.exe" clean --yes --quiet --log-file "C:\Users\A B\AppData\Roaming\llob-doctor\data\clean.log""#
+            element(&xml, "Command").as_deref(),
+            Some(r"C:\Users\张三\llob doctor\llob-doctor.exe")
         );
         assert_eq!(
-            create_command_line(&job),
-            r#"schtasks /Create /F /TN "llob-doctor clean" /SC WEEKLY /D MON /ST 04:30 /TR "\"C:\Program Files\llob-doctor\llob-doctor.exe\" clean --yes --quiet --log-file \"C:\Users\A B\AppData\Roaming\llob-doctor\data\clean.log\"""#
+            element(&xml, "WorkingDirectory").as_deref(),
+            Some(r"C:\Users\张三\llob doctor")
         );
         assert_eq!(
-            next_run("TaskName: x\nNext Run Time:   11/26/2026 4:30:00 AM\n").as_deref(),
-            Some("11/26/2026 4:30:00 AM")
+            element(&xml, "Arguments").as_deref(),
+            Some(
+                r"clean --yes --quiet --log-file C:\Users\张三\AppData\Roaming\llob-doctor\data\clean.log"
+            )
         );
+        for (name, value) in [
+            ("StartWhenAvailable", "true"),
+            ("DisallowStartIfOnBatteries", "false"),
+            ("StopIfGoingOnBatteries", "false"),
+            ("ExecutionTimeLimit", TIME_LIMIT),
+            ("MultipleInstancesPolicy", "IgnoreNew"),
+            ("LogonType", "InteractiveToken"),
+            ("StartBoundary", "2024-01-01T04:30:00"),
+        ] {
+            assert_eq!(element(&xml, name).as_deref(), Some(value), "{name}");
+        }
+        assert!(xml.contains("<DaysOfWeek><Wednesday /></DaysOfWeek>"));
+        assert!(!xml.contains(r"\\?\"));
+        let daily = task_xml(&job(r"C:\t\llob-doctor.exe", None));
+        assert!(daily.contains("<DaysInterval>1</DaysInterval>"));
+        for d in [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ] {
+            let x = task_xml(&job(r"C:\t\x.exe", Some(d)));
+            let day = element(&x, "DaysOfWeek").unwrap();
+            assert!(day.ends_with("day />") && day.len() > 9, "{day}");
+        }
+    }
+
+    #[test]
+    fn characters_xml_and_the_command_line_care_about() {
+        let mut j = job(r"C:\Tools & <more>\llob-doctor.exe", None);
+        j.args.push(r#"--older-than "3d""#.into());
+        let xml = task_xml(&j);
+        assert_eq!(
+            element(&xml, "Command").as_deref(),
+            Some(r"C:\Tools & <more>\llob-doctor.exe")
+        );
+        assert!(
+            element(&xml, "Arguments")
+                .unwrap()
+                .ends_with(r#""--older-than \"3d\"""#)
+        );
+    }
+
+    #[test]
+    fn long_paths_stay_whole() {
+        let deep = format!(r"C:\Users\张三\{}\llob-doctor.exe", "深".repeat(150));
+        let xml = task_xml(&job(&format!(r"\\?\{deep}"), None));
+        assert_eq!(element(&xml, "Command").as_deref(), Some(deep.as_str()));
+    }
+
+    #[test]
+    fn encodings() {
+        let bytes = utf16_with_bom("<Task>张三</Task>");
+        assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
+        assert_eq!(decode(&bytes), "<Task>张三</Task>");
+        assert_eq!(decode("\u{feff}<Task/>".as_bytes()), "<Task/>");
+    }
+
+    #[test]
+    fn manual_commands_name_the_file() {
+        let p = Path::new(r"C:\Users\张三\AppData\Roaming\llob-doctor\data\llob-doctor-task.xml");
+        assert_eq!(
+            create_command_line(p),
+            r#"schtasks /Create /XML C:\Users\张三\AppData\Roaming\llob-doctor\data\llob-doctor-task.xml /TN "llob-doctor clean" /F"#
+        );
+        assert_eq!(
+            delete_command_line(),
+            r#"schtasks /Delete /TN "llob-doctor clean" /F"#
+        );
+    }
+
+    #[test]
+    fn next_and_last_run_by_column() {
+        let csv = "\r\n\"PC\",\"\\llob-doctor clean\",\"2026/11/29 4:30:00\",\"就绪\",\"交互方式\",\"N/A\",\"267011\"\r\n";
+        assert_eq!(run_times(csv), (Some("2026/11/29 4:30:00".into()), None));
+        assert_eq!(run_times(""), (None, None));
+        let never = r#""PC","\llob-doctor clean","N/A","Ready","Interactive only","11/30/1999 12:00:00 AM","267011""#;
+        assert_eq!(run_times(never), (None, None));
     }
 }
