@@ -390,7 +390,14 @@ fn schtasks_that_cannot_register_exits_non_zero_with_the_command_to_run() {
     let home = tmp.path().join("home");
     let log = tmp.path().join("张三 logs/clean.log");
     let out = isolated(&bin, &home)
-        .args(["schedule", "install", "--backend", "schtasks", "--at", "04:00"])
+        .args([
+            "schedule",
+            "install",
+            "--backend",
+            "schtasks",
+            "--at",
+            "04:00",
+        ])
         .arg("--log-file")
         .arg(&log)
         .output()
