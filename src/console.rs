@@ -208,3 +208,100 @@ mod tests {
         assert_eq!(ran, ["doctor", "clean --dry-run"]);
     }
 }
+
+/// Writes JSON, pretty, with every non-ASCII character escaped (`\u5f20`): the bytes are the same
+/// in every code page, so PowerShell 5.1 (which reads a program's output as the ANSI code page,
+/// GBK on Chinese Windows) and any JSON reader get the Chinese right.
+pub fn write_json_ascii<W: Write, T: serde::Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, AsciiPretty::default());
+    value.serialize(&mut ser)
+}
+
+/// serde_json's pretty layout, with non-ASCII text escaped.
+#[derive(Default)]
+struct AsciiPretty<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for AsciiPretty<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut units = [0u16; 2];
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                w.write_all(&[c as u8])?;
+            } else {
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::write_json_ascii;
+
+    #[test]
+    fn json_is_ascii_and_reads_back_the_same() {
+        let v = serde_json::json!({"path": r"C:\Users\张三\😀", "n": [1, 2], "e": {}});
+        let mut out = Vec::new();
+        write_json_ascii(&mut out, &v).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.is_ascii(), "{text}");
+        assert!(
+            text.contains(r#""path": "C:\\Users\\\u5f20\u4e09\\\ud83d\ude00""#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+        // The same layout as serde_json's pretty printer.
+        let ascii_only = serde_json::json!({"a": [1, {"b": "c"}], "d": []});
+        let mut out = Vec::new();
+        write_json_ascii(&mut out, &ascii_only).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string_pretty(&ascii_only).unwrap()
+        );
+    }
+}

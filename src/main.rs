@@ -34,7 +34,9 @@ fn main() -> ExitCode {
                     "hint": hint,
                     "exit_code": exit.code(),
                 });
-                println!("{doc:#}");
+                let mut out = std::io::stdout();
+                let _ = llob_doctor::console::write_json_ascii(&mut out, &doc);
+                println!();
             }
             eprintln!("llob-doctor: {err:#}");
             if let Some(h) = hint {

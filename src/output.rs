@@ -45,7 +45,7 @@ impl Output {
     ) -> anyhow::Result<()> {
         let mut stdout = std::io::stdout().lock();
         if self.json {
-            serde_json::to_writer_pretty(&mut stdout, report)?;
+            crate::console::write_json_ascii(&mut stdout, report)?;
             writeln!(stdout)?;
         } else if !self.quiet {
             stdout.write_all(human().as_bytes())?;

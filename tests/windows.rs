@@ -378,3 +378,46 @@ fn the_hard_place_is_a_real_folder() {
     let out = Command::new(&exe).arg("--version").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[cfg(windows)]
+#[test]
+fn a_trash_that_fails_says_nothing_was_moved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = Fixture::new(Os::Windows);
+    let data = tmp.path().join(r"张三\LiteLoaderQQNT\data\LLOneBot");
+    f.data_dir(&data, &["10001"], &[]);
+    // Output to a file, not a pipe: the shell's trash may start Wine's `explorer.exe /desktop`,
+    // which inherits the handles and would keep a pipe open long after llob-doctor exits.
+    let report = tmp.path().join("report.json");
+    let status = isolated(Path::new(BIN), &tmp.path().join("home"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--json", "clean", "--yes", "--trash"])
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&report).unwrap())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    let out = Output {
+        status,
+        stdout: fs::read(&report).unwrap(),
+        stderr: Vec::new(),
+    };
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !common::under_wine() {
+        // A real Windows has a Recycle Bin.
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(!data.join(r"temp\image-1.png").exists());
+        return;
+    }
+    // Wine 8 has no Recycle Bin to move to (E_NOTIMPL): each entry says so, in words.
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    assert!(
+        text.contains("could not move it to the trash, so nothing was moved"),
+        "{text}"
+    );
+    assert!(text.contains("(0x8"), "the HRESULT in hex: {text}");
+    assert!(!text.contains("-2147"), "{text}");
+    assert!(data.join(r"temp\image-1.png").exists());
+    assert!(data.join("msg_10001").exists());
+}
