@@ -279,23 +279,28 @@ pub fn delete_command_line() -> String {
     format!("schtasks /Delete /TN {} /F", win_quote(TASK))
 }
 
-/// Runs schtasks; `Err` carries what it said.
+/// Runs schtasks; `Err` carries what it said. Its output goes through files, not pipes: a
+/// process schtasks starts (Wine starts `explorer.exe /desktop` on first use of COM) inherits
+/// the handles and would hold a pipe open long after schtasks has exited.
 fn schtasks(args: &[&str]) -> Result<String, String> {
-    let out = std::process::Command::new("schtasks")
+    let capture = Capture::new().map_err(|e| format!("cannot run schtasks: {e}"))?;
+    let status = std::process::Command::new("schtasks")
         .args(args)
         .stdin(std::process::Stdio::null())
-        .output()
+        .stdout(capture.out.try_clone().map_err(|e| e.to_string())?)
+        .stderr(capture.err.try_clone().map_err(|e| e.to_string())?)
+        .status()
         .map_err(|e| format!("cannot run schtasks: {e}"))?;
-    let said = |b: &[u8]| decode(b).trim().to_string();
-    if out.status.success() {
-        return Ok(decode(&out.stdout));
+    let (stdout, stderr) = capture.read();
+    if status.success() {
+        return Ok(decode(&stdout));
     }
-    let words: Vec<String> = [said(&out.stderr), said(&out.stdout)]
+    let words: Vec<String> = [decode(&stderr), decode(&stdout)]
         .into_iter()
+        .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    let code = out
-        .status
+    let code = status
         .code()
         .map(|c| format!("exit {c}"))
         .unwrap_or_else(|| "killed".into());
@@ -306,6 +311,52 @@ fn schtasks(args: &[&str]) -> Result<String, String> {
     )
     .trim()
     .to_string())
+}
+
+/// Two temporary files for a child's stdout and stderr, removed when dropped.
+struct Capture {
+    paths: [PathBuf; 2],
+    out: std::fs::File,
+    err: std::fs::File,
+}
+
+impl Capture {
+    fn new() -> std::io::Result<Capture> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let base = format!("llob-doctor-schtasks-{}-{n}", std::process::id());
+        let dir = std::env::temp_dir();
+        let paths = [
+            dir.join(format!("{base}.out")),
+            dir.join(format!("{base}.err")),
+        ];
+        let open = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(p)
+        };
+        let out = open(&paths[0])?;
+        let err = open(&paths[1]).inspect_err(|_| {
+            let _ = std::fs::remove_file(&paths[0]);
+        })?;
+        Ok(Capture { paths, out, err })
+    }
+
+    fn read(&self) -> (Vec<u8>, Vec<u8>) {
+        let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+        (read(&self.paths[0]), read(&self.paths[1]))
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        for p in &self.paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// Task Scheduler's own copy of the task: `%SystemRoot%\System32\Tasks\<name>`. Read when
