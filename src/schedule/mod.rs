@@ -6,6 +6,7 @@ pub mod cron;
 pub mod launchd;
 pub mod schtasks;
 pub mod systemd;
+pub mod task_xml;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
