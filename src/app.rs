@@ -33,9 +33,15 @@ impl App {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let color = match g.color {
-            ColorChoice::Always => true,
+            ColorChoice::Always => {
+                crate::console::enable_colours();
+                true
+            }
             ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+            // Colour only where the console shows it (Windows: virtual-terminal processing on).
+            ColorChoice::Auto => {
+                !no_color && std::io::stdout().is_terminal() && crate::console::enable_colours()
+            }
         };
         Ok(App {
             env,

@@ -141,7 +141,8 @@ impl Env {
     /// are followed inside it.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let Some(root) = &self.root else {
-            return PathBuf::from(p);
+            // On Windows: `C:/…` from a launcher's require() shown with backslashes.
+            return crate::winpath::plain(Path::new(p));
         };
         let win = self.platform == Platform::Windows;
         let mut parts: Vec<String> = Vec::new();

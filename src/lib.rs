@@ -9,6 +9,7 @@ pub mod check_versions;
 pub mod clap_msg;
 pub mod clean;
 pub mod cli;
+pub mod console;
 pub mod detect;
 pub mod discover;
 pub mod docs;
@@ -26,6 +27,7 @@ pub mod stack;
 pub mod stats;
 pub mod time;
 pub mod version;
+pub mod winpath;
 
 use cli::{Cli, Command};
 use exit::Exit;

@@ -20,6 +20,10 @@ fn main() -> ExitCode {
     let lang =
         i18n::lang_from_args(&args).unwrap_or_else(|| i18n::detect_lang(|k| std::env::var(k).ok()));
     i18n::set_lang(if json { Lang::En } else { lang });
+    // Double-clicked in Explorer: a guided doctor and clean in a window that waits for Enter.
+    if let Some(exit) = llob_doctor::console::double_click() {
+        return ExitCode::from(exit.code() as u8);
+    }
     let parsed = cli::command()
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -69,5 +73,8 @@ fn print_json_error(error: &str, hint: Option<&str>, exit: Exit) {
         "hint": hint,
         "exit_code": exit.code(),
     });
-    let _ = write_stdout(format!("{doc:#}\n").as_bytes());
+    let mut buf = Vec::new();
+    let _ = llob_doctor::console::write_json_ascii(&mut buf, &doc);
+    buf.push(b'\n');
+    let _ = write_stdout(&buf);
 }

@@ -45,9 +45,11 @@ impl Output {
         human: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
         let text = if self.json {
-            let mut s = serde_json::to_string_pretty(&to_json(report)?)?;
-            s.push('\n');
-            s
+            // ASCII only: PowerShell 5.1 reads redirected output in the ANSI code page.
+            let mut buf = Vec::new();
+            crate::console::write_json_ascii(&mut buf, &to_json(report)?)?;
+            buf.push(b'\n');
+            String::from_utf8(buf)?
         } else if !self.quiet {
             human()
         } else {

@@ -96,7 +96,7 @@ fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mo
                         files: entry.files,
                         problem: None,
                     })
-                    .map_err(|e| Msg::raw(format!("cannot move to trash: {e}")))
+                    .map_err(|e| msg!("clean.trash_failed", reason = trash_reason(&e)))
             }),
     };
     match done {
@@ -240,6 +240,16 @@ fn refused_all(plan: &Plan, why: &Msg) -> Executed {
     Executed {
         outcomes,
         interrupted: false,
+    }
+}
+
+/// The trash's error in words: Windows' HRESULT in hex (`0x80004001`, not `-2147467263`).
+fn trash_reason(e: &trash::Error) -> String {
+    match e {
+        trash::Error::Os { code, description } => {
+            format!("{} (0x{:08X})", description.trim(), *code as u32)
+        }
+        other => other.to_string(),
     }
 }
 

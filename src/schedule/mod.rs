@@ -7,6 +7,7 @@ pub mod launchd;
 pub mod schtasks;
 pub mod status;
 pub mod systemd;
+pub mod task_xml;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -218,6 +219,7 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
     };
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
+        .map(|p| crate::winpath::plain(&p))
         .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = crate::i18n::os_error(&e))))?;
     let log_file = match &args.log_file {
         Some(p) => absolute(p)?,

@@ -1,82 +1,181 @@
-//! Windows Task Scheduler through `schtasks`: one task named "llob-doctor clean".
+//! Windows Task Scheduler: one task, "llob-doctor clean", registered from a task definition XML
+//! (`schtasks /Create /XML <file> /TN … /F`). The XML carries what a nightly clean needs and
+//! `/SC /ST` cannot: a missed run happens at the next start, no stop on battery, a time limit,
+//! never two runs at once, the user's interactive session (a restarted QQ shows on the desktop),
+//! and the working folder. Nothing registered never reads as success: every failure exits
+//! non-zero with the command to run by hand.
 
-use super::{Job, ScheduleReport, run_tool};
+use std::path::{Path, PathBuf};
+
+use super::task_xml::{decode, task_xml, utf16_with_bom, win_quote};
+use super::{Job, ScheduleReport};
 use crate::cli::Backend;
 use crate::exit::Failure;
+use crate::i18n::t;
 use crate::msg;
+use crate::winpath::plain;
 
 pub const TASK: &str = "llob-doctor clean";
-/// schtasks refuses a /TR longer than this.
-pub const MAX_TR: usize = 261;
+/// The task definition kept next to the log, so the manual command has a file to name.
+pub const XML_FILE: &str = "llob-doctor-task.xml";
 
-/// Quotes one argument the way Windows programs split their command line
-/// (CommandLineToArgvW): quotes around anything with a space, tab or quote; backslashes doubled
-/// only before a quote.
-pub fn win_quote(arg: &str) -> String {
-    if !arg.is_empty() && !arg.contains([' ', '\t', '"']) {
-        return arg.to_string();
-    }
-    let mut out = String::from("\"");
-    let mut backslashes = 0;
-    for c in arg.chars() {
-        match c {
-            '\\' => backslashes += 1,
-            '"' => {
-                out.push_str(&"\\".repeat(backslashes * 2 + 1));
-                out.push('"');
-                backslashes = 0;
-            }
-            c => {
-                out.push_str(&"\\".repeat(backslashes));
-                out.push(c);
-                backslashes = 0;
-            }
-        }
-    }
-    out.push_str(&"\\".repeat(backslashes * 2));
-    out.push('"');
-    out
+/// Where the task definition is written: next to the run log.
+pub fn xml_path(job: &Job) -> PathBuf {
+    let dir = job
+        .log_file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    dir.join(XML_FILE)
 }
 
-/// The task's command line (`/TR`).
-pub fn task_run(job: &Job) -> String {
-    let mut tr = win_quote(&job.exe.display().to_string());
-    for a in &job.args {
-        tr.push(' ');
-        tr.push_str(&win_quote(a));
-    }
-    tr
+pub fn create_args(xml: &Path) -> Vec<String> {
+    vec![
+        "/Create".into(),
+        "/XML".into(),
+        plain(xml).to_string_lossy().into_owned(),
+        "/TN".into(),
+        TASK.into(),
+        "/F".into(),
+    ]
 }
 
-/// The arguments to `schtasks` that create the task.
-pub fn create_args(job: &Job) -> Vec<String> {
-    let mut a: Vec<String> = ["/Create", "/F", "/TN", TASK].map(String::from).to_vec();
-    match job.weekday {
-        None => a.extend(["/SC".into(), "DAILY".into()]),
-        Some(d) => a.extend([
-            "/SC".into(),
-            "WEEKLY".into(),
-            "/D".into(),
-            d.short().to_uppercase(),
-        ]),
-    }
-    a.extend([
-        "/ST".into(),
-        format!("{:02}:{:02}", job.hour, job.minute),
-        "/TR".into(),
-        task_run(job),
-    ]);
-    a
-}
-
-/// The same command as one would type it in cmd.exe.
-pub fn create_command_line(job: &Job) -> String {
+/// The same command as one would type it in cmd.exe or PowerShell.
+pub fn create_command_line(xml: &Path) -> String {
     let mut s = String::from("schtasks");
-    for a in create_args(job) {
+    for a in create_args(xml) {
         s.push(' ');
         s.push_str(&win_quote(&a));
     }
     s
+}
+
+pub fn delete_command_line() -> String {
+    format!("schtasks /Delete /TN {} /F", win_quote(TASK))
+}
+
+/// Runs schtasks; `Err` carries what it said. Its output goes through files, not pipes: a
+/// process schtasks starts (Wine starts `explorer.exe /desktop` on first use of COM) inherits
+/// the handles and would hold a pipe open long after schtasks has exited.
+fn schtasks(args: &[&str]) -> Result<String, String> {
+    let capture = Capture::new().map_err(|e| format!("cannot run schtasks: {e}"))?;
+    let status = std::process::Command::new("schtasks")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(capture.out.try_clone().map_err(|e| e.to_string())?)
+        .stderr(capture.err.try_clone().map_err(|e| e.to_string())?)
+        .status()
+        .map_err(|e| format!("cannot run schtasks: {e}"))?;
+    let (stdout, stderr) = capture.read();
+    if status.success() {
+        return Ok(decode(&stdout));
+    }
+    let words: Vec<String> = [decode(&stderr), decode(&stdout)]
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let code = status
+        .code()
+        .map(|c| format!("exit {c}"))
+        .unwrap_or_else(|| "killed".into());
+    Err(format!(
+        "schtasks {} ({code}) {}",
+        args.first().copied().unwrap_or(""),
+        words.join(" / ")
+    )
+    .trim()
+    .to_string())
+}
+
+/// Two temporary files for a child's stdout and stderr, removed when dropped.
+struct Capture {
+    paths: [PathBuf; 2],
+    out: std::fs::File,
+    err: std::fs::File,
+}
+
+impl Capture {
+    fn new() -> std::io::Result<Capture> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let base = format!("llob-doctor-schtasks-{}-{n}", std::process::id());
+        let dir = std::env::temp_dir();
+        let paths = [
+            dir.join(format!("{base}.out")),
+            dir.join(format!("{base}.err")),
+        ];
+        let open = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(p)
+        };
+        let out = open(&paths[0])?;
+        let err = open(&paths[1]).inspect_err(|_| {
+            let _ = std::fs::remove_file(&paths[0]);
+        })?;
+        Ok(Capture { paths, out, err })
+    }
+
+    fn read(&self) -> (Vec<u8>, Vec<u8>) {
+        let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+        (read(&self.paths[0]), read(&self.paths[1]))
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        for p in &self.paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Task Scheduler's own copy of the task: `%SystemRoot%\System32\Tasks\<name>`. Read when
+/// `schtasks /Query` gives nothing (Wine's schtasks has no /Query).
+fn store_file() -> Option<PathBuf> {
+    let root = std::env::var_os("SystemRoot").or_else(|| std::env::var_os("windir"))?;
+    Some(
+        PathBuf::from(root)
+            .join("System32")
+            .join("Tasks")
+            .join(TASK),
+    )
+}
+
+/// The registered task's XML, or `None` when there is no such task.
+fn read_task() -> Option<String> {
+    if let Ok(xml) = schtasks(&["/Query", "/TN", TASK, "/XML", "ONE"])
+        && xml.contains("<Task")
+    {
+        return Some(xml);
+    }
+    let bytes = std::fs::read(store_file()?).ok()?;
+    Some(decode(&bytes)).filter(|x| x.contains("<Task"))
+}
+
+/// Next and last run from `schtasks /Query /V /FO CSV /NH`: columns 3 and 6 whatever the
+/// language of Windows (the headers are translated, their order is not). `N/A` is no time.
+pub fn run_times(csv: &str) -> (Option<String>, Option<String>) {
+    let line = csv.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let fields: Vec<String> = line
+        .trim()
+        .trim_matches('"')
+        .split("\",\"")
+        .map(str::to_string)
+        .collect();
+    let pick = |i: usize| {
+        fields
+            .get(i)
+            .map(|s| s.trim().to_string())
+            // A task that never ran shows 30 Nov 1999, Task Scheduler's "never".
+            .filter(|s| !s.is_empty() && s != "N/A" && !s.contains("1999"))
+    };
+    (pick(2), pick(5))
 }
 
 fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleReport {
@@ -92,132 +191,98 @@ fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleRep
     }
 }
 
+fn with_run_times(mut r: ScheduleReport) -> ScheduleReport {
+    if let Ok(csv) = schtasks(&["/Query", "/TN", TASK, "/V", "/FO", "CSV", "/NH"]) {
+        let (next, last) = run_times(&csv);
+        r.next_run = next;
+        if let Some(last) = last {
+            let content = r.content.take().unwrap_or_default();
+            r.content = Some(format!("{}: {last}\n\n{content}", t("schedule.last_run")));
+        }
+    }
+    r
+}
+
 pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
-    let tr = task_run(job);
-    if tr.chars().count() > MAX_TR {
-        return Err(Failure::usage(msg!(
-            "schedule.tr_too_long",
-            n = tr.chars().count(),
-            max = MAX_TR
-        ))
-        .with_hint(msg!("schedule.hint_tr_too_long")));
+    let xml = task_xml(job);
+    let file = xml_path(job);
+    let shown = plain(&file).display().to_string();
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::usage(msg!("schedule.cannot_create", path = shown, error = e)))?;
     }
-    let args = create_args(job);
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    std::fs::write(&file, utf16_with_bom(&xml))
+        .map_err(|e| Failure::usage(msg!("schedule.cannot_write", path = shown, error = e)))?;
+    if let Err(e) = schtasks(
+        &create_args(&file)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    ) {
+        return Err(
+            Failure::usage(msg!("schedule.task_not_registered", error = e)).with_hint(msg!(
+                "schedule.hint_task_create",
+                command = create_command_line(&file)
+            )),
+        );
+    }
     let mut r = base("install", true, Some(job));
-    r.content = Some(create_command_line(job));
-    if let Err(e) = run_tool("schtasks", &refs, None) {
-        eprintln!("llob-doctor: {e}");
-        r.manual_commands.push(create_command_line(job));
-    } else {
-        r.next_run = query().ok().and_then(|q| next_run(&q));
-    }
-    Ok(r)
-}
-
-fn query() -> Result<String, String> {
-    run_tool(
-        "schtasks",
-        &["/Query", "/TN", TASK, "/V", "/FO", "LIST"],
-        None,
-    )
-}
-
-/// "Next Run Time:" from `schtasks /Query /V /FO LIST`.
-pub fn next_run(query: &str) -> Option<String> {
-    query.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        (k.trim() == "Next Run Time").then(|| v.trim().to_string())
-    })
+    r.content = Some(read_task().unwrap_or(xml));
+    Ok(with_run_times(r))
 }
 
 pub fn remove() -> Result<ScheduleReport, Failure> {
-    let mut r = base("remove", false, None);
-    if query().is_ok()
-        && let Err(e) = run_tool("schtasks", &["/Delete", "/F", "/TN", TASK], None)
-    {
-        eprintln!("llob-doctor: {e}");
-        r.manual_commands
-            .push(format!("schtasks /Delete /F /TN \"{TASK}\""));
+    let was_there = read_task().is_some();
+    match schtasks(&["/Delete", "/TN", TASK, "/F"]) {
+        Ok(_) => Ok(base(
+            if was_there { "remove" } else { "absent" },
+            false,
+            None,
+        )),
+        // Nothing to delete, before and after: not an error.
+        Err(_) if !was_there && read_task().is_none() => Ok(base("absent", false, None)),
+        Err(e) => Err(
+            Failure::usage(msg!("schedule.task_not_removed", task = TASK, error = e)).with_hint(
+                msg!("schedule.hint_task_delete", command = delete_command_line()),
+            ),
+        ),
     }
-    Ok(r)
 }
 
 pub fn show() -> Result<ScheduleReport, Failure> {
-    match query() {
-        Ok(q) => {
+    match read_task() {
+        Some(xml) => {
             let mut r = base("show", true, None);
-            r.next_run = next_run(&q);
-            r.content = Some(q);
-            Ok(r)
+            r.content = Some(xml);
+            Ok(with_run_times(r))
         }
-        Err(_) => Ok(base("show", false, None)),
+        None => Ok(base("show", false, None)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Weekday;
-    use std::path::PathBuf;
 
     #[test]
-    fn quoting_like_command_line_to_argv() {
-        assert_eq!(win_quote("clean"), "clean");
+    fn manual_commands_name_the_file() {
+        let p = Path::new(r"C:\Users\张三\AppData\Roaming\llob-doctor\data\llob-doctor-task.xml");
         assert_eq!(
-            win_quote(r"C:\Program Files\llob\llob-doctor.exe"),
-            r#""C:\Program Files\llob\llob-doctor.exe""#
+            create_command_line(p),
+            r#"schtasks /Create /XML C:\Users\张三\AppData\Roaming\llob-doctor\data\llob-doctor-task.xml /TN "llob-doctor clean" /F"#
         );
-        assert_eq!(win_quote(r"C:\a b\"), r#""C:\a b\\""#);
-        assert_eq!(win_quote(r#"say "hi""#), r#""say \"hi\"""#);
-        assert_eq!(win_quote(""), r#""""#);
+        assert_eq!(
+            delete_command_line(),
+            r#"schtasks /Delete /TN "llob-doctor clean" /F"#
+        );
     }
 
     #[test]
-    fn create_command() {
-        let job = Job {
-            exe: PathBuf::from(r"C:\Program Files\llob-doctor\llob-doctor.exe"),
-            args: [
-                "clean",
-                "--yes",
-                "--quiet",
-                "--log-file",
-                r"C:\Users\A B\AppData\Roaming\llob-doctor\data\clean.log",
-            ]
-            .map(String::from)
-            .to_vec(),
-            hour: 4,
-            minute: 30,
-            weekday: Some(Weekday::Mon),
-            log_file: PathBuf::from("x"),
-        };
-        let args = create_args(&job);
-        assert_eq!(
-            &args[..9],
-            [
-                "/Create",
-                "/F",
-                "/TN",
-                "llob-doctor clean",
-                "/SC",
-                "WEEKLY",
-                "/D",
-                "MON",
-                "/ST"
-            ]
-        );
-        assert_eq!(args[9], "04:30");
-        assert_eq!(
-            args[11],
-            r#""C:\Program Files\llob-doctor\llob-doctor.exe" clean --yes --quiet --log-file "C:\Users\A B\AppData\Roaming\llob-doctor\data\clean.log""#
-        );
-        assert_eq!(
-            create_command_line(&job),
-            r#"schtasks /Create /F /TN "llob-doctor clean" /SC WEEKLY /D MON /ST 04:30 /TR "\"C:\Program Files\llob-doctor\llob-doctor.exe\" clean --yes --quiet --log-file \"C:\Users\A B\AppData\Roaming\llob-doctor\data\clean.log\"""#
-        );
-        assert_eq!(
-            next_run("TaskName: x\nNext Run Time:   11/26/2026 4:30:00 AM\n").as_deref(),
-            Some("11/26/2026 4:30:00 AM")
-        );
+    fn next_and_last_run_by_column() {
+        let csv = "\r\n\"PC\",\"\\llob-doctor clean\",\"2026/11/29 4:30:00\",\"就绪\",\"交互方式\",\"N/A\",\"267011\"\r\n";
+        assert_eq!(run_times(csv), (Some("2026/11/29 4:30:00".into()), None));
+        assert_eq!(run_times(""), (None, None));
+        let never = r#""PC","\llob-doctor clean","N/A","Ready","Interactive only","11/30/1999 12:00:00 AM","267011""#;
+        assert_eq!(run_times(never), (None, None));
     }
 }
