@@ -168,17 +168,42 @@ pub(super) fn io_words(e: &std::io::Error) -> String {
 
 pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
     let inst = app.discover()?;
-    let Some(data) = inst.data_dir() else {
+    // Every bot stack found writes its own `logs/`: LLOneBot's (plugin or LLBot) data dir and
+    // NapCat's work dir. Lines of LLBot 5+ and NapCat name no account: with one account in
+    // the folder, that one is theirs.
+    let mut folders: Vec<LogFolder> = Vec::new();
+    if let Some(data) = inst.data_dir() {
+        folders.push(LogFolder {
+            path: data.join("logs"),
+            hint: StackHint::Any,
+            account: None,
+        });
+    }
+    for b in inst.bots.iter().filter(|b| b.data_dir_exists) {
+        let path = b.data_dir.join("logs");
+        if folders.iter().any(|f| f.path == path) {
+            continue;
+        }
+        let only = match b.accounts.as_slice() {
+            [a] => a.uin.parse().ok(),
+            _ => None,
+        };
+        folders.push(LogFolder {
+            path,
+            hint: if b.kind == crate::stack::napcat::STACK.bot {
+                StackHint::Napcat
+            } else {
+                StackHint::Llonebot
+            },
+            account: only,
+        });
+    }
+    if folders.is_empty() {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("stats.hint_no_data_dir")));
-    };
-    let dir = data.join("logs");
-    let files = logs_in_folders(&[LogFolder {
-        path: dir.clone(),
-        hint: StackHint::Any,
-        account: None,
-    }]);
-    Ok((vec![dir], files))
+    }
+    let files = logs_in_folders(&folders);
+    Ok((folders.into_iter().map(|f| f.path).collect(), files))
 }
 
 pub(super) fn no_logs(searched: &[PathBuf]) -> Failure {
