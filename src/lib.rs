@@ -32,8 +32,7 @@ pub mod winpath;
 use cli::{Cli, Command};
 use exit::Exit;
 
-// Commands take `App` from `app`; this name stays for code that still reaches it here.
-pub use app::App;
+use app::App;
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let app = App::from_args(&cli.global)?;

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::App;
+use crate::app::App;
 use crate::cli::CheckVersionsArgs;
 use crate::discover::{Installation, Warning};
 use crate::env::Platform;

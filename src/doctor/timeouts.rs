@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::{Finding, Severity, finding};
-use crate::App;
+use crate::app::App;
 use crate::env::Platform;
 use crate::msg;
 use crate::stats::{self, line::Stamp};

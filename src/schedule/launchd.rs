@@ -4,7 +4,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::{Job, ScheduleReport, run_tool};
-use crate::App;
+use crate::app::App;
 use crate::cli::Backend;
 use crate::exit::Failure;
 use crate::msg;

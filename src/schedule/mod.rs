@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
-use crate::App;
+use crate::app::App;
 use crate::cli::{Backend, Every, ScheduleAction, ScheduleArgs, Weekday};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};

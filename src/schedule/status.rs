@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::App;
+use crate::app::App;
 use crate::cli::{Backend, Cli, Command};
 use crate::env::Platform;
 use crate::exit::Failure;

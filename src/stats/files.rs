@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::family::{self, StackHint};
 use super::line::{self, Stamp};
 use super::since::local_offset_secs;
-use crate::App;
+use crate::app::App;
 use crate::exit::{Exit, Failure};
 use crate::msg;
 use crate::time::{civil_from_days, unix_secs};

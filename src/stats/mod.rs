@@ -82,7 +82,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::App;
+use crate::app::App;
 use crate::cli::StatsArgs;
 use crate::exit::{Exit, Failure};
 
