@@ -2,6 +2,7 @@
 //! overrides. Reads only named candidate paths (never a disk-wide search) and records every
 //! candidate in a trail, so `detect -v` can say why each was taken or rejected.
 
+mod bots;
 mod liteloader;
 pub mod llbot;
 mod llonebot;
@@ -22,6 +23,8 @@ use crate::msg;
 use crate::process::QqProcess;
 use crate::stack::Stack;
 
+pub use bots::{Bot, BotProcess, Mode};
+use bots::{napcat_bot, plugin_bot};
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
 pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
@@ -234,65 +237,6 @@ pub struct LlOneBot {
     /// A standalone LLOneBot (5.0+) data dir: no LiteLoaderQQNT plugin.
     pub standalone: bool,
     pub accounts: Vec<Account>,
-}
-
-/// How an LLBot runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// PMHQ starts QQ and the bot drives it.
-    Pmhq,
-    /// A protocol client: no QQ process at all (LLBot 8 default).
-    Headless,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BotProcess {
-    pub pid: u32,
-    /// The process to stop and start again (the others follow it).
-    pub main: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::stack::Role>,
-    pub name: String,
-}
-
-/// One bot stack found, whatever its kind: `detect --json`'s `bots` list.
-#[derive(Debug, Clone, Serialize)]
-pub struct Bot {
-    /// `llonebot` for every LLOneBot/LLBot version, plugin or standalone.
-    pub kind: &'static str,
-    /// The stack description it was found by (`llonebot_plugin`, `llbot`).
-    pub stack: &'static str,
-    pub version: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::output::path::opt"
-    )]
-    pub version_file: Option<PathBuf>,
-    /// Why the version may be off (a stale package.json).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version_note: Option<Msg>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::output::path::opt"
-    )]
-    pub install: Option<PathBuf>,
-    #[serde(serialize_with = "crate::output::path::one")]
-    pub data_dir: PathBuf,
-    pub data_dir_exists: bool,
-    /// Its temp folder, when it exists (NapCat keeps it apart from its work dir).
-    #[serde(serialize_with = "crate::output::path::opt")]
-    pub temp_dir: Option<PathBuf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    pub accounts: Vec<Account>,
-    pub processes: Vec<BotProcess>,
-    /// The stack's own processes, to stop and restart (never printed: environments hold secrets).
-    #[serde(skip)]
-    pub running: Vec<QqProcess>,
-    pub found_via: Source,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub found_via_detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -583,88 +527,4 @@ pub fn discover_all(
         searched: ctx.searched,
         warnings: ctx.warnings,
     })
-}
-
-/// The plugin as one of the bots: it runs inside QQ, so QQ's processes are its own.
-fn plugin_bot(l: &LlOneBot, processes: &[QqProcess]) -> Bot {
-    let own: Vec<&QqProcess> = processes
-        .iter()
-        .filter(|p| p.verified != Some(false))
-        .collect();
-    Bot {
-        kind: crate::stack::llonebot_plugin::STACK.bot,
-        stack: crate::stack::llonebot_plugin::STACK.id,
-        version: l.version.clone(),
-        version_file: l
-            .plugin_dir
-            .as_ref()
-            .map(|d| d.join(crate::stack::llonebot_plugin::STACK.version.file)),
-        version_note: None,
-        install: l.plugin_dir.clone(),
-        data_dir: l.data_dir.clone(),
-        data_dir_exists: l.data_dir_exists,
-        temp_dir: Some(l.data_dir.join("temp")).filter(|t| t.is_dir()),
-        mode: None,
-        accounts: l.accounts.clone(),
-        processes: own
-            .iter()
-            .map(|p| BotProcess {
-                pid: p.pid,
-                main: p.main,
-                role: None,
-                name: p.name.clone(),
-            })
-            .collect(),
-        running: Vec::new(),
-        found_via: l.source,
-        found_via_detail: None,
-    }
-}
-
-/// NapCat as a `bots` entry: it runs inside QQ, so QQ's processes are its own.
-fn napcat_bot(n: &NapCat, processes: &[QqProcess]) -> Bot {
-    let config = |uin: &str| {
-        Some(
-            n.work_dir
-                .join("config")
-                .join(format!("onebot11_{uin}.json")),
-        )
-        .filter(|p| p.is_file())
-    };
-    Bot {
-        kind: crate::stack::napcat::STACK.bot,
-        stack: crate::stack::napcat::STACK.id,
-        version: n.version.clone(),
-        version_file: n.version_file.clone(),
-        version_note: None,
-        install: n.dir.clone(),
-        data_dir: n.work_dir.clone(),
-        data_dir_exists: n.work_dir.is_dir(),
-        temp_dir: n.temp_dir.clone(),
-        mode: None,
-        accounts: n
-            .accounts
-            .iter()
-            .map(|uin| Account {
-                uin: uin.clone(),
-                config: config(uin),
-                msg_db: None,
-                database: None,
-                database_files: Vec::new(),
-            })
-            .collect(),
-        processes: processes
-            .iter()
-            .filter(|p| p.verified != Some(false))
-            .map(|p| BotProcess {
-                pid: p.pid,
-                main: p.main,
-                role: None,
-                name: p.name.clone(),
-            })
-            .collect(),
-        running: Vec::new(),
-        found_via: n.source,
-        found_via_detail: n.source_detail.clone(),
-    }
 }
