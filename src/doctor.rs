@@ -202,6 +202,8 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
             Name::Liteloader => ("versions.liteloader", "LiteLoaderQQNT"),
             Name::Llonebot => ("versions.llonebot", "LLOneBot"),
             Name::Napcat => ("versions.napcat", "NapCat"),
+            // Judged with its own advice by `llbot::check_llbot`.
+            Name::Llbot => continue,
         };
         let installed = c.installed.clone().unwrap_or_else(|| "?".into());
         let minimum = c.minimum.clone().unwrap_or_else(|| "-".into());

@@ -393,5 +393,45 @@ mod running {
         let (_, v) = f.json(&["doctor"]);
         assert_eq!(finding(&v, "qq.not_used")["severity"], "ok", "{v:#}");
         assert!(finding(&v, "discovery.qq").is_null(), "{v:#}");
+        // Headless: check-versions has no QQ row and misses no QQ either.
+        let (code, v) = f.json(&["check-versions"]);
+        assert_eq!(code, 0, "{v:#}");
+        assert_eq!(v["not_found"], serde_json::json!([]), "{v:#}");
+        let names: Vec<&Value> = v["components"]
+            .as_array()
+            .map(|r| r.iter().map(|c| &c["name"]).collect())
+            .unwrap_or_default();
+        assert_eq!(names, vec!["llbot"], "{v:#}");
     }
+}
+
+#[test]
+fn check_versions_has_an_llbot_row_and_no_rows_for_what_it_does_not_use() {
+    let f = Fixture::new(Os::Linux);
+    let (install, _) = linux_cli(&f);
+    let dir = install.display().to_string();
+    let (code, v) = f.json(&["--llbot-dir", &dir, "check-versions"]);
+    assert_eq!(code, 0, "{v:#}");
+    let rows = v["components"].as_array().expect("components");
+    let llbot: Vec<&Value> = rows.iter().filter(|c| c["name"] == "llbot").collect();
+    assert_eq!(llbot.len(), 1, "{v:#}");
+    assert_eq!(llbot[0]["installed"], "8.1.7");
+    assert_eq!(llbot[0]["minimum"], "3.28.3");
+    assert_eq!(llbot[0]["status"], "ok");
+    // Not running, so the mode is unknown: QQ may be used (PMHQ is installed) and is missing;
+    // LiteLoaderQQNT and the plugin are never used by LLBot.
+    assert_eq!(v["not_found"], serde_json::json!(["qq"]), "{v:#}");
+    assert!(
+        rows.iter()
+            .all(|c| c["name"] != "liteloader" && c["name"] != "llonebot"),
+        "{v:#}"
+    );
+
+    let (code, v) = f.json(&["--llbot-dir", &dir, "check-versions", "--min-llonebot", "9.0"]);
+    assert_eq!(code, 1, "{v:#}");
+    let row = v["components"]
+        .as_array()
+        .and_then(|r| r.iter().find(|c| c["name"] == "llbot").cloned())
+        .expect("llbot row");
+    assert_eq!(row["status"], "outdated", "{v:#}");
 }

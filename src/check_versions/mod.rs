@@ -11,6 +11,7 @@
 //! into verdicts; `text` holds every human sentence; `render` lays out the table.
 
 mod components;
+mod llbot;
 mod napcat;
 mod render;
 #[cfg(test)]
@@ -56,6 +57,7 @@ pub enum Name {
     Qq,
     Liteloader,
     Llonebot,
+    Llbot,
     Napcat,
 }
 
@@ -184,20 +186,31 @@ pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) ->
     let mut components = Vec::new();
     let mut not_found = Vec::new();
 
+    // LLBot runs without LiteLoaderQQNT, and in 8.x's headless mode without QQ: rows only for
+    // what the stack found uses.
+    let llbot = inst.llbot();
+    let plugin = inst.llonebot.as_ref().is_some_and(|l| !l.standalone);
+    let headless = llbot.is_some_and(|b| b.mode == Some(crate::discover::Mode::Headless));
     let qq = components::qq(inst, mins, table);
     let qq_found = qq.is_some();
     let qq_build = qq.as_ref().and_then(|c| c.build);
     match qq {
         Some(c) => components.push(c),
+        None if headless && !plugin => {}
         None => not_found.push(Name::Qq),
     }
-    match components::liteloader(inst, qq_build, qq_found) {
-        Some(c) => components.push(c),
-        None => not_found.push(Name::Liteloader),
+    if llbot.is_none() || plugin {
+        match components::liteloader(inst, qq_build, qq_found) {
+            Some(c) => components.push(c),
+            None => not_found.push(Name::Liteloader),
+        }
+        match components::llonebot(inst, mins.llonebot) {
+            Some(c) => components.push(c),
+            None => not_found.push(Name::Llonebot),
+        }
     }
-    match components::llonebot(inst, mins.llonebot) {
-        Some(c) => components.push(c),
-        None => not_found.push(Name::Llonebot),
+    if let Some(b) = llbot {
+        components.push(llbot::llbot(b, mins.llonebot));
     }
     let ok = !components.is_empty() && components.iter().all(|c| c.status == Status::Ok);
     // Discovery may read a file twice (once per purpose): one warning per file and problem.

@@ -65,6 +65,7 @@ pub fn name_text(n: Name) -> &'static str {
         Name::Qq => "QQ",
         Name::Liteloader => "LiteLoaderQQNT",
         Name::Llonebot => "LLOneBot",
+        Name::Llbot => "LLBot",
         Name::Napcat => "NapCat",
     }
 }
@@ -262,6 +263,7 @@ pub(super) fn not_found_text(n: Name) -> String {
         Name::Qq => "--qq-dir DIR",
         Name::Liteloader => "--ll-dir DIR, --profile DIR",
         Name::Llonebot => "--data-dir DIR, --profile DIR",
+        Name::Llbot => "--llbot-dir DIR",
         Name::Napcat => "--napcat-dir DIR",
     };
     tf!("cv.component_not_found", name = name_text(n), how = how)
