@@ -427,7 +427,13 @@ fn check_versions_has_an_llbot_row_and_no_rows_for_what_it_does_not_use() {
         "{v:#}"
     );
 
-    let (code, v) = f.json(&["--llbot-dir", &dir, "check-versions", "--min-llonebot", "9.0"]);
+    let (code, v) = f.json(&[
+        "--llbot-dir",
+        &dir,
+        "check-versions",
+        "--min-llonebot",
+        "9.0",
+    ]);
     assert_eq!(code, 1, "{v:#}");
     let row = v["components"]
         .as_array()

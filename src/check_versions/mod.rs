@@ -188,7 +188,9 @@ pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) ->
 
     // LLBot runs without LiteLoaderQQNT, and in 8.x's headless mode without QQ: rows only for
     // what the stack found uses.
-    let llbot = inst.llbot();
+    // A bare data dir (`--data-dir` of a standalone LLOneBot, no program found) keeps the
+    // LLOneBot row, whose advice says how to ask the running bot for its version.
+    let llbot = inst.llbot().filter(|b| b.install.is_some());
     let plugin = inst.llonebot.as_ref().is_some_and(|l| !l.standalone);
     let headless = llbot.is_some_and(|b| b.mode == Some(crate::discover::Mode::Headless));
     let qq = components::qq(inst, mins, table);
