@@ -72,8 +72,8 @@ pub fn has_type_arg(cmd: &[String]) -> bool {
 }
 
 /// Sets `main` and `main_pid` from the command lines and the parent relation: a process is a
-/// helper when it has `--type=`, or when its parent is a listed process of the same executable
-/// (a zygote's children, or a child of the main process). A helper's main process is the first
+/// helper when it has `--type=`, or (not on Windows) when its parent is a listed process of the
+/// same executable (a zygote's children, or a child of the main process). A helper's main process is the first
 /// ancestor in the list that is a main process.
 pub fn classify(procs: &mut [QqProcess]) {
     use std::collections::HashMap;
@@ -89,10 +89,15 @@ pub fn classify(procs: &mut [QqProcess]) {
         let in_order = super::stop::started_in_order(procs[j].start_time, p.start_time);
         (j != i && same_exe(p, &procs[j]) && in_order).then_some(j)
     };
+    // The parent decides only where a helper can rewrite its command line (Chromium's process
+    // titles on Linux and macOS). On Windows `--type=` always stands in a helper's command
+    // line, while a dead parent's PID may be taken by another QQ started in the same second
+    // (seen under Wine), which would make a main process look like a helper.
+    let parent_decides = !cfg!(windows);
     let mains: Vec<bool> = (0..procs.len())
         .map(|i| {
             !has_type_arg(&procs[i].cmd)
-                && listed_parent(i).is_none()
+                && (!parent_decides || listed_parent(i).is_none())
                 // macOS: the helpers are separate executables, `QQ Helper (Renderer)` etc.
                 && !procs[i].name.starts_with("QQ Helper")
         })
@@ -282,10 +287,18 @@ mod tests {
         ];
         classify(&mut ps);
         let mains: Vec<u32> = ps.iter().filter(|p| p.main).map(|p| p.pid).collect();
-        assert_eq!(mains, [900, 950]);
+        // On Windows only `--type=` makes a helper (command lines are never rewritten there).
+        let child_is_main = cfg!(windows);
+        let want_mains: Vec<u32> = if child_is_main {
+            vec![10, 900, 950]
+        } else {
+            vec![900, 950]
+        };
+        assert_eq!(mains, want_mains);
         for p in &ps {
             let want = match p.pid {
                 900 | 950 | 960 => None,
+                10 if child_is_main => None,
                 951 => Some(950),
                 _ => Some(900),
             };
