@@ -12,8 +12,7 @@ use crate::cli::CleanArgs;
 use crate::discover::llbot::list_processes;
 use crate::exit::{Exit, Failure};
 use crate::msg;
-use crate::process::{self, QqProcess, StopError, StopOptions, Target};
-use crate::tf;
+use crate::process::{self, QqProcess, StopOptions, Target};
 
 /// Which of `pids` still run (by PID and a stack program's name, so a reused PID of another
 /// program does not count), plus the QQ processes given.
@@ -77,34 +76,14 @@ pub(super) fn stop(
         interrupted: &INTERRUPTED,
         in_tree: &in_tree,
     };
-    match process::stop_instances(&mains, &strays, &opts) {
-        Ok(done) => {
-            for (pid, e) in &done.ask_failed {
-                eprintln!(
-                    "llob-doctor: {}",
-                    tf!("clean.quit_request_failed", pid = pid, error = e)
-                );
-            }
-            state.killed = done.killed;
-            state.stopped = true;
-            Ok(())
-        }
-        Err(StopError::Interrupted) => Err(Failure::new(
-            Exit::Interrupted,
-            msg!("clean.interrupted_waiting"),
-        )),
-        Err(StopError::TimedOut { left, .. }) => {
-            let still: Vec<QqProcess> = all
-                .iter()
-                .filter(|p| left.contains(&p.pid))
-                .cloned()
-                .collect();
-            Err(did_not_quit(args, &still))
-        }
-        Err(StopError::SurvivedKill { .. }) => {
-            Err(Failure::new(Exit::QqRunning, msg!("clean.survived_kill")))
-        }
-    }
+    super::control::stop_trees(&mains, &strays, &opts, state, |left| {
+        let still: Vec<QqProcess> = all
+            .iter()
+            .filter(|p| left.contains(&p.pid))
+            .cloned()
+            .collect();
+        did_not_quit(args, &still)
+    })
 }
 
 /// Starts the main process again with its original arguments, folder and environment; what

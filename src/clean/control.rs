@@ -69,6 +69,44 @@ fn target(p: &QqProcess) -> Target {
     }
 }
 
+/// Stops the trees of `mains` (and `strays`, helpers whose main is gone) and records the
+/// outcome in `state`; `timed_out` words the refusal when something is still running.
+pub(super) fn stop_trees(
+    mains: &[Target],
+    strays: &[Target],
+    opts: &StopOptions,
+    state: &mut QqState,
+    timed_out: impl FnOnce(Vec<u32>) -> Failure,
+) -> Result<(), Failure> {
+    let said = |failed: &[(u32, String)]| {
+        for (pid, e) in failed {
+            eprintln!(
+                "llob-doctor: {}",
+                tf!("clean.quit_request_failed", pid = pid, error = e)
+            );
+        }
+    };
+    match process::stop_instances(mains, strays, opts) {
+        Ok(done) => {
+            said(&done.ask_failed);
+            state.killed = done.killed;
+            state.stopped = true;
+            Ok(())
+        }
+        Err(StopError::Interrupted) => Err(Failure::new(
+            Exit::Interrupted,
+            msg!("clean.interrupted_waiting"),
+        )),
+        Err(StopError::TimedOut { left, ask_failed }) => {
+            said(&ask_failed);
+            Err(timed_out(left))
+        }
+        Err(StopError::SurvivedKill { .. }) => {
+            Err(Failure::new(Exit::QqRunning, msg!("clean.survived_kill")))
+        }
+    }
+}
+
 /// Asks each QQ main process of the install to quit and waits for every tree to be gone;
 /// force-kills what is left after the timeout only with --force.
 pub fn stop_qq(
@@ -108,43 +146,17 @@ pub fn stop_qq(
         interrupted,
         in_tree: &|name| process::is_qq_name(platform, name),
     };
-    match process::stop_instances(&mains, &strays, &opts) {
-        Ok(done) => {
-            for (pid, e) in &done.ask_failed {
-                eprintln!(
-                    "llob-doctor: {}",
-                    tf!("clean.quit_request_failed", pid = pid, error = e)
-                );
-            }
-            qq.killed = done.killed;
-            qq.stopped = true;
-            Ok(())
-        }
-        Err(StopError::Interrupted) => Err(Failure::new(
-            Exit::Interrupted,
-            msg!("clean.interrupted_waiting"),
-        )),
-        Err(StopError::TimedOut { left, ask_failed }) => {
-            for (pid, e) in &ask_failed {
-                eprintln!(
-                    "llob-doctor: {}",
-                    tf!("clean.quit_request_failed", pid = pid, error = e)
-                );
-            }
-            Err(Failure::new(
-                Exit::QqRunning,
-                msg!(
-                    "clean.did_not_quit",
-                    secs = args.stop_timeout,
-                    pids = pids(left)
-                ),
-            )
-            .with_hint(msg!("clean.hint_did_not_quit")))
-        }
-        Err(StopError::SurvivedKill { .. }) => {
-            Err(Failure::new(Exit::QqRunning, msg!("clean.survived_kill")))
-        }
-    }
+    stop_trees(&mains, &strays, &opts, qq, |left| {
+        Failure::new(
+            Exit::QqRunning,
+            msg!(
+                "clean.did_not_quit",
+                secs = args.stop_timeout,
+                pids = pids(left)
+            ),
+        )
+        .with_hint(msg!("clean.hint_did_not_quit"))
+    })
 }
 
 /// Starts every stopped main process again, each as it was started.
