@@ -20,7 +20,11 @@ use serde_json::Value;
 /// The binary copied where any user may run it.
 fn public_binary(dir: &Path) -> PathBuf {
     let p = dir.join("llob-doctor");
-    fs::copy(BIN, &p).unwrap();
+    // A hard link opens nothing for writing: a copy's write handle can be inherited by a child
+    // another test thread forks meanwhile, and running the copy then fails ("text file busy").
+    if fs::hard_link(BIN, &p).is_err() {
+        fs::copy(BIN, &p).unwrap();
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::Serialize;
-use sysinfo::{ProcessRefreshKind, ProcessStatus, ProcessesToUpdate, System, UpdateKind};
 
 use super::{Bot, BotProcess, Ctx, Mode, Outcome, Source, What, is_dir, is_file, str_field, sub};
 use crate::exit::Failure;
@@ -32,81 +31,22 @@ fn programs() -> &'static [crate::stack::Program] {
     }
 }
 
-/// Every process of the stack's programs on this machine: names are read for all processes;
-/// executable, command line, working directory and environment only for those that match.
-/// (The process module owns the other stacks' lookups; this one is read here until it
-/// offers lookups by a stack's program table.)
+/// Every process of the stack's programs on this machine, with the role each plays.
 pub fn list_processes() -> Vec<Running> {
-    let mut sys = System::new();
-    let names_only = ProcessRefreshKind::nothing().without_tasks();
-    sys.refresh_processes_specifics(ProcessesToUpdate::All, true, names_only);
-    let pids: Vec<sysinfo::Pid> = sys
-        .processes()
-        .iter()
-        .filter(|(_, p)| p.thread_kind().is_none())
-        .filter(|(_, p)| {
-            p.name().to_str().is_some_and(|n| {
-                programs()
-                    .iter()
-                    .any(|pr| pr.names.iter().any(|x| x.matches(n)))
-            })
+    let is_program = |n: &str| {
+        programs()
+            .iter()
+            .any(|pr| pr.names.iter().any(|x| x.matches(n)))
+    };
+    crate::process::list_named(is_program)
+        .into_iter()
+        .filter_map(|mut p| {
+            let role = programs().iter().find(|pr| pr.is(&p.name, &p.cmd))?.role;
+            // Only QQ's main process carries LiteLoaderQQNT's profile; nothing here reads it.
+            p.profile_env = None;
+            Some(Running { role, process: p })
         })
-        .map(|(pid, _)| *pid)
-        .collect();
-    if pids.is_empty() {
-        return Vec::new();
-    }
-    let details = ProcessRefreshKind::nothing()
-        .without_tasks()
-        .with_exe(UpdateKind::Always)
-        .with_cmd(UpdateKind::Always)
-        .with_cwd(UpdateKind::Always)
-        .with_environ(UpdateKind::Always)
-        .with_user(UpdateKind::Always);
-    sys.refresh_processes_specifics(ProcessesToUpdate::Some(&pids), true, details);
-    let mut out: Vec<Running> = pids
-        .iter()
-        .filter_map(|pid| sys.process(*pid))
-        // A process that has exited but not been reaped yet is gone for our purposes.
-        .filter(|p| p.status() != ProcessStatus::Zombie)
-        .filter_map(|p| {
-            let name = p.name().to_string_lossy().into_owned();
-            let cmd: Vec<String> = p
-                .cmd()
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            let role = programs().iter().find(|pr| pr.is(&name, &cmd))?.role;
-            let environ = p
-                .environ()
-                .iter()
-                .filter_map(|kv| {
-                    let (k, v) = kv.to_str()?.split_once('=')?;
-                    Some((k.to_string(), v.to_string()))
-                })
-                .collect();
-            Some(Running {
-                role,
-                process: QqProcess {
-                    pid: p.pid().as_u32(),
-                    name,
-                    exe: p.exe().map(Path::to_path_buf),
-                    main: false,
-                    cmd,
-                    cwd: p.cwd().map(|c| c.components().collect()),
-                    parent: p.parent().map(|q| q.as_u32()),
-                    main_pid: None,
-                    uid: crate::process::process_uid(p),
-                    start_time: p.start_time(),
-                    verified: None,
-                    profile_env: None,
-                    environ,
-                },
-            })
-        })
-        .collect();
-    out.sort_by_key(|r| r.process.pid);
-    out
+        .collect()
 }
 
 /// The install folder a directory belongs to: the folder holding `bin/llbot` (CLI, Desktop),

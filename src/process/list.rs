@@ -136,9 +136,10 @@ pub fn exe_in_install(exe: &Path, install_dir: &Path) -> bool {
     canon(exe).starts_with(canon(install_dir))
 }
 
-/// Every process named like QQ on this machine. Names are read for all processes; executable,
-/// command line, working directory and environment only for those whose name matches.
-pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
+/// Every process on this machine whose name `wanted` accepts, by PID. Names are read for all
+/// processes; executable, command line, working directory, user and environment only for those
+/// that match. A process that has exited but is not reaped yet (a zombie) is gone already.
+pub fn list_named(wanted: impl Fn(&str) -> bool) -> Vec<QqProcess> {
     let mut sys = System::new();
     // Without tasks: on Linux sysinfo otherwise lists every thread as a process of its own,
     // and an Electron main process has dozens of threads, many named like it.
@@ -148,7 +149,7 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
         .processes()
         .iter()
         .filter(|(_, p)| p.thread_kind().is_none())
-        .filter(|(_, p)| p.name().to_str().is_some_and(|n| is_qq_name(platform, n)))
+        .filter(|(_, p)| p.name().to_str().is_some_and(&wanted))
         .map(|(pid, _)| *pid)
         .collect();
     if pids.is_empty() {
@@ -165,6 +166,7 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
     let mut out: Vec<QqProcess> = pids
         .iter()
         .filter_map(|pid| sys.process(*pid))
+        .filter(|p| p.status() != sysinfo::ProcessStatus::Zombie)
         .map(|p| {
             let cmd: Vec<String> = p
                 .cmd()
@@ -202,6 +204,12 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
         })
         .collect();
     out.sort_by_key(|p| p.pid);
+    out
+}
+
+/// Every process named like QQ on this machine, main processes told from helpers.
+pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
+    let mut out = list_named(|n| is_qq_name(platform, n));
     classify(&mut out);
     out
 }

@@ -16,8 +16,8 @@ mod unix;
 mod windows;
 
 pub use list::{
-    PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_qq_processes,
-    process_uid,
+    PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_named,
+    list_qq_processes, process_uid,
 };
 pub use restart::{RestartOutcome, restart_all};
 pub use stop::{StopError, StopOptions, Stopped, Target, stop_instances};
