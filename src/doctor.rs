@@ -133,6 +133,8 @@ pub fn run(app: &App, args: &DoctorArgs) -> anyhow::Result<Exit> {
     let threshold = parse_size(&args.temp_warn)
         .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
     let since = stats::parse_since(&args.since)?;
+    parse_size(&args.qq_cache_warn)
+        .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
     let inst = app.discover()?;
     let report = build(app, &inst, args, threshold, since);
     app.out.emit(&report, || render(&report, &app.out))?;
@@ -193,8 +195,25 @@ fn build(
         }
     }
     check_effective_timeout(lb_version, &mut f);
+    check_qq_cache(app, inst, args, &mut f);
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
+}
+
+/// QQ's own media cache in all, against `--qq-cache-warn` (no finding when QQ has no data here).
+fn check_qq_cache(app: &App, inst: &Installation, args: &DoctorArgs, f: &mut Vec<Finding>) {
+    let threshold = parse_size(&args.qq_cache_warn).unwrap_or(5 << 30);
+    let qq_data = app.overrides.qq_data.as_deref();
+    let Ok(roots) = crate::qq_cache::find(&app.env, inst, qq_data) else {
+        return;
+    };
+    let report = crate::qq_cache::measure(roots);
+    if let Some((ok, message, remedy, data)) =
+        crate::qq_cache::render::doctor_finding(&report, threshold)
+    {
+        let severity = if ok { Severity::Ok } else { Severity::Warn };
+        f.push(finding("cache.qq", severity, message, remedy, data));
+    }
 }
 
 fn check_processes(inst: &Installation, f: &mut Vec<Finding>) {

@@ -15,6 +15,7 @@ pub mod output;
 pub mod policy;
 pub mod probe;
 pub mod process;
+pub mod qq_cache;
 pub mod schedule;
 pub mod stats;
 pub mod time;
@@ -60,6 +61,7 @@ impl App {
                 ll_dir: g.ll_dir.clone(),
                 profile: g.profile.clone(),
                 data_dir: g.data_dir.clone(),
+                qq_data: g.qq_data.clone(),
             },
             out: output::Output {
                 json: g.json,
@@ -98,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
                 temp_warn: "1GiB".into(),
                 since: "7d".into(),
                 probe: true,
+                qq_cache_warn: "5GiB".into(),
             };
             doctor::run_probe_only(&app, &args)
         }

@@ -72,6 +72,7 @@ pub fn check_entry(
         (Kind::Temp, ["temp", _]) => true,
         (Kind::Logs, ["logs", name]) => is_log_name(name),
         (Kind::Database, ["database", name]) => database_uin(name).is_some(),
+        (Kind::QqCache(k), parts) => crate::qq_cache::guard_allows(k, parts),
         _ => false,
     };
     if !shape_ok {

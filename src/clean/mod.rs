@@ -55,6 +55,12 @@ pub struct TargetReport {
     pub newest_mtime: Option<String>,
     #[serde(skip)]
     pub newest_secs: Option<u64>,
+    /// `qq` for QQ's own media cache; absent for LLOneBot's targets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bot: Option<&'static str>,
+    /// The month folder (`2024-05`) of a QQ cache row, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
     pub action: Action,
     pub error: Option<String>,
 }
@@ -247,14 +253,35 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let out = &app.out;
     let opts = options(args)?;
     let inst = app.discover()?;
-    let Some(data_dir) = inst.data_dir().map(Path::to_path_buf) else {
-        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
+    let qq_cache = crate::qq_cache::for_clean(
+        &app.env,
+        &inst,
+        app.overrides.qq_data.as_deref(),
+        args.qq_cache,
+        &args.qq_cache_kinds,
+        opts.older_than,
+        &opts.uins,
+    )?;
+    // QQ's own cache may be cleaned without an LLOneBot data folder.
+    let llob_dir = inst.data_dir().map(Path::to_path_buf);
+    let Some(data_dir) = llob_dir
+        .clone()
+        .or_else(|| qq_cache.as_ref().and_then(|q| q.lock_dir()))
+    else {
+        let key = if qq_cache.is_some() {
+            "clean.no_data_or_qq"
+        } else {
+            "clean.no_data_dir"
+        };
+        return Err(Failure::new(Exit::NotFound, Msg { key, args: vec![] })
             .with_hint(msg!("clean.hint_no_data_dir"))
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
-    guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
-        .map_err(|p| data_dir_failure(&data_dir, p))?;
+    if llob_dir.is_some() {
+        guard::check_data_dir(&data_dir, app.env.home_dir().as_deref())
+            .map_err(|p| data_dir_failure(&data_dir, p))?;
+    }
 
     let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
     let mut qq = QqState {
@@ -310,11 +337,30 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     };
 
     let pb = progress_bar(out, None, t("clean.scanning"));
-    let plan = plan::scan(&data_dir, &opts, |_| pb.inc(1));
+    let plan = match &llob_dir {
+        Some(d) => plan::scan(d, &opts, |_| pb.inc(1)),
+        None => Plan {
+            data_dir: PathBuf::new(),
+            targets: Vec::new(),
+            unreadable: Vec::new(),
+        },
+    };
+    let qq_plans = qq_cache
+        .as_ref()
+        .map(|q| crate::qq_cache::plans(&q.roots, &q.sel))
+        .unwrap_or_default();
     pb.finish_and_clear();
+    let entry_count = plan.entry_count() + qq_plans.iter().map(Plan::entry_count).sum::<usize>();
 
     let mut report = report_from_plan(&plan, args.dry_run, qq.clone());
-    if args.dry_run || plan.entry_count() == 0 {
+    for p in &qq_plans {
+        let r = report_from_plan(p, args.dry_run, QqState::default());
+        report.targets.extend(r.targets);
+        report.unreadable.extend(r.unreadable);
+        report.totals.files += r.totals.files;
+        report.totals.bytes += r.totals.bytes;
+    }
+    if args.dry_run || entry_count == 0 {
         out.emit(&report, || render(&report, out, &inst, args, false))?;
         trace.report = Some(report);
         return Ok(Exit::Ok);
@@ -326,7 +372,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
         if !confirm(&tf!(
             "clean.confirm",
-            entries = plan.entry_count(),
+            entries = entry_count,
             size = human_size(report.totals.bytes)
         ))? {
             eprintln!("{}", t("clean.nothing_done"));
@@ -344,13 +390,19 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         return Err(e.into());
     }
 
-    let pb = progress_bar(out, Some(plan.entry_count() as u64), t("clean.removing"));
+    let pb = progress_bar(out, Some(entry_count as u64), t("clean.removing"));
     let mode = if args.trash {
         Mode::Trash
     } else {
         Mode::Delete
     };
-    let done = execute::execute(&plan, mode, &INTERRUPTED, |_| pb.inc(1));
+    let mut done = execute::execute(&plan, mode, &INTERRUPTED, |_| pb.inc(1));
+    for p in &qq_plans {
+        let d = execute::execute(p, mode, &INTERRUPTED, |_| pb.inc(1));
+        done.outcomes.extend(d.outcomes);
+        done.interrupted |= d.interrupted;
+    }
+    crate::qq_cache::plan::remove_empty_months(&crate::qq_cache::month_rows(&qq_plans));
     pb.finish_and_clear();
 
     if args.restart_qq && qq.stopped {
@@ -494,6 +546,8 @@ fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> CleanReport {
             bytes: t.bytes(),
             newest_mtime: t.newest().map(iso_utc),
             newest_secs: t.newest(),
+            bot: matches!(t.kind, Kind::QqCache(_)).then_some("qq"),
+            month: crate::qq_cache::month_of(t.kind, &t.path),
             action: Action::Planned,
             error: None,
         })
@@ -576,6 +630,7 @@ fn kind_text(k: Kind) -> &'static str {
         Kind::Temp => "temp",
         Kind::Logs => "logs",
         Kind::Database => "database",
+        Kind::QqCache(k) => k.as_str(),
     }
 }
 
@@ -588,7 +643,9 @@ fn render(
     done: bool,
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    if !r.data_dir.as_os_str().is_empty() {
+        let _ = writeln!(s, "{}", tf!("clean.data", path = r.data_dir.display()));
+    }
     if r.targets.is_empty() {
         let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
         return s;
@@ -621,9 +678,20 @@ fn render(
             .newest_secs
             .map(|n| short_age(now.saturating_sub(n)))
             .unwrap_or_else(|| "-".into());
+        let (target, account) = match tg.kind {
+            Kind::QqCache(k) => {
+                p = crate::qq_cache::short_path(&tg.path);
+                let who = crate::qq_cache::account_label(&tg.path, tg.uin.as_deref());
+                (format!("qq {}", k.as_str()), who)
+            }
+            k => (
+                kind_text(k).to_string(),
+                tg.uin.clone().unwrap_or_else(|| "-".into()),
+            ),
+        };
         rows.push(vec![
-            kind_text(tg.kind).to_string(),
-            tg.uin.clone().unwrap_or_else(|| "-".into()),
+            target,
+            account,
             p,
             tg.files.to_string(),
             human_size(tg.bytes),

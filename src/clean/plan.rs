@@ -25,6 +25,10 @@ pub enum Kind {
     Logs,
     /// A SQLite store `database/<uin>.db` / `<uin>.v2.db` and its -wal/-shm/-journal files.
     Database,
+    /// Files of one kind of QQ's own media cache (`pic`, `temp`, ...), relative to an `nt_data`
+    /// or a `versions` folder.
+    #[serde(untagged)]
+    QqCache(crate::qq_cache::CacheKind),
 }
 
 /// What an entry was when planned; it must still be that when removed.

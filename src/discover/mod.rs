@@ -28,6 +28,8 @@ pub struct Overrides {
     pub ll_dir: Option<PathBuf>,
     pub profile: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    /// QQ's own data folder (`--qq-data`: `~/.config/QQ`, a Docker volume, `Tencent Files`).
+    pub qq_data: Option<PathBuf>,
 }
 
 /// How a component was found.

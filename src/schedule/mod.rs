@@ -228,6 +228,7 @@ fn build_job(app: &App, args: &ScheduleArgs) -> Result<Job, Failure> {
         ("--ll-dir", &o.ll_dir),
         ("--profile", &o.profile),
         ("--data-dir", &o.data_dir),
+        ("--qq-data", &o.qq_data),
     ] {
         if let Some(v) = value {
             job_args.push(flag.into());
