@@ -150,14 +150,11 @@ pub fn plans(roots: &[CacheRoot], sel: &Selection) -> Vec<Plan> {
             let mut targets: Vec<Target> = w
                 .rows
                 .into_iter()
-                .map(|((kind, path), mut entries)| {
-                    entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-                    Target {
-                        kind: Kind::QqCache(kind),
-                        uin: account.uin.clone(),
-                        path,
-                        entries,
-                    }
+                .map(|((kind, path), entries)| Target {
+                    kind: Kind::QqCache(kind),
+                    uin: account.uin.clone(),
+                    path,
+                    entries,
                 })
                 .collect();
             targets.sort_by(|a, b| (a.kind_order(), &a.path).cmp(&(b.kind_order(), &b.path)));

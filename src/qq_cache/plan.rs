@@ -233,8 +233,14 @@ fn visit(
             return subdirs;
         }
     };
-    let base: Vec<&str> = job.rel.iter().map(String::as_str).collect();
-    let mut row: Option<(bool, PathBuf)> = None;
+    // The table decides by the folders and by the file name only through the never-touch
+    // list: what a file here is, is known once per folder (any plain name stands for it).
+    let mut parts: Vec<&str> = job.rel.iter().map(String::as_str).collect();
+    parts.push("f");
+    let here = classify(&parts).filter(|(k, _)| filter.kinds.contains(k));
+    // Kept files and sums of this folder, added to the totals once.
+    let mut kept: Vec<Entry> = Vec::new();
+    let mut sum = Sum::default();
     for item in rd {
         let Ok(item) = item else { continue };
         let name = item.file_name();
@@ -266,44 +272,35 @@ fn visit(
             });
             continue;
         }
-        if !meta.is_file() {
+        if !meta.is_file() || is_never(name) {
             continue;
         }
-        let mut parts = Vec::with_capacity(base.len() + 1);
-        parts.extend_from_slice(&base);
-        parts.push(name);
-        let Some((kind, month)) = classify(&parts) else {
-            continue;
-        };
-        if !filter.kinds.contains(&kind) {
+        if here.is_none() {
             continue;
         }
         let (bytes, t) = (meta.len(), mtime(&meta));
-        out.sums.entry(kind).or_default().add(bytes, t);
-        let Some(cutoff) = filter.cutoff else {
-            continue;
-        };
-        if t > cutoff {
-            continue;
+        sum.add(bytes, t);
+        if filter.cutoff.is_some_and(|cutoff| t <= cutoff) {
+            kept.push(Entry {
+                path: item.path(),
+                entry_type: EntryType::File,
+                files: 1,
+                bytes,
+                newest: t,
+            });
         }
-        let monthly = month.is_some();
-        let row_dir = match &row {
-            Some((m, p)) if *m == monthly => p.clone(),
-            _ => {
-                let depth = job.root_len + usize::from(monthly);
-                let mut p = nt_data.to_path_buf();
-                p.extend(job.rel.iter().take(depth));
-                row = Some((monthly, p.clone()));
-                p
-            }
-        };
-        out.rows.entry((kind, row_dir)).or_default().push(Entry {
-            path: item.path(),
-            entry_type: EntryType::File,
-            files: 1,
-            bytes,
-            newest: t,
-        });
+    }
+    if let Some((kind, month)) = here {
+        if sum.files > 0 {
+            out.sums.entry(kind).or_default().merge(&sum);
+        }
+        if !kept.is_empty() {
+            // The row: the month folder, or the kind's top folder.
+            let depth = job.root_len + usize::from(month.is_some());
+            let mut row = nt_data.to_path_buf();
+            row.extend(job.rel.iter().take(depth));
+            out.rows.entry((kind, row)).or_default().append(&mut kept);
+        }
     }
     subdirs
 }
