@@ -718,6 +718,11 @@ fn render(
     if args.database {
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
     }
+    if r.targets.iter().any(|t| matches!(t.kind, Kind::QqCache(_))) {
+        let note =
+            crate::qq_cache::render::clean_note(&args.qq_cache_kinds, args.older_than.as_deref());
+        let _ = writeln!(s, "{}", out.paint(Tone::Dim, &note));
+    }
     for u in &r.unreadable {
         let _ = writeln!(
             s,

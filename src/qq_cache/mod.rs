@@ -33,8 +33,10 @@ pub struct AccountReport {
     /// Per cache kind: files, bytes, newest change.
     pub kinds: BTreeMap<CacheKind, Sum>,
     pub total: Sum,
-    /// Links not followed, mount points not crossed, folders not readable.
-    pub skipped: Vec<PathBuf>,
+    /// Links not followed and mount points not crossed.
+    pub skipped: Vec<(PathBuf, plan::Skip)>,
+    /// Folders that could not be read.
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,7 +101,8 @@ pub fn measure(roots: Vec<CacheRoot>) -> QqCacheReport {
                 account,
                 kinds: w.sums,
                 total,
-                skipped: w.skipped.into_iter().map(|(p, _)| p).collect(),
+                skipped: w.skipped,
+                unreadable: w.unreadable,
             });
         }
         let hot_update = root
@@ -161,7 +164,7 @@ pub fn plans(roots: &[CacheRoot], sel: &Selection) -> Vec<Plan> {
             out.push(Plan {
                 data_dir: account.nt_data.clone(),
                 targets,
-                unreadable: w.skipped,
+                unreadable: w.unreadable,
             });
         }
         if let Some(v) = &root.versions

@@ -36,6 +36,16 @@ impl Sum {
     }
 }
 
+/// Why a folder or file was left out of the walk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Skip {
+    /// A symbolic link, junction or other reparse point: never followed.
+    Link,
+    /// A mount point: another filesystem is never entered.
+    OtherFilesystem,
+}
+
 /// What to look for.
 #[derive(Debug, Clone)]
 pub struct Filter {
@@ -50,8 +60,10 @@ pub struct Walked {
     pub sums: BTreeMap<CacheKind, Sum>,
     /// Files old enough, per (kind, row folder): the month folder, or the kind's top folder.
     pub rows: BTreeMap<(CacheKind, PathBuf), Vec<Entry>>,
-    /// Links not followed, mount points not crossed, folders that could not be read.
-    pub skipped: Vec<(PathBuf, String)>,
+    /// Links not followed and mount points not crossed.
+    pub skipped: Vec<(PathBuf, Skip)>,
+    /// Folders that could not be read (left alone).
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
 impl Walked {
@@ -63,6 +75,7 @@ impl Walked {
             self.rows.entry(k).or_default().append(&mut v);
         }
         self.skipped.extend(o.skipped);
+        self.unreadable.extend(o.unreadable);
     }
 }
 
@@ -143,14 +156,12 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
             dir.push(part);
             match fs::symlink_metadata(&dir) {
                 Ok(m) if is_link(&m) => {
-                    out.skipped
-                        .push((dir.clone(), "a link: not followed".into()));
+                    out.skipped.push((dir.clone(), Skip::Link));
                     real = false;
                     break;
                 }
                 Ok(m) if m.is_dir() && device(&m) != dev => {
-                    out.skipped
-                        .push((dir.clone(), "another filesystem: not crossed".into()));
+                    out.skipped.push((dir.clone(), Skip::OtherFilesystem));
                     real = false;
                     break;
                 }
@@ -180,6 +191,7 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
         out.merge(r);
     }
     out.skipped.sort();
+    out.unreadable.sort();
     out
 }
 
@@ -228,7 +240,7 @@ fn visit(
         Ok(rd) => rd,
         Err(e) => {
             if e.kind() != io::ErrorKind::NotFound {
-                out.skipped.push((job.dir.clone(), e.to_string()));
+                out.unreadable.push((job.dir.clone(), e.to_string()));
             }
             return subdirs;
         }
@@ -250,8 +262,7 @@ fn visit(
             continue;
         };
         if is_link(&meta) {
-            out.skipped
-                .push((item.path(), "a link: not followed".into()));
+            out.skipped.push((item.path(), Skip::Link));
             continue;
         }
         if meta.is_dir() {
@@ -259,8 +270,7 @@ fn visit(
                 continue;
             }
             if device(&meta) != dev {
-                out.skipped
-                    .push((item.path(), "another filesystem: not crossed".into()));
+                out.skipped.push((item.path(), Skip::OtherFilesystem));
                 continue;
             }
             let mut rel = job.rel.clone();

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::QqCacheReport;
 use super::discover::UinFrom;
 use super::kinds::KINDS;
+use super::plan::Skip;
 use crate::i18n::{Msg, t};
 use crate::msg;
 use crate::output::{Output, Tone, human_size};
@@ -97,12 +98,17 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
                 if !how.is_empty() {
                     let _ = writeln!(s, "      {}", out.paint(Tone::Dim, &how));
                 }
-                for p in &a.skipped {
-                    let _ = writeln!(
-                        s,
-                        "      {}",
-                        out.paint(Tone::Dim, &tf!("qqcache.skipped", path = p.display()))
-                    );
+                let skipped = a.skipped.iter().map(|(p, why)| {
+                    let why = match why {
+                        Skip::Link => t("qqcache.why_link"),
+                        Skip::OtherFilesystem => t("qqcache.why_mount"),
+                    };
+                    (p, why.to_string())
+                });
+                let unreadable = a.unreadable.iter().map(|(p, e)| (p, e.clone()));
+                for (p, why) in skipped.chain(unreadable) {
+                    let line = tf!("qqcache.skipped", path = p.display(), why = why);
+                    let _ = writeln!(s, "      {}", out.paint(Tone::Dim, &line));
                 }
             }
         }
@@ -122,6 +128,21 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
         }
     }
     s
+}
+
+/// The line under a clean's table with QQ rows: which kinds, which age, what never goes.
+pub fn clean_note(kinds: &[super::CacheKind], older_than: Option<&str>) -> String {
+    let kinds = if kinds.is_empty() {
+        super::CacheKind::defaults()
+    } else {
+        kinds.to_vec()
+    };
+    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    tf!(
+        "qqcache.clean_note",
+        age = older_than.unwrap_or("3d"),
+        kinds = names.join(", ")
+    )
 }
 
 /// `doctor`: QQ's cache in all, against the threshold.
