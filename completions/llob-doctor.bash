@@ -50,7 +50,7 @@ _llob__doctor() {
 
     case "${cmd}" in
         llob__doctor)
-            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
+            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -76,6 +76,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -96,7 +100,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__check__subcmd__versions)
-            opts="-h -q -v --min-qq --min-llonebot --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --min-qq --min-llonebot --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,6 +134,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -150,7 +158,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__clean)
-            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --stop-qq --stop-timeout --force --restart-qq --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --qq-cache --qq-cache-kinds --stop-qq --stop-timeout --force --restart-qq --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +170,10 @@ _llob__doctor() {
                     ;;
                 --older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-cache-kinds)
+                    COMPREPLY=($(compgen -W "pic video ptt file emoji temp log hot_update" -- "${cur}"))
                     return 0
                     ;;
                 --stop-timeout)
@@ -192,6 +204,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -212,7 +228,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__completions)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang bash elvish fish powershell zsh"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,6 +251,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -258,7 +278,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__detect)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,6 +301,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -304,7 +328,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__doctor)
-            opts="-h -q -v --temp-warn --since --probe --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --temp-warn --since --probe --qq-cache-warn --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +339,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-cache-warn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -335,6 +363,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -358,7 +390,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__man)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,6 +413,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -404,7 +440,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__probe)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +466,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -450,7 +490,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__schedule)
-            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang install remove show"
+            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang install remove show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +536,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -516,7 +560,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__subcmd__doctor__subcmd__stats)
-            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --platform --fs-root --lang"
+            opts="-h -q -v --since --prometheus --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --qq-data --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +587,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qq-data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_llob_doctor_global_optspecs
-    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= platform= fs-root= lang= h/help V/version
+    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= qq-data= platform= fs-root= lang= h/help V/version
 end
 
 function __fish_llob_doctor_needs_command
@@ -31,6 +31,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-dir -d 'The 
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -58,6 +59,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -77,6 +79,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -89,6 +92,14 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l uin -d 'Only these accounts (QQ numbers); repeatable' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l older-than -d 'Only temp entries and logs older than this (e.g. 7d, 12h, 30m)' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-cache-kinds -d 'Which kinds of QQ\'s cache, comma-separated (implies --qq-cache) [default: all but file] [possible values: pic, video, ptt, file, emoji, temp, log, hot_update]' -r -f -a "pic\t''
+video\t''
+ptt\t''
+file\t''
+emoji\t''
+temp\t''
+log\t''
+hot_update\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-timeout -d 'Seconds to wait for QQ to quit [default: 15]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l log-file -d 'Append one JSON line about this run to FILE (for scheduled runs)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
@@ -98,6 +109,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -108,6 +120,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -s n -l d
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -s y -l yes -d 'Do not ask; required when not run from a terminal (cron, a pipe)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l logs -d 'Also remove log files in logs/'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l database -d 'Also remove the SQLite message store in database/ (message ids for replies and recalls are lost)'
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-cache -d 'Also remove QQ\'s own media cache: pictures, videos, voice, received emoji, temp, logs, hot-update zips (files older than 3 days unless --older-than; never databases or settings)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-qq -d 'Ask QQ to quit first, and wait for all its processes to be gone'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l force -d 'Force-kill QQ processes still running after --stop-timeout'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l restart-qq -d 'Start QQ again after cleaning, as it was started before'
@@ -124,6 +137,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -137,6 +151,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s q -l q
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l temp-warn -d 'Warn when temp/ is larger than this (e.g. 1GiB, 500M) [default: 1GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l since -d 'Count send timeouts in the logs of this long ago (7d) or since this day (2024-08-01) [default: 7d]' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-cache-warn -d 'Warn when QQ\'s own media cache is larger than this in all (e.g. 5GiB) [default: 5GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -144,6 +159,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-di
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -162,6 +178,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -194,6 +211,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -212,6 +230,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -229,6 +248,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-dir -
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"

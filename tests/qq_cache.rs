@@ -490,6 +490,40 @@ fn a_mount_point_inside_the_cache_is_not_crossed() {
     assert!(skipped.contains("2024-02"), "{skipped}");
 }
 
+/// `common::start_fake_qq`, retrying the start while the fresh copy is "text file busy": other
+/// tests of this file start processes at the same time, and a child forked while the copy was
+/// open for writing holds it until it runs its own program.
+fn start_qq(dir: &Path) -> common::Started {
+    fs::create_dir_all(dir).expect("mkdir");
+    let exe = dir.join(common::QQ_EXE);
+    fs::copy(common::fake_qq_binary(), &exe).expect("copy fake qq");
+    let ready = dir.join(".fake-qq-ready");
+    let mut tries = 0;
+    let child = loop {
+        match std::process::Command::new(&exe)
+            .current_dir(dir)
+            .env("FAKE_QQ_READY", &ready)
+            .spawn()
+        {
+            Ok(c) => break common::Started(c),
+            Err(e) if e.raw_os_error() == Some(26) && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("start fake qq: {e}"),
+        }
+    };
+    let t = std::time::Instant::now();
+    while !ready.exists() {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "the fake QQ did not get ready"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
 #[test]
 fn a_running_qq_stops_the_clean_with_exit_4() {
     let f = Fixture::new(Os::host());
@@ -501,7 +535,7 @@ fn a_running_qq_stops_the_clean_with_exit_4() {
         Os::Windows => nt_data(&f.home().join(base).join("30003").join("nt_qq"), None),
         _ => linux(&f, base).1,
     };
-    let _qq = common::start_fake_qq(&f.p(qq_dir), &[], &[]);
+    let _qq = start_qq(&f.p(qq_dir));
     let out = f.run(&["clean", "--qq-cache", "--yes"]);
     assert_eq!(
         out.status.code(),
@@ -560,5 +594,71 @@ fn scheduled_runs_take_qq_cache() {
     assert!(
         unit.contains(&format!("\"--qq-data\" \"{}\"", vol.display())),
         "{unit}"
+    );
+}
+
+/// The plan goes through the project's executor and guard: a file swapped for a link after the
+/// preview is refused, and a never-touch file slipped into a plan is refused by the guard.
+#[cfg(unix)]
+#[test]
+fn the_guard_rechecks_each_qq_entry_before_removal() {
+    use llob_doctor::clean::execute::{Action, Mode, execute};
+    use llob_doctor::clean::plan::{Entry, EntryType, Kind, Target};
+    use llob_doctor::qq_cache::{CacheKind, Selection, discover, plans};
+    let f = Fixture::new(Os::Linux);
+    let (qq, a1, _, _) = linux(&f, ".config/QQ");
+    let env = llob_doctor::env::Env {
+        platform: llob_doctor::env::Platform::Linux,
+        home: Some("/home/alice".into()),
+        vars: BTreeMap::new(),
+        root: Some(f.root.clone()),
+        registry: llob_doctor::env::Registry::Fake(BTreeMap::new()),
+    };
+    let roots = discover::find(&env, None, None);
+    let sel = Selection {
+        kinds: CacheKind::defaults(),
+        older_than: 3 * 86_400,
+        uins: vec!["123456789".into()],
+    };
+    let mut ps = plans(&roots, &sel);
+    assert_eq!(ps.len(), 1, "one account asked for");
+    // After the preview: a planned picture becomes a link to a file outside.
+    let swapped = a1.goes[0].clone();
+    let outside = f.tmp.path().join("outside.jpg");
+    put(&outside, 5, 100);
+    fs::remove_file(&swapped).unwrap();
+    std::os::unix::fs::symlink(&outside, &swapped).unwrap();
+    // And a database smuggled into the plan as a picture.
+    let db = qq.join(format!("nt_qq_{HEX1}/nt_data/Pic/2024-06/Ori/index.db"));
+    let p = &mut ps[0];
+    p.targets.push(Target {
+        kind: Kind::QqCache(CacheKind::Pic),
+        uin: None,
+        path: db.parent().unwrap().to_path_buf(),
+        entries: vec![Entry {
+            path: db.clone(),
+            entry_type: EntryType::File,
+            files: 1,
+            bytes: 10,
+            newest: 0,
+        }],
+    });
+    let done = execute(
+        &ps[0],
+        Mode::Delete,
+        &std::sync::atomic::AtomicBool::new(false),
+        |_| {},
+    );
+    let all: Vec<_> = done.outcomes.iter().flatten().collect();
+    let of = |p: &Path| all.iter().find(|o| o.path == p).expect("outcome");
+    assert_eq!(of(&swapped).action, Action::Skipped);
+    assert_eq!(of(&db).action, Action::Skipped);
+    assert!(outside.is_file() && db.is_file());
+    assert!(fs::symlink_metadata(&swapped).is_ok());
+    let deleted = all.iter().filter(|o| o.action == Action::Deleted).count();
+    assert_eq!(
+        deleted,
+        a1.goes.len() - 1,
+        "the rest of the account's plan went"
     );
 }
