@@ -20,15 +20,14 @@ pub enum CacheKind {
     HotUpdate,
 }
 
-/// One row of the table.
+/// One row of the table. Every kind is aged file by file: only files older than the age
+/// (QQ's 3 days, or `--older-than`) are taken, whatever the age of their folder.
 pub struct KindRow {
     pub kind: CacheKind,
     /// Where the files are, relative to `nt_data` (for docs and `detect -v`).
     pub pattern: &'static str,
     /// Taken by `clean --qq-cache` without `--qq-cache-kinds`.
     pub default_on: bool,
-    /// Whose files are aged one by one: `true` for all (files older than the age are taken).
-    pub aged: bool,
     /// What the user loses; a catalogue key.
     pub lost: &'static str,
 }
@@ -39,56 +38,48 @@ pub const KINDS: [KindRow; 8] = [
         kind: CacheKind::Pic,
         pattern: "Pic/<YYYY-MM>/{Ori,Thumb}/…",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_pic",
     },
     KindRow {
         kind: CacheKind::Video,
         pattern: "Video/<YYYY-MM>/{Ori,Thumb}/…",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_video",
     },
     KindRow {
         kind: CacheKind::Ptt,
         pattern: "Ptt/<YYYY-MM>/Ori/…",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_ptt",
     },
     KindRow {
         kind: CacheKind::File,
         pattern: "File/…, dataline/<YYYY-MM>/…",
         default_on: false,
-        aged: true,
         lost: "qqcache.lost_file",
     },
     KindRow {
         kind: CacheKind::Emoji,
         pattern: "Emoji/emoji-recv/<YYYY-MM>/…",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_emoji",
     },
     KindRow {
         kind: CacheKind::Temp,
         pattern: "*/<YYYY-MM>/{OriTemp,ThumbTemp}/…, File/*Temp/…, Emoji/BaseEmojiSyastems/ThumbTemp/…, flashfransfer/{upload_temp,download_temp,thumb}/…",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_temp",
     },
     KindRow {
         kind: CacheKind::Log,
         pattern: "log/…, Log/…, log-cache/…",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_log",
     },
     KindRow {
         kind: CacheKind::HotUpdate,
         pattern: "<QQ data or install>/versions/*.zip",
         default_on: true,
-        aged: true,
         lost: "qqcache.lost_hot_update",
     },
 ];

@@ -9,7 +9,7 @@ use super::QqCacheReport;
 use super::discover::UinFrom;
 use super::kinds::KINDS;
 use super::plan::Skip;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, pad, t, width};
 use crate::msg;
 use crate::output::{Output, Tone, human_size};
 use crate::tf;
@@ -126,6 +126,30 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
                 )
             );
         }
+    }
+    if out.verbose > 0 {
+        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("qqcache.kinds_head")));
+        for row in &KINDS {
+            let w = width(t("qqcache.default_on")).max(width(t("qqcache.default_off")));
+            let default = if row.default_on {
+                pad(t("qqcache.default_on"), w)
+            } else {
+                pad(t("qqcache.default_off"), w)
+            };
+            let line = format!(
+                "    {:<10} {default}  {}  ({})",
+                row.kind.as_str(),
+                row.pattern,
+                t(row.lost)
+            );
+            let _ = writeln!(s, "{}", out.paint(Tone::Dim, &line));
+        }
+        let never = super::kinds::NEVER_FOLDERS.join(", ");
+        let suffixes = super::kinds::NEVER_SUFFIXES
+            .map(|x| format!("*{x}"))
+            .join(", ");
+        let line = tf!("qqcache.never", names = format!("{never}, {suffixes}"));
+        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, &line));
     }
     s
 }
