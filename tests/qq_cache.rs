@@ -662,3 +662,27 @@ fn the_guard_rechecks_each_qq_entry_before_removal() {
         "the rest of the account's plan went"
     );
 }
+
+#[test]
+fn doctor_warns_above_the_threshold() {
+    let f = Fixture::new(Os::Linux);
+    linux(&f, ".config/QQ");
+    let finding = |v: &Value| {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|x| x["check"] == "cache.qq")
+            .cloned()
+            .expect("a cache.qq finding")
+    };
+    let (_, v) = f.json(&["doctor", "--qq-cache-warn", "1K"]);
+    let q = finding(&v);
+    assert_eq!(q["severity"], "warn", "{q:#}");
+    assert_eq!(q["data"]["folders"], 3);
+    assert!(s(&q["remedy"]).contains("--qq-cache"), "{q:#}");
+    let (_, v) = f.json(&["doctor"]);
+    assert_eq!(finding(&v)["severity"], "ok", "under the default 5 GiB");
+    let out = f.run(&["doctor", "--qq-cache-warn", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+}
