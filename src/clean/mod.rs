@@ -268,13 +268,16 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         .clone()
         .or_else(|| qq_cache.as_ref().and_then(|q| q.lock_dir()))
     else {
-        let key = if qq_cache.is_some() {
-            "clean.no_data_or_qq"
+        let (key, hint) = if qq_cache.is_some() {
+            ("clean.no_data_or_qq", "clean.hint_no_data_or_qq")
         } else {
-            "clean.no_data_dir"
+            ("clean.no_data_dir", "clean.hint_no_data_dir")
         };
         return Err(Failure::new(Exit::NotFound, Msg { key, args: vec![] })
-            .with_hint(msg!("clean.hint_no_data_dir"))
+            .with_hint(Msg {
+                key: hint,
+                args: vec![],
+            })
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
