@@ -119,9 +119,31 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let opts = options(args)?;
     let inst = app.discover()?;
     let roots = roots::roots(&inst);
-    let Some(data_dir) = roots.first().map(|(_, d)| d.clone()) else {
-        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
-            .with_hint(msg!("clean.hint_no_data_dir"))
+    let qq_cache = crate::qq_cache::for_clean(
+        &app.env,
+        &inst,
+        app.overrides.qq_data.as_deref(),
+        args.qq_cache,
+        &args.qq_cache_kinds,
+        opts.older_than,
+        &opts.uins,
+    )?;
+    // QQ's own cache may be cleaned without a bot's data folder.
+    let Some(data_dir) = roots
+        .first()
+        .map(|(_, d)| d.clone())
+        .or_else(|| qq_cache.as_ref().and_then(|q| q.lock_dir()))
+    else {
+        let (key, hint) = if qq_cache.is_some() {
+            ("clean.no_data_or_qq", "clean.hint_no_data_or_qq")
+        } else {
+            ("clean.no_data_dir", "clean.hint_no_data_dir")
+        };
+        return Err(Failure::new(Exit::NotFound, Msg { key, args: vec![] })
+            .with_hint(Msg {
+                key: hint,
+                args: vec![],
+            })
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
@@ -223,6 +245,11 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
     }
 
+    if qq_cache.is_some() && !args.dry_run {
+        return Err(Failure::usage(msg!("clean.qq_cache_preview_only"))
+            .with_hint(msg!("clean.hint_qq_cache_preview_only"))
+            .into());
+    }
     let mut _locks = Vec::new();
     for (_, data_dir) in roots.iter().filter(|_| !args.dry_run) {
         _locks.push(lock::acquire(data_dir).map_err(|(path, e)| {
@@ -250,11 +277,20 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     }
 
     let pb = progress_bar(out, None, t("clean.scanning"));
-    let plans = roots::scan_all(&roots, &opts, |_| pb.inc(1));
+    let mut plans = roots::scan_all(&roots, &opts, |_| pb.inc(1));
+    let qq_plans = qq_cache
+        .as_ref()
+        .map(|q| crate::qq_cache::plans(&q.roots, &q.sel))
+        .unwrap_or_default();
     pb.finish_and_clear();
+    let mut report_roots = roots.clone();
+    for p in &qq_plans {
+        report_roots.push((&crate::stack::qq_cache::STACK, p.data_dir.clone()));
+    }
+    plans.extend(qq_plans);
     let entries = roots::entry_count(&plans);
 
-    let mut report = roots::report_from_plans(&roots, &plans, args.dry_run, qq.clone());
+    let mut report = roots::report_from_plans(&report_roots, &plans, args.dry_run, qq.clone());
     report.linked = roots
         .iter()
         .flat_map(|(stack, dir)| guard::linked_folders(stack, dir, &opts))
