@@ -177,7 +177,6 @@ fn by_kind(rows: &[&Value]) -> BTreeMap<String, u64> {
 }
 
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn linux_two_accounts_and_global_are_found_measured_and_trimmed() {
     let f = Fixture::new(Os::Linux);
     let (qq, a1, a2, hot) = linux(&f, ".config/QQ");
@@ -254,7 +253,6 @@ fn linux_two_accounts_and_global_are_found_measured_and_trimmed() {
 }
 
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn kinds_and_uin_narrow_the_plan() {
     let f = Fixture::new(Os::Linux);
     let (_qq, a1, a2, _) = linux(&f, ".config/QQ");
@@ -277,7 +275,6 @@ fn kinds_and_uin_narrow_the_plan() {
 }
 
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn flatpak_and_docker_volume_layouts() {
     let f = Fixture::new(Os::Linux);
     let (_, a1, _, _) = linux(&f, ".var/app/com.qq.QQ/config/QQ");
@@ -317,7 +314,6 @@ fn flatpak_and_docker_volume_layouts() {
 }
 
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn macos_container_layout() {
     let f = Fixture::new(Os::Macos);
     let (_, a1, a2, hot) = linux(
@@ -335,7 +331,6 @@ fn macos_container_layout() {
 }
 
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn windows_layout_with_documents_redirected_by_the_registry() {
     use llob_doctor::env::{Env, Platform, Registry};
     use llob_doctor::qq_cache::discover::{SHELL_FOLDERS, UinFrom, find};
@@ -413,7 +408,6 @@ fn windows_layout_with_documents_redirected_by_the_registry() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn links_inside_the_cache_are_not_followed() {
     use std::os::unix::fs::symlink;
     let f = Fixture::new(Os::Linux);
@@ -455,7 +449,6 @@ impl Drop for Mounted {
 
 #[cfg(target_os = "linux")]
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn a_mount_point_inside_the_cache_is_not_crossed() {
     let f = Fixture::new(Os::Linux);
     let (qq, a1, _, _) = linux(&f, ".config/QQ");
@@ -608,7 +601,6 @@ fn scheduled_runs_take_qq_cache() {
 /// preview is refused, and a never-touch file slipped into a plan is refused by the guard.
 #[cfg(unix)]
 #[test]
-#[ignore = "clean --qq-cache is preview only until deletion goes through the handles"]
 fn the_guard_rechecks_each_qq_entry_before_removal() {
     use llob_doctor::clean::execute::{Action, Mode, execute};
     use llob_doctor::clean::plan::{Entry, EntryType, Kind, Target};
@@ -694,4 +686,77 @@ fn doctor_warns_above_the_threshold() {
     assert_eq!(finding(&v)["severity"], "ok", "under the default 5 GiB");
     let out = f.run(&["doctor", "--qq-cache-warn", "lots"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The entries are reached folder by folder from the pinned `nt_data`: a month folder swapped
+/// for a link after the preview is not followed (the files behind it survive), and the swapped
+/// link itself stays; the rest of the plan goes and its emptied month folders are removed.
+#[cfg(unix)]
+#[test]
+fn a_folder_swapped_for_a_link_after_the_preview_is_not_followed() {
+    use llob_doctor::clean::execute::{Action, Mode, execute};
+    use llob_doctor::qq_cache::{CacheKind, Selection, discover, plan, plans};
+    let f = Fixture::new(Os::Linux);
+    let (_, a1, _, _) = linux(&f, ".config/QQ");
+    let env = llob_doctor::env::Env {
+        platform: llob_doctor::env::Platform::Linux,
+        home: Some("/home/alice".into()),
+        vars: BTreeMap::new(),
+        root: Some(f.root.clone()),
+        registry: llob_doctor::env::Registry::Fake(BTreeMap::new()),
+    };
+    let roots = discover::find(&env, None, None);
+    let sel = Selection {
+        kinds: CacheKind::defaults(),
+        older_than: 3 * 86_400,
+        uins: vec!["123456789".into()],
+    };
+    let ps = plans(&roots, &sel);
+    assert_eq!(ps.len(), 1, "one account asked for");
+    // After the preview: Pic/2024-05 moves outside and a link to it takes its place.
+    let month = a1.goes[0]
+        .ancestors()
+        .find(|p| p.ends_with("Pic/2024-05"))
+        .expect("a May picture")
+        .to_path_buf();
+    let outside = f.tmp.path().join("elsewhere");
+    fs::rename(&month, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &month).unwrap();
+    let behind: Vec<PathBuf> = a1
+        .goes
+        .iter()
+        .filter(|p| p.starts_with(&month))
+        .map(|p| outside.join(p.strip_prefix(&month).unwrap()))
+        .collect();
+    assert!(!behind.is_empty());
+    assert_kept(&behind);
+    let done = execute(
+        &ps[0],
+        Mode::Delete,
+        &std::sync::atomic::AtomicBool::new(false),
+        |_| {},
+    );
+    let all: Vec<_> = done.outcomes.iter().flatten().collect();
+    for o in &all {
+        if o.path.starts_with(&month) {
+            assert_eq!(o.action, Action::Failed, "{o:?}");
+        } else {
+            assert_eq!(o.action, Action::Deleted, "{o:?}");
+        }
+    }
+    assert_kept(&behind);
+    assert!(fs::symlink_metadata(&month).is_ok_and(|m| m.file_type().is_symlink()));
+    // Emptied month folders go (rmdir only); the link and what is behind it stay.
+    plan::remove_empty_months(&ps);
+    let nt = month.parent().and_then(Path::parent).unwrap();
+    assert!(
+        !nt.join("Video/2024-06").exists(),
+        "an emptied month folder is removed"
+    );
+    assert!(
+        nt.join("Pic/2024-06/Ori").is_dir(),
+        "one with a new file stays"
+    );
+    assert!(fs::symlink_metadata(&month).is_ok());
+    assert_kept(&behind);
 }

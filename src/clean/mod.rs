@@ -14,7 +14,7 @@ mod report;
 mod roots;
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -245,13 +245,15 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
     }
 
-    if qq_cache.is_some() && !args.dry_run {
-        return Err(Failure::usage(msg!("clean.qq_cache_preview_only"))
-            .with_hint(msg!("clean.hint_qq_cache_preview_only"))
-            .into());
-    }
     let mut _locks = Vec::new();
-    for (_, data_dir) in roots.iter().filter(|_| !args.dry_run) {
+    // QQ's own data folder is locked too: one clean of its cache at a time.
+    let mut lock_dirs: Vec<PathBuf> = roots.iter().map(|(_, d)| d.clone()).collect();
+    if let Some(d) = qq_cache.as_ref().and_then(|q| q.lock_dir())
+        && !lock_dirs.contains(&d)
+    {
+        lock_dirs.push(d);
+    }
+    for data_dir in lock_dirs.iter().filter(|_| !args.dry_run) {
         _locks.push(lock::acquire(data_dir).map_err(|(path, e)| {
             match e {
                 lock::LockError::Held(pid) => {
@@ -359,6 +361,9 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         Mode::Delete
     };
     let done = roots::execute_all(&plans, mode, &INTERRUPTED, |_| pb.inc(1));
+    if !done.interrupted {
+        crate::qq_cache::plan::remove_empty_months(&plans);
+    }
     pb.finish_and_clear();
 
     if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {

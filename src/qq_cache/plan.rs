@@ -12,7 +12,8 @@ use std::thread;
 use serde::Serialize;
 
 use super::kinds::{CacheKind, WALK_ROOTS, classify, is_never};
-use crate::clean::plan::{Entry, EntryType, is_link};
+use crate::clean::plan::{Entry, EntryType, Plan, is_link};
+use crate::clean::remove::Session;
 use crate::time::unix_secs;
 
 /// Files, bytes and the newest modification time (seconds since the epoch; 0 when empty).
@@ -350,33 +351,45 @@ pub fn hot_update(versions: &Path, cutoff: Option<u64>) -> (Sum, Vec<Entry>) {
     (sum, entries)
 }
 
-/// After a clean: month folders (and the folders in them) left empty are removed. `remove_dir`
-/// removes only an empty folder, so a file QQ wrote meanwhile keeps its folder.
-pub fn remove_empty_months(rows: &[(PathBuf, Vec<PathBuf>)]) -> usize {
+/// After a clean: month folders (and the folders in them) left empty are removed, deepest
+/// first, each reached through the plan's pinned folder like its files were. `rmdir` removes
+/// only an empty folder, so a file QQ wrote meanwhile keeps its folder.
+pub fn remove_empty_months(plans: &[Plan]) -> usize {
     let mut removed = 0;
-    for (month_dir, files) in rows {
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        for f in files {
-            let mut d = f.parent();
-            while let Some(dir) = d {
-                if !dir.starts_with(month_dir) {
-                    break;
-                }
-                dirs.push(dir.to_path_buf());
-                if dir == month_dir {
-                    break;
-                }
-                d = dir.parent();
-            }
+    for plan in plans {
+        let rows = super::month_rows(std::slice::from_ref(plan));
+        if rows.is_empty() {
+            continue;
         }
-        dirs.sort();
-        dirs.dedup();
-        // Deepest first.
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for d in dirs {
-            let real = fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir() && !is_link(&m));
-            if real && fs::remove_dir(&d).is_ok() {
-                removed += 1;
+        let Ok(session) = Session::open(&plan.data_dir, &plan.pins) else {
+            continue;
+        };
+        for (month_dir, files) in rows {
+            let mut dirs: Vec<PathBuf> = Vec::new();
+            for f in &files {
+                let mut d = f.parent();
+                while let Some(dir) = d {
+                    if !dir.starts_with(&month_dir) {
+                        break;
+                    }
+                    dirs.push(dir.to_path_buf());
+                    if dir == month_dir {
+                        break;
+                    }
+                    d = dir.parent();
+                }
+            }
+            dirs.sort();
+            dirs.dedup();
+            // Deepest first.
+            dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for d in dirs {
+                let Ok(rel) = d.strip_prefix(&plan.data_dir) else {
+                    continue;
+                };
+                if session.remove_empty_dir(rel.as_os_str(), &d).is_ok() {
+                    removed += 1;
+                }
             }
         }
     }

@@ -182,6 +182,14 @@ pub enum Shape {
     QqCache(crate::qq_cache::CacheKind),
 }
 
+impl Shape {
+    /// An entry of this shape is a path of several folders below the data dir, reached folder
+    /// by folder when removed.
+    pub fn is_deep(&self) -> bool {
+        matches!(self, Shape::QqCache(_))
+    }
+}
+
 /// What an entry matched: `Some(uin)` for an account's entry, `Some(None)` for a shared one.
 pub type Matched<'a> = Option<Option<&'a str>>;
 

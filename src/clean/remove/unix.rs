@@ -3,7 +3,7 @@
 use std::ffi::{CStr, CString, OsStr};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rustix::fs::{
     AtFlags, CWD, Dir, FileType, Mode, OFlags, Stat, fstat, openat, statat, unlinkat,
@@ -128,15 +128,17 @@ impl Session {
     }
 
     /// Finds `name`, directly in the data dir (`sub` = None) or in one of its target folders,
-    /// through the open handles, and checks it is still what was planned.
+    /// through the open handles, and checks it is still what was planned. A `name` of several
+    /// components (a deep entry) is reached folder by folder, each opened relative to the one
+    /// before without following a link and refused on another filesystem or mount.
     fn lookup(
         &self,
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
         path: &Path,
-    ) -> Result<(BorrowedFd<'_>, CString, Stat), Msg> {
-        let parent: BorrowedFd<'_> = match sub {
+    ) -> Result<(Parent<'_>, CString, Stat), Msg> {
+        let base: BorrowedFd<'_> = match sub {
             None => self.data.as_fd(),
             Some(sub) => {
                 let folder = self.data_dir.join(sub);
@@ -155,8 +157,10 @@ impl Session {
                 fd.as_fd()
             }
         };
+        let (parent, name) = self.descend(base, sub, name)?;
+        let parent_fd = parent.as_fd();
         let cname = cname(name).ok_or_else(|| msg!("guard.unknown_kind"))?;
-        let st = statat(parent, &cname, AtFlags::SYMLINK_NOFOLLOW)
+        let st = statat(parent_fd, &cname, AtFlags::SYMLINK_NOFOLLOW)
             .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))?;
         let now = match FileType::from_raw_mode(st.st_mode) {
             FileType::Symlink => EntryType::Link,
@@ -171,14 +175,40 @@ impl Session {
             ));
         }
         if now == EntryType::Dir {
-            let parent_st = fstat(parent).map_err(|e| Msg::raw(io(e).to_string()))?;
+            let parent_st = fstat(parent_fd).map_err(|e| Msg::raw(io(e).to_string()))?;
             if st.st_dev != parent_st.st_dev
-                || !same_mount(mount_id(parent, c""), mount_id(parent, &cname))
+                || !same_mount(mount_id(parent_fd, c""), mount_id(parent_fd, &cname))
             {
                 return Err(msg!("guard.other_device", path = path.display()));
             }
         }
         Ok((parent, cname, st))
+    }
+
+    /// The folder holding the last component of `name`, opened folder by folder from `base`,
+    /// and that last component.
+    fn descend<'a, 'n>(
+        &'a self,
+        base: BorrowedFd<'a>,
+        sub: Option<&str>,
+        name: &'n OsStr,
+    ) -> Result<(Parent<'a>, &'n OsStr), Msg> {
+        let mut parts = Vec::new();
+        for c in Path::new(name).components() {
+            match c {
+                Component::Normal(p) => parts.push(p),
+                _ => return Err(msg!("guard.climbs")),
+            }
+        }
+        let last = parts.pop().ok_or_else(|| msg!("guard.unknown_kind"))?;
+        let mut folder = self.data_dir.clone();
+        folder.extend(sub);
+        let mut parent = Parent::Pinned(base);
+        for part in parts {
+            folder.push(part);
+            parent = Parent::Walked(step_into(parent.as_fd(), part, &folder)?);
+        }
+        Ok((parent, last))
     }
 
     /// The checks of [`Session::remove`] without removing (for the trash, which works by path).
@@ -203,6 +233,7 @@ impl Session {
         _planned_files: u64,
     ) -> Result<Removed, Msg> {
         let (parent, cname, st) = self.lookup(sub, name, planned, path)?;
+        let parent = parent.as_fd();
         if planned != EntryType::Dir {
             // unlinkat without AT_REMOVEDIR removes a link itself, and fails on a folder.
             unlinkat(parent, &cname, AtFlags::empty())
@@ -214,6 +245,50 @@ impl Session {
         }
         Ok(remove_tree(parent, &cname, ident(&st), path))
     }
+}
+
+impl Session {
+    /// Removes the folder `name` (a path relative to the data dir) if it is empty and still a
+    /// real folder on the same filesystem; never anything inside it.
+    pub fn remove_empty_dir(&self, name: &OsStr, path: &Path) -> Result<(), Msg> {
+        let (parent, cname, _) = self.lookup(None, name, EntryType::Dir, path)?;
+        unlinkat(parent.as_fd(), &cname, AtFlags::REMOVEDIR)
+            .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))
+    }
+}
+
+/// The folder an entry is looked up in: a pinned one of the session, or one opened on the
+/// way down to a deep entry (closed when the entry is done).
+enum Parent<'a> {
+    Pinned(BorrowedFd<'a>),
+    Walked(OwnedFd),
+}
+
+impl AsFd for Parent<'_> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Parent::Pinned(fd) => *fd,
+            Parent::Walked(fd) => fd.as_fd(),
+        }
+    }
+}
+
+/// Opens the folder `part` of `parent` on the way to a deep entry: never through a link
+/// (`O_NOFOLLOW`: a link fails to open), never onto another device or mount.
+fn step_into(parent: BorrowedFd<'_>, part: &OsStr, folder: &Path) -> Result<OwnedFd, Msg> {
+    let not_real = || msg!("guard.not_real_folder", path = folder.display());
+    let cpart = cname(part).ok_or_else(not_real)?;
+    let fd = open_dir(parent, &cpart).map_err(|e| match e {
+        Errno::LOOP | Errno::NOTDIR | Errno::MLINK => not_real(),
+        e => Msg::raw(format!("{}: {}", folder.display(), io(e))),
+    })?;
+    let raw = |e: Errno| Msg::raw(format!("{}: {}", folder.display(), io(e)));
+    let (above, here) = (fstat(parent).map_err(raw)?, fstat(&fd).map_err(raw)?);
+    if above.st_dev != here.st_dev || !same_mount(mount_id(parent, c""), mount_id(fd.as_fd(), c""))
+    {
+        return Err(msg!("guard.other_device", path = folder.display()));
+    }
+    Ok(fd)
 }
 
 /// A path shown in a message: the entry's path plus the names below it.
