@@ -138,6 +138,11 @@ fn walk_threads() -> usize {
         .clamp(1, 8)
 }
 
+/// Does `parent` hold an entry with exactly this name (case included)?
+fn has_exact(parent: &Path, name: &str) -> bool {
+    fs::read_dir(parent).is_ok_and(|rd| rd.flatten().any(|e| e.file_name() == name))
+}
+
 /// Walks one `nt_data`.
 pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
     let mut out = Walked::default();
@@ -154,6 +159,12 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
         let mut dir = nt_data.to_path_buf();
         let mut real = true;
         for part in &rel {
+            // By its name on disk: where names ignore case (Windows, macOS) `Log` would open
+            // `log` too, and the same files would be counted and planned twice.
+            if !has_exact(&dir, part) {
+                real = false;
+                break;
+            }
             dir.push(part);
             match fs::symlink_metadata(&dir) {
                 Ok(m) if is_link(&m) => {
