@@ -10,6 +10,7 @@ use rustix::fs::{
 };
 use rustix::io::Errno;
 
+use super::unix_deep::{Parent, step_into};
 use super::{Identity, Pins, Removed};
 use crate::clean::plan::EntryType;
 use crate::i18n::Msg;
@@ -64,11 +65,11 @@ pub(super) fn open_dir(at: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<Ow
     openat(at, name, DIR, Mode::empty())
 }
 
-fn io(e: Errno) -> std::io::Error {
+pub(super) fn io(e: Errno) -> std::io::Error {
     std::io::Error::from(e)
 }
 
-fn cname(name: &OsStr) -> Option<CString> {
+pub(super) fn cname(name: &OsStr) -> Option<CString> {
     CString::new(name.as_bytes()).ok()
 }
 
@@ -131,7 +132,7 @@ impl Session {
     /// through the open handles, and checks it is still what was planned. A `name` of several
     /// components (a deep entry) is reached folder by folder, each opened relative to the one
     /// before without following a link and refused on another filesystem or mount.
-    fn lookup(
+    pub(super) fn lookup(
         &self,
         sub: Option<&str>,
         name: &OsStr,
@@ -245,50 +246,6 @@ impl Session {
         }
         Ok(remove_tree(parent, &cname, ident(&st), path))
     }
-}
-
-impl Session {
-    /// Removes the folder `name` (a path relative to the data dir) if it is empty and still a
-    /// real folder on the same filesystem; never anything inside it.
-    pub fn remove_empty_dir(&self, name: &OsStr, path: &Path) -> Result<(), Msg> {
-        let (parent, cname, _) = self.lookup(None, name, EntryType::Dir, path)?;
-        unlinkat(parent.as_fd(), &cname, AtFlags::REMOVEDIR)
-            .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))
-    }
-}
-
-/// The folder an entry is looked up in: a pinned one of the session, or one opened on the
-/// way down to a deep entry (closed when the entry is done).
-enum Parent<'a> {
-    Pinned(BorrowedFd<'a>),
-    Walked(OwnedFd),
-}
-
-impl AsFd for Parent<'_> {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        match self {
-            Parent::Pinned(fd) => *fd,
-            Parent::Walked(fd) => fd.as_fd(),
-        }
-    }
-}
-
-/// Opens the folder `part` of `parent` on the way to a deep entry: never through a link
-/// (`O_NOFOLLOW`: a link fails to open), never onto another device or mount.
-fn step_into(parent: BorrowedFd<'_>, part: &OsStr, folder: &Path) -> Result<OwnedFd, Msg> {
-    let not_real = || msg!("guard.not_real_folder", path = folder.display());
-    let cpart = cname(part).ok_or_else(not_real)?;
-    let fd = open_dir(parent, &cpart).map_err(|e| match e {
-        Errno::LOOP | Errno::NOTDIR | Errno::MLINK => not_real(),
-        e => Msg::raw(format!("{}: {}", folder.display(), io(e))),
-    })?;
-    let raw = |e: Errno| Msg::raw(format!("{}: {}", folder.display(), io(e)));
-    let (above, here) = (fstat(parent).map_err(raw)?, fstat(&fd).map_err(raw)?);
-    if above.st_dev != here.st_dev || !same_mount(mount_id(parent, c""), mount_id(fd.as_fd(), c""))
-    {
-        return Err(msg!("guard.other_device", path = folder.display()));
-    }
-    Ok(fd)
 }
 
 /// A path shown in a message: the entry's path plus the names below it.
