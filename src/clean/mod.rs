@@ -147,7 +147,14 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
-    warn_unknown_uins(&inst, &args.uin);
+    // QQ numbers known from QQ's own account folders count too when its cache is cleaned.
+    let qq_uins: Vec<&str> = qq_cache
+        .iter()
+        .flat_map(|q| &q.roots)
+        .flat_map(|r| &r.accounts)
+        .filter_map(|a| a.uin.as_deref())
+        .collect();
+    warn_unknown_uins(&inst, &args.uin, &qq_uins);
     let forbidden = guard::Forbidden::of(&app.env);
     for (stack, dir) in &roots {
         match guard::check_stack_dir(stack, dir, &forbidden) {
@@ -424,12 +431,17 @@ fn confirm(question: &str) -> anyhow::Result<Option<bool>> {
 
 /// `--uin 555` where no account 555 exists: say which accounts there are, instead of a plan
 /// that silently leaves that account out.
-fn warn_unknown_uins(inst: &Installation, wanted: &[String]) {
-    let known: Vec<&str> = inst
+fn warn_unknown_uins(inst: &Installation, wanted: &[String], also: &[&str]) {
+    let mut known: Vec<&str> = inst
         .llonebot
         .iter()
         .flat_map(|lb| lb.accounts.iter().map(|a| a.uin.as_str()))
         .collect();
+    for u in also {
+        if !known.contains(u) {
+            known.push(u);
+        }
+    }
     for u in wanted.iter().filter(|u| !known.contains(&u.as_str())) {
         let list = if known.is_empty() {
             t("clean.no_accounts_known").to_string()
