@@ -7,6 +7,13 @@
   gen.py logs DIR [--mb 1024]         DIR/*.log: log files in the real line formats of every
                                       family: LLOneBot 3.x (HTTP and WebSocket), 3.3x-4.x, 4.x
                                       legacy, 5.x, 6.0-7.1, 7.2-7.11, 7.12+, LLBot 8.x, NapCat
+  gen.py logs DIR [--mb 1024]         DIR/*.log: LLOneBot log files in the real line formats of
+                                      3.27-3.28 (HTTP and WebSocket), 4.x, 5.x and 6.x
+  gen.py qq DIR [--files 500000]      DIR/QQ: QQ's own data folder as Linux QQ lays it out: two
+                                      nt_qq_<hex> accounts and global/, each nt_data with Pic,
+                                      Video, Ptt, Emoji/emoji-recv, File, flashfransfer and log,
+                                      month folders over 18 months, plus the never-touched
+                                      nt_db, mmkv, UnitedConfig, personal_emoji, marketface
 
 temp/: LLOneBot saves downloads, voice conversions and thumbnails as `<uuid>` files directly in
 temp/ (about a third of the files here), and some tools leave per-download folders two levels deep
@@ -368,6 +375,84 @@ def logs(out, mb):
     print(f"{written} bytes in {nfiles} files in {out}")
 
 
+# ---------------------------------------------------------------------------------------------
+# QQ's own data folder (nt_data)
+
+# (folder, share of the files, sub-folders, extensions, size range): pictures dominate, as in
+# users' reports (44 GB of Pic beside 1 GB of Video); sizes are scaled down about 50x to keep
+# the tree near 1 GB while the file count, which is what costs time, stays real.
+QQ_KINDS = [
+    ("Pic", 0.70, ["Ori", "Thumb", "Thumb", "OriTemp"], ["jpg", "png", "gif"], (300, 4_000)),
+    ("Video", 0.04, ["Ori", "Thumb"], ["mp4", "png"], (2_000, 40_000)),
+    ("Ptt", 0.06, ["Ori", "OriTemp"], ["amr", "silk"], (200, 2_000)),
+    ("Emoji/emoji-recv", 0.16, ["Thumb", "Ori"], ["gif", "png"], (200, 3_000)),
+]
+
+
+def qq(root, files):
+    rng = random.Random(19)
+    base = os.path.join(root, "QQ")
+    chunk = rng.randbytes(40_000)
+    now = int(__import__("time").time())
+    months = [(2024 + (m // 12), m % 12 + 1) for m in range(0, 18)]
+    accounts = [f"nt_qq_{rng.getrandbits(128):032x}" for _ in range(2)] + ["global"]
+    shares = [0.55, 0.40, 0.05]
+    made = 0
+
+    def write(path, size, mtime):
+        with open(path, "wb") as f:
+            f.write(chunk[:size])
+        os.utime(path, (mtime, mtime))
+
+    for acct, share in zip(accounts, shares):
+        nt = os.path.join(base, acct, "nt_data")
+        n_acct = int(files * share) if acct != "global" else files - made
+        left = n_acct
+        # What must never be touched, beside the cache.
+        for rel, size in (("../nt_db/nt_msg.db", 200_000), ("../nt_db/nt_msg.db-wal", 30_000),
+                          ("mmkv/mmkv.default", 4_000), ("msf/state", 100),
+                          ("UnitedConfig/000/cfg", 100), ("Emoji/personal_emoji/Ori/mine.jpg", 2_000),
+                          ("Emoji/marketface/12345/face.gif", 2_000), ("avatar/user/a.png", 500)):
+            p = os.path.normpath(os.path.join(nt, rel))
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            write(p, size, now - 90 * 86400)
+        # Flat kinds: received files, transfer temp, logs (about 4% of the files).
+        flat = [("File/file_assistant", "pdf", (1_000, 40_000)), ("File/Thumb", "png", (200, 2_000)),
+                ("flashfransfer/upload_temp", "bin", (500, 5_000)), ("log", "log", (2_000, 20_000))]
+        for d, ext, (lo, hi) in flat:
+            dd = os.path.join(nt, d)
+            os.makedirs(dd, exist_ok=True)
+            for _ in range(max(1, n_acct // 100)):
+                age = rng.randint(0, 400) * 86400 + rng.randint(0, 86399)
+                write(os.path.join(dd, f"{rng.getrandbits(128):032x}.{ext}"), rng.randint(lo, hi), now - age)
+                left -= 1
+        # Month folders: the newest month gets today's files beside older ones.
+        for kind, kshare, subs, exts, (lo, hi) in QQ_KINDS:
+            n_kind = int(left * kshare / 0.96)
+            for i in range(n_kind):
+                mi = min(int(len(months) * (rng.random() ** 0.5)), len(months) - 1)
+                y, m = months[mi]
+                sub = rng.choice(subs)
+                d = os.path.join(nt, kind, f"{y}-{m:02d}", sub)
+                if not os.path.isdir(d):
+                    os.makedirs(d)
+                # The last month: a tenth of its files are from the last 3 days.
+                if mi == len(months) - 1 and rng.random() < 0.1:
+                    age = rng.randint(0, 3 * 86400 - 600)
+                else:
+                    age = (len(months) - 1 - mi) * 30 * 86400 + rng.randint(4 * 86400, 30 * 86400)
+                name = f"{rng.getrandbits(128):032x}"
+                if sub.startswith("Thumb"):
+                    name += rng.choice(["_0", "_720"])
+                write(os.path.join(d, f"{name}.{rng.choice(exts)}"), rng.randint(lo, hi), now - age)
+        made += n_acct
+    vers = os.path.join(base, "versions")
+    os.makedirs(vers, exist_ok=True)
+    write(os.path.join(vers, "3.2.16-3.2.17.zip"), 40_000, now - 60 * 86400)
+    count = sum(len(fs) for _, _, fs in os.walk(base))
+    print(f"{count} files in {base}")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -377,9 +462,14 @@ def main():
     lg = sub.add_parser("logs")
     lg.add_argument("dir")
     lg.add_argument("--mb", type=int, default=1024)
+    q = sub.add_parser("qq")
+    q.add_argument("dir")
+    q.add_argument("--files", type=int, default=500_000)
     a = p.parse_args()
     if a.cmd == "tree":
         tree(a.dir, a.files)
+    elif a.cmd == "qq":
+        qq(a.dir, a.files)
     else:
         logs(a.dir, a.mb)
 

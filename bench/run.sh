@@ -7,6 +7,8 @@
 #   FILES=3000 LOG_MB=20 RUNS=2 bash bench/run.sh      # a quick smoke run
 #   BIN=/path/to/other/llob-doctor bash bench/run.sh   # another build (e.g. before a change)
 #   ONLY=stats bash bench/run.sh                       # only stats vs grep -c / rg -c
+#   ONLY_QQ=1 bash bench/run.sh                         # only QQ's cache: 500,000 nt_data files
+#   ONLY_QQ=1 QQ_FILES=20000 RUNS=2 bash bench/run.sh   # ... a quick smoke run of it
 #
 # Data is generated once per size with fixed seeds under $BENCH_DIR (default /tmp/llob-bench) and
 # reused; `CLEAN=1` removes it at the end. Only processes this script starts are stopped, by PID.
@@ -37,6 +39,53 @@ fi
 echo "binary: $BIN ($("$BIN" --version))"
 
 ONLY=${ONLY:-all}
+# ---- QQ's own media cache (nt_data): clean --dry-run --qq-cache vs du -s, and the clean vs
+# find -mtime +3 -delete on fresh copies. llob-doctor runs with --fs-root on an empty folder, so
+# nothing of this machine's own QQ or LLOneBot is found or touched: only the --qq-data tree.
+QQ_FILES=${QQ_FILES:-500000}
+qq_cache_bench() {
+  local tree=$BENCH_DIR/qq-$QQ_FILES empty=$BENCH_DIR/empty-root work=$BENCH_DIR/qq-work
+  if [ ! -f "$tree/.complete" ]; then
+    rm -rf "$tree"
+    python3 bench/gen.py qq "$tree" --files "$QQ_FILES"
+    touch "$tree/.complete"
+  fi
+  mkdir -p "$empty"
+  local all=pic,video,ptt,file,emoji,temp,log,hot_update
+  echo "QQ data: $(find "$tree/QQ" -type f | wc -l) files, $(du -sh "$tree/QQ" | cut -f1); load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/qq-data.txt"
+  echo
+  echo "== QQ cache scan: clean --dry-run --qq-cache vs du -s"
+  hyperfine -N --output=pipe --warmup 1 --runs "$RUNS" --export-json "$OUT/qq-scan.json" \
+    -n "llob-doctor clean --dry-run --qq-cache" \
+    "$BIN --json --fs-root $empty --platform linux --qq-data $tree/QQ clean --dry-run --qq-cache --qq-cache-kinds $all" \
+    -n "du -s" "du -s $tree/QQ"
+  echo
+  echo "== QQ cache delete: clean --qq-cache --yes vs find -mtime +3 -delete, each on a fresh copy"
+  hyperfine -N --output=pipe --runs "${QQ_DELETE_RUNS:-3}" --export-json "$OUT/qq-delete.json" \
+    --prepare "bash -c 'rm -rf $work && cp -a $tree $work && sync && sleep 3'" \
+    -n "llob-doctor clean --qq-cache --yes" \
+    "$BIN --quiet --fs-root $empty --platform linux --qq-data $work/QQ clean --qq-cache --qq-cache-kinds $all --yes" \
+    -n "find -mtime +3 -delete" "find $work/QQ -path */nt_data/* -type f -mtime +3 -delete"
+  rm -rf "$work"
+  python3 - "$OUT" <<'PY' | tee "$OUT/qq-summary.md"
+import json, os, sys
+out = sys.argv[1]
+def med(name):
+    return {r["command"]: r["median"] for r in json.load(open(os.path.join(out, name + ".json")))["results"]}
+s, d = med("qq-scan"), med("qq-delete")
+rows = [("QQ cache scan: clean --dry-run --qq-cache vs du -s", s["llob-doctor clean --dry-run --qq-cache"], s["du -s"]),
+        ("QQ cache delete: clean --qq-cache vs find -mtime +3 -delete", d["llob-doctor clean --qq-cache --yes"], d["find -mtime +3 -delete"])]
+print("\n| comparison | llob-doctor | reference | ratio | target | met |")
+print("|---|---:|---:|---:|---|---|")
+for name, a, b in rows:
+    print(f"| {name} | {a:.2f} s | {b:.2f} s | {a / b:.2f}x | <= 1.0x | {'yes' if a / b <= 1.0 else 'no'} |")
+PY
+}
+if [ "${ONLY_QQ:-0}" = 1 ]; then
+  qq_cache_bench
+  exit 0
+fi
+
 TEMPLATE=$BENCH_DIR/template-$FILES
 if [ "$ONLY" = all ] && [ ! -f "$TEMPLATE/.complete" ]; then
   rm -rf "$TEMPLATE"
@@ -77,6 +126,9 @@ hyperfine -N --output=pipe --runs "$RUNS" --export-json "$OUT/delete.json" \
   -n "llob-doctor clean --yes" "$BIN --quiet --data-dir $WORK/LLOneBot clean --yes" \
   -n "rm -rf" "rm -rf $WORK/LLOneBot/${MSG[0]} $WORK/LLOneBot/${MSG[1]} $WORK/LLOneBot/temp"
 rm -rf "$WORK"
+
+echo
+qq_cache_bench
 
 echo
 echo "== process detection with $PROCS other processes and 5 named qq: detect vs pgrep -x qq"

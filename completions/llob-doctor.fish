@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_llob_doctor_global_optspecs
-    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= napcat-dir= platform= fs-root= lang= h/help V/version
+    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= napcat-dir= qq-data= platform= fs-root= lang= h/help V/version
 end
 
 function __fish_llob_doctor_needs_command
@@ -33,6 +33,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l profile -d 'The
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -62,6 +63,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l profi
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -85,6 +87,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -97,6 +100,14 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l uin -d 'Only these accounts (QQ numbers); repeatable' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l older-than -d 'Only temp entries and logs older than this (e.g. 7d, 12h, 30m)' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-cache-kinds -d 'Which kinds of QQ\'s cache, comma-separated (implies --qq-cache) [default: all but file] [possible values: pic, video, ptt, file, emoji, temp, log, hot_update]' -r -f -a "pic\t''
+video\t''
+ptt\t''
+file\t''
+emoji\t''
+temp\t''
+log\t''
+hot_update\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-timeout -d 'Seconds to wait for QQ to quit [default: 15]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-cmd -d 'Run this command to stop the bot instead of --stop-qq (e.g. "docker stop llbot")' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l start-cmd -d 'Run this command after cleaning to start the bot again (e.g. "docker start llbot")' -r
@@ -110,6 +121,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l profil
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -120,6 +132,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -s n -l d
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -s y -l yes -d 'Do not ask; required when not run from a terminal (cron, a pipe)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l logs -d 'Also remove log files in logs/'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l database -d 'Also remove the SQLite message store in database/ (message ids for replies and recalls are lost)'
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-cache -d 'Also remove QQ\'s own media cache: pictures, videos, voice, received emoji, temp, logs, hot-update zips (files older than 3 days unless --older-than; never databases or settings)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l stop-qq -d 'Ask QQ to quit first, and wait for all its processes to be gone'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l force -d 'Force-kill QQ processes still running after --stop-timeout'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l restart-qq -d 'Start QQ again after cleaning, as it was started before'
@@ -139,6 +152,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l profil
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -152,6 +166,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s q -l q
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l temp-warn -d 'Warn when temp/ is larger than this (e.g. 1GiB, 500M) [default: 1GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l since -d 'Count send timeouts in the logs of this long ago (7d) or since this day (2024-08-01) [default: 7d]' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-cache-warn -d 'Warn when QQ\'s own media cache is larger than this in all (e.g. 5GiB) [default: 5GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -161,6 +176,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l profi
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -181,6 +197,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l profil
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -215,6 +232,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l pro
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -235,6 +253,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -254,6 +273,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l profile 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"

@@ -52,6 +52,7 @@ impl App {
                 data_dir: g.data_dir.clone(),
                 llbot_dir: g.llbot_dir.clone(),
                 napcat_dir: g.napcat_dir.clone(),
+                qq_data: g.qq_data.clone(),
             },
             out: output::Output {
                 json: g.json,

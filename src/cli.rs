@@ -99,6 +99,9 @@ pub struct GlobalArgs {
     /// NapCat's folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)
     #[arg(long, global = true, value_name = "DIR")]
     pub napcat_dir: Option<PathBuf>,
+    /// QQ's own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub qq_data: Option<PathBuf>,
 
     /// Inspect another system's layout: paths are read under --fs-root as this platform's
     #[arg(
@@ -164,6 +167,14 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub older_than: Option<String>,
 
+    /// Also remove QQ's own media cache (files older than 3 days unless --older-than)
+    #[arg(long)]
+    pub qq_cache: bool,
+
+    /// Which kinds of QQ's cache (implies --qq-cache) [default: all but file]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub qq_cache_kinds: Vec<crate::qq_cache::CacheKind>,
+
     /// Ask QQ to quit first, and wait for all its processes to be gone
     #[arg(long)]
     pub stop_qq: bool,
@@ -220,6 +231,10 @@ pub struct DoctorArgs {
     /// Also ask each account's running LLOneBot over HTTP (get_version_info, get_status)
     #[arg(long)]
     pub probe: bool,
+
+    /// Warn when QQ's own media cache is larger than this in all
+    #[arg(long, value_name = "SIZE", default_value = "5GiB")]
+    pub qq_cache_warn: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

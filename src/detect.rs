@@ -11,9 +11,26 @@ use crate::output::{Output, Tone};
 use crate::stack::llbot;
 use crate::tf;
 
+/// The JSON of `detect`: the installation, and QQ's own media cache beside it.
+#[derive(serde::Serialize)]
+struct DetectReport<'a> {
+    #[serde(flatten)]
+    inst: &'a Installation,
+    qq_cache: &'a crate::qq_cache::QqCacheReport,
+}
+
 pub fn run(app: &App) -> anyhow::Result<Exit> {
     let inst = app.discover()?;
-    app.out.emit(&inst, || render(&inst, &app.out))?;
+    let roots = crate::qq_cache::find(&app.env, &inst, app.overrides.qq_data.as_deref())?;
+    let qq_cache = crate::qq_cache::measure(roots);
+    let report = DetectReport {
+        inst: &inst,
+        qq_cache: &qq_cache,
+    };
+    app.out.emit(&report, || {
+        let qq = crate::qq_cache::render::detect_section(&qq_cache, &app.out);
+        format!("{}\n{qq}", render(&inst, &app.out))
+    })?;
     Ok(if inst.data_dir().is_some() || inst.napcat.is_some() {
         Exit::Ok
     } else {

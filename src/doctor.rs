@@ -12,6 +12,7 @@ mod install;
 mod live;
 mod llbot;
 mod napcat;
+mod qq_cache;
 mod render;
 
 use std::path::Path;
@@ -114,6 +115,8 @@ pub fn run(app: &App, args: &DoctorArgs) -> anyhow::Result<Exit> {
     let threshold = crate::output::parse_size(&args.temp_warn)
         .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
     let since = stats::parse_since(&args.since)?;
+    crate::output::parse_size(&args.qq_cache_warn)
+        .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
     let inst = app.discover()?;
     let report = build(app, &inst, args, threshold, since);
     app.out
@@ -186,6 +189,7 @@ fn build(
     if let Some(n) = &inst.napcat {
         napcat::check_napcat(n, threshold, &mut f);
     }
+    qq_cache::check_qq_cache(app, inst, args, &mut f);
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
 }

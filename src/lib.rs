@@ -22,6 +22,7 @@ pub mod output;
 pub mod policy;
 pub mod probe;
 pub mod process;
+pub mod qq_cache;
 pub mod schedule;
 pub mod stack;
 pub mod stats;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
                 temp_warn: "1GiB".into(),
                 since: "7d".into(),
                 probe: true,
+                qq_cache_warn: "5GiB".into(),
             };
             doctor::run_probe_only(&app, &args)
         }

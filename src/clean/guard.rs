@@ -335,6 +335,13 @@ pub fn check_entry(
     #[cfg(windows)]
     windows_checks(data_dir, rel, path, planned)?;
     let _ = planned;
+    // A deep entry (a file of QQ's cache, folders below `nt_data`) is named by its whole
+    // relative path: the removal walks it folder by folder through handles.
+    let name = if kind.spec().shape.is_deep() {
+        rel.as_os_str()
+    } else {
+        name
+    };
     Ok(Place {
         folder,
         name: name.to_os_string(),

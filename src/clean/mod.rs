@@ -14,7 +14,7 @@ mod report;
 mod roots;
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -119,13 +119,42 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let opts = options(args)?;
     let inst = app.discover()?;
     let roots = roots::roots(&inst);
-    let Some(data_dir) = roots.first().map(|(_, d)| d.clone()) else {
-        return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
-            .with_hint(msg!("clean.hint_no_data_dir"))
+    let qq_cache = crate::qq_cache::for_clean(
+        &app.env,
+        &inst,
+        app.overrides.qq_data.as_deref(),
+        args.qq_cache,
+        &args.qq_cache_kinds,
+        opts.older_than,
+        &opts.uins,
+    )?;
+    // QQ's own cache may be cleaned without a bot's data folder.
+    let Some(data_dir) = roots
+        .first()
+        .map(|(_, d)| d.clone())
+        .or_else(|| qq_cache.as_ref().and_then(|q| q.lock_dir()))
+    else {
+        let (key, hint) = if qq_cache.is_some() {
+            ("clean.no_data_or_qq", "clean.hint_no_data_or_qq")
+        } else {
+            ("clean.no_data_dir", "clean.hint_no_data_dir")
+        };
+        return Err(Failure::new(Exit::NotFound, Msg { key, args: vec![] })
+            .with_hint(Msg {
+                key: hint,
+                args: vec![],
+            })
             .into());
     };
     trace.data_dir = Some(data_dir.clone());
-    warn_unknown_uins(&inst, &args.uin);
+    // QQ numbers known from QQ's own account folders count too when its cache is cleaned.
+    let qq_uins: Vec<&str> = qq_cache
+        .iter()
+        .flat_map(|q| &q.roots)
+        .flat_map(|r| &r.accounts)
+        .filter_map(|a| a.uin.as_deref())
+        .collect();
+    warn_unknown_uins(&inst, &args.uin, &qq_uins);
     let forbidden = guard::Forbidden::of(&app.env);
     for (stack, dir) in &roots {
         match guard::check_stack_dir(stack, dir, &forbidden) {
@@ -224,7 +253,14 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     }
 
     let mut _locks = Vec::new();
-    for (_, data_dir) in roots.iter().filter(|_| !args.dry_run) {
+    // QQ's own data folder is locked too: one clean of its cache at a time.
+    let mut lock_dirs: Vec<PathBuf> = roots.iter().map(|(_, d)| d.clone()).collect();
+    if let Some(d) = qq_cache.as_ref().and_then(|q| q.lock_dir())
+        && !lock_dirs.contains(&d)
+    {
+        lock_dirs.push(d);
+    }
+    for data_dir in lock_dirs.iter().filter(|_| !args.dry_run) {
         _locks.push(lock::acquire(data_dir).map_err(|(path, e)| {
             match e {
                 lock::LockError::Held(pid) => {
@@ -250,11 +286,20 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     }
 
     let pb = progress_bar(out, None, t("clean.scanning"));
-    let plans = roots::scan_all(&roots, &opts, |_| pb.inc(1));
+    let mut plans = roots::scan_all(&roots, &opts, |_| pb.inc(1));
+    let qq_plans = qq_cache
+        .as_ref()
+        .map(|q| crate::qq_cache::plans(&q.roots, &q.sel))
+        .unwrap_or_default();
     pb.finish_and_clear();
+    let mut report_roots = roots.clone();
+    for p in &qq_plans {
+        report_roots.push((&crate::stack::qq_cache::STACK, p.data_dir.clone()));
+    }
+    plans.extend(qq_plans);
     let entries = roots::entry_count(&plans);
 
-    let mut report = roots::report_from_plans(&roots, &plans, args.dry_run, qq.clone());
+    let mut report = roots::report_from_plans(&report_roots, &plans, args.dry_run, qq.clone());
     report.linked = roots
         .iter()
         .flat_map(|(stack, dir)| guard::linked_folders(stack, dir, &opts))
@@ -323,6 +368,9 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         Mode::Delete
     };
     let done = roots::execute_all(&plans, mode, &INTERRUPTED, |_| pb.inc(1));
+    if !done.interrupted {
+        crate::qq_cache::plan::remove_empty_months(&plans);
+    }
     pb.finish_and_clear();
 
     if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {
@@ -383,12 +431,17 @@ fn confirm(question: &str) -> anyhow::Result<Option<bool>> {
 
 /// `--uin 555` where no account 555 exists: say which accounts there are, instead of a plan
 /// that silently leaves that account out.
-fn warn_unknown_uins(inst: &Installation, wanted: &[String]) {
-    let known: Vec<&str> = inst
+fn warn_unknown_uins(inst: &Installation, wanted: &[String], also: &[&str]) {
+    let mut known: Vec<&str> = inst
         .llonebot
         .iter()
         .flat_map(|lb| lb.accounts.iter().map(|a| a.uin.as_str()))
         .collect();
+    for u in also {
+        if !known.contains(u) {
+            known.push(u);
+        }
+    }
     for u in wanted.iter().filter(|u| !known.contains(&u.as_str())) {
         let list = if known.is_empty() {
             t("clean.no_accounts_known").to_string()

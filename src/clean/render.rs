@@ -68,6 +68,7 @@ pub(super) fn render(
         for d in &r.data_dirs {
             let line = match d.bot {
                 "napcat" => tf!("clean.data_napcat", path = guard::shown(&d.path)),
+                "qq" => tf!("clean.data_qq", path = guard::shown(&d.path)),
                 _ => tf!("clean.data", path = guard::shown(&d.path)),
             };
             let _ = writeln!(s, "{line}");
@@ -99,8 +100,11 @@ pub(super) fn render(
             .find_map(|d| tg.path.strip_prefix(&d.path).ok())
             .unwrap_or(&tg.path);
         let mut p = rel.display().to_string();
-        // A folder's row stands for its entries (`temp/ (2 entries)`).
-        if tg.kind.spec().rows == Rows::Folder {
+        let qq_cache = crate::qq_cache::cache_kind(tg.kind).is_some();
+        if qq_cache {
+            p = crate::qq_cache::short_path(&tg.path);
+        } else if tg.kind.spec().rows == Rows::Folder {
+            // A folder's row stands for its entries (`temp/ (2 entries)`).
             p = tf!(
                 "clean.folder_entries",
                 path = format!("{p}{}", std::path::MAIN_SEPARATOR),
@@ -116,9 +120,14 @@ pub(super) fn render(
             "" | "llonebot" => tg.kind.name().to_string(),
             bot => format!("{bot} {}", tg.kind.name()),
         };
+        let account = if qq_cache {
+            crate::qq_cache::account_label(&tg.path, tg.uin.as_deref())
+        } else {
+            tg.uin.clone().unwrap_or_else(|| "-".into())
+        };
         rows.push(vec![
             target,
-            tg.uin.clone().unwrap_or_else(|| "-".into()),
+            account,
             p,
             tg.files.to_string(),
             human_size(tg.bytes),
@@ -144,6 +153,15 @@ pub(super) fn render(
         } else {
             let _ = writeln!(s, "{line}");
         }
+    }
+    if !preview_shown
+        && r.targets
+            .iter()
+            .any(|t| crate::qq_cache::cache_kind(t.kind).is_some())
+    {
+        let note =
+            crate::qq_cache::render::clean_note(&args.qq_cache_kinds, args.older_than.as_deref());
+        let _ = writeln!(s, "{}", out.paint(Tone::Dim, &note));
     }
     if args.database && !preview_shown && r.targets.iter().any(|t| t.kind == Kind::Database) {
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));

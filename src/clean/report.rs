@@ -61,6 +61,9 @@ pub struct TargetReport {
     pub newest_mtime: Option<String>,
     #[serde(skip)]
     pub newest_secs: Option<u64>,
+    /// The month folder (`2024-05`) of a row of QQ's cache, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
     pub action: Action,
     pub error: Option<String>,
 }
@@ -126,6 +129,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
             bytes: t.bytes(),
             newest_mtime: t.newest().map(iso_utc),
             newest_secs: t.newest(),
+            month: crate::qq_cache::month_of(t.kind, &t.path),
             action: Action::Planned,
             error: None,
         })

@@ -39,6 +39,8 @@ pub struct Overrides {
     pub llbot_dir: Option<PathBuf>,
     /// NapCat's folder or work dir (`--napcat-dir`).
     pub napcat_dir: Option<PathBuf>,
+    /// QQ's own data folder (`--qq-data`: `~/.config/QQ`, a Docker volume, `Tencent Files`).
+    pub qq_data: Option<PathBuf>,
 }
 
 /// How a component was found.

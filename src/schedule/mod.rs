@@ -236,6 +236,7 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         ("--ll-dir", &o.ll_dir),
         ("--profile", &o.profile),
         ("--data-dir", &o.data_dir),
+        ("--qq-data", &o.qq_data),
     ] {
         if let Some(v) = value {
             job_args.push(flag.into());

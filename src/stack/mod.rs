@@ -7,6 +7,7 @@
 pub mod llbot;
 pub mod llonebot_plugin;
 pub mod napcat;
+pub mod qq_cache;
 
 use std::fmt;
 
@@ -176,6 +177,17 @@ pub enum Shape {
     Log { families: &'static [&'static str] },
     /// An account's SQLite store, `<uin><one of stores>`, and its `-wal`/`-shm`/`-journal` files.
     Store { stores: &'static [&'static str] },
+    /// A file of QQ's media cache, several folders deep: the whole relative path is asked of
+    /// the cache kinds table (`crate::qq_cache::kinds`), never a single name.
+    QqCache(crate::qq_cache::CacheKind),
+}
+
+impl Shape {
+    /// An entry of this shape is a path of several folders below the data dir, reached folder
+    /// by folder when removed.
+    pub fn is_deep(&self) -> bool {
+        matches!(self, Shape::QqCache(_))
+    }
 }
 
 /// What an entry matched: `Some(uin)` for an account's entry, `Some(None)` for a shared one.
@@ -196,6 +208,7 @@ impl Shape {
                     .unwrap_or(name);
                 stores.iter().find_map(|s| uin_of(base, "", s)).map(Some)
             }
+            Shape::QqCache(_) => None,
         }
     }
 }
@@ -280,6 +293,9 @@ impl Kind {
     /// have this target's place and name? The guard's last word on shape.
     pub fn shape_ok(self, parts: &[&str]) -> bool {
         let spec = self.0;
+        if let Shape::QqCache(k) = spec.shape {
+            return crate::qq_cache::guard_allows(k, parts);
+        }
         let name = match (spec.folder, parts) {
             (None, [name]) => {
                 if must_keep(spec.stack, name) {
@@ -320,6 +336,7 @@ pub const ALL: &[&Stack] = &[
     &llbot::STACK,
     &napcat::STACK,
     &napcat::DATA_STACK,
+    &qq_cache::STACK,
 ];
 
 /// The stack with this id.

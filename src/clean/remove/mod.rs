@@ -14,6 +14,8 @@ pub mod links;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
+mod unix_deep;
+#[cfg(unix)]
 mod unix_measure;
 #[cfg(unix)]
 pub use unix::{Session, record};

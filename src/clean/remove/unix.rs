@@ -3,13 +3,14 @@
 use std::ffi::{CStr, CString, OsStr};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rustix::fs::{
     AtFlags, CWD, Dir, FileType, Mode, OFlags, Stat, fstat, openat, statat, unlinkat,
 };
 use rustix::io::Errno;
 
+use super::unix_deep::{Parent, step_into};
 use super::{Identity, Pins, Removed};
 use crate::clean::plan::EntryType;
 use crate::i18n::Msg;
@@ -64,11 +65,11 @@ pub(super) fn open_dir(at: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<Ow
     openat(at, name, DIR, Mode::empty())
 }
 
-fn io(e: Errno) -> std::io::Error {
+pub(super) fn io(e: Errno) -> std::io::Error {
     std::io::Error::from(e)
 }
 
-fn cname(name: &OsStr) -> Option<CString> {
+pub(super) fn cname(name: &OsStr) -> Option<CString> {
     CString::new(name.as_bytes()).ok()
 }
 
@@ -128,15 +129,17 @@ impl Session {
     }
 
     /// Finds `name`, directly in the data dir (`sub` = None) or in one of its target folders,
-    /// through the open handles, and checks it is still what was planned.
-    fn lookup(
+    /// through the open handles, and checks it is still what was planned. A `name` of several
+    /// components (a deep entry) is reached folder by folder, each opened relative to the one
+    /// before without following a link and refused on another filesystem or mount.
+    pub(super) fn lookup(
         &self,
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
         path: &Path,
-    ) -> Result<(BorrowedFd<'_>, CString, Stat), Msg> {
-        let parent: BorrowedFd<'_> = match sub {
+    ) -> Result<(Parent<'_>, CString, Stat), Msg> {
+        let base: BorrowedFd<'_> = match sub {
             None => self.data.as_fd(),
             Some(sub) => {
                 let folder = self.data_dir.join(sub);
@@ -155,8 +158,10 @@ impl Session {
                 fd.as_fd()
             }
         };
+        let (parent, name) = self.descend(base, sub, name)?;
+        let parent_fd = parent.as_fd();
         let cname = cname(name).ok_or_else(|| msg!("guard.unknown_kind"))?;
-        let st = statat(parent, &cname, AtFlags::SYMLINK_NOFOLLOW)
+        let st = statat(parent_fd, &cname, AtFlags::SYMLINK_NOFOLLOW)
             .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))?;
         let now = match FileType::from_raw_mode(st.st_mode) {
             FileType::Symlink => EntryType::Link,
@@ -171,14 +176,40 @@ impl Session {
             ));
         }
         if now == EntryType::Dir {
-            let parent_st = fstat(parent).map_err(|e| Msg::raw(io(e).to_string()))?;
+            let parent_st = fstat(parent_fd).map_err(|e| Msg::raw(io(e).to_string()))?;
             if st.st_dev != parent_st.st_dev
-                || !same_mount(mount_id(parent, c""), mount_id(parent, &cname))
+                || !same_mount(mount_id(parent_fd, c""), mount_id(parent_fd, &cname))
             {
                 return Err(msg!("guard.other_device", path = path.display()));
             }
         }
         Ok((parent, cname, st))
+    }
+
+    /// The folder holding the last component of `name`, opened folder by folder from `base`,
+    /// and that last component.
+    fn descend<'a, 'n>(
+        &'a self,
+        base: BorrowedFd<'a>,
+        sub: Option<&str>,
+        name: &'n OsStr,
+    ) -> Result<(Parent<'a>, &'n OsStr), Msg> {
+        let mut parts = Vec::new();
+        for c in Path::new(name).components() {
+            match c {
+                Component::Normal(p) => parts.push(p),
+                _ => return Err(msg!("guard.climbs")),
+            }
+        }
+        let last = parts.pop().ok_or_else(|| msg!("guard.unknown_kind"))?;
+        let mut folder = self.data_dir.clone();
+        folder.extend(sub);
+        let mut parent = Parent::Pinned(base);
+        for part in parts {
+            folder.push(part);
+            parent = Parent::Walked(step_into(parent.as_fd(), part, &folder)?);
+        }
+        Ok((parent, last))
     }
 
     /// The checks of [`Session::remove`] without removing (for the trash, which works by path).
@@ -203,6 +234,7 @@ impl Session {
         _planned_files: u64,
     ) -> Result<Removed, Msg> {
         let (parent, cname, st) = self.lookup(sub, name, planned, path)?;
+        let parent = parent.as_fd();
         if planned != EntryType::Dir {
             // unlinkat without AT_REMOVEDIR removes a link itself, and fails on a folder.
             unlinkat(parent, &cname, AtFlags::empty())

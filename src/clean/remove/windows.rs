@@ -10,7 +10,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::windows::fs::OpenOptionsExt;
 use std::os::windows::io::AsRawHandle;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use windows_sys::Win32::Storage::FileSystem::{
     BY_HANDLE_FILE_INFORMATION, FILE_ATTRIBUTE_TAG_INFO, FILE_FLAG_BACKUP_SEMANTICS,
@@ -139,14 +139,17 @@ impl Session {
         })
     }
 
-    /// Finds the entry below the pinned folders and checks it is still what was planned.
+    /// Finds the entry below the pinned folders and checks it is still what was planned. A
+    /// `name` of several components (a deep entry) is reached folder by folder: each is opened
+    /// without following a reparse point, must be a real folder on the data dir's volume, and
+    /// stays open without delete sharing (so it cannot be swapped) until the entry is done.
     fn lookup(
         &self,
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
         path: &Path,
-    ) -> Result<(PathBuf, Treat), Msg> {
+    ) -> Result<(PathBuf, Treat, Vec<File>), Msg> {
         let mut parent = self.data_dir.clone();
         if let Some(sub) = sub {
             parent.push(sub);
@@ -154,7 +157,26 @@ impl Session {
                 return Err(msg!("guard.not_real_folder", path = parent.display()));
             }
         }
-        let entry = parent.join(name);
+        let mut parts = Vec::new();
+        for c in Path::new(name).components() {
+            match c {
+                Component::Normal(p) => parts.push(p),
+                _ => return Err(msg!("guard.climbs")),
+            }
+        }
+        let last = parts.pop().ok_or_else(|| msg!("guard.unknown_kind"))?;
+        let mut held = Vec::new();
+        if !parts.is_empty() {
+            let volume = info(&self._data)
+                .map_err(|e| Msg::raw(format!("{}: {e}", self.data_dir.display())))?
+                .0
+                .dev;
+            for part in parts {
+                parent.push(part);
+                held.push(step_into(&parent, volume)?);
+            }
+        }
+        let entry = parent.join(last);
         let raw = |e: io::Error| Msg::raw(format!("{}: {e}", path.display()));
         let (attrs, tag) = {
             let f = open_look(&entry).map_err(raw)?;
@@ -173,7 +195,14 @@ impl Session {
                 now = format!("{now:?}").to_lowercase()
             ));
         }
-        Ok((entry, how))
+        Ok((entry, how, held))
+    }
+
+    /// Removes the folder `name` (a path relative to the data dir) if it is empty and still a
+    /// real folder; never anything inside it.
+    pub fn remove_empty_dir(&self, name: &OsStr, path: &Path) -> Result<(), Msg> {
+        let (entry, _, _held) = self.lookup(None, name, EntryType::Dir, path)?;
+        fs::remove_dir(&entry).map_err(|e| Msg::raw(format!("{}: {e}", path.display())))
     }
 
     pub fn check(
@@ -194,7 +223,7 @@ impl Session {
         path: &Path,
         planned_files: u64,
     ) -> Result<Removed, Msg> {
-        let (entry, how) = self.lookup(sub, name, planned, path)?;
+        let (entry, how, _held) = self.lookup(sub, name, planned, path)?;
         let raw = |e: io::Error| Msg::raw(format!("{}: {e}", path.display()));
         let done = match how {
             Treat::RemoveLinkDir => fs::remove_dir(&entry),
@@ -217,6 +246,22 @@ impl Session {
             files: planned_files,
             problem: None,
         })
+    }
+}
+
+/// Opens a folder on the way to a deep entry, pinned: a real folder (no reparse point) on
+/// the data dir's volume, or a refusal.
+fn step_into(folder: &Path, volume: u64) -> Result<File, Msg> {
+    let not_real = || msg!("guard.not_real_folder", path = folder.display());
+    let f = open_pinned(folder).map_err(|e| Msg::raw(format!("{}: {e}", folder.display())))?;
+    let (attrs, tag) = attribute_tag(&f).map_err(|_| not_real())?;
+    if treat(attrs, tag) != Treat::Descend {
+        return Err(not_real());
+    }
+    match info(&f) {
+        Ok((id, _)) if id.dev == volume => Ok(f),
+        Ok(_) => Err(msg!("guard.other_device", path = folder.display())),
+        Err(_) => Err(not_real()),
     }
 }
 
