@@ -201,6 +201,19 @@ pub mod path {
         }
         seq.end()
     }
+
+    /// `[(path, what)]` as `[[path, what]]`, each path as [`one`] writes it.
+    #[allow(clippy::ptr_arg)]
+    pub fn pairs<P: AsRef<Path>, T: serde::Serialize, S: Serializer>(
+        p: &Vec<(P, T)>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(p.len()))?;
+        for (path, what) in p {
+            seq.serialize_element(&(lossy(path.as_ref()), what))?;
+        }
+        seq.end()
+    }
 }
 
 /// Lines of a table whose columns line up by display width (CJK text is two columns wide).

@@ -50,18 +50,24 @@ pub enum UinFrom {
 #[derive(Debug, Clone, Serialize)]
 pub struct CacheAccount {
     /// `nt_qq_<hex>`, `<uin>\nt_qq`, or the `global` folder.
+    #[serde(serialize_with = "crate::output::path::one")]
     pub folder: PathBuf,
+    #[serde(serialize_with = "crate::output::path::one")]
     pub nt_data: PathBuf,
     pub global: bool,
     pub uin: Option<String>,
     pub uin_from: Option<UinFrom>,
     /// The file or folder that names the QQ number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::output::path::opt"
+    )]
     pub uin_evidence: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CacheRoot {
+    #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
     pub layout: Layout,
     pub source: RootSource,
@@ -69,6 +75,7 @@ pub struct CacheRoot {
     pub source_detail: Option<String>,
     pub accounts: Vec<CacheAccount>,
     /// The folder holding hot-update leftovers (`versions/*.zip`), when it exists.
+    #[serde(serialize_with = "crate::output::path::opt")]
     pub versions: Option<PathBuf>,
 }
 

@@ -34,8 +34,10 @@ pub struct AccountReport {
     pub kinds: BTreeMap<CacheKind, Sum>,
     pub total: Sum,
     /// Links not followed and mount points not crossed.
+    #[serde(serialize_with = "crate::output::path::pairs")]
     pub skipped: Vec<(PathBuf, plan::Skip)>,
     /// Folders that could not be read.
+    #[serde(serialize_with = "crate::output::path::pairs")]
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
