@@ -391,6 +391,11 @@ fn trash_moves_instead_of_deleting() {
     let data = f.standalone();
     let home = f.tmp.path().join("real-home");
     fs::create_dir_all(&home).unwrap();
+    // A QQ install of the test's own: processes named qq elsewhere on this machine (other
+    // tests' fake QQs) are then not QQ of this install and do not hold the clean back.
+    let qq = f.tmp.path().join("qq-install");
+    f.write(&qq.join("qq"), b"\x7fELF");
+    f.qq_app(&qq.join("resources/app"), "3.2.21-41857", "./index.js");
     // Without --fs-root: the trash lives in the (temporary) home this run is given.
     let out = std::process::Command::new(common::BIN)
         .env_clear()
@@ -399,6 +404,8 @@ fn trash_moves_instead_of_deleting() {
         .env("XDG_DATA_HOME", home.join(".local/share"))
         .args([
             "--json",
+            "--qq-dir",
+            qq.to_str().unwrap(),
             "--data-dir",
             data.to_str().unwrap(),
             "clean",
