@@ -131,6 +131,7 @@ fn label_width() -> usize {
         "detect.data",
         "detect.plugin",
         "detect.accounts",
+        "detect.connections",
         "detect.mode",
         "detect.temp",
     ]
@@ -233,6 +234,7 @@ fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
     };
     row(s, t("detect.data"), &data);
     account_rows(s, &b.accounts);
+    connection_rows(s, out, b);
     let procs: Vec<String> = b
         .processes
         .iter()
@@ -467,4 +469,35 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         }
     }
     s
+}
+
+/// Each account's enabled OneBot connections, with whether a token guards it; an open server
+/// without one is shown as a warning (`doctor` says what to do).
+fn connection_rows(s: &mut String, out: &Output, b: &Bot) {
+    for (i, a) in b.connections.iter().enumerate() {
+        let list: Vec<String> = a
+            .connections
+            .iter()
+            .map(|c| {
+                let token = if c.token_set {
+                    t("detect.token_set")
+                } else {
+                    t("detect.no_token")
+                };
+                let text = format!("{} ({token})", c.short());
+                if c.open_without_token() {
+                    out.paint(Tone::Warn, &text)
+                } else {
+                    text
+                }
+            })
+            .collect();
+        let list = if list.is_empty() {
+            t("detect.none").to_string()
+        } else {
+            list.join(", ")
+        };
+        let label = if i == 0 { t("detect.connections") } else { "" };
+        row(s, label, &format!("{}: {list}", a.uin));
+    }
 }

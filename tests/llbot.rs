@@ -116,10 +116,22 @@ fn the_cli_layout_is_found_from_its_install_folder() {
     assert_eq!(b["processes"], serde_json::json!([]));
     // The plugin's block stays, empty: there is no plugin here.
     assert!(v["llonebot"].is_null());
+    // Enabled connections only, with whether a token guards them.
+    assert_eq!(
+        b["connections"],
+        serde_json::json!([{"uin": "70007", "connections": [
+            {"type": "ws", "port": 3001, "host": "127.0.0.1", "token_set": false}
+        ]}])
+    );
     let out = f.run(&["--llbot-dir", &dir, "detect"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("LLBot 8.1.7"), "{text}");
     assert!(text.contains("70007"), "{text}");
+    assert!(text.contains("70007: ws:3001 (no token)"), "{text}");
+    assert!(
+        !text.contains("http:3000"),
+        "a disabled connection is not listed: {text}"
+    );
 }
 
 #[test]

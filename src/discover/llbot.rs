@@ -272,6 +272,7 @@ pub(super) fn find(
         data_dir,
         data_dir_exists: exists,
         mode: mode_of(&procs),
+        connections: super::bots::account_connections(&accounts),
         accounts,
         processes: procs
             .iter()

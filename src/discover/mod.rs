@@ -23,7 +23,7 @@ use crate::msg;
 use crate::process::QqProcess;
 use crate::stack::Stack;
 
-pub use bots::{Bot, BotProcess, Mode};
+pub use bots::{AccountConnections, Bot, BotProcess, Connection, Mode, enabled_connections};
 use bots::{napcat_bot, plugin_bot};
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};

@@ -86,36 +86,20 @@ fn check_version(b: &Bot, f: &mut Vec<Finding>) {
 
 /// `ob11.connect[]`: an enabled connection that listens on every interface without a token.
 fn check_connections(uin: &str, v: &Value, f: &mut Vec<Finding>) {
-    let Some(list) = v
-        .get("ob11")
+    if v.get("ob11")
         .and_then(|o| o.get("connect"))
         .and_then(Value::as_array)
-    else {
+        .is_none()
+    {
         return;
-    };
-    let text = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let mut open = Vec::new();
-    let mut enabled = Vec::new();
-    for c in list {
-        if c.get("enable").and_then(Value::as_bool) != Some(true) {
-            continue;
-        }
-        let kind = text(c, "type");
-        let port = c.get("port").and_then(Value::as_u64);
-        let desc = match port {
-            Some(p) => format!("{kind}:{p}"),
-            None => kind.clone(),
-        };
-        let host = text(c, "host");
-        let listens = matches!(kind.as_str(), "ws" | "http");
-        if listens
-            && matches!(host.trim(), "" | "0.0.0.0" | "::" | "[::]")
-            && text(c, "token").is_empty()
-        {
-            open.push(desc.clone());
-        }
-        enabled.push(desc);
     }
+    let list = crate::discover::enabled_connections(v);
+    let enabled: Vec<String> = list.iter().map(|c| c.short()).collect();
+    let open: Vec<String> = list
+        .iter()
+        .filter(|c| c.open_without_token())
+        .map(|c| c.short())
+        .collect();
     let webui = v
         .get("webui")
         .and_then(|w| w.get("port"))
