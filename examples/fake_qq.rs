@@ -17,6 +17,9 @@
 //! - `--no-window` (Windows): no window at all, so only `taskkill /F` can end it.
 //! - `--children N`: start N helpers of itself with `--type=renderer`, like Electron; each exits
 //!   when its parent is gone (its stdin, a pipe from the parent, reaches end of file).
+//! - `FAKE_QQ_SPAWN="exe<TAB>arg…<LF>exe<TAB>arg…"`: start the first program with its arguments,
+//!   handing it the rest of the list, so a chain such as a launcher → node → qq can be built from
+//!   copies of this program; each started one exits when its parent is gone.
 //! - `FAKE_QQ_LOG=FILE`: append "pid<TAB>cwd<TAB>args..." on start, so a test can see how it was
 //!   (re)started.
 //! - `FAKE_QQ_READY=FILE`: create FILE once the helpers run and the window exists.
@@ -69,7 +72,8 @@ fn main() {
     } else if let Some(log) = std::env::var_os("FAKE_QQ_SIGNALS") {
         log_sigterm(log);
     }
-    if args.iter().any(|a| a.starts_with("--type=")) {
+    let spawned = std::env::var_os("FAKE_QQ_PARENT").is_some();
+    if spawned || args.iter().any(|a| a.starts_with("--type=")) {
         // A helper: gone with its parent, whose end of our stdin closes when it exits.
         std::thread::spawn(|| {
             let mut buf = [0u8; 64];
@@ -90,6 +94,24 @@ fn main() {
     }
     // Kept alive as long as we live: each helper's stdin.
     let mut helpers = Vec::new();
+    if let Some(chain) = std::env::var("FAKE_QQ_SPAWN")
+        .ok()
+        .filter(|c| !c.is_empty())
+    {
+        let (first, rest) = chain.split_once('\n').unwrap_or((&chain, ""));
+        let mut parts = first.split('\t');
+        if let Some(exe) = parts.next()
+            && let Ok(child) = Command::new(exe)
+                .args(parts)
+                .env("FAKE_QQ_SPAWN", rest)
+                .env("FAKE_QQ_PARENT", std::process::id().to_string())
+                .env_remove("FAKE_QQ_READY")
+                .stdin(Stdio::piped())
+                .spawn()
+        {
+            helpers.push(child);
+        }
+    }
     if let Some(i) = args.iter().position(|a| a == "--children") {
         let n: usize = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(0);
         for _ in 0..n {

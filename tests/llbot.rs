@@ -303,6 +303,16 @@ mod running {
     /// Copies the fake program to `exe` and starts it in `cwd`, once it is ready. A copy just
     /// written may still be open in a process another test forks ("text file busy"): retried.
     fn start(exe: &Path, args: &[&str], cwd: &Path) -> common::Started {
+        start_env(exe, args, cwd, &[])
+    }
+
+    /// [`start`] with more environment.
+    fn start_env(
+        exe: &Path,
+        args: &[&str],
+        cwd: &Path,
+        envs: &[(&str, String)],
+    ) -> common::Started {
         fs::copy(common::fake_qq_binary(), exe).expect("copy");
         let ready = cwd.join(".ready");
         let t = std::time::Instant::now();
@@ -311,6 +321,7 @@ mod running {
                 .args(args)
                 .current_dir(cwd)
                 .env("FAKE_QQ_READY", &ready)
+                .envs(envs.iter().map(|(k, v)| (k, v)))
                 .spawn()
             {
                 Ok(c) => break c,
@@ -386,6 +397,120 @@ mod running {
         let new_pid = v["qq"]["restarted"][0]["pid"].as_u64().expect("restarted") as u32;
         let again = arguments(new_pid);
         // Stop the restarted launcher (and so its helpers) by its PID.
+        let _ = Command::new("kill").arg(new_pid.to_string()).status();
+        assert_eq!(again, argv, "restarted with other arguments");
+    }
+
+    /// Like the real CLI: the launcher starts node (`llbot.js`), node starts PMHQ, PMHQ starts
+    /// QQ. The whole tree is the stack: found, refused, stopped by asking the launcher alone,
+    /// and the launcher started again (which starts the rest itself; QQ is never restarted on
+    /// its own).
+    #[test]
+    fn a_launcher_that_starts_node_pmhq_and_qq_is_one_stack() {
+        let f = Fixture::new(Os::host());
+        let (install, data) = linux_cli(&f);
+        let node = install.join(native("bin/llbot/node"));
+        let pmhq = install.join(native("bin/pmhq/pmhq"));
+        // Under the inspected root: only processes running from it belong to it.
+        let qq_dir = f.p("/opt/QQ");
+        let qq = qq_dir.join("qq");
+        f.qq_app(&qq_dir.join("resources/app"), "3.2.21-41857", "./index.js");
+        for exe in [&node, &pmhq, &qq] {
+            fs::create_dir_all(exe.parent().unwrap()).unwrap();
+            if fs::hard_link(common::fake_qq_binary(), exe).is_err() {
+                fs::copy(common::fake_qq_binary(), exe).unwrap();
+            }
+        }
+        let chain = format!(
+            "{}\t./llbot.js\n{}\t--port=13000\n{}\t--no-sandbox",
+            node.display(),
+            pmhq.display(),
+            qq.display()
+        );
+        let argv = ["--qq=70007"];
+        // Every program of the chain notes each SIGTERM it gets.
+        let signals = f.tmp.path().join("signals.log");
+        let started = start_env(
+            &install.join("llbot"),
+            &argv,
+            &install,
+            &[
+                ("FAKE_QQ_SPAWN", chain),
+                ("FAKE_QQ_SIGNALS", signals.display().to_string()),
+            ],
+        );
+        let launcher = started.0.id();
+        let qq_flag = qq_dir.display().to_string();
+
+        // All four run: the launcher, node and PMHQ as LLBot's, QQ as the QQ it started.
+        let t = std::time::Instant::now();
+        let (v, tree) = loop {
+            let (_, v) = f.json(&["--qq-dir", &qq_flag, "detect"]);
+            let b = the_llbot(&v);
+            let names: Vec<String> = b["processes"]
+                .as_array()
+                .map(|p| {
+                    p.iter()
+                        .map(|x| x["name"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let qqs = v["processes"].as_array().map_or(0, Vec::len);
+            if (names.len() == 3 && qqs == 1) || t.elapsed() > Duration::from_secs(20) {
+                break (v, names);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(tree, ["llbot", "node", "pmhq"], "{v:#}");
+        let b = the_llbot(&v);
+        assert_eq!(b["mode"], "pmhq", "{b:#}");
+        let mains: Vec<&Value> = b["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["main"] == true)
+            .collect();
+        assert_eq!(mains.len(), 1, "{b:#}");
+        assert_eq!(mains[0]["pid"], launcher, "{b:#}");
+        let qq_pid = v["processes"][0]["pid"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no QQ process: {v:#}")) as u32;
+        let mut all: Vec<u32> = b["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["pid"].as_u64().unwrap() as u32)
+            .collect();
+        all.push(qq_pid);
+
+        let (code, v) = f.json(&["--qq-dir", &qq_flag, "clean", "--yes"]);
+        assert_eq!(code, 4, "{v:#}");
+        assert!(data.join(native("temp/upload-1.jpg")).exists());
+        assert!(all.iter().all(|p| alive(*p)));
+
+        let (code, v) = f.json(&[
+            "--qq-dir",
+            &qq_flag,
+            "clean",
+            "--yes",
+            "--stop-qq",
+            "--restart-qq",
+        ]);
+        assert_eq!(code, 0, "{v:#}");
+        assert!(!data.join(native("temp/upload-1.jpg")).exists());
+        drop(started);
+        for p in &all {
+            assert!(!alive(*p), "PID {p} of the stack still runs");
+        }
+        // One quit request, to the launcher; the others followed it.
+        let asked = fs::read_to_string(&signals).unwrap_or_default();
+        assert_eq!(asked, format!("{launcher}\tTERM\n"), "signalled: {asked}");
+        // Only the launcher is started again, with its own arguments.
+        let restarted = v["qq"]["restarted"].as_array().expect("restarted");
+        assert_eq!(restarted.len(), 1, "{v:#}");
+        assert_eq!(restarted[0]["was_pid"], launcher, "{v:#}");
+        let new_pid = restarted[0]["pid"].as_u64().expect("a new pid") as u32;
+        let again = arguments(new_pid);
         let _ = Command::new("kill").arg(new_pid.to_string()).status();
         assert_eq!(again, argv, "restarted with other arguments");
     }
