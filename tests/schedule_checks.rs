@@ -168,3 +168,56 @@ fn scheduled_clean_arguments_are_checked_like_clean() {
         "{err}"
     );
 }
+
+/// A service manager's own commands ride along in the scheduled job, each one argument, and the
+/// unit still verifies.
+#[test]
+fn stop_and_start_commands_go_into_the_job_as_single_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = public_binary(tmp.path());
+    let home = tmp.path().join("home");
+    let out = isolated(&bin, &home)
+        .args([
+            "--json",
+            "schedule",
+            "install",
+            "--systemd",
+            "--at",
+            "04:30",
+            "--",
+            "--stop-cmd",
+            "docker stop llbot",
+            "--start-cmd",
+            "docker start llbot",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Written; exit 1 only because no user manager answers here.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let svc =
+        fs::read_to_string(home.join(".config/systemd/user/llob-doctor-clean.service")).unwrap();
+    assert!(
+        svc.contains("\"--stop-cmd\" \"docker stop llbot\" \"--start-cmd\" \"docker start llbot\""),
+        "{svc}"
+    );
+    let have_analyze = Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if have_analyze {
+        let unit = home.join(".config/systemd/user/llob-doctor-clean.service");
+        let out = Command::new("systemd-analyze")
+            .args(["verify", "--user"])
+            .arg(&unit)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        let ours: Vec<&str> = text.lines().filter(|l| l.contains("llob-doctor")).collect();
+        assert!(ours.is_empty(), "systemd-analyze verify: {text}");
+    } else {
+        eprintln!("systemd-analyze not installed: unit text checked only");
+    }
+}
