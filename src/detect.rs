@@ -4,12 +4,15 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::app::App;
-use crate::discover::{Account, Bot, Installation, Mode, Outcome, Reason, Searched, Source, What};
+use crate::discover::{Account, Installation, Outcome, Reason, Searched, Source, What};
 use crate::exit::Exit;
 use crate::i18n::{pad, t, width};
 use crate::output::{Output, Tone};
 use crate::stack::llbot;
 use crate::tf;
+
+mod bots;
+use bots::{render_llbot, render_napcat};
 
 /// The JSON of `detect`: the installation, and QQ's own media cache beside it.
 #[derive(serde::Serialize)]
@@ -199,95 +202,8 @@ fn account_rows(s: &mut String, accounts: &[Account]) {
     }
 }
 
-/// The LLBot / standalone LLOneBot block.
-fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
-    header(s, out, llbot::STACK.name, b.version.as_deref(), true);
-    if let Some(i) = &b.install {
-        row(s, t("detect.install"), &path(i));
-    }
-    row(
-        s,
-        t("detect.found_via"),
-        &found_via(b.found_via, b.found_via_detail.as_deref()),
-    );
-    if let Some(f) = &b.version_file {
-        row(s, t("detect.version_of"), &path(f));
-    }
-    if let Some(n) = &b.version_note {
-        row(s, "", &out.paint(Tone::Warn, &n.to_string()));
-    }
-    if let Some(m) = b.mode {
-        let text = match m {
-            Mode::Pmhq => t("detect.mode_pmhq"),
-            Mode::Headless => t("detect.mode_headless"),
-        };
-        row(s, t("detect.mode"), text);
-    }
-    let data = if b.data_dir_exists {
-        path(&b.data_dir)
-    } else {
-        format!(
-            "{} ({})",
-            path(&b.data_dir),
-            out.paint(Tone::Warn, t("detect.missing_yet"))
-        )
-    };
-    row(s, t("detect.data"), &data);
-    account_rows(s, &b.accounts);
-    connection_rows(s, out, b);
-    let procs: Vec<String> = b
-        .processes
-        .iter()
-        .map(|p| {
-            if p.main {
-                format!("{} {} ({})", p.pid, p.name, t("detect.main"))
-            } else {
-                format!("{} {}", p.pid, p.name)
-            }
-        })
-        .collect();
-    if procs.is_empty() {
-        row(s, t("detect.processes"), t("detect.none_running"));
-    } else {
-        row(s, t("detect.processes"), &procs.join(", "));
-    }
-}
-
 fn path(p: &Path) -> String {
     p.display().to_string()
-}
-
-/// The NapCat block: its folder, work dir, temp folder and accounts.
-fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
-    let Some(n) = &inst.napcat else {
-        header(s, out, "NapCat", None, false);
-        if out.verbose > 0 {
-            looked_in(s, out, inst, &[What::NapcatDir]);
-        }
-        return;
-    };
-    header(s, out, "NapCat", n.version.as_deref(), true);
-    if let Some(d) = &n.dir {
-        row(s, t("detect.install"), &path(d));
-    }
-    row(
-        s,
-        t("detect.found_via"),
-        &found_via(n.source, n.source_detail.as_deref()),
-    );
-    if let Some(f) = &n.version_file {
-        row(s, t("detect.version_of"), &path(f));
-    }
-    row(s, t("detect.data"), &path(&n.work_dir));
-    match &n.temp_dir {
-        Some(tmp) => row(s, t("detect.temp"), &path(tmp)),
-        None => row(s, t("detect.temp"), t("detect.not_found")),
-    }
-    if n.accounts.is_empty() {
-        row(s, t("detect.accounts"), t("detect.none"));
-    } else {
-        row(s, t("detect.accounts"), &n.accounts.join(", "));
-    }
 }
 
 pub fn render(inst: &Installation, out: &Output) -> String {
@@ -469,35 +385,4 @@ pub fn render(inst: &Installation, out: &Output) -> String {
         }
     }
     s
-}
-
-/// Each account's enabled OneBot connections, with whether a token guards it; an open server
-/// without one is shown as a warning (`doctor` says what to do).
-fn connection_rows(s: &mut String, out: &Output, b: &Bot) {
-    for (i, a) in b.connections.iter().enumerate() {
-        let list: Vec<String> = a
-            .connections
-            .iter()
-            .map(|c| {
-                let token = if c.token_set {
-                    t("detect.token_set")
-                } else {
-                    t("detect.no_token")
-                };
-                let text = format!("{} ({token})", c.short());
-                if c.open_without_token() {
-                    out.paint(Tone::Warn, &text)
-                } else {
-                    text
-                }
-            })
-            .collect();
-        let list = if list.is_empty() {
-            t("detect.none").to_string()
-        } else {
-            list.join(", ")
-        };
-        let label = if i == 0 { t("detect.connections") } else { "" };
-        row(s, label, &format!("{}: {list}", a.uin));
-    }
 }
