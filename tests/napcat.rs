@@ -292,3 +292,30 @@ fn docker_volumes_through_data_dir() {
     assert!(!f.p("/app/.config/QQ/NapCat/temp/a1b2.jpg").exists());
     assert!(nc.join(native("config/onebot11_30003.json")).exists());
 }
+
+/// `config/`, `cache/` and `logs/` are in many folders: a project folder named by mistake with
+/// `--napcat-dir` (or a Docker volume guess) is not NapCat's, and nothing in it is removed.
+#[test]
+fn an_ordinary_folder_with_cache_and_logs_is_not_cleaned_as_napcat() {
+    let f = Fixture::new(Os::Linux);
+    let project = f.p("/home/alice/myproject");
+    f.write(&project.join(native("cache/build.bin")), vec![1u8; 100]);
+    f.write(&project.join(native("logs/server.log")), "started\n");
+    f.write(&project.join(native("config/settings.json")), "{}");
+    let dir = project.display().to_string();
+    for flag in ["--napcat-dir", "--data-dir"] {
+        let (code, v) = f.json(&[flag, &dir, "clean", "--yes", "--logs"]);
+        assert_ne!(code, 0, "{flag}: {v:#}");
+        assert!(exists(&project.join(native("cache/build.bin"))), "{flag}");
+        assert!(exists(&project.join(native("logs/server.log"))), "{flag}");
+    }
+    // With an account's NapCat config it is NapCat's work dir.
+    f.write(
+        &project.join(native("config/onebot11_123456.json")),
+        sample("napcat-onebot11-defaults.json"),
+    );
+    let (code, v) = f.json(&["--napcat-dir", &dir, "clean", "--yes", "--logs"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(!exists(&project.join(native("cache/build.bin"))));
+    assert!(exists(&project.join(native("config/settings.json"))));
+}

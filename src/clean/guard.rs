@@ -165,8 +165,16 @@ pub fn check_stack_dir(
         Err(DataDirProblem::NotADataDir) | Ok(()) => {}
         Err(p) => return Err(p),
     }
-    let marked = names(dir).iter().any(|(n, _)| stack.is_data_marker(n));
-    if marked {
+    let named = stack
+        .dir_name
+        .is_none_or(|want| dir.file_name().is_some_and(|n| n == want));
+    let marked = names(dir).iter().any(|(n, _)| stack.is_data_marker(n))
+        || stack.nested_markers.iter().any(|(sub, m)| {
+            names(&dir.join(sub))
+                .iter()
+                .any(|(n, ft)| ft.is_file() && m.matches(n))
+        });
+    if named && marked {
         Ok(())
     } else {
         Err(DataDirProblem::NotADataDir)

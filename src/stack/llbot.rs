@@ -111,6 +111,8 @@ pub static STACK: Stack = Stack {
         Name::SESSION,
         Name::CONFIG,
     ],
+    nested_markers: &[],
+    dir_name: None,
     log_families: LOG_FAMILIES,
 };
 

@@ -104,6 +104,8 @@ pub static STACK: Stack = Stack {
             suffix: "",
         },
     ],
+    nested_markers: &[],
+    dir_name: None,
     log_families: &[],
 };
 

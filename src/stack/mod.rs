@@ -34,6 +34,11 @@ pub struct Stack {
     pub must_keep: &'static [Name],
     /// Names whose presence makes a folder this stack's data dir.
     pub data_markers: &'static [Name],
+    /// Files one folder down that do the same (`config/onebot11_<uin>.json`): names specific
+    /// enough where the stack's top-level names (`config`, `cache`, `logs`) are not.
+    pub nested_markers: &'static [(&'static str, Name)],
+    /// The name the data dir itself must have, when the stack's folder is found by name.
+    pub dir_name: Option<&'static str>,
     /// How its log files are named (prefixes of `<prefix><date time>.log`; empty: any `*.log`).
     pub log_families: &'static [&'static str],
 }

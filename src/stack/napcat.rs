@@ -90,12 +90,11 @@ pub static STACK: Stack = Stack {
         Name::Is(MAIN_FILE),
         Name::Is(PACKAGE),
     ],
-    data_markers: &[
-        Name::Is("config"),
-        Name::Is("logs"),
-        Name::Is("cache"),
-        Name::Is(MAIN_FILE),
-    ],
+    // `config/`, `logs/` and `cache/` are in many folders: an account's NapCat config or
+    // `napcat.mjs` itself says the folder is NapCat's.
+    data_markers: &[Name::Is(MAIN_FILE)],
+    nested_markers: &[("config", ONEBOT_CONFIG), ("config", NAPCAT_CONFIG)],
+    dir_name: None,
     log_families: &[],
 };
 
@@ -128,6 +127,9 @@ pub static DATA_STACK: Stack = Stack {
             suffix: "",
         },
     ],
+    nested_markers: &[],
+    // A `temp/` is no mark of NapCat's: the folder is `<QQ data>/NapCat` by name.
+    dir_name: Some("NapCat"),
     log_families: &[],
 };
 
@@ -184,6 +186,7 @@ mod tests {
         assert!(Kind(&TEMP).shape_ok(&["temp", "a.jpg"]));
         assert!(!Kind(&TEMP).shape_ok(&["db_123", "nt_msg.db"]));
         assert!(ONEBOT_CONFIG.matches("onebot11_123.json"));
-        assert!(STACK.is_data_marker("config") && DATA_STACK.is_data_marker("db_1"));
+        assert!(STACK.is_data_marker(MAIN_FILE) && DATA_STACK.is_data_marker("db_1"));
+        assert!(!STACK.is_data_marker("config") && !STACK.is_data_marker("cache"));
     }
 }

@@ -62,6 +62,8 @@ pub static STACK: Stack = Stack {
     targets: &[PIC, VIDEO, PTT, FILE, EMOJI, TEMP, LOG, HOT_UPDATE],
     must_keep: &[],
     data_markers: &[],
+    nested_markers: &[],
+    dir_name: None,
     log_families: &[],
 };
 
