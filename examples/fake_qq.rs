@@ -45,13 +45,15 @@ fn main() {
             .append(true)
             .open(log)
         {
-            let _ = writeln!(
-                f,
-                "{}\t{}\t{}",
+            // One write(2) per line: two instances starting at once append whole lines, never
+            // interleaved pieces of them.
+            let line = format!(
+                "{}\t{}\t{}\n",
                 std::process::id(),
                 cwd,
                 args[1..].join("\t")
             );
+            let _ = f.write_all(line.as_bytes());
         }
     }
     if let Some(i) = args.iter().position(|a| a == "--once")
