@@ -36,6 +36,17 @@ fn normalize_install(platform: Platform, dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Does the install hold QQ's Electron app (in any layout `build` reads)?
+fn has_app_folder(platform: Platform, install: &Path) -> bool {
+    match platform {
+        Platform::Windows => {
+            is_dir(&sub(install, "resources/app")) || is_dir(&install.join("versions"))
+        }
+        Platform::Linux => is_dir(&sub(install, "resources/app")),
+        Platform::Macos => is_dir(&sub(install, MACOS_APP_RESOURCES)),
+    }
+}
+
 /// The install folder of a running QQ's executable.
 fn install_of_exe(platform: Platform, exe: &Path) -> Option<PathBuf> {
     match platform {
@@ -99,17 +110,23 @@ pub(super) fn find(
         return Ok(Some(build(ctx, install, Source::Flag, None)));
     }
 
-    // A running QQ main process names its own executable.
+    // A running QQ main process names its own executable. Of several, one whose install holds
+    // QQ's app folder goes first: a program merely named like QQ (or a copy of the executable
+    // alone) is not the install, whatever its PID.
+    let mut running: Vec<(PathBuf, u32)> = Vec::new();
     for p in processes.iter().filter(|p| p.main) {
         let Some(exe) = &p.exe else { continue };
         match install_of_exe(platform, exe).and_then(|d| normalize_install(platform, &d)) {
-            Some(install) => {
-                ctx.note(what, &install, Outcome::Taken, None);
-                let detail = format!("pid {}", p.pid);
-                return Ok(Some(build(ctx, install, Source::Process, Some(detail))));
-            }
+            Some(install) => running.push((install, p.pid)),
             None => ctx.note(what, exe, Outcome::Rejected, Some(Reason::NoQqExecutable)),
         }
+    }
+    // Stable: among equals, the lowest PID (the list is sorted by PID) stays first.
+    running.sort_by_key(|(install, _)| !has_app_folder(platform, install));
+    if let Some((install, pid)) = running.into_iter().next() {
+        ctx.note(what, &install, Outcome::Taken, None);
+        let detail = format!("pid {pid}");
+        return Ok(Some(build(ctx, install, Source::Process, Some(detail))));
     }
 
     let mut candidates: Vec<(PathBuf, Source, Option<String>)> = Vec::new();
