@@ -8,13 +8,13 @@ pub mod llbot;
 mod llonebot;
 mod napcat;
 mod napcat_version;
+mod paths;
 mod qq;
+mod trail;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::env::{Env, Platform};
 use crate::exit::Failure;
@@ -28,6 +28,9 @@ use bots::{napcat_bot, plugin_bot};
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
 pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
+use paths::check_override_dir;
+pub(crate) use paths::{is_dir, is_file, sub};
+pub(crate) use trail::{Ctx, str_field};
 
 /// Folders the user named on the command line (paths on this machine).
 #[derive(Debug, Clone, Default)]
@@ -295,153 +298,6 @@ impl Installation {
     /// QQ processes that belong to the install found (all name matches when none was found).
     pub fn qq_processes(&self) -> impl Iterator<Item = &QqProcess> {
         self.processes.iter().filter(|p| p.verified != Some(false))
-    }
-}
-
-/// Shared state of one discovery run: the environment and the trail.
-pub(crate) struct Ctx<'a> {
-    pub env: &'a Env,
-    pub searched: Vec<Searched>,
-    pub warnings: Vec<Warning>,
-}
-
-impl Ctx<'_> {
-    pub fn note(&mut self, what: What, path: &Path, result: Outcome, reason: Option<Reason>) {
-        self.searched.push(Searched {
-            what,
-            path: path.to_path_buf(),
-            result,
-            reason,
-            detail: None,
-        });
-    }
-
-    pub fn note_detail(
-        &mut self,
-        what: What,
-        path: &Path,
-        result: Outcome,
-        reason: Option<Reason>,
-        detail: impl Into<String>,
-    ) {
-        self.searched.push(Searched {
-            what,
-            path: path.to_path_buf(),
-            result,
-            reason,
-            detail: Some(detail.into()),
-        });
-    }
-
-    pub fn warn(&mut self, path: &Path, problem: Msg) {
-        self.warnings.push(Warning {
-            path: path.to_path_buf(),
-            problem,
-        });
-    }
-
-    /// Reads a small text file. `None` when absent; a warning when present but unreadable.
-    pub fn read_text(&mut self, path: &Path) -> Option<String> {
-        let meta = fs::metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        if meta.len() > MAX_TEXT_FILE {
-            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
-            return None;
-        }
-        match fs::read(path) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-            Err(e) => {
-                self.warn(
-                    path,
-                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
-                );
-                None
-            }
-        }
-    }
-
-    /// Reads a JSON object. `None` when absent; a warning when unreadable or malformed.
-    pub fn read_json(&mut self, path: &Path) -> Option<Value> {
-        let meta = fs::metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        if meta.len() > MAX_TEXT_FILE {
-            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
-            return None;
-        }
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.warn(
-                    path,
-                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
-                );
-                return None;
-            }
-        };
-        // Node tolerates a UTF-8 byte-order mark in package.json; so do we.
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        match serde_json::from_slice::<Value>(bytes) {
-            Ok(v) if v.is_object() => Some(v),
-            Ok(_) => {
-                self.warn(path, msg!("warn.not_an_object"));
-                None
-            }
-            Err(e) => {
-                self.warn(path, msg!("warn.malformed_json", error = e));
-                None
-            }
-        }
-    }
-}
-
-/// Launchers, package.json and config files are small; anything larger is not what we expect.
-const MAX_TEXT_FILE: u64 = 4 << 20;
-
-/// A string field of a JSON object, trimmed; `None` when absent, not a string or empty.
-pub(crate) fn str_field<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-    v.get(key)?
-        .as_str()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// `base` joined with a relative path written with `/`, one component at a time, so the whole
-/// path uses this machine's separator (never `...\QQNT\resources/app` on Windows).
-pub(crate) fn sub(base: &Path, rel: &str) -> PathBuf {
-    let mut out = base.to_path_buf();
-    out.extend(rel.split('/').filter(|part| !part.is_empty()));
-    out
-}
-
-pub(crate) fn is_dir(p: &Path) -> bool {
-    fs::metadata(p).is_ok_and(|m| m.is_dir())
-}
-
-pub(crate) fn is_file(p: &Path) -> bool {
-    fs::metadata(p).is_ok_and(|m| m.is_file())
-}
-
-/// Checks an override flag: it must name an existing folder.
-fn check_override_dir(flag: &str, path: &Path, expected: &'static str) -> Result<(), Failure> {
-    match fs::metadata(path) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Failure::usage(msg!(
-            "err.override_not_dir",
-            flag = flag,
-            path = path.display(),
-            expected = crate::i18n::t(expected)
-        ))),
-        Err(e) => Err(Failure::usage(msg!(
-            "err.override_missing",
-            flag = flag,
-            path = path.display(),
-            error = e,
-            expected = crate::i18n::t(expected)
-        ))),
     }
 }
 
