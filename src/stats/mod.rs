@@ -60,6 +60,7 @@
 //! Sends answered through HTTP POST quick operations are not logged as requests and are not
 //! counted.
 
+mod block;
 pub mod count;
 pub mod family;
 mod files;
