@@ -70,6 +70,7 @@ pub mod scan;
 mod since;
 mod source;
 mod stamp;
+mod tally;
 
 pub use files::{LogFile, LogFolder, logs_in_folders};
 use files::{discovered_files, given_files, io_words, no_logs, probe_and_sort};
