@@ -63,6 +63,7 @@
 mod block;
 pub mod count;
 pub mod family;
+mod fields;
 mod files;
 pub mod line;
 mod render;
