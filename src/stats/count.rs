@@ -12,10 +12,11 @@
 //!
 //! Memory stays bounded: the queues are capped, the error texts kept are at most [`MAX_ERRORS`].
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::family::Stack;
 use super::line::{ErrKind, Stamp};
+pub use super::tally::{Counts, SIZE_BOUNDS, SIZE_LABELS, Sizes, Tally, TimeoutsSet};
 
 /// An IPC timeout and the action error it causes are logged within this many seconds of each
 /// other; an IPC timeout with no error line this long after it is counted on its own.
@@ -29,71 +30,6 @@ pub const ECHO_WINDOW: u64 = 60;
 pub const WS_LOOKAHEAD: u32 = 200;
 /// Distinct error texts kept for the top-10 list; later new texts count as "other".
 pub const MAX_ERRORS: usize = 512;
-/// Attachment size buckets: below 100 KB, below 1 MB, below 10 MB, the rest.
-pub const SIZE_BOUNDS: [u64; 3] = [100 * 1024, 1 << 20, 10 << 20];
-pub const SIZE_LABELS: [&str; 4] = ["<100KB", "100KB-1MB", "1MB-10MB", ">10MB"];
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub sends: u64,
-    /// Sends that failed with a timeout, each once.
-    pub timeouts: u64,
-    /// Of those, the ones the logs show were delivered.
-    pub delivered: u64,
-    /// Sends that failed otherwise.
-    pub errors: u64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sizes {
-    /// Sends whose total attachment size was logged.
-    pub count: u64,
-    /// Of those, sends that carried files (size above 0).
-    pub with_files: u64,
-    pub total: u64,
-    pub max: u64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TimeoutsSet {
-    pub count: u64,
-    pub min: u64,
-    pub max: u64,
-}
-
-/// Everything counted, over all files fed to one scanner.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub lines: u64,
-    /// Lines that could not be read as log text: binary, invalid UTF-8, control bytes, or a
-    /// timestamp that is not a date.
-    pub skipped_lines: u64,
-    /// Text lines without a timestamp: continuations of multi-line entries (stack traces,
-    /// pretty-printed JSON), or a format this tool does not know.
-    pub undated_lines: u64,
-    /// Every OneBot request seen (any action).
-    pub requests: u64,
-    pub total: Counts,
-    /// Per day (days since 1970-01-01 on the log's clock).
-    pub days: BTreeMap<i64, Counts>,
-    /// Events on lines whose time could not be read (counted in `total` only without --since).
-    pub undated: Counts,
-    /// Per stack and account (0: not known).
-    pub accounts: BTreeMap<(Stack, u64), Counts>,
-    /// By the attachment size of the send ([`SIZE_LABELS`]), where it was logged.
-    pub sizes: [Counts; 4],
-    /// Texts of send failures that were not timeouts, and how often.
-    pub errors: HashMap<String, u64>,
-    /// Send failures whose text came after [`MAX_ERRORS`] others.
-    pub errors_unlisted: u64,
-    /// Action errors that followed a request that was not a send.
-    pub other_errors: u64,
-    pub attachments: Sizes,
-    pub timeouts_set: TimeoutsSet,
-    /// The earliest and latest time of any dated line, --since or not.
-    pub first: Option<Stamp>,
-    pub last: Option<Stamp>,
-}
 
 /// Where an event is charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -522,54 +458,5 @@ impl Counter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn group_send(c: &mut Counter, t: i64) {
-        c.event(Some(Stamp(t)), 1, Digest::Request { send: true }, b"");
-    }
-
-    fn own_message(c: &mut Counter, t: i64, group: u64) {
-        c.event(Some(Stamp(t)), 1, Digest::SelfSent { target: group }, b"");
-    }
-
-    fn timeout(c: &mut Counter, t: i64, group: u64) {
-        let d = Digest::Error {
-            what: ErrKind::SendTimeout,
-            target: group,
-        };
-        c.event(Some(Stamp(t)), 1, d, b"");
-    }
-
-    #[test]
-    fn an_own_message_confirms_only_its_own_send() {
-        // Echo after the timeout, same group: delivered.
-        let mut c = Counter::new(None);
-        group_send(&mut c, 100);
-        timeout(&mut c, 110, 7);
-        own_message(&mut c, 112, 7);
-        assert_eq!((c.tally.total.timeouts, c.tally.total.delivered), (1, 1));
-        // Echo while the send waited (before the timeout line), same group: delivered.
-        let mut c = Counter::new(None);
-        group_send(&mut c, 100);
-        own_message(&mut c, 101, 7);
-        timeout(&mut c, 110, 7);
-        assert_eq!(c.tally.total.delivered, 1);
-        // The echo of an earlier send, or of another group, or too late: not this one.
-        let mut c = Counter::new(None);
-        own_message(&mut c, 99, 7);
-        group_send(&mut c, 100);
-        timeout(&mut c, 110, 7);
-        own_message(&mut c, 111, 8);
-        own_message(&mut c, 200, 7);
-        assert_eq!((c.tally.total.timeouts, c.tally.total.delivered), (1, 0));
-    }
-
-    #[test]
-    fn buckets() {
-        assert_eq!(bucket(0), 0);
-        assert_eq!(bucket(100 * 1024), 1);
-        assert_eq!(bucket(1 << 20), 2);
-        assert_eq!(bucket(u64::MAX), 3);
-    }
-}
+#[path = "count_tests.rs"]
+mod tests;

@@ -13,16 +13,20 @@
 //!   for the next timestamp (an IPC timeout waiting for its error, a WebSocket request for its
 //!   action), the lines in between are read again, so the counts are exactly those of reading
 //!   line by line ([`Scanner::line`]).
+//!
+//! The first pass is in `block.rs`; this file reads the blocks and runs the second.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
+pub use super::block::LineCtx;
+use super::block::{Found, Look, What, digest, first_pass, judged, look};
 use super::count::{Counter, Digest, FileCtx};
 pub use super::count::{Counts, Sizes, Tally, TimeoutsSet};
 use super::family::Stack;
-use super::line::{self, ErrKind, Kind, Lead, Stamp, YearHint};
+use super::line::{self, ErrKind, Lead, Stamp, YearHint};
 use super::source::{Filled, Source};
 
 /// Block size: the unit of reading and of work for the worker threads.
@@ -48,206 +52,6 @@ pub struct FileTally {
     pub truncated: bool,
     /// A text only LLBot 8.x writes was seen (`waitForSelfEcho timeout`, `发送消息失败 (code=`).
     pub saw_v8: bool,
-}
-
-/// How the lines of the file being read are read: NapCat's lines need the year, and its
-/// `发送 ->` lines are its sends.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LineCtx {
-    pub year: Option<YearHint>,
-    pub napcat: bool,
-}
-
-/// What a line of this kind says, if it counts. `l` is the whole line.
-fn digest(kind: Kind<'_>, l: &[u8], ctx: LineCtx) -> Option<Digest> {
-    match kind {
-        Kind::Http(rest) => Some(Digest::Request {
-            send: line::http_action(rest).is_some_and(line::is_send_action),
-        }),
-        Kind::Ws(rest) => Some(match line::ws_action(rest) {
-            Some(a) => Digest::Request {
-                send: line::is_send_action(a),
-            },
-            None => Digest::WsWaiting,
-        }),
-        Kind::AttachmentSize(rest) => line::number(rest).map(Digest::AttachmentSize),
-        Kind::TimeoutSet(rest) => line::number(rest).map(Digest::TimeoutSet),
-        Kind::ApiTimeout(send) => send.then(|| Digest::ApiTimeoutSend {
-            target: line::timeout_target(l),
-        }),
-        Kind::Error(text) => {
-            let what = line::error_kind(text);
-            let target = match what {
-                ErrKind::SendTimeout => line::timeout_target(text),
-                _ => 0,
-            };
-            Some(Digest::Error { what, target })
-        }
-        Kind::WsReply(rest) => {
-            if line::reply_failed(rest) {
-                Some(Digest::FailedReply {
-                    timeout: line::error_is_send_timeout(rest),
-                })
-            } else {
-                match line::self_message_target(rest, false) {
-                    0 => None,
-                    target => Some(Digest::SelfSent { target }),
-                }
-            }
-        }
-        Kind::SelfSent(rest) => ctx.napcat.then(|| Digest::SelfSent {
-            target: line::self_message_target(rest, true),
-        }),
-    }
-}
-
-/// One line as the first pass sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Look {
-    /// Empty, or only spaces and tabs.
-    Blank,
-    /// Not log text: binary, invalid UTF-8, or a timestamp that is no date.
-    Skipped,
-    /// A timestamp, and what the line says if it counts, with the account it names.
-    Dated(Stamp, Option<(Digest, u64)>),
-    /// Text without a timestamp.
-    Text,
-}
-
-fn is_garbled(line: &[u8]) -> bool {
-    line.iter().any(|&b| b < 0x20 && b != b'\t') || std::str::from_utf8(line).is_err()
-}
-
-/// A line as it is judged: cut at [`MAX_LINE`], without its `\r`.
-fn judged(raw: &[u8]) -> &[u8] {
-    let raw = &raw[..raw.len().min(MAX_LINE)];
-    raw.strip_suffix(b"\r").unwrap_or(raw)
-}
-
-/// The first pass over one (judged) line, with its timestamp already read.
-fn look_with(l: &[u8], lead: Lead, ctx: LineCtx) -> Look {
-    match lead {
-        Lead::Dated { stamp, rest } => {
-            let (kind, uin) = line::classify_with_uin(l, rest);
-            Look::Dated(
-                stamp,
-                kind.and_then(|k| digest(k, l, ctx)).map(|d| (d, uin)),
-            )
-        }
-        Lead::BadDate => Look::Skipped,
-        Lead::Undated if is_garbled(l) => Look::Skipped,
-        Lead::Undated => Look::Text,
-    }
-}
-
-fn is_blank(l: &[u8]) -> bool {
-    l.iter().all(|&b| b == b' ' || b == b'\t')
-}
-
-fn look(l: &[u8], ctx: LineCtx) -> Look {
-    if is_blank(l) {
-        return Look::Blank;
-    }
-    look_with(l, line::lead_in(l, ctx.year), ctx)
-}
-
-/// A line the second pass needs, by its place in the block.
-#[derive(Debug, Clone, Copy)]
-struct Kept {
-    start: u32,
-    /// End of the judged line.
-    end: u32,
-    /// Start of the next line.
-    next: u32,
-    what: What,
-}
-
-/// Why the second pass needs a line.
-#[derive(Debug, Clone, Copy)]
-enum What {
-    Dated(Stamp, Digest, u64),
-    Text,
-}
-
-/// What the first pass found in one block.
-#[derive(Debug, Default)]
-struct Found {
-    lines: u64,
-    skipped: u64,
-    undated: u64,
-    /// Where the first dated line starts, if any (the file has shown a timestamp from there).
-    first_dated: Option<u32>,
-    /// The earliest and latest time of the block's dated lines.
-    span: Option<(Stamp, Stamp)>,
-    kept: Vec<Kept>,
-}
-
-/// The first pass over a block of whole lines (the last one may lack its newline).
-fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
-    found.lines = 0;
-    found.skipped = 0;
-    found.undated = 0;
-    found.first_dated = None;
-    found.span = None;
-    found.kept.clear();
-    // The latest dated line and where its timestamp ends, to reuse its time on the next lines.
-    let mut prev: Option<(usize, usize, Stamp)> = None;
-    let mut start = 0;
-    let mut one =
-        |start: usize, end: usize, next: usize, prev: &mut Option<(usize, usize, Stamp)>| {
-            found.lines += 1;
-            let l = judged(&block[start..end]);
-            if is_blank(l) {
-                return;
-            }
-            let lead = match *prev {
-                Some((p, rest, stamp)) if line::same_lead(l, &block[p..], rest) => {
-                    Lead::Dated { stamp, rest }
-                }
-                _ => {
-                    let lead = line::lead_in(l, ctx.year);
-                    if let Lead::Dated { stamp, rest } = lead {
-                        *prev = Some((start, rest, stamp));
-                    }
-                    lead
-                }
-            };
-            let (what, end) = match look_with(l, lead, ctx) {
-                Look::Blank => return,
-                Look::Skipped => {
-                    found.skipped += 1;
-                    return;
-                }
-                Look::Dated(stamp, d) => {
-                    found.first_dated.get_or_insert(start as u32);
-                    found.span = Some(match found.span {
-                        Some((a, b)) => (a.min(stamp), b.max(stamp)),
-                        None => (stamp, stamp),
-                    });
-                    match d {
-                        Some((d, uin)) => (What::Dated(stamp, d, uin), start + l.len()),
-                        None => return,
-                    }
-                }
-                Look::Text => {
-                    found.undated += 1;
-                    (What::Text, start + l.len())
-                }
-            };
-            found.kept.push(Kept {
-                start: start as u32,
-                end: end as u32,
-                next: next as u32,
-                what,
-            });
-        };
-    for nl in memchr::memchr_iter(b'\n', block) {
-        one(start, nl, nl + 1, &mut prev);
-        start = nl + 1;
-    }
-    if start < block.len() {
-        one(start, block.len(), block.len(), &mut prev);
-    }
 }
 
 /// A block on its way through the passes.

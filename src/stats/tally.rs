@@ -1,0 +1,73 @@
+//! What the counting adds up to: the totals, per day, per account and by attachment size, that
+//! the report is built from.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::family::Stack;
+use super::line::Stamp;
+
+/// Attachment size buckets: below 100 KB, below 1 MB, below 10 MB, the rest.
+pub const SIZE_BOUNDS: [u64; 3] = [100 * 1024, 1 << 20, 10 << 20];
+pub const SIZE_LABELS: [&str; 4] = ["<100KB", "100KB-1MB", "1MB-10MB", ">10MB"];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub sends: u64,
+    /// Sends that failed with a timeout, each once.
+    pub timeouts: u64,
+    /// Of those, the ones the logs show were delivered.
+    pub delivered: u64,
+    /// Sends that failed otherwise.
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sizes {
+    /// Sends whose total attachment size was logged.
+    pub count: u64,
+    /// Of those, sends that carried files (size above 0).
+    pub with_files: u64,
+    pub total: u64,
+    pub max: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeoutsSet {
+    pub count: u64,
+    pub min: u64,
+    pub max: u64,
+}
+
+/// Everything counted, over all files fed to one scanner.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub lines: u64,
+    /// Lines that could not be read as log text: binary, invalid UTF-8, control bytes, or a
+    /// timestamp that is not a date.
+    pub skipped_lines: u64,
+    /// Text lines without a timestamp: continuations of multi-line entries (stack traces,
+    /// pretty-printed JSON), or a format this tool does not know.
+    pub undated_lines: u64,
+    /// Every OneBot request seen (any action).
+    pub requests: u64,
+    pub total: Counts,
+    /// Per day (days since 1970-01-01 on the log's clock).
+    pub days: BTreeMap<i64, Counts>,
+    /// Events on lines whose time could not be read (counted in `total` only without --since).
+    pub undated: Counts,
+    /// Per stack and account (0: not known).
+    pub accounts: BTreeMap<(Stack, u64), Counts>,
+    /// By the attachment size of the send ([`SIZE_LABELS`]), where it was logged.
+    pub sizes: [Counts; 4],
+    /// Texts of send failures that were not timeouts, and how often.
+    pub errors: HashMap<String, u64>,
+    /// Send failures whose text came after [`MAX_ERRORS`](super::count::MAX_ERRORS) others.
+    pub errors_unlisted: u64,
+    /// Action errors that followed a request that was not a send.
+    pub other_errors: u64,
+    pub attachments: Sizes,
+    pub timeouts_set: TimeoutsSet,
+    /// The earliest and latest time of any dated line, --since or not.
+    pub first: Option<Stamp>,
+    pub last: Option<Stamp>,
+}
