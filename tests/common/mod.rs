@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod safety;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
 
 /// A relative path written with `/`, in this machine's separators (so paths the tests build
