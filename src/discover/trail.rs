@@ -54,8 +54,9 @@ impl Ctx<'_> {
         });
     }
 
-    /// Reads a small text file. `None` when absent; a warning when present but unreadable.
-    pub fn read_text(&mut self, path: &Path) -> Option<String> {
+    /// Reads a small file. `None` when absent; a warning when present but too large or
+    /// unreadable.
+    fn read_bytes(&mut self, path: &Path) -> Option<Vec<u8>> {
         let meta = fs::metadata(path).ok()?;
         if !meta.is_file() {
             return None;
@@ -65,7 +66,7 @@ impl Ctx<'_> {
             return None;
         }
         match fs::read(path) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Ok(bytes) => Some(bytes),
             Err(e) => {
                 self.warn(
                     path,
@@ -76,26 +77,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// Reads a small text file. `None` when absent; a warning when present but unreadable.
+    pub fn read_text(&mut self, path: &Path) -> Option<String> {
+        let bytes = self.read_bytes(path)?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// Reads a JSON object. `None` when absent; a warning when unreadable or malformed.
     pub fn read_json(&mut self, path: &Path) -> Option<Value> {
-        let meta = fs::metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        if meta.len() > MAX_TEXT_FILE {
-            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
-            return None;
-        }
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.warn(
-                    path,
-                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
-                );
-                return None;
-            }
-        };
+        let bytes = self.read_bytes(path)?;
         // Node tolerates a UTF-8 byte-order mark in package.json; so do we.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         match serde_json::from_slice::<Value>(bytes) {
