@@ -80,6 +80,7 @@ pub fn reason_text(r: Reason) -> &'static str {
         Reason::NotLlonebot => t("reason.not_llonebot"),
         Reason::NotADataDir => t("reason.not_a_data_dir"),
         Reason::AlreadyFound => t("reason.already_found"),
+        Reason::NoQqApp => t("reason.no_qq_app"),
         Reason::NotNapcat => t("reason.not_napcat"),
     }
 }

@@ -138,6 +138,20 @@ fn running_qq_is_found_as_main_process_of_its_install() {
         .find(|p| p["pid"] == stranger.0.id())
         .expect("listed");
     assert_eq!(other["verified"], false);
+    // `detect -v` says why the stranger's folder was passed over.
+    let passed_over = v["searched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["reason"] == "no_qq_app")
+        .unwrap_or_else(|| panic!("no passed-over install in {v:#}"));
+    assert_eq!(passed_over["result"], "rejected");
+    assert_eq!(passed_over["detail"], format!("pid {}", stranger.0.id()));
+    let verbose = String::from_utf8_lossy(&f.run(&["detect", "-v"]).stdout).to_string();
+    assert!(
+        verbose.contains("no QQ app beside the executable"),
+        "{verbose}"
+    );
     let text = String::from_utf8_lossy(&f.run(&["detect"]).stdout).to_string();
     assert!(text.contains(&format!("{} (main)", qq.0.id())), "{text}");
     assert!(text.contains("not of this install"), "{text}");

@@ -143,6 +143,8 @@ pub enum Reason {
     NotLlonebot,
     NotADataDir,
     AlreadyFound,
+    /// A running QQ-named program whose folder holds no QQ app, passed over for one that does.
+    NoQqApp,
     NotNapcat,
 }
 

@@ -123,8 +123,21 @@ pub(super) fn find(
     }
     // Stable: among equals, the lowest PID (the list is sorted by PID) stays first.
     running.sort_by_key(|(install, _)| !has_app_folder(platform, install));
-    if let Some((install, pid)) = running.into_iter().next() {
+    let mut running = running.into_iter();
+    if let Some((install, pid)) = running.next() {
         ctx.note(what, &install, Outcome::Taken, None);
+        for (other, other_pid) in running.filter(|(o, _)| *o != install) {
+            if !has_app_folder(platform, &other) {
+                let detail = format!("pid {other_pid}");
+                ctx.note_detail(
+                    what,
+                    &other,
+                    Outcome::Rejected,
+                    Some(Reason::NoQqApp),
+                    detail,
+                );
+            }
+        }
         let detail = format!("pid {pid}");
         return Ok(Some(build(ctx, install, Source::Process, Some(detail))));
     }
