@@ -66,6 +66,7 @@ pub mod family;
 mod fields;
 mod files;
 pub mod line;
+mod pipeline;
 mod render;
 mod report;
 pub mod scan;
@@ -94,7 +95,7 @@ use crate::exit::{Exit, Failure};
 use crate::msg;
 use family::{Family, StackHint};
 use line::Stamp;
-use scan::Scanner;
+use scan::{FileSetup, Scanner};
 
 /// Scans the files, oldest first, into a report; fails only when none could be read.
 fn collect(
@@ -105,10 +106,21 @@ fn collect(
     let mut scanner = Scanner::new(since);
     let mut reports = Vec::new();
     let mut unreadable = Vec::new();
-    for p in probe_and_sort(files) {
+    let probed = probe_and_sort(files);
+    let setups: Vec<FileSetup> = probed
+        .iter()
+        .map(|p| FileSetup {
+            stack: p.kind.family.stack(),
+            account: p.file.account.unwrap_or(0),
+            year: p.kind.year,
+        })
+        .collect();
+    let results = scanner.scan_files(&setups, |i| match probed.get(i) {
+        Some(p) => File::open(&p.file.path),
+        None => Err(std::io::Error::other("no such file in the list")),
+    });
+    for (p, result) in probed.into_iter().zip(results) {
         let stack = p.kind.family.stack();
-        scanner.set_file(stack, p.file.account.unwrap_or(0), p.kind.year);
-        let result = File::open(&p.file.path).and_then(|f| scanner.scan(f));
         match result {
             Ok(ft) => {
                 let family = match p.kind.family {

@@ -4,8 +4,8 @@
 //! It works in two passes, so that a big log keeps every core busy:
 //! - the first pass reads each line on its own: its timestamp, which line it is, and what it says
 //!   (the action of a request, a size, whether an error names a send timeout). It needs nothing
-//!   from the lines before, so the blocks of a file go to worker threads while this thread
-//!   reads the next ones. Most lines end there: only the lines that count for something, and the
+//!   from the lines before, so the blocks go to worker threads (`pipeline.rs`), which read
+//!   them file after file. Most lines end there: only the lines that count for something, and the
 //!   lines without a timestamp, are kept for the second pass.
 //! - the second pass, on this thread and in file order, feeds what the first kept through the
 //!   state that pairs an IPC timeout with its error line, charges errors to the latest request
@@ -14,11 +14,10 @@
 //!   action), the lines in between are read again, so the counts are exactly those of reading
 //!   line by line ([`Scanner::line`]).
 //!
-//! The first pass is in `block.rs`; this file reads the blocks and runs the second.
+//! The first pass is in `block.rs`; the worker threads in `pipeline.rs`; this file runs the
+//! second pass, and both passes on one core.
 
-use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::{Mutex, mpsc};
 use std::thread;
 
 pub use super::block::LineCtx;
@@ -27,7 +26,7 @@ use super::count::{Counter, Digest, FileCtx};
 pub use super::count::{Counts, Sizes, Tally, TimeoutsSet};
 use super::family::Stack;
 use super::line::{self, ErrKind, Lead, Stamp, YearHint};
-use super::source::{Filled, Source};
+use super::source::Source;
 
 /// Block size: the unit of reading and of work for the worker threads.
 pub const CHUNK: usize = 512 * 1024;
@@ -55,12 +54,30 @@ pub struct FileTally {
 }
 
 /// A block on its way through the passes.
-struct Work {
-    buf: Vec<u8>,
+pub(super) struct Work {
+    pub(super) buf: Vec<u8>,
     /// The block: `buf[..len]`.
-    len: usize,
-    found: Found,
-    ctx: LineCtx,
+    pub(super) len: usize,
+    pub(super) found: Found,
+    pub(super) ctx: LineCtx,
+}
+
+/// How the lines of one file are read: its stack, the account of lines that name none, and the
+/// year of lines that carry none.
+#[derive(Debug, Clone, Copy)]
+pub struct FileSetup {
+    pub stack: Stack,
+    pub account: u64,
+    pub year: Option<YearHint>,
+}
+
+impl FileSetup {
+    pub(super) fn line_ctx(&self) -> LineCtx {
+        LineCtx {
+            year: self.year,
+            napcat: self.stack == Stack::Napcat,
+        }
+    }
 }
 
 impl Work {
@@ -74,56 +91,10 @@ impl Work {
     }
 }
 
-/// The reading shared by the worker threads.
-struct Reading<'a, R> {
-    src: &'a mut Source<R>,
-    /// The start of the next line, from the end of the block read last.
-    carried: Vec<u8>,
-    next_seq: u64,
-    ended: bool,
-    ctx: LineCtx,
-    error: Option<io::Error>,
-}
-
-/// Reads the next block into a free buffer; `None` at the end of the input or after an error.
-fn next_block<R: Read>(
-    reading: &Mutex<Reading<'_, R>>,
-    free: &Mutex<mpsc::Receiver<Work>>,
-    give_back: &mpsc::SyncSender<Work>,
-) -> Option<(u64, Work)> {
-    let mut w = free.lock().ok()?.recv().ok()?;
-    let Ok(mut r) = reading.lock() else {
-        let _ = give_back.send(w);
-        return None;
-    };
-    if r.ended {
-        let _ = give_back.send(w);
-        return None;
-    }
-    w.ctx = r.ctx;
-    let carried = r.carried.len();
-    w.buf[..carried].copy_from_slice(&r.carried);
-    match r.src.fill(&mut w.buf, carried) {
-        Ok(f) => {
-            w.len = f.len;
-            r.carried.clear();
-            r.carried.extend_from_slice(&w.buf[f.len..f.filled]);
-            r.ended = f.last;
-            let seq = r.next_seq;
-            r.next_seq += 1;
-            Some((seq, w))
-        }
-        Err(e) => {
-            r.error = Some(e);
-            r.ended = true;
-            let _ = give_back.send(w);
-            None
-        }
-    }
-}
-
 pub struct Scanner {
     pub(super) counter: Counter,
+    /// How the current file is read (set by [`Scanner::set_file`]).
+    setup: FileSetup,
     ctx: LineCtx,
     /// Has the current file shown a timestamp yet? Until then, undated lines are searched for
     /// markers anywhere (a format not known here); after, they are continuations.
@@ -131,7 +102,7 @@ pub struct Scanner {
     /// An 8.x-only text was seen in the current file.
     saw_v8: bool,
     /// Block buffers, kept from file to file.
-    spare: Vec<Work>,
+    pub(super) spare: Vec<Work>,
     /// Worker threads for the first pass (1: none, all on this thread).
     pub(super) workers: usize,
 }
@@ -142,6 +113,11 @@ impl Scanner {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Scanner {
             counter: Counter::new(since),
+            setup: FileSetup {
+                stack: Stack::Unknown,
+                account: 0,
+                year: None,
+            },
             ctx: LineCtx::default(),
             file_dated: false,
             saw_v8: false,
@@ -153,11 +129,38 @@ impl Scanner {
     /// Sets how the next file is read: its stack, the account of lines that name none, and the
     /// year of lines that carry none.
     pub fn set_file(&mut self, stack: Stack, account: u64, year: Option<YearHint>) {
-        self.counter.file = FileCtx { stack, account };
-        self.ctx = LineCtx {
+        self.use_setup(FileSetup {
+            stack,
+            account,
             year,
-            napcat: stack == Stack::Napcat,
+        });
+    }
+
+    fn use_setup(&mut self, setup: FileSetup) {
+        self.setup = setup;
+        self.counter.file = FileCtx {
+            stack: setup.stack,
+            account: setup.account,
         };
+        self.ctx = setup.line_ctx();
+    }
+
+    /// The second pass starts a new file, read as `setup` says.
+    pub(super) fn begin_file(&mut self, setup: FileSetup) {
+        self.use_setup(setup);
+        self.file_dated = false;
+        self.saw_v8 = false;
+    }
+
+    /// The file read since the totals were `before` (lines, skipped lines).
+    pub(super) fn file_tally(&self, before: (u64, u64), bytes: u64, truncated: bool) -> FileTally {
+        FileTally {
+            bytes,
+            lines: self.counter.tally.lines - before.0,
+            skipped_lines: self.counter.tally.skipped_lines - before.1,
+            truncated,
+            saw_v8: self.saw_v8,
+        }
     }
 
     pub fn tally(&self) -> &Tally {
@@ -227,7 +230,7 @@ impl Scanner {
     }
 
     /// The second pass over a block the first pass has read.
-    fn second_pass(&mut self, w: &Work) {
+    pub(super) fn second_pass(&mut self, w: &Work) {
         let f = &w.found;
         let block = &w.buf[..w.len];
         let t = &mut self.counter.tally;
@@ -262,54 +265,64 @@ impl Scanner {
         }
     }
 
-    fn spare_work(&mut self) -> Work {
+    pub(super) fn spare_work(&mut self) -> Work {
         self.spare.pop().unwrap_or_else(Work::new)
     }
 
-    /// Reads one file (or any reader) to its end. Lines are cut at [`MAX_LINE`]; a last line
-    /// without a newline is still read. Blocks go through the first pass on worker threads
-    /// when the input is longer than one block and the machine has more than one core.
+    /// Reads one file (or any reader) to its end, as [`Scanner::set_file`] said. Lines are cut
+    /// at [`MAX_LINE`]; a last line without a newline is still read.
     pub fn scan<R: Read + Send>(&mut self, reader: R) -> io::Result<FileTally> {
-        let before = (self.counter.tally.lines, self.counter.tally.skipped_lines);
-        self.file_dated = false;
-        self.saw_v8 = false;
-        let mut src = Source {
-            reader,
-            first_read: true,
-            eof: false,
-            bytes: 0,
-        };
-        let mut w = self.spare_work();
-        let result = match src.fill(&mut w.buf, 0) {
-            Ok(f) if f.last || self.workers < 2 => self.scan_here(&mut src, w, f),
-            Ok(f) => self.scan_parallel(&mut src, w, f),
-            Err(e) => {
-                self.spare.push(w);
-                Err(e)
-            }
-        };
-        let truncated = result?;
-        Ok(FileTally {
-            bytes: src.bytes,
-            lines: self.counter.tally.lines - before.0,
-            skipped_lines: self.counter.tally.skipped_lines - before.1,
-            truncated,
-            saw_v8: self.saw_v8,
+        let mut reader = Some(reader);
+        let setup = self.setup;
+        self.scan_files(&[setup], |_| {
+            reader
+                .take()
+                .ok_or_else(|| io::Error::other("the reader was taken already"))
         })
+        .pop()
+        .unwrap_or_else(|| Err(io::Error::other("no result for the file")))
     }
 
-    /// Both passes on this thread, block after block. Returns whether the last line had no
-    /// newline.
-    fn scan_here<R: Read>(
+    /// Reads the files one after the other, the `i`-th opened by `open(i)` and read as
+    /// `setups[i]` says; returns each file's tally or the error that stopped its reading. With
+    /// more than one core the first pass runs on worker threads, which go from one file to the
+    /// next without waiting for the second pass.
+    pub fn scan_files<R, O>(
         &mut self,
-        src: &mut Source<R>,
-        mut w: Work,
-        mut f: Filled,
-    ) -> io::Result<bool> {
+        setups: &[FileSetup],
+        mut open: O,
+    ) -> Vec<io::Result<FileTally>>
+    where
+        R: Read + Send,
+        O: FnMut(usize) -> io::Result<R> + Send,
+    {
+        if self.workers >= 2 {
+            return self.scan_parallel(setups, open);
+        }
+        let mut results = Vec::with_capacity(setups.len());
+        for (i, &setup) in setups.iter().enumerate() {
+            self.begin_file(setup);
+            results.push(open(i).and_then(|r| self.scan_here(r)));
+        }
+        results
+    }
+
+    /// Both passes on this thread, block after block.
+    fn scan_here<R: Read>(&mut self, reader: R) -> io::Result<FileTally> {
+        let before = (self.counter.tally.lines, self.counter.tally.skipped_lines);
+        let mut src = Source::new(reader);
+        let mut w = self.spare_work();
         let mut next = self.spare_work();
+        w.ctx = self.ctx;
+        next.ctx = self.ctx;
+        let mut carried = 0;
         let result = loop {
+            let f = match src.fill(&mut w.buf, carried) {
+                Ok(f) => f,
+                Err(e) => break Err(e),
+            };
             w.len = f.len;
-            let carried = f.filled - f.len;
+            carried = f.filled - f.len;
             next.buf[..carried].copy_from_slice(&w.buf[f.len..f.filled]);
             first_pass(&w.buf[..w.len], &mut w.found, w.ctx);
             self.second_pass(&w);
@@ -317,98 +330,11 @@ impl Scanner {
                 break Ok(w.len > 0 && w.buf[w.len - 1] != b'\n');
             }
             std::mem::swap(&mut w, &mut next);
-            match src.fill(&mut w.buf, carried) {
-                Ok(filled) => f = filled,
-                Err(e) => break Err(e),
-            }
         };
         self.spare.push(w);
         self.spare.push(next);
-        result
-    }
-
-    /// The worker threads read the blocks in turn (one at a time, under a lock) and run the
-    /// first pass on them; this thread runs the second pass in block order. Reading is
-    /// copying from the page cache, as costly as the first pass: the workers share it.
-    fn scan_parallel<R: Read + Send>(
-        &mut self,
-        src: &mut Source<R>,
-        first: Work,
-        f: Filled,
-    ) -> io::Result<bool> {
-        let workers = self.workers;
-        // Block buffers in use at a time: the workers take one before reading, this thread
-        // gives it back after the second pass.
-        let in_use = workers * 2 + 1;
-        let (give_back, free) = mpsc::sync_channel::<Work>(in_use);
-        for _ in 1..in_use {
-            let w = self.spare_work();
-            if give_back.send(w).is_err() {
-                break;
-            }
-        }
-        let mut first = first;
-        first.len = f.len;
-        let reading = Mutex::new(Reading {
-            src,
-            carried: first.buf[f.len..f.filled].to_vec(),
-            next_seq: 1,
-            ended: f.last,
-            ctx: self.ctx,
-            error: None,
-        });
-        let free = Mutex::new(free);
-        let (done_tx, done) = mpsc::channel::<(u64, Work)>();
-        let mut last_block_truncated = false;
-        thread::scope(|s| {
-            for _ in 0..workers {
-                let done_tx = done_tx.clone();
-                let give_back = give_back.clone();
-                let (reading, free) = (&reading, &free);
-                s.spawn(move || {
-                    while let Some((seq, mut w)) = next_block(reading, free, &give_back) {
-                        first_pass(&w.buf[..w.len], &mut w.found, w.ctx);
-                        if done_tx.send((seq, w)).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-            drop(done_tx);
-            // The first block, already read, while the workers read the next ones.
-            first_pass(&first.buf[..first.len], &mut first.found, self.ctx);
-            let mut ready: BTreeMap<u64, Work> = BTreeMap::new();
-            ready.insert(0, first);
-            let mut next = 0u64;
-            loop {
-                while let Some(w) = ready.remove(&next) {
-                    self.second_pass(&w);
-                    last_block_truncated = w.len > 0 && w.buf[w.len - 1] != b'\n';
-                    next += 1;
-                    // Back to the workers (the channel holds every buffer: never full).
-                    if let Err(mpsc::SendError(w)) = give_back.send(w) {
-                        self.spare.push(w);
-                    }
-                }
-                match done.recv() {
-                    Ok((seq, w)) => {
-                        ready.insert(seq, w);
-                    }
-                    Err(_) => break,
-                }
-            }
-        });
-        drop(give_back);
-        if let Ok(free) = free.into_inner() {
-            self.spare.extend(free.try_iter());
-        }
-        let reading = reading
-            .into_inner()
-            .map_err(|_| io::Error::other("a stats worker thread failed"))?;
-        match reading.error {
-            Some(e) => Err(e),
-            None => Ok(last_block_truncated),
-        }
+        let truncated = result?;
+        Ok(self.file_tally(before, src.bytes, truncated))
     }
 
     /// Counts what is still waiting and returns the totals.

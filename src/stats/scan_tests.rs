@@ -337,3 +337,66 @@ fn a_reader_that_fails_keeps_what_was_read() {
         assert!(t.lines > 0 && t.lines < log.iter().filter(|&&b| b == b'\n').count() as u64 + 1);
     }
 }
+
+/// Files of different stacks in one run, the second failing to open: each file is read as its
+/// setup says (a NapCat log's lines carry no year: its setup gives it) on any number of cores,
+/// and the counts are those of reading each file line by line.
+#[test]
+fn each_file_is_read_as_its_setup_says_on_any_number_of_cores() {
+    let napcat: Vec<u8> = include_bytes!("../../tests/samples/logs/2025-05-12_10-00-00.123.log")
+        .repeat(3 * CHUNK / 890 + 1);
+    let v3 = include_bytes!("../../tests/samples/logs/llonebot-3.27.3-http.log").to_vec();
+    let files = [napcat.clone(), Vec::new(), v3, napcat[..5000].to_vec()];
+    let nap = FileSetup {
+        stack: Stack::Napcat,
+        account: 0,
+        year: Some(YearHint {
+            year: 2025,
+            month: 5,
+        }),
+    };
+    let setups = [
+        nap,
+        nap,
+        FileSetup {
+            stack: Stack::Llonebot,
+            account: 0,
+            year: None,
+        },
+        nap,
+    ];
+    let mut slow = Scanner::new(None);
+    let mut want = Vec::new();
+    for (i, (f, s)) in files.iter().zip(&setups).enumerate() {
+        slow.set_file(s.stack, s.account, s.year);
+        if i != 1 {
+            want.push(scan_by_lines(&mut slow, f));
+        }
+    }
+    let want_tally = slow.finish();
+    // The NapCat lines were dated (the year from the setup), and its sends counted on their day.
+    let may_12 = line::days_from_civil(2025, 5, 12);
+    assert!(
+        want_tally
+            .days
+            .get(&may_12)
+            .is_some_and(|d| d.sends > 100 && d.timeouts > 0)
+    );
+    for workers in [1, 2, 3] {
+        let mut fast = Scanner::new(None);
+        fast.workers = workers;
+        let results = fast.scan_files(&setups, |i| match i {
+            1 => Err(io::Error::other("no such file")),
+            _ => Ok(&files[i][..]),
+        });
+        assert_eq!(results.len(), 4);
+        assert!(results[1].is_err(), "{workers} workers");
+        let got: Vec<_> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|ft| (ft.bytes, ft.lines, ft.skipped_lines, ft.truncated))
+            .collect();
+        assert_eq!(got, want, "{workers} workers");
+        assert_eq!(fast.finish(), want_tally, "{workers} workers");
+    }
+}

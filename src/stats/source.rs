@@ -21,6 +21,15 @@ pub(super) struct Filled {
 }
 
 impl<R: Read> Source<R> {
+    pub(super) fn new(reader: R) -> Source<R> {
+        Source {
+            reader,
+            first_read: true,
+            eof: false,
+            bytes: 0,
+        }
+    }
+
     fn read(&mut self, buf: &mut [u8], at: usize, to: usize) -> io::Result<usize> {
         let n = loop {
             match self.reader.read(&mut buf[at..to]) {
