@@ -197,11 +197,24 @@ pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
                 what,
             });
         };
-    for nl in memchr::memchr_iter(b'\n', block) {
-        one(start, nl, nl + 1, &mut prev);
-        start = nl + 1;
+    // Empty lines, counted without a search: LLOneBot 3.x-7.x write one after every entry.
+    let mut empty = 0;
+    while let Some(&b) = block.get(start) {
+        if b == b'\n' {
+            empty += 1;
+            start += 1;
+            continue;
+        }
+        match memchr::memchr(b'\n', &block[start..]) {
+            Some(k) => {
+                one(start, start + k, start + k + 1, &mut prev);
+                start += k + 1;
+            }
+            None => {
+                one(start, block.len(), block.len(), &mut prev);
+                break;
+            }
+        }
     }
-    if start < block.len() {
-        one(start, block.len(), block.len(), &mut prev);
-    }
+    found.lines += empty;
 }

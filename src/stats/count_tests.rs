@@ -49,3 +49,31 @@ fn buckets() {
     assert_eq!(bucket(1 << 20), 2);
     assert_eq!(bucket(u64::MAX), 3);
 }
+
+/// Sends of two accounts over two days, in an order that goes back and forth: each day and
+/// each account gets exactly its own (the latest day and account are kept aside until another
+/// comes or the count ends).
+#[test]
+fn days_and_accounts_going_back_and_forth_add_up() {
+    let day = 86_400;
+    let mut c = Counter::new(None);
+    c.file.stack = Stack::Llbot;
+    let sends = [
+        (0, 1),
+        (10, 1),
+        (day, 2),
+        (20, 1),
+        (day + 5, 1),
+        (30, 2),
+        (day + 9, 2),
+    ];
+    for (t, uin) in sends {
+        c.event(Some(Stamp(t)), uin, Digest::Request { send: true }, b"");
+    }
+    let t = c.finish();
+    let per_day: Vec<(i64, u64)> = t.days.iter().map(|(d, c)| (*d, c.sends)).collect();
+    assert_eq!(per_day, [(0, 4), (1, 3)]);
+    let per_account: Vec<(u64, u64)> = t.accounts.iter().map(|((_, a), c)| (*a, c.sends)).collect();
+    assert_eq!(per_account, [(1, 4), (2, 3)]);
+    assert_eq!(t.total.sends, 7);
+}

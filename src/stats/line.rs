@@ -253,9 +253,10 @@ pub fn names_send_method(b: &[u8]) -> bool {
 
 /// Which line this is, when LLOneBot's message starts at `m`.
 pub fn kind_at(m: &[u8]) -> Option<Kind<'_>> {
-    // Every marker starts with one of these bytes: reject most lines on the first one.
-    match m.first()? {
-        0xE6 => {
+    // Every marker starts with one of these characters: reject most lines on the first one.
+    match m.get(..3)? {
+        b"\xE6\x94\xB6" => {
+            // 收
             for h in HTTP {
                 if let Some(r) = strip(m, h) {
                     return Some(Kind::Http(r));
@@ -263,7 +264,8 @@ pub fn kind_at(m: &[u8]) -> Option<Kind<'_>> {
             }
             ws_marker(m).map(Kind::Ws)
         }
-        0xE5 => {
+        b"\xE5\x8F\x91" => {
+            // 发
             if let Some(r) = strip(m, ATTACHMENT) {
                 Some(Kind::AttachmentSize(r))
             } else if let Some(r) = strip(m, ERROR) {
@@ -274,9 +276,10 @@ pub fn kind_at(m: &[u8]) -> Option<Kind<'_>> {
                 strip(m, SEND_TIMEOUT).map(|_| Kind::ApiTimeout(true))
             }
         }
-        0xE8 => strip(m, TIMEOUT_SET).map(Kind::TimeoutSet),
-        b'w' => strip(m, WS_REPLY).map(Kind::WsReply),
-        b'n' | b'E' | b'T' => API_TIMEOUTS
+        // 设
+        b"\xE8\xAE\xBE" => strip(m, TIMEOUT_SET).map(Kind::TimeoutSet),
+        [b'w', ..] => strip(m, WS_REPLY).map(Kind::WsReply),
+        [b'n' | b'E' | b'T', ..] => API_TIMEOUTS
             .iter()
             .find_map(|p| strip(m, p))
             .map(|r| Kind::ApiTimeout(names_send_method(r))),

@@ -21,6 +21,22 @@ pub struct Counts {
     pub errors: u64,
 }
 
+impl Counts {
+    pub fn add(&mut self, o: Counts) {
+        // Every field, by name: a new one must be added here too.
+        let Counts {
+            sends,
+            timeouts,
+            delivered,
+            errors,
+        } = o;
+        self.sends += sends;
+        self.timeouts += timeouts;
+        self.delivered += delivered;
+        self.errors += errors;
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sizes {
     /// Sends whose total attachment size was logged.
