@@ -87,9 +87,12 @@ pub(super) fn trailing_uin(b: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    digits.iter().try_fold(0u64, |v, &d| {
-        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
+    // At most 12 digits: no overflow.
+    Some(
+        digits
+            .iter()
+            .fold(0u64, |v, &d| v * 10 + u64::from(d - b'0')),
+    )
 }
 
 /// A logger name: a short ASCII word and a space; returns where the text after it starts.
