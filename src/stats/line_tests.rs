@@ -148,3 +148,13 @@ proptest::proptest! {
         let _ = message_starts(&bytes, bytes.len() / 2);
     }
 }
+
+#[test]
+fn the_uin_of_a_nick_is_up_to_twelve_digits() {
+    assert_eq!(trailing_uin(b"Bot(1511954122)"), Some(1_511_954_122));
+    assert_eq!(trailing_uin(b"a(b)(999999999999)"), Some(999_999_999_999));
+    assert_eq!(trailing_uin(b"x(1234567890123)"), None);
+    assert_eq!(trailing_uin(b"x()"), None);
+    assert_eq!(trailing_uin(b"x(12a)"), None);
+    assert_eq!(trailing_uin(b"x(12) "), None);
+}
