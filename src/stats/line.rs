@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 
 pub use super::fields::{http_action, number, self_message_target, timeout_target, ws_action};
-pub use super::stamp::{Lead, Stamp, YearHint, days_from_civil, lead, lead_in, same_lead};
+pub use super::stamp::{
+    Lead, Stamp, YearHint, days_from_civil, lead, lead_in, same_bytes, same_lead,
+};
 
 /// The first `): ` in `head` (as `memmem::find` would, without building a searcher per line).
 fn find_paren_colon(head: &[u8]) -> Option<usize> {
@@ -65,6 +67,9 @@ pub struct Starts {
     pub n: usize,
     /// The account (`nick(uin)`) the line names; 0 when none.
     pub uin: u64,
+    /// The message starts right after `nick(uin): ` (3.x): then `at[0]` is its only start, and
+    /// it is decided by the bytes from `rest` up to it alone.
+    pub nick: bool,
 }
 
 impl Starts {
@@ -114,6 +119,7 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
         at: [0; 3],
         n: 0,
         uin: 0,
+        nick: false,
     };
     let mut p = rest.min(line.len());
     let skip_spaces = |p: &mut usize| {
@@ -140,6 +146,7 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
     {
         // `nick(uin): ` (3.x).
         st.uin = uin;
+        st.nick = true;
         st.push(p + k + 3);
         return st;
     }
@@ -297,8 +304,17 @@ pub fn classify(line: &[u8], rest: usize) -> Option<Kind<'_>> {
 
 /// [`classify`], and the account the line names (0 when none).
 pub fn classify_with_uin(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64) {
+    let (kind, uin, _) = classify_nick(line, rest);
+    (kind, uin)
+}
+
+/// [`classify_with_uin`], and when the line names its account as `nick(uin): ` (3.x), how many
+/// bytes after `rest` that prefix takes: every line with the same bytes after its own `rest`
+/// starts its message at the same distance and names the same account ([`Starts::nick`]).
+pub fn classify_nick(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64, Option<usize>) {
     let st = message_starts(line, rest);
-    (st.iter().find_map(|p| kind_at(&line[p..])), st.uin)
+    let kind = st.iter().find_map(|p| kind_at(&line[p..]));
+    (kind, st.uin, st.nick.then(|| st.at[0] - rest))
 }
 
 /// For a line with no timestamp in a known format: the earliest marker in its first bytes.

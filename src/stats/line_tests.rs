@@ -158,3 +158,26 @@ fn the_uin_of_a_nick_is_up_to_twelve_digits() {
     assert_eq!(trailing_uin(b"x(12a)"), None);
     assert_eq!(trailing_uin(b"x(12) "), None);
 }
+
+proptest::proptest! {
+    /// What the first pass relies on to skip reading a 3.x account again: a line whose text
+    /// starts with the bytes of an earlier line's `nick(uin): ` names that account, and its
+    /// message starts right after them.
+    #[test]
+    fn a_repeated_nick_reads_as_it_did_before(
+        nick in "[ |\\[\\]a空(1):]{0,10}\\(1[0-9]{0,3}\\): ",
+        a in "(收到http请求 /send_msg |发生错误 |[x (|):]){0,4}",
+        b in "(收到http请求 /send_msg |发生错误 |[x (|):]){0,4}",
+    ) {
+        let first = format!("{nick}{a}");
+        let (_, uin, len) = classify_nick(first.as_bytes(), 0);
+        if let Some(n) = len {
+            let mut second = first.as_bytes()[..n].to_vec();
+            second.extend_from_slice(b.as_bytes());
+            proptest::prop_assert_eq!(
+                classify_with_uin(&second, 0),
+                (kind_at(&second[n..]), uin)
+            );
+        }
+    }
+}

@@ -260,6 +260,17 @@ fn random_log(seed: u64, min_len: usize) -> Vec<u8> {
             ),
             _ => "\t ".to_string(),
         };
+        // Accounts whose bytes overlap: a line's account is read anew whenever its bytes differ
+        // from those of the latest line that named one.
+        let account = [
+            "空(1): ",
+            "空(12): ",
+            "空空(1): ",
+            "空(1)(2): ",
+            "  空(1): ",
+            "空(1):  ",
+        ];
+        let line = line.replacen("空(1): ", account[next(6) as usize], 1);
         out.extend_from_slice(line.as_bytes());
         if next(50) != 0 {
             out.push(b'\n');

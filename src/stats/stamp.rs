@@ -236,7 +236,7 @@ pub fn lead_in(line: &[u8], hint: Option<YearHint>) -> Lead {
 /// `a == b` for slices of the same length, without a call to `memcmp` for the short ones (a
 /// timestamp: 14-32 bytes), which cost more than the comparison: two overlapping 16- or
 /// 8-byte words.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
         let mut w = [0; N];
         w.copy_from_slice(&s[at..at + N]);
