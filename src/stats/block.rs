@@ -223,6 +223,7 @@ pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
                 what,
             });
         };
+    let newline = Newline::new();
     // Empty lines, counted without a search: LLOneBot 3.x-7.x write one after every entry.
     let mut empty = 0;
     while let Some(&b) = block.get(start) {
@@ -231,7 +232,7 @@ pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
             start += 1;
             continue;
         }
-        match memchr::memchr(b'\n', &block[start..]) {
+        match newline.find(&block[start..]) {
             Some(k) => {
                 one(start, start + k, start + k + 1, &mut prev);
                 start += k + 1;
@@ -243,4 +244,30 @@ pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
         }
     }
     found.lines += empty;
+}
+
+/// The search for line ends, with the vector routine picked once per block instead of on each
+/// call: `memchr::memchr` looks it up through a function pointer every time, which on lines of
+/// a hundred bytes costs a tenth of the search.
+struct Newline {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::One>,
+}
+
+impl Newline {
+    fn new() -> Newline {
+        Newline {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::One::new(b'\n'),
+        }
+    }
+
+    #[inline]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(one) = &self.avx2 {
+            return one.find(hay);
+        }
+        memchr::memchr(b'\n', hay)
+    }
 }
