@@ -15,6 +15,7 @@ pub struct LineCtx {
 }
 
 /// What a line of this kind says, if it counts. `l` is the whole line.
+#[inline(always)]
 pub(super) fn digest(kind: Kind<'_>, l: &[u8], ctx: LineCtx) -> Option<Digest> {
     match kind {
         Kind::Http(rest) => Some(Digest::Request {
@@ -82,6 +83,7 @@ pub(super) fn judged(raw: &[u8]) -> &[u8] {
 
 /// The first pass over one (judged) line, with its timestamp already read; `classify` reads
 /// what a dated line says from where its timestamp ends ([`line::classify_with_uin`]).
+#[inline(always)]
 fn look_with<'a>(
     l: &'a [u8],
     lead: Lead,

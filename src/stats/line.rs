@@ -262,6 +262,7 @@ pub fn names_send_method(b: &[u8]) -> bool {
 }
 
 /// Which line this is, when LLOneBot's message starts at `m`.
+#[inline(always)]
 pub fn kind_at(m: &[u8]) -> Option<Kind<'_>> {
     // Every marker starts with one of these characters: reject most lines on the first one.
     match m.get(..3)? {

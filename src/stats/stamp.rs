@@ -8,6 +8,7 @@
 pub struct Stamp(pub i64);
 
 impl Stamp {
+    #[inline]
     pub fn from_parts(y: i64, m: u32, d: u32, hh: u32, mm: u32, ss: u32) -> Stamp {
         Stamp(days_from_civil(y, m, d) * 86_400 + i64::from(hh * 3600 + mm * 60 + ss))
     }
