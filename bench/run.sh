@@ -183,7 +183,16 @@ for name, r in st.items():
     cpu = sum(r["user"] for _ in [0]) + r["system"]
     mcpu = me["user"] + me["system"]
     print(f"| {name} | {r['median'] * 1000:.0f} ms | {cpu * 1000:.0f} ms | {me['median'] / r['median']:.2f}x | {mcpu / cpu:.2f}x |")
-print(f"| stats throughput ({size / 2**20:.0f} MiB) | {size / me['median'] / 1e9:.2f} GB/s | | | |")
+gbps = size / me["median"] / 1e9
+print(f"| stats throughput ({size / 2**20:.0f} MiB) | {gbps:.2f} GB/s | | | |")
+# The targets of BENCHMARKS.md, by median wall time.
+g = me["median"] / st["grep -c (stats' markers)"]["median"]
+print("\n| target | measured | met |\n|---|---:|---|")
+print(f"| >= 1 GB/s | {gbps:.2f} GB/s | {'yes' if gbps >= 1 else 'no'} |")
+print(f"| <= 0.6x grep -c (stats' markers) | {g:.2f}x | {'yes' if g <= 0.6 else 'no'} |")
+if "rg -c (stats' markers)" in st:
+    r = me["median"] / st["rg -c (stats' markers)"]["median"]
+    print(f"| aim: <= 1.0x rg -c (stats' markers) | {r:.2f}x | {'yes' if r <= 1.0 else 'no'} |")
 PY
   exit 0
 fi
@@ -204,11 +213,12 @@ rows = [
     ("scan: clean --dry-run vs du -s", s["llob-doctor clean --dry-run"], s["du -s"], 1.0),
     ("delete: clean --yes vs rm -rf", d["llob-doctor clean --yes"], d["rm -rf"], 1.0),
     ("processes: detect vs pgrep -x qq", p["llob-doctor detect"], p["pgrep -x qq"], 3.0),
-    ("stats vs grep -c (stats' markers)", st["llob-doctor stats"], st["grep -c (stats' markers)"], 1.5),
+    ("stats vs grep -c (stats' markers)", st["llob-doctor stats"], st["grep -c (stats' markers)"], 0.6),
     ("stats vs grep -c 发送超时", st["llob-doctor stats"], st["grep -c 发送超时"], None),
 ]
 if "rg -c 发送超时" in st:
-    rows.append(("stats vs rg -c (stats' markers)", st["llob-doctor stats"], st["rg -c (stats' markers)"], None))
+    # An aim rather than a target: see BENCHMARKS.md for why it is not met.
+    rows.append(("stats vs rg -c (stats' markers), aim", st["llob-doctor stats"], st["rg -c (stats' markers)"], 1.0))
     rows.append(("stats vs rg -c 发送超时", st["llob-doctor stats"], st["rg -c 发送超时"], None))
 def ms(x):
     return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
