@@ -15,7 +15,8 @@ use crate::env::Platform;
                   message caches and temp files with a preview first, and checks versions against \
                   the minimums (QQ 9.9.15, LLOneBot 3.28.3) that cure false \"send timeout\" errors.",
     after_help = "Exit codes: 0 ok, 1 problem found, 2 usage error or bad input, 3 nothing found, \
-                  4 QQ is running, 5 some deletions failed, 6 another run holds the lock, 130 interrupted."
+                  4 QQ is running, 5 some deletions failed, 6 another run holds the lock, 7 cleaned but \
+                  QQ or the bot could not be started again, 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -24,6 +24,9 @@ pub enum Exit {
     DeleteFailed = 5,
     /// Another llob-doctor run holds the lock.
     Locked = 6,
+    /// Cleaned, but what was stopped could not be started again (`--restart-qq`, `--start-cmd`):
+    /// the bot is down, which a scheduled job has to report.
+    RestartFailed = 7,
     /// Interrupted (Ctrl-C).
     Interrupted = 130,
 }

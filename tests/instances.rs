@@ -210,7 +210,9 @@ fn a_restart_that_dies_at_once_is_a_failure() {
     let marker = f.tmp.path().join("started-once");
     let qq = start_fake_qq(&h.qq, &["--once", marker.to_str().unwrap()], &[]);
     let (code, v) = f.json(&["clean", "--yes", "--stop-qq", "--restart-qq"]);
-    assert_eq!(code, 0, "{v:#}");
+    // Cleaned, but the bot is down: a scheduled job must not report success.
+    assert_eq!(code, 7, "{v:#}");
+    assert!(!h.msg.exists(), "the clean itself was done");
     assert!(v["qq"]["restarted"].as_array().unwrap().is_empty(), "{v:#}");
     let failed = &v["qq"]["restart_failed"][0];
     assert_eq!(failed["was_pid"], qq.0.id());
@@ -228,6 +230,7 @@ fn a_restart_that_dies_at_once_is_a_failure() {
     std::fs::write(h.msg.join("CURRENT"), "MANIFEST-000001\n").unwrap();
     let qq = start_fake_qq(&h.qq, &["--once", marker.to_str().unwrap()], &[]);
     let out = f.run(&["clean", "--yes", "--stop-qq", "--restart-qq"]);
+    assert_eq!(out.status.code(), Some(7));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(&format!("Could not restart QQ (was PID {})", qq.0.id())),

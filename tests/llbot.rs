@@ -292,6 +292,21 @@ fn service_commands_stop_and_start_the_bot_and_are_checked() {
     assert!(v["error"].as_str().unwrap().contains("exit 3"), "{v:#}");
     assert!(data.join(native("temp/again.jpg")).exists());
     assert_eq!(fs::read_to_string(&trail).unwrap(), "stopped\nstarted\n");
+
+    // A failing start command: the clean is done, but the bot is down, and the exit code says so.
+    let (code, v) = f.json(&[
+        "--data-dir",
+        &d,
+        "clean",
+        "--yes",
+        "--stop-cmd",
+        &stop,
+        "--start-cmd",
+        "exit 9",
+    ]);
+    assert_eq!(code, 7, "{v:#}");
+    assert_eq!(v["qq"]["start_cmd"]["exit_code"], 9, "{v:#}");
+    assert!(!data.join(native("temp/again.jpg")).exists());
 }
 
 #[cfg(unix)]

@@ -388,15 +388,24 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     report.qq = qq;
     report.interrupted = done.interrupted;
     out.emit(&report, || render(&report, out, &inst, args, true))?;
-    let interrupted = report.interrupted;
+    let exit = outcome(&report);
     trace.report = Some(report);
-    Ok(if interrupted {
+    Ok(exit)
+}
+
+/// The exit code of a clean that ran. A bot left down outranks entries left in place: the next
+/// run can remove those, but nothing brings the bot back.
+fn outcome(report: &CleanReport) -> Exit {
+    let qq = &report.qq;
+    if report.interrupted {
         Exit::Interrupted
-    } else if trace.report.as_ref().is_some_and(|r| r.totals.failed > 0) {
+    } else if !qq.restart_failed.is_empty() || qq.start_cmd.as_ref().is_some_and(|c| !c.ok()) {
+        Exit::RestartFailed
+    } else if report.totals.failed > 0 {
         Exit::DeleteFailed
     } else {
         Exit::Ok
-    })
+    }
 }
 
 /// Asks; `None` when interrupted while waiting (the answer is read on a thread of its own, so
