@@ -1,5 +1,8 @@
 //! The command line: one `Command` variant per subcommand, global options shared by all.
 
+// The doc comments here are clap's help texts, where `msg_<uin>` is meant literally, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
