@@ -284,3 +284,29 @@ fn a_file_being_written_is_read_up_to_where_it_is() {
     let v = stats(&f, &[]);
     assert_eq!(counts(&v), (3, 2, 1));
 }
+
+/// The list of send errors holds exactly the errors counted: a 3.x action error that its
+/// WebSocket reply (retcode 1200) shows to be a send timeout leaves the list with it.
+#[test]
+fn listed_errors_are_the_errors_counted() {
+    let v = one_file(V3_WS);
+    assert_eq!(counts(&v).2, 0, "{v:#}");
+    assert_eq!(v["error_messages"], json!([]), "{v:#}");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/samples/logs");
+    let names: Vec<String> = fs::read_dir(samples)
+        .expect("samples")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".log"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (f, _) = with_logs(&names);
+    let v = stats(&f, &[]);
+    let listed: u64 = v["error_messages"]
+        .as_array()
+        .expect("error_messages")
+        .iter()
+        .map(|e| e["count"].as_u64().expect("count"))
+        .sum();
+    assert!(counts(&v).2 > 0, "{v:#}");
+    assert_eq!(listed, counts(&v).2, "{v:#}");
+}

@@ -2,6 +2,7 @@
 //! beside LLOneBot's data dir, each file counted as the stack that wrote it.
 
 mod common;
+mod llbot_tree;
 mod napcat_tree;
 
 use common::{Fixture, Os, native, sample};
@@ -31,4 +32,33 @@ fn nothing_found_is_said_with_exit_3() {
     let f = Fixture::new(Os::Linux);
     let out = f.cmd().args(["stats"]).output().expect("run");
     assert_eq!(out.status.code(), Some(3));
+}
+
+/// LLBot 5+ lines name no account: with one account in its data folder, they are that account's,
+/// as NapCat's are.
+#[test]
+fn llbot_lines_are_credited_to_the_folders_only_account() {
+    let f = Fixture::new(Os::Linux);
+    let (install, data) = llbot_tree::linux_cli(&f);
+    let name = "llbot-2026-7-20 12-00-00.log";
+    f.write(
+        &data.join("logs").join(name),
+        sample(&format!("logs/{name}")),
+    );
+    let dir = install.display().to_string();
+    let (code, v) = f.json(&["--llbot-dir", &dir, "stats", "--since", "2020-01-01"]);
+    assert_eq!(code, 0, "{v:#}");
+    let accounts = v["accounts"].as_array().expect("accounts");
+    assert!(
+        accounts
+            .iter()
+            .any(|a| a["stack"] == "llbot" && a["uin"] == 70007),
+        "{v:#}"
+    );
+    assert!(
+        accounts
+            .iter()
+            .all(|a| a["uin"] != 0 && !a["uin"].is_null()),
+        "a line left without its account: {v:#}"
+    );
 }

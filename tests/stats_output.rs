@@ -252,6 +252,9 @@ fn bad_arguments_exit_2_and_name_the_argument() {
         (vec!["stats", "--since", "yesterday"], "--since yesterday"),
         (vec!["stats", "--since", "2024-02-30"], "--since 2024-02-30"),
         (vec!["stats", "--since", "7"], "--since 7"),
+        // A duration with a fraction is told how to write it, as --older-than is.
+        (vec!["stats", "--since", "1.5d"], "write 1d12h or 36h"),
+        (vec!["stats", "--since", "7x"], "unknown unit"),
         (
             vec!["stats", "/no/such/llonebot.log"],
             "/no/such/llonebot.log",
@@ -275,6 +278,8 @@ fn since_after_the_logs_says_so_and_output_is_written_atomically() {
         "{text}"
     );
     assert!(!text.contains("no sizes logged"), "{text}");
+    // The logs hold requests: only the window is empty, which the line above says.
+    assert!(!text.contains("no OneBot requests found"), "{text}");
     let prom = logs.join("llonebot.prom");
     let out = f.run(&[
         "stats",

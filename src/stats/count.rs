@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::family::Stack;
 use super::line::{ErrKind, Stamp};
+use super::tally::Listed;
 pub use super::tally::{Counts, SIZE_BOUNDS, SIZE_LABELS, Sizes, Tally, TimeoutsSet};
 
 /// An IPC timeout and the action error it causes are logged within this many seconds of each
@@ -41,10 +42,11 @@ pub struct Ev {
 }
 
 /// How an action error was counted, until the WebSocket reply to it (3.x) is seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Counted {
     Timeout,
-    Error,
+    /// A send error, and where its text went in the list of errors.
+    Error(Listed),
     NotASend,
 }
 
@@ -301,21 +303,14 @@ impl Counter {
         }
     }
 
-    fn error_text(&mut self, ev: Ev, line: &[u8]) {
+    /// Lists the text of a send error counted at `ev`.
+    fn error_text(&mut self, ev: Ev, line: &[u8]) -> Listed {
         if !self.wanted(ev.at) {
-            return;
+            return Listed::No;
         }
         let marker = "发生错误".as_bytes();
         let text = memchr::memmem::find(line, marker).map_or(line, |k| &line[k + marker.len()..]);
-        let words = super::line::error_words(text);
-        let t = &mut self.tally;
-        if let Some(n) = t.errors.get_mut(&words) {
-            *n += 1;
-        } else if t.errors.len() < MAX_ERRORS {
-            t.errors.insert(words, 1);
-        } else {
-            t.errors_unlisted += 1;
-        }
+        self.tally.list_error(super::line::error_words(text))
     }
 
     /// A line that counts, with the account it names (0: none) and its text.
@@ -377,13 +372,13 @@ impl Counter {
                                 c.errors += 1;
                                 c.sends += u64::from(napcat);
                             });
-                            self.error_text(ev, line);
-                            (ev, Counted::Error)
+                            let listed = self.error_text(ev, line);
+                            (ev, Counted::Error(listed))
                         }
                         ErrKind::Other if self.last_request_send => {
                             self.count(ev, |c| c.errors += 1);
-                            self.error_text(ev, line);
-                            (ev, Counted::Error)
+                            let listed = self.error_text(ev, line);
+                            (ev, Counted::Error(listed))
                         }
                         ErrKind::Other => {
                             if self.wanted(at) {
@@ -407,7 +402,7 @@ impl Counter {
     /// that an error it calls a send timeout becomes one. With no error line before it (a
     /// version that did not log one), a send timeout in the reply counts on its own.
     fn failed_reply(&mut self, ev: Ev, timeout: bool) {
-        while let Some(&(t, _)) = self.open.front() {
+        while let Some(t) = self.open.front().map(|(t, _)| *t) {
             let stale = matches!((t.at, ev.at), (Some(t), Some(a)) if !within(a, t, REPLY_WINDOW));
             if !stale {
                 break;
@@ -415,11 +410,12 @@ impl Counter {
             self.open.pop_front();
         }
         match self.open.pop_front() {
-            Some((t, Counted::Error)) if timeout => {
+            Some((t, Counted::Error(listed))) if timeout => {
                 self.count(t, |c| {
                     c.errors = c.errors.saturating_sub(1);
                     c.timeouts += 1;
                 });
+                self.tally.unlist(listed);
             }
             Some(_) => {}
             None if timeout => self.timeout(ev, 0, false),

@@ -171,12 +171,20 @@ pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>)
     // Every bot stack found writes its own `logs/`: LLOneBot's (plugin or LLBot) data dir and
     // NapCat's work dir. Lines of LLBot 5+ and NapCat name no account: with one account in
     // the folder, that one is theirs.
+    let only_account = |b: &crate::discover::Bot| match b.accounts.as_slice() {
+        [a] => a.uin.parse().ok(),
+        _ => None,
+    };
     let mut folders: Vec<LogFolder> = Vec::new();
     if let Some(data) = inst.data_dir() {
+        let bot = inst
+            .bots
+            .iter()
+            .find(|b| b.data_dir_exists && b.data_dir == data);
         folders.push(LogFolder {
             path: data.join("logs"),
             hint: StackHint::Any,
-            account: None,
+            account: bot.and_then(only_account),
         });
     }
     for b in inst.bots.iter().filter(|b| b.data_dir_exists) {
@@ -184,10 +192,7 @@ pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>)
         if folders.iter().any(|f| f.path == path) {
             continue;
         }
-        let only = match b.accounts.as_slice() {
-            [a] => a.uin.parse().ok(),
-            _ => None,
-        };
+        let only = only_account(b);
         folders.push(LogFolder {
             path,
             hint: if b.kind == crate::stack::napcat::STACK.bot {

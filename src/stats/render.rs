@@ -100,7 +100,6 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
     s.push('\n');
     let after_logs = match (&r.since, &r.logs_end) {
         (Some(since), Some(end)) if since > end => Some(end.clone()),
-        (Some(_), None) => Some("-".to_string()),
         _ => None,
     };
     if let (Some(end), Some(since)) = (&after_logs, &r.since) {
@@ -225,7 +224,8 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
             let _ = writeln!(s, "  {:>6}  {}", e.count, e.message);
         }
     }
-    if r.requests == 0 && r.sends == 0 {
+    // With --since after the logs, the warning above already says why nothing was counted.
+    if r.requests == 0 && r.sends == 0 && after_logs.is_none() {
         let _ = writeln!(s, "\n  {}", out.paint(Tone::Warn, t("stats.no_requests")));
     }
     for u in &r.unreadable {

@@ -78,7 +78,15 @@ pub fn parse_since(s: &str) -> Result<Stamp, Failure> {
             _ => Err(bad()),
         };
     }
-    let d = parse_duration(t).map_err(|_| bad())?;
+    // Starting with a digit, it was meant as a duration: say what is wrong with it.
+    let d = parse_duration(t).map_err(|e| {
+        if t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            Failure::usage(msg!("stats.bad_since_duration", value = s, error = e))
+                .with_hint(msg!("stats.hint_since"))
+        } else {
+            bad()
+        }
+    })?;
     let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(i64::MAX / 2);
     let back = i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
     Ok(Stamp(now + local_offset_secs(now) - back))

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::family::Stack;
+use super::count::MAX_ERRORS;
 use super::line::Stamp;
 
 /// Attachment size buckets: below 100 KB, below 1 MB, below 10 MB, the rest.
@@ -77,7 +78,7 @@ pub struct Tally {
     pub sizes: [Counts; 4],
     /// Texts of send failures that were not timeouts, and how often.
     pub errors: HashMap<String, u64>,
-    /// Send failures whose text came after [`MAX_ERRORS`](super::count::MAX_ERRORS) others.
+    /// Send failures whose text came after [`MAX_ERRORS`] others.
     pub errors_unlisted: u64,
     /// Action errors that followed a request that was not a send.
     pub other_errors: u64,
@@ -86,4 +87,45 @@ pub struct Tally {
     /// The earliest and latest time of any dated line, --since or not.
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
+}
+
+/// Where the text of a counted send error went: taken back when a reply shows the send timed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listed {
+    /// Outside `--since`: not counted.
+    No,
+    Under(String),
+    /// Past the list's cap, in `errors_unlisted`.
+    Unlisted,
+}
+
+impl Tally {
+    /// Counts a send error's text in the list (capped at [`MAX_ERRORS`] texts).
+    pub fn list_error(&mut self, words: String) -> Listed {
+        if let Some(n) = self.errors.get_mut(&words) {
+            *n += 1;
+        } else if self.errors.len() < MAX_ERRORS {
+            self.errors.insert(words.clone(), 1);
+        } else {
+            self.errors_unlisted += 1;
+            return Listed::Unlisted;
+        }
+        Listed::Under(words)
+    }
+
+    /// Takes back a text [`Tally::list_error`] counted.
+    pub fn unlist(&mut self, listed: Listed) {
+        match listed {
+            Listed::No => {}
+            Listed::Unlisted => self.errors_unlisted = self.errors_unlisted.saturating_sub(1),
+            Listed::Under(words) => {
+                if let Some(n) = self.errors.get_mut(&words) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.errors.remove(&words);
+                    }
+                }
+            }
+        }
+    }
 }
