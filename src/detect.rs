@@ -12,7 +12,7 @@ use crate::stack::llbot;
 use crate::tf;
 
 mod bots;
-use bots::{render_llbot, render_napcat};
+use bots::{render_llbot, render_llonebot, render_napcat};
 
 /// The JSON of `detect`: the installation, and QQ's own media cache beside it.
 #[derive(serde::Serialize)]
@@ -74,7 +74,9 @@ pub fn reason_text(r: Reason) -> &'static str {
         Reason::OriginalQqMain => t("reason.original_qq_main"),
         Reason::NoRequire => t("reason.no_require"),
         Reason::Unreadable => t("reason.unreadable"),
+        Reason::TooLarge => t("reason.too_large"),
         Reason::Malformed => t("reason.malformed"),
+        Reason::NotAnObject => t("reason.not_an_object"),
         Reason::NoVersion => t("reason.no_version"),
         Reason::ClimbsAboveFsRoot => t("reason.climbs_above_fs_root"),
         Reason::NotLlonebot => t("reason.not_llonebot"),
@@ -151,9 +153,14 @@ fn row(s: &mut String, label: &str, value: &str) {
 }
 
 fn found_via(source: Source, detail: Option<&str>) -> String {
+    with_detail(source_text(source), detail)
+}
+
+/// How something was found, with the detail (a PID, a file) in brackets when there is one.
+fn with_detail(how: &str, detail: Option<&str>) -> String {
     match detail {
-        Some(d) => format!("{} ({d})", source_text(source)),
-        None => source_text(source).to_string(),
+        Some(d) => format!("{how} ({d})"),
+        None => how.to_string(),
     }
 }
 
@@ -305,39 +312,7 @@ pub fn render(inst: &Installation, out: &Output) -> String {
     }
     s.push('\n');
 
-    // LLOneBot
-    match &inst.llonebot {
-        Some(l) => {
-            header(&mut s, out, "LLOneBot", l.version.as_deref(), true);
-            match &l.plugin_dir {
-                Some(p) => row(&mut s, t("detect.plugin"), &path(p)),
-                None if l.standalone => row(&mut s, t("detect.plugin"), t("detect.standalone")),
-                None => row(&mut s, t("detect.plugin"), t("detect.not_found")),
-            }
-            let data = if l.data_dir_exists {
-                path(&l.data_dir)
-            } else {
-                format!(
-                    "{} ({})",
-                    path(&l.data_dir),
-                    out.paint(Tone::Warn, t("detect.missing_yet"))
-                )
-            };
-            row(&mut s, t("detect.data"), &data);
-            row(&mut s, t("detect.found_via"), source_text(l.source));
-            account_rows(&mut s, &l.accounts);
-        }
-        None => {
-            header(&mut s, out, "LLOneBot", None, false);
-            looked_in(
-                &mut s,
-                out,
-                inst,
-                &[What::LlonebotPlugin, What::LlonebotData],
-            );
-            let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
-        }
-    }
+    render_llonebot(&mut s, out, inst);
 
     for b in inst.bots.iter().filter(|b| b.stack == llbot::STACK.id) {
         s.push('\n');

@@ -2,9 +2,10 @@
 //! remedy. Exit 0 when nothing is warn or fail, 1 when something is, 2 when it could not run.
 //!
 //! One family of checks per file below `doctor/`: `install.rs` (processes, discovery),
-//! `cache.rs`, `config.rs` (each account), `live.rs` (`--probe`), `llbot.rs` (LLBot's own);
-//! `render.rs` shows the report.
-//! The version and send-timeout checks are here.
+//! `cache.rs`, `config.rs` (each account; `servers.rs` reads the servers of either config
+//! schema), `live.rs` (`--probe`), `llbot.rs` (LLBot's own), `napcat.rs`, `timeouts.rs` (every
+//! stack's logs); `render.rs` shows the report.
+//! The version and effective-timeout checks are here.
 
 mod cache;
 mod config;
@@ -14,8 +15,7 @@ mod llbot;
 mod napcat;
 mod qq_cache;
 mod render;
-
-use std::path::Path;
+mod servers;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -127,13 +127,13 @@ pub fn run(app: &App, args: &DoctorArgs) -> anyhow::Result<Exit> {
 /// `llob-doctor probe`: only the live checks.
 pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
     let inst = app.discover()?;
-    let Some(data) = inst.data_dir() else {
+    if inst.data_dir().is_none() {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("clean.hint_no_data_dir"))
             .into());
-    };
+    }
     let mut ignored = Vec::new();
-    let accounts = check_configs(&inst, data, &mut ignored);
+    let accounts = check_configs(&inst, &mut ignored);
     let mut f = Vec::new();
     if accounts.iter().all(|a| a.port == HTTP_OFF) {
         f.push(finding(
@@ -144,8 +144,7 @@ pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
             Value::Null,
         ));
     }
-    let installed = inst.llonebot.as_ref().and_then(|l| l.version.clone());
-    check_probe(&accounts, installed.as_deref(), &mut f);
+    check_probe(&accounts, installed_version(&inst).as_deref(), &mut f);
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     let report = DoctorReport { findings: f, ok };
     app.out.emit(&report, || render(&report, &app.out))?;
@@ -174,15 +173,18 @@ fn build(
         .as_ref()
         .and_then(|l| l.version.as_deref())
         .and_then(|v| Dotted::parse(v).ok());
-    if let Some(data) = inst.data_dir() {
+    let configs = inst.data_dir().map(|data| {
         check_cache(inst.stack(), data, lb_version, threshold, &mut f);
-        let configs = check_configs(inst, data, &mut f);
+        let configs = check_configs(inst, &mut f);
         check_some_account(inst, &mut f);
-        check_timeouts(app, data, since, &mut f);
-        if args.probe {
-            let installed = inst.llonebot.as_ref().and_then(|l| l.version.clone());
-            check_probe(&configs, installed.as_deref(), &mut f);
-        }
+        configs
+    });
+    // Every stack's logs (NapCat's too), as `stats` with no path reads them.
+    timeouts::check(app, inst, since, &mut f);
+    if args.probe
+        && let Some(configs) = &configs
+    {
+        check_probe(configs, installed_version(inst).as_deref(), &mut f);
     }
     check_effective_timeout(lb_version, &mut f);
     versions::fit_advice(inst, &mut f);
@@ -233,13 +235,28 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
             Status::Refused => versions::refused(c, name, &installed),
             Status::Unknown => (Severity::Warn, msg!("doctor.version_unknown", name = name)),
         };
-        let remedy = c.advice.clone().map(Msg::raw);
+        let advice = match c.status {
+            Status::Refused => c.install_advice().or_else(|| c.advice.clone()),
+            _ => c.advice.clone(),
+        };
+        let remedy = advice.map(Msg::raw);
         f.push(finding(id, severity, message, remedy, json!(c)));
     }
 }
 
-fn check_timeouts(app: &App, data: &Path, since: stats::line::Stamp, f: &mut Vec<Finding>) {
-    timeouts::check(app, data, since, f);
+/// The version of the bot whose accounts are probed, to tell a run older than the install:
+/// the plugin's, else LLBot's, unless its `package.json` may lag the program (`version_note`).
+fn installed_version(inst: &Installation) -> Option<String> {
+    let plugin = inst
+        .llonebot
+        .as_ref()
+        .filter(|l| l.data_dir_exists)
+        .and_then(|l| l.version.clone());
+    plugin.or_else(|| {
+        inst.llbot()
+            .filter(|b| b.version_note.is_none())
+            .and_then(|b| b.version.clone())
+    })
 }
 
 fn check_effective_timeout(lb: Option<Dotted>, f: &mut Vec<Finding>) {

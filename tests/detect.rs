@@ -367,3 +367,115 @@ fn older_index_js_hook() {
     assert_eq!(s(&v["liteloader"]["source"]), "index_js");
     assert_eq!(path_of(&v["liteloader"]["root"]), f.p("/srv/LL"));
 }
+
+/// The AUR layout with the 4.x plugin and a 4.x config: an open ws server, a guarded http one
+/// and a reverse ws.
+fn aur_with_4x_connections(f: &Fixture) {
+    let data = f.linux_aur();
+    let config = serde_json::json!({"ob11": {"enable": true, "connect": [
+        {"type": "ws", "enable": true, "port": 3001, "host": "", "token": ""},
+        {"type": "http", "enable": true, "port": 3000, "host": "127.0.0.1", "token": "s3cret"},
+        {"type": "ws-reverse", "enable": true, "url": "ws://127.0.0.1:8080/onebot/v11/ws",
+         "token": ""},
+        {"type": "http-post", "enable": false, "url": "http://127.0.0.1:8081/", "token": ""}
+    ]}});
+    f.write(&data.join("config_30003.json"), config.to_string());
+}
+
+/// Runs like [`Fixture::run`], with `--color always` instead of `never` (a Linux tree).
+fn in_colour(f: &Fixture, args: &[&str]) -> std::process::Output {
+    let mut c = std::process::Command::new(common::BIN);
+    c.env_clear().env("HOME", f.home_platform());
+    // Windows needs these to run any program at all.
+    for keep in ["SYSTEMROOT", "SystemRoot", "WINDIR", "TEMP", "TMP"] {
+        if let Some(v) = std::env::var_os(keep) {
+            c.env(keep, v);
+        }
+    }
+    c.arg("--fs-root").arg(&f.root);
+    c.args(["--platform", "linux", "--color", "always"]);
+    c.args(args).output().expect("run")
+}
+
+/// The block of `detect`'s text that starts with `head`.
+fn block<'t>(text: &'t str, head: &str) -> &'t str {
+    text.split("\n\n")
+        .find(|b| b.starts_with(head))
+        .unwrap_or_else(|| panic!("no {head:?} block in:\n{text}"))
+}
+
+#[test]
+fn the_plugins_connections_are_shown_in_the_text_an_open_server_in_the_warning_colour() {
+    let f = Fixture::new(Os::Linux);
+    aur_with_4x_connections(&f);
+    let want = "30003: ws:3001 (no token), http:3000 (token set), ws-reverse (no token)";
+    let out = f.run(&["detect"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let plugin = block(&text, "LLOneBot 4.9.4");
+    let row = plugin
+        .lines()
+        .find(|l| l.trim_start().starts_with("connections"))
+        .unwrap_or_else(|| panic!("no connections row:\n{plugin}"));
+    assert!(row.ends_with(want), "{plugin}");
+
+    let out = f.run(&["--lang", "zh", "detect"]);
+    let zh = String::from_utf8_lossy(&out.stdout);
+    let plugin = block(&zh, "LLOneBot 4.9.4");
+    assert!(
+        plugin.contains("连接") && plugin.contains("30003: ws:3001 (无 token)"),
+        "{plugin}"
+    );
+
+    // In colour: the open ws server in the warning colour, the guarded one plain.
+    let out = in_colour(&f, &["--lang", "en", "detect"]);
+    let painted = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        painted.contains("\x1b[33mws:3001 (no token)\x1b[0m, http:3000 (token set), "),
+        "{painted}"
+    );
+}
+
+#[test]
+fn verbose_calls_a_malformed_qq_version_file_malformed_not_missing() {
+    let f = Fixture::new(Os::Linux);
+    f.linux_aur();
+    let cfg = f.p("/home/alice/.config/QQ/versions/config.json");
+    f.write(&cfg, "xxxxxxxxxx");
+    let shown = cfg.display().to_string();
+    // The trail's line for the file (the Warnings section names it too).
+    let line_of = |lang: &str, what: &str| {
+        let out = f.run(&["--lang", lang, "detect", "-v"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = text
+            .lines()
+            .find(|l| l.contains(&shown) && l.trim_start().starts_with(what))
+            .map(str::to_string);
+        line.unwrap_or_else(|| panic!("{shown} not in the trail:\n{text}"))
+    };
+    let en = line_of("en", "QQ version");
+    assert!(!en.contains("missing"), "{en}");
+    assert!(
+        en.contains("rejected") && en.contains("(malformed)"),
+        "{en}"
+    );
+    assert!(en.contains("expected value at line 1 column 1"), "{en}");
+    let zh = line_of("zh", "QQ 版本");
+    assert!(zh.contains("格式错误"), "{zh}");
+    assert!(!zh.contains("不存在"), "{zh}");
+
+    let (_, v) = f.json(&["detect"]);
+    let tried = v["searched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["what"] == "qq_version" && path_of(&t["path"]) == cfg)
+        .cloned()
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(tried["result"], "rejected", "{tried:#}");
+    assert_eq!(tried["reason"], "malformed", "{tried:#}");
+
+    // Valid JSON that is not an object: said so too.
+    f.write(&cfg, "[1, 2]");
+    let en = line_of("en", "QQ version");
+    assert!(en.contains("(not a JSON object)"), "{en}");
+}

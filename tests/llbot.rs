@@ -154,3 +154,58 @@ fn check_versions_has_an_llbot_row_and_no_rows_for_what_it_does_not_use() {
         .expect("llbot row");
     assert_eq!(row["status"], "outdated", "{v:#}");
 }
+
+/// Found through its running launcher: the text names the LLBot process, not QQ, in both
+/// languages; JSON keeps `found_via: "process"`.
+#[test]
+fn a_running_launcher_is_named_as_llbots_process_not_qqs() {
+    let f = Fixture::new(Os::host());
+    let (install, _) = linux_cli(&f);
+    let launcher = start_launcher(&install);
+    let pid = launcher.0.id();
+
+    let (code, v) = f.json(&["detect"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(the_llbot(&v)["found_via"], "process", "{v:#}");
+    let found_via = |lang: &str| {
+        let out = f.run(&["--lang", lang, "detect"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.split("\n\n")
+            .find(|b| b.starts_with("LLBot "))
+            .unwrap_or_else(|| panic!("no LLBot block:\n{text}"))
+            .to_string()
+    };
+    let en = found_via("en");
+    assert!(
+        en.contains(&format!("running LLBot process (PID {pid})")),
+        "{en}"
+    );
+    assert!(!en.contains("QQ process"), "{en}");
+    let zh = found_via("zh");
+    assert!(
+        zh.contains(&format!("运行中的 LLBot 进程 (PID {pid})")),
+        "{zh}"
+    );
+    assert!(!zh.contains("QQ 进程"), "{zh}");
+}
+
+/// A copy of the fake program started as the CLI's launcher (`llbot`, `llbot.exe`) in its
+/// install, once it is ready; stopped by its PID when dropped.
+fn start_launcher(install: &Path) -> common::Started {
+    let name = if cfg!(windows) { "llbot.exe" } else { "llbot" };
+    let exe = install.join(name);
+    std::fs::copy(common::fake_qq_binary(), &exe).expect("copy the fake program");
+    let ready = install.join(".ready");
+    let mut c = std::process::Command::new(&exe);
+    c.current_dir(install).env("FAKE_QQ_READY", &ready);
+    let mut started = common::Started(common::spawn_retrying(&mut c).expect("start the launcher"));
+    let t = std::time::Instant::now();
+    while !ready.exists() {
+        if let Ok(Some(status)) = started.0.try_wait() {
+            panic!("the launcher exited before it was ready: {status}");
+        }
+        assert!(t.elapsed() < Duration::from_secs(30), "not ready in 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    started
+}

@@ -384,6 +384,11 @@ fn doctor_fails_below_the_floor_and_notes_the_liteloader_line() {
         qq["message"],
         "QQ 3.2.13-29927: Tencent refuses this build at login since 2026-05 (login floor: build 34740)"
     );
+    // The remedy says what to do, not the reason again.
+    assert_eq!(
+        qq["remedy"], "install QQ 3.2.17-34740 or newer from https://im.qq.com/linuxqq/index.shtml",
+        "{qq:#}"
+    );
     let line = finding(&v, "versions.liteloader_line");
     assert_eq!(line["severity"], "warn", "{line:#}");
     assert!(

@@ -150,6 +150,17 @@ pub struct Component {
     pub minimum_foreign: bool,
 }
 
+impl Component {
+    /// QQ below the login floor: only what to install, for a finding whose message already
+    /// says why (the `advice` says both).
+    pub fn install_advice(&self) -> Option<String> {
+        Some(text::qq_outdated_text(
+            self.install.as_deref()?,
+            self.platform?,
+        ))
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub components: Vec<Component>,

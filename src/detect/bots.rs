@@ -1,23 +1,80 @@
-//! The blocks of `detect` for the bot stacks that run as programs of their own or inside QQ
-//! beside LLOneBot: LLBot and NapCat.
+//! The blocks of `detect` for the bot stacks: the LLOneBot plugin inside QQ, LLBot (a program
+//! of its own), and NapCat.
 
-use super::{account_rows, found_via, header, looked_in, path, row};
-use crate::discover::{Bot, Installation, Mode, What};
+use std::fmt::Write;
+use std::path::Path;
+
+use super::{account_rows, found_via, header, looked_in, path, row, with_detail};
+use crate::discover::{AccountConnections, Bot, Installation, Mode, Source, What};
 use crate::i18n::t;
 use crate::output::{Output, Tone};
-use crate::stack::llbot;
+use crate::stack::{Own, Stack, llbot, llonebot_plugin, napcat};
+use crate::tf;
 
-/// The LLBot / standalone LLOneBot block.
-pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
-    header(s, out, llbot::STACK.name, b.version.as_deref(), true);
-    if let Some(i) = &b.install {
-        row(s, t("detect.install"), &path(i));
+/// How a stack was found, in words. A running process is one of the stack's own: QQ for a
+/// stack inside QQ, but the stack's own program (LLBot's launcher, node or PMHQ) for one that
+/// runs apart from QQ, so it is named after that stack.
+fn stack_found_via(stack: &Stack, source: Source, detail: Option<&str>) -> String {
+    match (source, stack.processes.own) {
+        (Source::Process, Own::Programs(_)) => {
+            with_detail(&tf!("source.bot_process", name = stack.name), detail)
+        }
+        _ => found_via(source, detail),
     }
+}
+
+/// The data dir, marked when it does not exist yet.
+fn data_row(s: &mut String, out: &Output, dir: &Path, exists: bool) {
+    let data = if exists {
+        path(dir)
+    } else {
+        format!(
+            "{} ({})",
+            path(dir),
+            out.paint(Tone::Warn, t("detect.missing_yet"))
+        )
+    };
+    row(s, t("detect.data"), &data);
+}
+
+/// The LLOneBot plugin block (or a standalone data dir named by `--data-dir`), with the 4.x+
+/// configs' connections; where it was looked for when not found.
+pub(super) fn render_llonebot(s: &mut String, out: &Output, inst: &Installation) {
+    let stack = &llonebot_plugin::STACK;
+    let Some(l) = &inst.llonebot else {
+        header(s, out, stack.name, None, false);
+        looked_in(s, out, inst, &[What::LlonebotPlugin, What::LlonebotData]);
+        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
+        return;
+    };
+    header(s, out, stack.name, l.version.as_deref(), true);
+    match &l.plugin_dir {
+        Some(p) => row(s, t("detect.plugin"), &path(p)),
+        None if l.standalone => row(s, t("detect.plugin"), t("detect.standalone")),
+        None => row(s, t("detect.plugin"), t("detect.not_found")),
+    }
+    data_row(s, out, &l.data_dir, l.data_dir_exists);
     row(
         s,
         t("detect.found_via"),
-        &found_via(b.found_via, b.found_via_detail.as_deref()),
+        &stack_found_via(stack, l.source, None),
     );
+    account_rows(s, &l.accounts);
+    // The plugin's entry in `bots` holds its connections (a standalone data dir is LLBot's).
+    if let Some(b) = inst.bots.iter().find(|b| b.stack == stack.id) {
+        connection_rows(s, out, &b.connections);
+    }
+}
+
+/// The LLBot / standalone LLOneBot block.
+pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
+    let stack = &llbot::STACK;
+    header(s, out, stack.name, b.version.as_deref(), true);
+    if let Some(i) = &b.install {
+        row(s, t("detect.install"), &path(i));
+    }
+    let how = stack_found_via(stack, b.found_via, b.found_via_detail.as_deref());
+    row(s, t("detect.found_via"), &how);
     if let Some(f) = &b.version_file {
         row(s, t("detect.version_of"), &path(f));
     }
@@ -31,18 +88,9 @@ pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
         };
         row(s, t("detect.mode"), text);
     }
-    let data = if b.data_dir_exists {
-        path(&b.data_dir)
-    } else {
-        format!(
-            "{} ({})",
-            path(&b.data_dir),
-            out.paint(Tone::Warn, t("detect.missing_yet"))
-        )
-    };
-    row(s, t("detect.data"), &data);
+    data_row(s, out, &b.data_dir, b.data_dir_exists);
     account_rows(s, &b.accounts);
-    connection_rows(s, out, b);
+    connection_rows(s, out, &b.connections);
     let procs: Vec<String> = b
         .processes
         .iter()
@@ -64,21 +112,19 @@ pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
 /// The NapCat block: its folder, work dir, temp folder and accounts.
 pub(super) fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
     let Some(n) = &inst.napcat else {
-        header(s, out, "NapCat", None, false);
+        header(s, out, napcat::STACK.name, None, false);
         if out.verbose > 0 {
             looked_in(s, out, inst, &[What::NapcatDir]);
         }
         return;
     };
-    header(s, out, "NapCat", n.version.as_deref(), true);
+    let stack = &napcat::STACK;
+    header(s, out, stack.name, n.version.as_deref(), true);
     if let Some(d) = &n.dir {
         row(s, t("detect.install"), &path(d));
     }
-    row(
-        s,
-        t("detect.found_via"),
-        &found_via(n.source, n.source_detail.as_deref()),
-    );
+    let how = stack_found_via(stack, n.source, n.source_detail.as_deref());
+    row(s, t("detect.found_via"), &how);
     if let Some(f) = &n.version_file {
         row(s, t("detect.version_of"), &path(f));
     }
@@ -96,8 +142,8 @@ pub(super) fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
 
 /// Each account's enabled OneBot connections, with whether a token guards it; an open server
 /// without one is shown as a warning (`doctor` says what to do).
-fn connection_rows(s: &mut String, out: &Output, b: &Bot) {
-    for (i, a) in b.connections.iter().enumerate() {
+fn connection_rows(s: &mut String, out: &Output, connections: &[AccountConnections]) {
+    for (i, a) in connections.iter().enumerate() {
         let list: Vec<String> = a
             .connections
             .iter()

@@ -52,7 +52,8 @@ pub struct Overrides {
 pub enum Source {
     /// A command-line flag.
     Flag,
-    /// The executable of a running QQ process.
+    /// A running process of what was found: QQ's (for QQ), or the stack's own program for a
+    /// stack that runs apart from QQ (LLBot's launcher, node or PMHQ). `detect` names which.
     Process,
     /// A Windows registry value.
     Registry,
@@ -135,8 +136,14 @@ pub enum Reason {
     NapcatLoader,
     OriginalQqMain,
     NoRequire,
+    /// There, but could not be read (the OS error is the detail).
     Unreadable,
+    /// Larger than any file of its kind should be (over 4 MiB).
+    TooLarge,
+    /// Not JSON (the parse error is the detail).
     Malformed,
+    /// JSON, but not an object.
+    NotAnObject,
     NoVersion,
     /// Under `--fs-root`, a path read from the inspected disk climbs above the root.
     ClimbsAboveFsRoot,

@@ -214,6 +214,25 @@ fn well_known(ctx: &Ctx) -> Vec<PathBuf> {
     out
 }
 
+/// The `curVersion` of a hot-update config, noted in the trail: taken; missing; there but
+/// unusable (unreadable, malformed: with why); or without a version.
+fn cur_version_in(ctx: &mut Ctx, cfg: &Path) -> Option<String> {
+    let v = match ctx.read_json_or_why(cfg) {
+        Ok(v) => v,
+        Err(unread) => {
+            ctx.note_unread(What::QqVersion, cfg, unread);
+            return None;
+        }
+    };
+    let Some(cur) = str_field(&v, "curVersion") else {
+        let no_version = Some(Reason::NoVersion);
+        ctx.note(What::QqVersion, cfg, Outcome::Rejected, no_version);
+        return None;
+    };
+    ctx.note(What::QqVersion, cfg, Outcome::Taken, None);
+    Some(cur.to_string())
+}
+
 /// Fills in the app folder and the version of an install folder.
 fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<String>) -> Qq {
     let env = ctx.env;
@@ -243,20 +262,9 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
     let mut version_from_folder: Option<String> = None;
     let mut cur_version: Option<(String, PathBuf)> = None;
     for cfg in &configs {
-        if let Some(v) = ctx.read_json(cfg) {
-            if let Some(cur) = str_field(&v, "curVersion") {
-                ctx.note(What::QqVersion, cfg, Outcome::Taken, None);
-                cur_version = Some((cur.to_string(), cfg.clone()));
-                break;
-            }
-            ctx.note(
-                What::QqVersion,
-                cfg,
-                Outcome::Rejected,
-                Some(Reason::NoVersion),
-            );
-        } else {
-            ctx.note(What::QqVersion, cfg, Outcome::Missing, None);
+        if let Some(cur) = cur_version_in(ctx, cfg) {
+            cur_version = Some((cur, cfg.clone()));
+            break;
         }
     }
 
@@ -285,12 +293,7 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
                     // Old layout keeps its config inside the app folder.
                     if cur_version.is_none() {
                         let cfg = sub(&old, "versions/config.json");
-                        if let Some(v) = ctx.read_json(&cfg)
-                            && let Some(cur) = str_field(&v, "curVersion")
-                        {
-                            ctx.note(What::QqVersion, &cfg, Outcome::Taken, None);
-                            cur_version = Some((cur.to_string(), cfg));
-                        }
+                        cur_version = cur_version_in(ctx, &cfg).map(|cur| (cur, cfg));
                     }
                     app_dir = Some(old);
                 }

@@ -54,52 +54,75 @@ impl Ctx<'_> {
         });
     }
 
-    /// Reads a small file. `None` when absent; a warning when present but too large or
-    /// unreadable.
-    fn read_bytes(&mut self, path: &Path) -> Option<Vec<u8>> {
-        let meta = fs::metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        if meta.len() > MAX_TEXT_FILE {
-            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
-            return None;
-        }
-        match fs::read(path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) => {
-                self.warn(
-                    path,
-                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
-                );
-                None
+    /// Notes a file that gave nothing: missing, or there and rejected with why.
+    pub fn note_unread(&mut self, what: What, path: &Path, unread: Unread) {
+        match unread {
+            Unread::Absent => self.note(what, path, Outcome::Missing, None),
+            Unread::Unusable(reason, None) => {
+                self.note(what, path, Outcome::Rejected, Some(reason));
+            }
+            Unread::Unusable(reason, Some(detail)) => {
+                self.note_detail(what, path, Outcome::Rejected, Some(reason), detail);
             }
         }
     }
 
+    /// Reads a small file. Absent when there is no file; a warning when present but too large
+    /// or unreadable.
+    fn read_bytes(&mut self, path: &Path) -> Result<Vec<u8>, Unread> {
+        let meta = fs::metadata(path).map_err(|_| Unread::Absent)?;
+        if !meta.is_file() {
+            return Err(Unread::Absent);
+        }
+        if meta.len() > MAX_TEXT_FILE {
+            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
+            return Err(Unread::Unusable(Reason::TooLarge, None));
+        }
+        fs::read(path).map_err(|e| {
+            self.warn(
+                path,
+                msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
+            );
+            Unread::Unusable(Reason::Unreadable, Some(e.to_string()))
+        })
+    }
+
     /// Reads a small text file. `None` when absent; a warning when present but unreadable.
     pub fn read_text(&mut self, path: &Path) -> Option<String> {
-        let bytes = self.read_bytes(path)?;
+        let bytes = self.read_bytes(path).ok()?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// Reads a JSON object. `None` when absent; a warning when unreadable or malformed.
     pub fn read_json(&mut self, path: &Path) -> Option<Value> {
+        self.read_json_or_why(path).ok()
+    }
+
+    /// [`Ctx::read_json`], saying why there is nothing: absent, or there but unusable (for the
+    /// trail).
+    pub fn read_json_or_why(&mut self, path: &Path) -> Result<Value, Unread> {
         let bytes = self.read_bytes(path)?;
         // Node tolerates a UTF-8 byte-order mark in package.json; so do we.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         match serde_json::from_slice::<Value>(bytes) {
-            Ok(v) if v.is_object() => Some(v),
+            Ok(v) if v.is_object() => Ok(v),
             Ok(_) => {
                 self.warn(path, msg!("warn.not_an_object"));
-                None
+                Err(Unread::Unusable(Reason::NotAnObject, None))
             }
             Err(e) => {
                 self.warn(path, msg!("warn.malformed_json", error = e));
-                None
+                Err(Unread::Unusable(Reason::Malformed, Some(e.to_string())))
             }
         }
     }
+}
+
+/// Why a file gave nothing: no file there, or one that could not be used (why, and the error's
+/// own words when there are some).
+pub(crate) enum Unread {
+    Absent,
+    Unusable(Reason, Option<String>),
 }
 
 /// Launchers, package.json and config files are small; anything larger is not what we expect.

@@ -1,51 +1,17 @@
-//! Each account's `config_<uin>.json`: that it parses, ports used twice or taken, an API open
-//! to the network without a token, logging off. Returns the accounts the live probe can ask.
+//! Each account's `config_<uin>.json` in the LLOneBot / LLBot data dir in use: that it parses,
+//! the servers it opens (`servers.rs`, in either schema), ports used twice or taken, logging
+//! off. Returns the accounts the live probe can ask.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::discover::Installation;
+use crate::discover::{Account, Installation};
 use crate::msg;
+use crate::stack::{Own, Stack};
 use serde_json::{Value, json};
 
+use super::servers::{self, ConfigFile};
 use super::{Finding, Severity, finding};
-
-/// The parts of `config_<uin>.json` the doctor reads; absent fields stay `None`.
-#[derive(Debug, Clone, Default)]
-struct AccountConfig {
-    http: Option<bool>,
-    http_port: Option<u16>,
-    ws: Option<bool>,
-    ws_port: Option<u16>,
-    token: Option<String>,
-    log: Option<bool>,
-    /// A listening host, when the config names one (newer versions); `None`: all interfaces.
-    host: Option<String>,
-}
-
-fn read_config(v: &Value) -> AccountConfig {
-    let ob = v.get("ob11").unwrap_or(&Value::Null);
-    let port = |x: Option<&Value>| {
-        x.and_then(Value::as_u64)
-            .and_then(|p| u16::try_from(p).ok())
-    };
-    let text = |x: Option<&Value>| x.and_then(Value::as_str).map(String::from);
-    AccountConfig {
-        http: ob.get("enableHttp").and_then(Value::as_bool),
-        http_port: port(ob.get("httpPort")),
-        ws: ob.get("enableWs").and_then(Value::as_bool),
-        ws_port: port(ob.get("wsPort")),
-        token: text(v.get("token")).or_else(|| text(ob.get("token"))),
-        log: v.get("log").and_then(Value::as_bool),
-        host: text(ob.get("host"))
-            .or_else(|| text(ob.get("httpHost")))
-            .or_else(|| text(v.get("host"))),
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    matches!(host.trim(), "127.0.0.1" | "localhost" | "::1" | "[::1]")
-}
 
 pub(super) struct Probeable {
     pub(super) uin: String,
@@ -56,13 +22,18 @@ pub(super) struct Probeable {
 
 pub(super) const HTTP_OFF: u16 = 0;
 
+/// The accounts of the data dir in use, as [`Installation::data_dir`] picks it: the plugin's
+/// (or `--data-dir`'s), else LLBot's.
+fn accounts(inst: &Installation) -> &[Account] {
+    match &inst.llonebot {
+        Some(l) if l.data_dir_exists => &l.accounts,
+        _ => inst.llbot().map_or(&[], |b| b.accounts.as_slice()),
+    }
+}
+
 /// No account configured: nothing else the doctor checks can be about a bot.
 pub(super) fn check_some_account(inst: &Installation, f: &mut Vec<Finding>) {
-    let configured = inst
-        .llonebot
-        .as_ref()
-        .is_some_and(|lb| lb.accounts.iter().any(|a| a.config.is_some()));
-    if !configured {
+    if !accounts(inst).iter().any(|a| a.config.is_some()) {
         f.push(finding(
             "config",
             Severity::Warn,
@@ -73,102 +44,52 @@ pub(super) fn check_some_account(inst: &Installation, f: &mut Vec<Finding>) {
     }
 }
 
-/// `"httpPort": "abc"` is no port: LLOneBot cannot listen on it, so it is a failure, not a
-/// value read as absent.
-fn check_ports_are_numbers(
-    id: &str,
-    path: &Path,
-    v: &Value,
-    c: &AccountConfig,
-    f: &mut Vec<Finding>,
-) {
-    let ob = v.get("ob11").unwrap_or(&Value::Null);
-    for (key, got) in [("httpPort", c.http_port), ("wsPort", c.ws_port)] {
-        if let Some(raw) = ob.get(key).filter(|r| got.is_none() && !r.is_null()) {
-            f.push(finding(
-                id,
-                Severity::Fail,
-                msg!(
-                    "doctor.bad_port",
-                    path = path.display(),
-                    key = key,
-                    value = raw
-                ),
-                Some(msg!("doctor.remedy_bad_port")),
-                Value::Null,
-            ));
-        }
-    }
+/// The config as a JSON object, or a failure saying why it is not one.
+fn parse(id: &str, path: &Path, f: &mut Vec<Finding>) -> Option<Value> {
+    let parsed = std::fs::read(path)
+        .map_err(|e| crate::i18n::os_error(&e))
+        .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
+    let error = match parsed {
+        Ok(v) if v.is_object() => return Some(v),
+        Ok(_) => "not a JSON object".to_string(),
+        Err(e) => e,
+    };
+    f.push(finding(
+        id,
+        Severity::Fail,
+        msg!("doctor.config_bad", path = path.display(), error = error),
+        Some(msg!("doctor.remedy_config_bad")),
+        Value::Null,
+    ));
+    None
 }
 
-pub(super) fn check_configs(
-    inst: &Installation,
-    data: &Path,
-    f: &mut Vec<Finding>,
-) -> Vec<Probeable> {
-    let _ = data;
+pub(super) fn check_configs(inst: &Installation, f: &mut Vec<Finding>) -> Vec<Probeable> {
     let mut probeable = Vec::new();
     let mut ports: BTreeMap<u16, Vec<String>> = BTreeMap::new();
-    let qq_running = inst.qq_processes().next().is_some();
-    let Some(lb) = &inst.llonebot else {
-        return probeable;
-    };
-    for a in &lb.accounts {
+    for a in accounts(inst) {
         let Some(path) = &a.config else { continue };
         let id = format!("config.{}", a.uin);
-        let parsed = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
-        let v = match parsed {
-            Ok(v) if v.is_object() => v,
-            Ok(_) => {
-                f.push(finding(
-                    &id,
-                    Severity::Fail,
-                    msg!(
-                        "doctor.config_bad",
-                        path = path.display(),
-                        error = "not a JSON object"
-                    ),
-                    Some(msg!("doctor.remedy_config_bad")),
-                    Value::Null,
-                ));
-                continue;
-            }
-            Err(e) => {
-                f.push(finding(
-                    &id,
-                    Severity::Fail,
-                    msg!("doctor.config_bad", path = path.display(), error = e),
-                    Some(msg!("doctor.remedy_config_bad")),
-                    Value::Null,
-                ));
-                continue;
-            }
+        let Some(v) = parse(&id, path, f) else {
+            continue;
         };
-        let c = read_config(&v);
-        check_ports_are_numbers(&id, path, &v, &c, f);
-        let http_on = c.http.unwrap_or(false);
-        let ws_on = c.ws.unwrap_or(false);
-        if http_on && let Some(p) = c.http_port {
-            ports.entry(p).or_default().push(format!("{} HTTP", a.uin));
+        let file = ConfigFile {
+            id: &id,
+            uin: &a.uin,
+            path,
+            v: &v,
+        };
+        let opened = servers::read(&file, f);
+        for (p, what) in &opened.ports {
+            ports
+                .entry(*p)
+                .or_default()
+                .push(format!("{} {what}", a.uin));
         }
-        if ws_on && let Some(p) = c.ws_port {
-            ports.entry(p).or_default().push(format!("{} WS", a.uin));
-        }
-        let token = c.token.clone().unwrap_or_default();
-        let open = c.host.as_deref().is_none_or(|h| !is_loopback(h));
-        let data = json!({"path": crate::output::path::value(path), "http": http_on, "http_port": c.http_port, "ws": ws_on, "ws_port": c.ws_port, "token_set": !token.is_empty(), "log": c.log});
-        if (http_on || ws_on) && open && token.trim().is_empty() {
-            f.push(finding(
-                format!("{id}.security"),
-                Severity::Warn,
-                msg!("doctor.no_token", uin = a.uin),
-                Some(msg!("doctor.remedy_token", path = path.display())),
-                data.clone(),
-            ));
-        }
-        if c.log == Some(false) {
+        let log = v.get("log").and_then(Value::as_bool);
+        let mut data = opened.data;
+        data["log"] = json!(log);
+        if log == Some(false) {
             f.push(finding(
                 format!("{id}.log"),
                 Severity::Warn,
@@ -184,12 +105,19 @@ pub(super) fn check_configs(
             None,
             data,
         ));
+        let (port, token) = opened.http.unwrap_or((HTTP_OFF, String::new()));
         probeable.push(Probeable {
             uin: a.uin.clone(),
-            port: c.http_port.filter(|_| http_on).unwrap_or(HTTP_OFF),
+            port,
             token,
         });
     }
+    check_ports_twice(&ports, f);
+    check_ports_taken(inst, &ports, f);
+    probeable
+}
+
+fn check_ports_twice(ports: &BTreeMap<u16, Vec<String>>, f: &mut Vec<Finding>) {
     let dup: Vec<String> = ports
         .iter()
         .filter(|(_, users)| users.len() > 1)
@@ -204,51 +132,50 @@ pub(super) fn check_configs(
             json!(ports),
         ));
     }
-    if !qq_running {
-        // With QQ stopped, nothing of LLOneBot's holds these ports: anything that does is another program.
-        let taken: Vec<u16> = ports
-            .keys()
-            .copied()
-            .filter(|p| std::net::TcpListener::bind(("0.0.0.0", *p)).is_err())
-            .collect();
-        if !taken.is_empty() {
-            let list = taken
-                .iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            f.push(finding(
-                "config.ports_in_use",
-                Severity::Warn,
-                msg!("doctor.ports_taken", list = list),
-                Some(msg!("doctor.remedy_ports_taken")),
-                json!(taken),
-            ));
-        }
-    }
-    probeable
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn config_fields() {
-        // The parts of LLOneBot 3.28.3's default config (tests/samples) that are read.
-        let v = json!({
-            "enableLLOB": true,
-            "ob11": {"httpPort": 3000, "httpHosts": [], "wsPort": 3001, "wsHosts": [],
-                     "enableHttp": true, "enableHttpPost": true, "enableWs": true},
-            "token": "", "log": false
-        });
-        let c = read_config(&v);
-        assert_eq!(
-            (c.http, c.http_port, c.ws, c.ws_port),
-            (Some(true), Some(3000), Some(true), Some(3001))
-        );
-        assert_eq!(c.token.as_deref(), Some(""));
-        assert_eq!(c.log, Some(false));
-        assert!(c.host.is_none());
+/// What holds the bot's ports while it runs: QQ for a plugin inside it, else the stack's own
+/// programs (LLBot's launcher and node).
+fn port_holder(stack: &Stack) -> &'static str {
+    match stack.processes.own {
+        Own::QqOfInstall => "QQ",
+        Own::Programs(_) => stack.name,
     }
+}
+
+/// With the bot stopped, nothing of its own holds these ports: anything that does is another
+/// program.
+fn check_ports_taken(
+    inst: &Installation,
+    ports: &BTreeMap<u16, Vec<String>>,
+    f: &mut Vec<Finding>,
+) {
+    let running = inst.qq_processes().next().is_some() || !inst.bot_processes().is_empty();
+    if running {
+        return;
+    }
+    let taken: Vec<u16> = ports
+        .keys()
+        .copied()
+        .filter(|p| std::net::TcpListener::bind(("0.0.0.0", *p)).is_err())
+        .collect();
+    if taken.is_empty() {
+        return;
+    }
+    let list = taken
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    f.push(finding(
+        "config.ports_in_use",
+        Severity::Warn,
+        msg!(
+            "doctor.ports_taken",
+            holder = port_holder(inst.stack()),
+            list = list
+        ),
+        Some(msg!("doctor.remedy_ports_taken")),
+        json!(taken),
+    ));
 }

@@ -1,6 +1,7 @@
 //! The checks of an LLBot / standalone LLOneBot: its version against the minimum and the
-//! release that stops leaking temp files (8.0.12), each account's `ob11.connect` entries (4.x+
-//! schema), and whether the data dir sits where the 2026 CLI moved it.
+//! release that stops leaking temp files (8.0.12), and whether the data dir sits where the
+//! 2026 CLI moved it. Its accounts' `ob11.connect` entries are `config.rs`'s, as for every
+//! LLOneBot config.
 
 use serde_json::{Value, json};
 
@@ -27,17 +28,6 @@ pub(super) fn check_llbot(b: &Bot, f: &mut Vec<Finding>) {
     // LLOneBot row's business (it says why it cannot be read).
     if b.install.is_some() {
         check_version(b, f);
-    }
-    for a in &b.accounts {
-        let Some(v) = a
-            .config
-            .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|t| serde_json::from_slice::<Value>(&t).ok())
-        else {
-            continue;
-        };
-        check_connections(&a.uin, &v, f);
     }
     check_layout(b, f);
 }
@@ -82,51 +72,6 @@ fn check_version(b: &Bot, f: &mut Vec<Finding>) {
         )
     };
     f.push(finding("versions.llbot", sev, message, remedy, data));
-}
-
-/// `ob11.connect[]`: an enabled connection that listens on every interface without a token.
-fn check_connections(uin: &str, v: &Value, f: &mut Vec<Finding>) {
-    if v.get("ob11")
-        .and_then(|o| o.get("connect"))
-        .and_then(Value::as_array)
-        .is_none()
-    {
-        return;
-    }
-    let list = crate::discover::enabled_connections(v);
-    let enabled: Vec<String> = list.iter().map(|c| c.short()).collect();
-    let open: Vec<String> = list
-        .iter()
-        .filter(|c| c.open_without_token())
-        .map(|c| c.short())
-        .collect();
-    let webui = v
-        .get("webui")
-        .and_then(|w| w.get("port"))
-        .and_then(Value::as_u64);
-    let data = json!({"enabled": enabled, "open_without_token": open, "webui_port": webui});
-    let id = format!("config.{uin}.connections");
-    if open.is_empty() {
-        f.push(finding(
-            id,
-            Severity::Ok,
-            msg!(
-                "doctor.llbot_connections",
-                uin = uin,
-                list = enabled.join(", ")
-            ),
-            None,
-            data,
-        ));
-    } else {
-        f.push(finding(
-            id,
-            Severity::Warn,
-            msg!("doctor.llbot_open", uin = uin, list = open.join(", ")),
-            Some(msg!("doctor.remedy_llbot_open")),
-            data,
-        ));
-    }
 }
 
 /// The CLI moves `<install>/data` to `<install>/bin/llbot/data` at start: a data dir still at

@@ -1,5 +1,6 @@
-//! The doctor's send-timeout finding: counted by `stats` over the doctor's window, saying how
-//! many of the timeouts were delivered anyway, and what the logs cover when there were no sends.
+//! The doctor's send-timeout finding: counted by `stats` over the doctor's window in the logs
+//! of every bot stack found (as `stats` with no path reads them), saying how many of the
+//! timeouts were delivered anyway, and what the logs cover when there were no sends.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -8,9 +9,12 @@ use serde_json::{Value, json};
 
 use super::{Finding, Severity, finding};
 use crate::app::App;
+use crate::discover::Installation;
 use crate::env::Platform;
+use crate::i18n::Msg;
 use crate::msg;
-use crate::stats::{self, line::Stamp};
+use crate::stats::family::Stack as LogStack;
+use crate::stats::{self, StatsReport, line::Stamp};
 
 /// Where `clean --log-file` runs log by default (`schedule::default_log_file`, read through the
 /// environment the doctor was given, so `--fs-root` and a test's HOME apply).
@@ -31,9 +35,10 @@ fn run_log(app: &App) -> Option<PathBuf> {
     }
 }
 
-/// The time of the last clean of `data` that removed something, on the logs' clock: old
-/// timeouts are what a clean is for, so they should not keep the finding failing after one.
-fn last_clean(app: &App, data: &Path) -> Option<Stamp> {
+/// The time of the last clean of one of `dirs` that removed something, on the logs' clock:
+/// old timeouts are what a clean is for, so they should not keep the finding failing after one.
+/// A run of `clean` names the first folder it cleaned and cleans every stack found.
+fn last_clean(app: &App, dirs: &[&Path]) -> Option<Stamp> {
     let file = std::fs::File::open(run_log(app)?).ok()?;
     let mut last = None;
     for line in BufReader::new(file).lines().map_while(Result::ok) {
@@ -43,7 +48,9 @@ fn last_clean(app: &App, data: &Path) -> Option<Stamp> {
         let cleaned = v["command"] == "clean"
             && v["dry_run"] != true
             && v["removed"].as_array().is_some_and(|r| !r.is_empty());
-        let same_dir = v["data_dir"].as_str().is_none_or(|d| Path::new(d) == data);
+        let same_dir = v["data_dir"]
+            .as_str()
+            .is_none_or(|d| dirs.contains(&Path::new(d)));
         if !(cleaned && same_dir) {
             continue;
         }
@@ -56,16 +63,26 @@ fn last_clean(app: &App, data: &Path) -> Option<Stamp> {
     last
 }
 
-pub(super) fn check(app: &App, data: &Path, since: Stamp, f: &mut Vec<Finding>) {
-    let cleaned = last_clean(app, data).filter(|&c| c > since);
+pub(super) fn check(app: &App, inst: &Installation, since: Stamp, f: &mut Vec<Finding>) {
+    let folders = stats::log_folders(inst);
+    if folders.is_empty() {
+        // No bot found: the discovery findings say so.
+        return;
+    }
+    let dirs: Vec<&Path> = folders.iter().filter_map(|l| l.path.parent()).collect();
+    let cleaned = last_clean(app, &dirs).filter(|&c| c > since);
     let since = cleaned.unwrap_or(since);
-    let Some(r) = stats::summary_for_data_dir(data, Some(since)) else {
+    let Some(r) = stats::summary_for_folders(&folders, Some(since)) else {
+        let places: Vec<String> = folders
+            .iter()
+            .map(|l| l.path.display().to_string())
+            .collect();
         f.push(finding(
             "timeouts",
             Severity::Ok,
-            msg!("doctor.no_logs", path = data.join("logs").display()),
+            msg!("doctor.no_logs", path = places.join(", ")),
             None,
-            Value::Null,
+            json!({"searched": folders.iter().map(|l| crate::output::path::value(&l.path)).collect::<Vec<_>>()}),
         ));
         return;
     };
@@ -124,7 +141,25 @@ pub(super) fn check(app: &App, data: &Path, since: Stamp, f: &mut Vec<Finding>) 
             delivered = r.timeouts_delivered,
             since = since_text
         ),
-        (sev != Severity::Ok).then(|| msg!("doctor.remedy_timeouts", upgrade = "")),
+        (sev != Severity::Ok).then(|| remedy(&r)),
         data_v,
     ));
+}
+
+/// What to do, by the stacks whose logs hold the timeouts not known to be delivered: NapCat's
+/// send timeout is a setting of its own; LLOneBot's is not, and cleaning `msg_*` and `temp` is
+/// its cure.
+fn remedy(r: &StatsReport) -> Msg {
+    let mut stacks = r
+        .accounts
+        .iter()
+        .filter(|a| a.timeouts > a.timeouts_delivered)
+        .map(|a| a.stack)
+        .peekable();
+    let napcat_only = stacks.peek().is_some() && stacks.all(|s| s == LogStack::Napcat);
+    if napcat_only {
+        msg!("doctor.remedy_timeouts_napcat")
+    } else {
+        msg!("doctor.remedy_timeouts", upgrade = "")
+    }
 }

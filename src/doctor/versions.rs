@@ -94,7 +94,12 @@ pub(super) fn fit_advice(inst: &Installation, f: &mut [Finding]) {
         .find(|x| x.check == "timeouts" && x.severity != Severity::Ok)
         .and_then(|x| x.data.get("timeouts").and_then(Value::as_u64));
     for x in f.iter_mut() {
-        if x.check == "timeouts" && x.severity != Severity::Ok {
+        // LLOneBot's remedy names the upgrades still needed (NapCat's has its own words).
+        let llonebot_remedy = x
+            .remedy
+            .as_ref()
+            .is_some_and(|m| m.key == "doctor.remedy_timeouts");
+        if x.check == "timeouts" && x.severity != Severity::Ok && llonebot_remedy {
             x.remedy = Some(msg!("doctor.remedy_timeouts", upgrade = upgrade));
         }
         // Legacy databases still in use while sends time out: that is the known cause.

@@ -9,6 +9,7 @@ use super::family::{self, StackHint};
 use super::line::{self, Stamp};
 use super::since::local_offset_secs;
 use crate::app::App;
+use crate::discover::{Bot, Installation};
 use crate::exit::{Exit, Failure};
 use crate::msg;
 use crate::time::{civil_from_days, unix_secs};
@@ -166,25 +167,22 @@ pub(super) fn io_words(e: &std::io::Error) -> String {
     crate::i18n::os_error(e)
 }
 
-pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
-    let inst = app.discover()?;
-    // Every bot stack found writes its own `logs/`: LLOneBot's (plugin or LLBot) data dir and
-    // NapCat's work dir. Lines of LLBot 5+ and NapCat name no account: with one account in
-    // the folder, that one is theirs.
-    let only_account = |b: &crate::discover::Bot| match b.accounts.as_slice() {
+/// The `logs/` of every bot stack found: LLOneBot's data dir (the plugin's or LLBot's) and
+/// NapCat's work dir. Lines of LLBot 5+ and NapCat name no account: with one account in the
+/// folder, that one is theirs. The plugin's lines (3.x, 4.x) name theirs, or get it from the
+/// error line that follows, so its folder gives none.
+pub fn log_folders(inst: &Installation) -> Vec<LogFolder> {
+    let only_account = |b: &Bot| match b.accounts.as_slice() {
         [a] => a.uin.parse().ok(),
         _ => None,
     };
     let mut folders: Vec<LogFolder> = Vec::new();
     if let Some(data) = inst.data_dir() {
-        let bot = inst
-            .bots
-            .iter()
-            .find(|b| b.data_dir_exists && b.data_dir == data);
+        let llbot = inst.llbot().filter(|b| b.data_dir == data);
         folders.push(LogFolder {
             path: data.join("logs"),
             hint: StackHint::Any,
-            account: bot.and_then(only_account),
+            account: llbot.and_then(only_account),
         });
     }
     for b in inst.bots.iter().filter(|b| b.data_dir_exists) {
@@ -192,17 +190,27 @@ pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>)
         if folders.iter().any(|f| f.path == path) {
             continue;
         }
-        let only = only_account(b);
+        let napcat = b.kind == crate::stack::napcat::STACK.bot;
         folders.push(LogFolder {
             path,
-            hint: if b.kind == crate::stack::napcat::STACK.bot {
+            hint: if napcat {
                 StackHint::Napcat
             } else {
                 StackHint::Llonebot
             },
-            account: only,
+            account: if napcat || b.stack == crate::stack::llbot::STACK.id {
+                only_account(b)
+            } else {
+                None
+            },
         });
     }
+    folders
+}
+
+pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
+    let inst = app.discover()?;
+    let folders = log_folders(&inst);
     if folders.is_empty() {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("stats.hint_no_data_dir")));

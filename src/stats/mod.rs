@@ -75,7 +75,7 @@ mod source;
 mod stamp;
 mod tally;
 
-pub use files::{LogFile, LogFolder, logs_in_folders};
+pub use files::{LogFile, LogFolder, log_folders, logs_in_folders};
 use files::{discovered_files, given_files, io_words, no_logs, probe_and_sort};
 pub use render::{prometheus, render};
 pub use report::{

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::family::Stack;
 use super::count::MAX_ERRORS;
+use super::family::Stack;
 use super::line::Stamp;
 
 /// Attachment size buckets: below 100 KB, below 1 MB, below 10 MB, the rest.
