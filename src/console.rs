@@ -112,16 +112,16 @@ pub fn run_args(args: &[&str]) -> Exit {
     let cli = match crate::cli::Cli::try_parse_from(argv) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{e}");
+            crate::stderr_line!("{e}");
             return Exit::Usage;
         }
     };
     match crate::run(cli) {
         Ok(exit) => exit,
         Err(err) => {
-            eprintln!("llob-doctor: {err:#}");
+            crate::stderr_line!("llob-doctor: {err:#}");
             if let Some(h) = err.downcast_ref::<Failure>().and_then(|f| f.hint.as_ref()) {
-                eprintln!("  {h}");
+                crate::stderr_line!("  {h}");
             }
             exit_for(&err)
         }

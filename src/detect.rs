@@ -4,6 +4,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::app::App;
+use crate::clean::guard::{escape, shown};
 use crate::discover::{Account, Installation, Outcome, Reason, Searched, Source, What};
 use crate::exit::Exit;
 use crate::i18n::{pad, t, width};
@@ -159,7 +160,7 @@ fn found_via(source: Source, detail: Option<&str>) -> String {
 /// How something was found, with the detail (a PID, a file) in brackets when there is one.
 fn with_detail(how: &str, detail: Option<&str>) -> String {
     match detail {
-        Some(d) => format!("{how} ({d})"),
+        Some(d) => format!("{how} ({})", escape(d)),
         None => how.to_string(),
     }
 }
@@ -176,13 +177,14 @@ fn looked_in(s: &mut String, out: &Output, inst: &Installation, whats: &[What]) 
     let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.looked_in")));
     for t in tried {
         let why = t.reason.map(reason_text).unwrap_or(outcome_text(t.result));
-        let _ = writeln!(s, "    {}  ({why})", t.path.display());
+        let _ = writeln!(s, "    {}  ({why})", shown(&t.path));
     }
 }
 
 fn header(s: &mut String, out: &Output, name: &str, version: Option<&str>, found: bool) {
     let state = match (found, version) {
-        (true, Some(v)) => out.paint(Tone::Good, v),
+        // A version is read from a file or the bot: shown with control characters escaped.
+        (true, Some(v)) => out.paint(Tone::Good, &escape(v)),
         (true, None) => out.paint(Tone::Warn, t("detect.version_unknown")),
         (false, _) => out.paint(Tone::Bad, t("detect.not_found")),
     };
@@ -203,15 +205,20 @@ fn account_rows(s: &mut String, accounts: &[Account]) {
         }
         if let Some(db) = &a.database {
             let name = db.file_name().map(|n| n.to_string_lossy().into_owned());
-            parts.push(format!("database/{}", name.unwrap_or_default()));
+            parts.push(format!("database/{}", escape(&name.unwrap_or_default())));
         }
         let label = if i == 0 { t("detect.accounts") } else { "" };
-        row(s, label, &format!("{}: {}", a.uin, parts.join(", ")));
+        row(
+            s,
+            label,
+            &format!("{}: {}", escape(&a.uin), parts.join(", ")),
+        );
     }
 }
 
+/// A path for the terminal: control characters in names escaped.
 fn path(p: &Path) -> String {
-    p.display().to_string()
+    shown(p)
 }
 
 pub fn render(inst: &Installation, out: &Output) -> String {
@@ -324,7 +331,12 @@ pub fn render(inst: &Installation, out: &Output) -> String {
     if !inst.warnings.is_empty() {
         let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, t("detect.warnings")));
         for w in &inst.warnings {
-            let _ = writeln!(s, "  {}: {}", w.path.display(), w.problem);
+            let _ = writeln!(
+                s,
+                "  {}: {}",
+                shown(&w.path),
+                escape(&w.problem.to_string())
+            );
         }
     }
 
@@ -347,7 +359,7 @@ pub fn render(inst: &Installation, out: &Output) -> String {
                 "  {}{}{}",
                 pad(what_text(tr.what), w_what),
                 pad(outcome_text(tr.result), w_out),
-                tr.path.display()
+                shown(&tr.path)
             );
             if let Some(r) = tr.reason {
                 let _ = write!(line, "  ({})", reason_text(r));
@@ -355,7 +367,7 @@ pub fn render(inst: &Installation, out: &Output) -> String {
                 let _ = write!(line, "  ({})", taken_text(tr.what));
             }
             if let Some(d) = &tr.detail {
-                let _ = write!(line, "  [{d}]");
+                let _ = write!(line, "  [{}]", escape(d));
             }
             let _ = writeln!(s, "{line}");
         }

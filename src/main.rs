@@ -41,9 +41,9 @@ fn main() -> ExitCode {
             if json {
                 print_json_error(&format!("{err:#}"), hint.as_deref(), exit);
             }
-            eprintln!("llob-doctor: {err:#}");
+            llob_doctor::stderr_line!("llob-doctor: {err:#}");
             if let Some(h) = hint {
-                eprintln!("  {h}");
+                llob_doctor::stderr_line!("  {h}");
             }
             ExitCode::from(exit.code() as u8)
         }
@@ -62,7 +62,7 @@ fn usage_error(e: &clap::Error, json: bool) -> ExitCode {
     if json {
         print_json_error(&r.message, r.hint.as_deref(), Exit::Usage);
     }
-    eprint!("{}", r.text);
+    llob_doctor::stderr_text!("{}", r.text);
     ExitCode::from(Exit::Usage.code() as u8)
 }
 

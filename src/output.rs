@@ -45,11 +45,7 @@ impl Output {
         human: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
         let text = if self.json {
-            // ASCII only: PowerShell 5.1 reads redirected output in the ANSI code page.
-            let mut buf = Vec::new();
-            crate::console::write_json_ascii(&mut buf, &to_json(report)?)?;
-            buf.push(b'\n');
-            String::from_utf8(buf)?
+            json_text(report)?
         } else if !self.quiet {
             human()
         } else {
@@ -88,12 +84,40 @@ pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
+/// `eprintln!` that never panics: when stderr is a closed pipe (`2>&1 | true`), or fails
+/// otherwise, the line is dropped, as [`write_stdout`] drops stdout.
+#[macro_export]
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see [`stderr_line!`]).
+#[macro_export]
+macro_rules! stderr_text {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn is_closed_pipe(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::BrokenPipe || (cfg!(windows) && e.raw_os_error() == Some(232))
 }
 
 /// A report as a JSON value, with `raw_paths` added when a path in it (or in a value built
 /// before with [`path::value`]) is not valid Unicode.
+/// The one JSON document of a report, as `--json` prints it: ASCII only (PowerShell 5.1 reads
+/// redirected output in the ANSI code page), `raw_paths` added, one line.
+pub fn json_text<T: Serialize>(report: &T) -> anyhow::Result<String> {
+    let mut buf = Vec::new();
+    crate::console::write_json_ascii(&mut buf, &to_json(report)?)?;
+    buf.push(b'\n');
+    Ok(String::from_utf8(buf)?)
+}
+
 pub fn to_json<T: Serialize>(report: &T) -> anyhow::Result<serde_json::Value> {
     let mut doc = serde_json::to_value(report)?;
     add_raw_paths(&mut doc);

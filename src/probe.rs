@@ -212,7 +212,8 @@ fn dechunk(mut body: &[u8]) -> Result<Vec<u8>, ProbeError> {
         if size == 0 {
             return Ok(out);
         }
-        if body.len() < size + 2 || out.len() + size > MAX_BODY {
+        // Sizes come from the network: compare without overflowing on a huge one.
+        if size > MAX_BODY.saturating_sub(out.len()) || body.len().saturating_sub(2) < size {
             return Err(bad());
         }
         out.extend_from_slice(&body[..size]);
@@ -306,6 +307,10 @@ mod tests {
             b"{\"a\":1}"
         );
         assert!(dechunk(b"zz\r\n").is_err());
+        // A chunk size near usize::MAX (from a broken or hostile server) is refused, not added.
+        assert!(dechunk(b"1\r\na\r\nffffffffffffffff\r\nxyz\r\n0\r\n\r\n").is_err());
+        assert!(dechunk(b"fffffffffffffffe\r\nxyz\r\n").is_err());
+        assert!(dechunk(b"3\r\nab").is_err());
         assert!(split_response(b"garbage\r\n\r\n").is_err());
         assert!(split_response(b"no end").is_err());
     }

@@ -34,9 +34,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, Msg> {
             'w' => 7 * 86_400,
             _ => return Err(msg!("dur.unknown_unit", unit = c)),
         };
-        let n: u64 = num
-            .parse()
-            .map_err(|_| msg!("dur.number_first", unit = c))?;
+        let n: u64 = match num.parse() {
+            Ok(n) => n,
+            Err(_) if num.is_empty() => return Err(msg!("dur.number_first", unit = c)),
+            // Only digits, so too many of them.
+            Err(_) => return Err(msg!("dur.too_large")),
+        };
         total = n
             .checked_mul(unit)
             .and_then(|v| total.checked_add(v))
@@ -109,7 +112,14 @@ mod tests {
         assert!(parse_duration("d").is_err());
         assert!(parse_duration("3x").is_err());
         assert!(parse_duration("-1d").is_err());
-        assert!(parse_duration("99999999999999999999d").is_err());
+        assert_eq!(
+            parse_duration("99999999999999999999d"),
+            Err(msg!("dur.too_large"))
+        );
+        assert_eq!(
+            parse_duration("d"),
+            Err(msg!("dur.number_first", unit = 'd'))
+        );
         assert_eq!(parse_duration("-1d"), Err(msg!("dur.negative")));
         assert_eq!(parse_duration("1.5d"), Err(msg!("dur.fraction")));
         assert_eq!(

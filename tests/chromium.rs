@@ -28,9 +28,9 @@ fn chromium() -> Option<&'static Path> {
     if p.is_file() {
         Some(p)
     } else {
-        eprintln!(
-            "skipped: {CHROMIUM} is missing (Debian's chromium package: apt-get install chromium)"
-        );
+        common::skip(&format!(
+            "{CHROMIUM} is missing (Debian's chromium package: apt-get install chromium)"
+        ));
         None
     }
 }
@@ -385,7 +385,7 @@ fn with_wrapped_pids_the_restart_still_comes_from_the_main_process() {
     let Some(chromium) = chromium() else { return };
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipped: needs root for a PID namespace and ns_last_pid");
+        common::skip("needs root for a PID namespace and ns_last_pid");
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -439,12 +439,14 @@ done
         .output();
     let out = match out {
         Ok(o) if o.status.code() == Some(90) || o.status.code().is_none() => {
-            eprintln!("skipped: no PID namespace with a settable ns_last_pid here: {o:?}");
+            common::skip(&format!(
+                "no PID namespace with a settable ns_last_pid here: {o:?}"
+            ));
             return;
         }
         Ok(o) => o,
         Err(e) => {
-            eprintln!("skipped: unshare could not run: {e}");
+            common::skip(&format!("unshare could not run: {e}"));
             return;
         }
     };

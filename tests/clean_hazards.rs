@@ -265,7 +265,7 @@ fn windows_links_and_junctions_are_removed_as_links() {
         .filter(|l| fs::symlink_metadata(l).is_ok())
         .collect();
     if made.is_empty() {
-        eprintln!("skipped: this Windows cannot create symlinks or junctions here");
+        common::skip("this Windows cannot create symlinks or junctions here");
         return;
     }
     let (code, v) = f.json(&["clean", "--yes"]);
@@ -291,7 +291,7 @@ fn windows_links_and_junctions_are_removed_as_links() {
 #[test]
 fn unix_symlinks_seen_through_wine_are_not_followed() {
     if !common::under_wine() {
-        eprintln!("skipped: needs Wine, which can run the Unix `ln`");
+        common::skip("needs Wine, which can run the Unix `ln`");
         return;
     }
     let (f, data) = linux();
@@ -354,4 +354,135 @@ fn unix_symlinks_seen_through_wine_are_not_followed() {
     }
     // The rest went.
     assert!(!data.join("msg_20002").exists() && !data.join("temp/image-1.png").exists());
+}
+
+/// Runs llob-doctor as someone file permissions stop: as is when not root; as root, without
+/// the capabilities that let root read anything (`setpriv`), same uid and owner checks.
+/// `None` (skipped, said why) when permissions cannot be made to stop it here.
+#[cfg(target_os = "linux")]
+fn run_unprivileged(
+    f: &common::Fixture,
+    args: &[&str],
+    probe: &Path,
+) -> Option<std::process::Output> {
+    let mut c = f.cmd();
+    c.args(args);
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some(c.output().unwrap());
+    }
+    let drop_caps = ["--bounding-set", "-dac_override,-dac_read_search", "--"];
+    let stopped = std::process::Command::new("setpriv")
+        .args(drop_caps)
+        .arg("cat")
+        .arg(probe)
+        .output();
+    match stopped {
+        Ok(o) if !o.status.success() => {}
+        other => {
+            common::skip(&format!(
+                "as root, cannot drop the capabilities that bypass permissions: {other:?}"
+            ));
+            return None;
+        }
+    }
+    let mut w = std::process::Command::new("setpriv");
+    w.args(drop_caps)
+        .arg(c.get_program())
+        .args(c.get_args())
+        .env_clear();
+    for (k, v) in c.get_envs() {
+        if let Some(v) = v {
+            w.env(k, v);
+        }
+    }
+    Some(w.output().unwrap())
+}
+
+/// `temp/locked` (mode 000, a file inside), given back its permissions on drop.
+#[cfg(target_os = "linux")]
+struct Locked(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Locked {
+    fn make(data: &Path) -> Locked {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = data.join("temp/locked");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a"), "x").unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o000)).unwrap();
+        Locked(dir)
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Locked {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(0o755));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_preview_names_a_folder_it_cannot_read_with_a_hint() {
+    let (f, data) = linux();
+    let locked = Locked::make(&data);
+    let probe = locked.0.join("a");
+    let Some(out) = run_unprivileged(&f, &["--json", "clean", "--dry-run"], &probe) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shown = locked.0.display().to_string();
+    let unreadable = v["unreadable"].as_array().unwrap();
+    let row = unreadable
+        .iter()
+        .find(|u| u["path"] == shown.as_str())
+        .unwrap_or_else(|| panic!("{shown} not in unreadable: {v:#}"));
+    // Still planned (the real clean tries it), and which entry it belongs to.
+    assert_eq!(row["entry"], shown.as_str(), "{v:#}");
+    assert!(
+        row["error"].as_str().unwrap().contains("Permission denied"),
+        "{v:#}"
+    );
+
+    let out = run_unprivileged(&f, &["clean", "--dry-run"], &probe).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "unreadable, the clean will likely fail there: {shown}: Permission denied"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("run it as the user who owns them"), "{text}");
+    assert!(locked.0.exists());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failure_line_names_the_entry_once() {
+    let (f, data) = linux();
+    let locked = Locked::make(&data);
+    let probe = locked.0.join("a");
+    let Some(out) = run_unprivileged(&f, &["clean", "--yes"], &probe) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(5));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let shown = locked.0.display().to_string();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("not removed:"))
+        .unwrap_or_else(|| panic!("no failure line: {text}"));
+    assert_eq!(
+        line,
+        format!("not removed: {shown}: Permission denied (os error 13)"),
+        "{text}"
+    );
+    let out = run_unprivileged(&f, &["--json", "clean", "--yes"], &probe).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["problems"][0]["path"], shown.as_str(), "{v:#}");
+    let error = v["problems"][0]["error"].as_str().unwrap();
+    assert!(!error.contains(&shown), "{v:#}");
 }

@@ -300,7 +300,7 @@ fn the_prompt_and_the_preview_agree_and_the_table_is_shown_once() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have_script {
-        eprintln!("skipped: script(1) is not installed");
+        common::skip("script(1) is not installed");
         return;
     }
     let f = Fixture::new(Os::Linux);

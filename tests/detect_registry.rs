@@ -98,7 +98,7 @@ fn windows_style(v: &Value) -> std::path::PathBuf {
 #[test]
 fn windows_registry_discovery_for_real() {
     if !common::under_wine() {
-        eprintln!("skipped: writes HKLM, so it runs only under Wine");
+        common::skip("writes HKLM, so it runs only under Wine");
         return;
     }
     // Left over from an interrupted run: gone before, and gone after, this test.

@@ -119,7 +119,7 @@ fn have(shell: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        eprintln!("skipped: {shell} is not installed (.ci/run installs it)");
+        common::skip(&format!("{shell} is not installed (.ci/run installs it)"));
     }
     ok
 }
@@ -287,7 +287,7 @@ fn fish_completes_for_real() {
 #[test]
 fn man_finds_each_page_by_name() {
     if Command::new("man").arg("--version").output().is_err() {
-        eprintln!("skipped: man is not installed");
+        common::skip("man is not installed");
         return;
     }
     let tree = tempfile::tempdir().unwrap();

@@ -249,7 +249,7 @@ fn as_root_only_the_data_owners_qq_is_stopped_and_restarted_as_that_user() {
     use std::os::unix::process::CommandExt;
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipped: needs root to run QQ as another user");
+        common::skip("needs root to run QQ as another user");
         return;
     }
     struct User(String);
@@ -275,7 +275,7 @@ fn as_root_only_the_data_owners_qq_is_stopped_and_restarted_as_that_user() {
         .arg(&name)
         .output();
     if !made.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: useradd failed: {made:?}");
+        common::skip(&format!("useradd failed: {made:?}"));
         return;
     }
     let user = User(name.clone());

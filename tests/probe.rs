@@ -178,7 +178,7 @@ fn a_dumb_terminal_gets_no_colours() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have_script {
-        eprintln!("skipped: script(1) is not installed");
+        common::skip("script(1) is not installed");
         return;
     }
     let f = Fixture::new(Os::Linux);

@@ -78,7 +78,7 @@ fn a_mount_point_inside_the_cache_is_not_crossed() {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("skipped: mount --bind needs root (or a mount namespace) here");
+        common::skip("mount --bind needs root (or a mount namespace) here");
         return;
     }
     let _mounted = Mounted(point.clone());
@@ -89,7 +89,7 @@ fn a_mount_point_inside_the_cache_is_not_crossed() {
             .map(|m| std::os::unix::fs::MetadataExt::dev(&m))
             .ok()
     {
-        eprintln!("skipped: the bind mount shows the same device number as the cache");
+        common::skip("the bind mount shows the same device number as the cache");
         return;
     }
     let (code, v) = f.json(&["clean", "--qq-cache", "--yes"]);

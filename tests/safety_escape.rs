@@ -216,10 +216,10 @@ impl Mount {
             .output()
             .ok()?;
         if !ok.status.success() {
-            eprintln!(
-                "skipped: cannot bind-mount (needs root and mount): {}",
+            common::skip(&format!(
+                "cannot bind-mount (needs root and mount): {}",
                 String::from_utf8_lossy(&ok.stderr)
-            );
+            ));
             return None;
         }
         Some(Mount(at.to_path_buf()))

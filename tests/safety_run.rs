@@ -229,7 +229,9 @@ fn sigterm_and_sighup_mid_run_give_the_report_the_log_line_and_exit_130() {
             .unwrap();
         let left = fs::read_dir(&temp).unwrap().count();
         if left == 0 {
-            eprintln!("skipped for SIG{sig}: the run finished before the signal arrived");
+            common::skip(&format!(
+                "for SIG{sig}: the run finished before the signal arrived"
+            ));
             continue;
         }
         assert_eq!(out.code(), Some(130), "SIG{sig}: {text}");
@@ -272,7 +274,9 @@ fn windows_a_lock_name_that_is_a_hardlink_or_a_folder_is_refused() {
             outside.assert_intact();
             fs::remove_file(&lock).unwrap();
         }
-        Err(e) => eprintln!("skipped the hard link case: cannot make a hard link here: {e}"),
+        Err(e) => common::skip(&format!(
+            "the hard link case: cannot make a hard link here: {e}"
+        )),
     }
     fs::create_dir(&lock).unwrap();
     let out = f.run(&["clean", "--yes"]);
@@ -284,9 +288,9 @@ fn windows_a_lock_name_that_is_a_hardlink_or_a_folder_is_refused() {
     if std::os::windows::fs::symlink_file(&outside.files[0].0, &lock).is_err()
         || fs::symlink_metadata(&lock).is_err()
     {
-        eprintln!(
-            "skipped the link case: this Windows (Wine) cannot create symlinks or junctions; \
-             the link decision is tested as a table (clean::remove::links)"
+        common::skip(
+            "the link case: this Windows (Wine) cannot create symlinks or junctions; \
+             the link decision is tested as a table (clean::remove::links)",
         );
         return;
     }

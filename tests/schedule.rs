@@ -139,7 +139,7 @@ impl Drop for TestUser {
 fn cron_round_trip_with_the_real_crontab() {
     let Some(user) = TestUser::create() else {
         // CI runs as root with cron installed; elsewhere this cannot run without touching a real user.
-        eprintln!("skipped: needs root, useradd, runuser and crontab");
+        common::skip("needs root, useradd, runuser and crontab");
         return;
     };
     let tmp = tempfile::tempdir().unwrap();

@@ -158,7 +158,7 @@ const COMMANDS: &[&[&str]] = &[
 #[test]
 fn every_command_prints_what_the_older_build_printed() {
     let Some(old) = std::env::var_os("LLOB_DOCTOR_OLD_BIN") else {
-        eprintln!("skipped: LLOB_DOCTOR_OLD_BIN is not set (see this file's header)");
+        common::skip("LLOB_DOCTOR_OLD_BIN is not set (see this file's header)");
         return;
     };
     let old = old.to_string_lossy().into_owned();

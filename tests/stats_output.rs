@@ -56,6 +56,10 @@ fn since_a_duration_counts_back_from_now() {
     let v = stats(&f, &["--since", "7d"]);
     assert_eq!(counts(&v), (1, 0, 0));
     assert_eq!(v["days"].as_array().map(Vec::len), Some(1));
+    // Longer ago than any log: everything, from 1970 on, not a date before the calendar.
+    let v = stats(&f, &["--since", "99999999999d"]);
+    assert_eq!(counts(&v), (3, 2, 0));
+    assert_eq!(v["since"], "1970-01-01 00:00:00", "{v:#}");
 }
 
 #[test]
@@ -255,6 +259,10 @@ fn bad_arguments_exit_2_and_name_the_argument() {
         // A duration with a fraction is told how to write it, as --older-than is.
         (vec!["stats", "--since", "1.5d"], "write 1d12h or 36h"),
         (vec!["stats", "--since", "7x"], "unknown unit"),
+        (
+            vec!["stats", "--since", "99999999999999999999d"],
+            "duration too large",
+        ),
         (
             vec!["stats", "/no/such/llonebot.log"],
             "/no/such/llonebot.log",

@@ -93,7 +93,7 @@ fn binary_in_a_hard_place(tmp: &Path) -> PathBuf {
 #[test]
 fn the_task_is_registered_replaced_shown_and_removed_through_schtasks() {
     if !common::under_wine() {
-        eprintln!("skipped: registers a real task; runs only in Wine's throwaway prefix");
+        common::skip("registers a real task; runs only in Wine's throwaway prefix");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

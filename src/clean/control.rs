@@ -80,7 +80,7 @@ pub(super) fn stop_trees(
 ) -> Result<(), Failure> {
     let said = |failed: &[(u32, String)]| {
         for (pid, e) in failed {
-            eprintln!(
+            crate::stderr_line!(
                 "llob-doctor: {}",
                 tf!("clean.quit_request_failed", pid = pid, error = e)
             );

@@ -318,7 +318,13 @@ fn resolves_in_place(
     path: &Path,
     planned: EntryType,
 ) -> Result<(), Msg> {
-    let canon = |p: &Path| fs::canonicalize(p).map_err(|e| io_msg(p, &e));
+    // The entry's own path is on its line already: only another path is named.
+    let canon = |p: &Path| {
+        fs::canonicalize(p).map_err(|e| match p == path {
+            true => Msg::raw(crate::i18n::os_error(&e)),
+            false => io_msg(p, &e),
+        })
+    };
     let base = canon(data_dir)?;
     let (real, expected) = match (planned, path.parent(), rel.parent()) {
         (EntryType::Link, Some(parent), Some(rel_parent)) => {
@@ -328,11 +334,8 @@ fn resolves_in_place(
         _ => (canon(path)?, base.join(rel)),
     };
     if real != expected {
-        return Err(msg!(
-            "guard.leads_elsewhere",
-            path = path.display(),
-            real = real.display()
-        ));
+        // The entry's path is on its line already.
+        return Err(msg!("guard.leads_elsewhere", real = real.display()));
     }
     Ok(())
 }
@@ -342,7 +345,7 @@ fn resolves_in_place(
 /// server-side link on a share) would be, and everything behind it deleted.
 #[cfg(windows)]
 fn tree_stays_inside(dir: &Path) -> Result<(), Msg> {
-    let root = fs::canonicalize(dir).map_err(|e| io_msg(dir, &e))?;
+    let root = fs::canonicalize(dir).map_err(|e| Msg::raw(crate::i18n::os_error(&e)))?;
     // Unreadable parts are skipped here: the removal cannot get into them either.
     let walk = walkdir::WalkDir::new(dir).min_depth(1).follow_links(false);
     for e in walk.into_iter().filter_map(Result::ok) {
@@ -355,8 +358,7 @@ fn tree_stays_inside(dir: &Path) -> Result<(), Msg> {
             return Err(msg!(
                 "guard.tree_leads_elsewhere",
                 path = e.path().display(),
-                real = real.display(),
-                dir = dir.display()
+                real = real.display()
             ));
         }
     }

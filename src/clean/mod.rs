@@ -102,7 +102,7 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     if let Some(path) = &args.log_file
         && let Err(e) = append_log(path, started, args, &trace, &result)
     {
-        eprintln!(
+        crate::stderr_line!(
             "llob-doctor: {}",
             tf!(
                 "clean.log_append_failed",
@@ -175,6 +175,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
                             data_dir: data_dir.clone(),
                             targets: Vec::new(),
                             unreadable: Vec::new(),
+                            unreadable_inside: Vec::new(),
                             pins: remove::Pins::default(),
                         },
                         args.dry_run,
@@ -327,7 +328,7 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
             return Err(Failure::new(Exit::Interrupted, msg!("clean.interrupted_before")).into());
         }
         if answer != Some(true) {
-            eprintln!("{}", t("clean.nothing_done"));
+            crate::stderr_line!("{}", t("clean.nothing_done"));
             return Ok(Exit::Ok);
         }
     }
@@ -424,7 +425,7 @@ fn confirm(question: &str) -> anyhow::Result<Option<bool>> {
     });
     loop {
         if INTERRUPTED.load(Ordering::SeqCst) {
-            eprintln!();
+            crate::stderr_line!();
             return Ok(None);
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -457,7 +458,7 @@ fn warn_unknown_uins(inst: &Installation, wanted: &[String], also: &[&str]) {
         } else {
             known.join(", ")
         };
-        eprintln!(
+        crate::stderr_line!(
             "llob-doctor: {}",
             tf!("clean.unknown_uin", uin = u, accounts = list)
         );

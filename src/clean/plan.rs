@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::i18n::Msg;
 use crate::stack::{Rows, Stack, Switch, TargetSpec, Types, llonebot_plugin};
 use crate::time::unix_secs;
 use measure::{Listed, list, measure_all, real_subdir};
@@ -71,12 +72,26 @@ pub struct Options {
     pub older_than: Option<u64>,
 }
 
+/// Something inside a planned entry (or the entry itself) that could not be read while it
+/// was measured: the entry stays planned, its size and age are a lower bound, and removing it
+/// will likely fail there.
+#[derive(Debug, Clone)]
+pub struct UnreadInside {
+    /// The planned entry.
+    pub entry: PathBuf,
+    /// What could not be read: the entry, or a folder or file inside it.
+    pub path: PathBuf,
+    pub error: Msg,
+}
+
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub data_dir: PathBuf,
     pub targets: Vec<Target>,
     /// Entries seen but left alone because they could not be read.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// What could not be read inside planned entries.
+    pub unreadable_inside: Vec<UnreadInside>,
     /// Identities of the data dir and its target folders, checked again before deleting.
     pub pins: super::remove::Pins,
 }
@@ -264,6 +279,7 @@ pub fn scan_stack(
 
     let mut targets = Vec::new();
     let mut unreadable = Vec::new();
+    let mut unreadable_inside = Vec::new();
     for l in &listings {
         unreadable.extend(l.unreadable.iter().cloned());
         let mut entries = Vec::new();
@@ -272,12 +288,25 @@ pub fn scan_stack(
                 .next()
                 .unwrap_or_else(|| Err(io::Error::other("not measured")));
             match r {
-                Ok(e)
+                Ok((e, inside))
                     if type_fits(l.spec.types, e.entry_type)
                         && (!l.spec.age || opts.old_enough(&e, now)) =>
                 {
+                    unreadable_inside.extend(inside.into_iter().map(|(path, error)| {
+                        UnreadInside {
+                            entry: e.path.clone(),
+                            path,
+                            error,
+                        }
+                    }));
                     entries.push((uin.clone(), e))
                 }
+                // Not read whole, so its age is unknown and `--older-than` keeps it: said.
+                Ok((_, inside)) if !inside.is_empty() => unreadable.extend(
+                    inside
+                        .into_iter()
+                        .map(|(p, why)| (p, why.render(crate::i18n::Lang::En))),
+                ),
                 Ok(_) => {} // e.g. a file named msg_<digits> is not LLOneBot's: left alone
                 Err(err) => unreadable.push((item.path.clone(), err.to_string())),
             }
@@ -289,6 +318,7 @@ pub fn scan_stack(
         data_dir: data_dir.to_path_buf(),
         targets,
         unreadable,
+        unreadable_inside,
         pins,
     }
 }

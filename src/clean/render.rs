@@ -167,13 +167,20 @@ pub(super) fn render(
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));
     }
     for u in r.unreadable.iter().filter(|_| !preview_shown) {
+        let label = match u.entry {
+            Some(_) => t("clean.unreadable_inside"),
+            None => t("clean.unreadable"),
+        };
         let _ = writeln!(
             s,
             "{} {}: {}",
-            out.paint(Tone::Warn, t("clean.unreadable")),
+            out.paint(Tone::Warn, label),
             guard::shown(&u.path),
             guard::escape(&u.error.to_string())
         );
+    }
+    if !preview_shown && !r.unreadable.is_empty() {
+        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("clean.hint_unreadable")));
     }
     if !preview_shown {
         linked_lines(&mut s, r, out);

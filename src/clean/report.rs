@@ -81,6 +81,13 @@ pub struct PathError {
     pub path: PathBuf,
     /// English in JSON and logs; the user's language on screen.
     pub error: Msg,
+    /// For what could not be read inside a planned entry: that entry (still planned; the
+    /// clean will likely fail there). Absent for what was left alone.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::output::path::opt"
+    )]
+    pub entry: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -106,7 +113,8 @@ pub struct CleanReport {
     pub targets: Vec<TargetReport>,
     /// Entries that failed or were skipped at deletion time, with why.
     pub problems: Vec<PathError>,
-    /// Entries that could not be read while planning (left alone).
+    /// What could not be read while planning: entries left alone, then (with `entry`) parts
+    /// of planned entries.
     pub unreadable: Vec<PathError>,
     /// Target folders (temp/, logs/, database/) that are links: not followed, left alone.
     #[serde(serialize_with = "crate::output::path::many")]
@@ -155,7 +163,13 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
             .map(|(p, e)| PathError {
                 path: p.clone(),
                 error: Msg::raw(e.clone()),
+                entry: None,
             })
+            .chain(plan.unreadable_inside.iter().map(|u| PathError {
+                path: u.path.clone(),
+                error: u.error.clone(),
+                entry: Some(u.entry.clone()),
+            }))
             .collect(),
         linked: Vec::new(),
         totals,
@@ -184,6 +198,7 @@ pub(super) fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed)
                 report.problems.push(PathError {
                     path: o.path.clone(),
                     error: e.clone(),
+                    entry: None,
                 });
             }
         }

@@ -59,6 +59,7 @@ pub fn report_from_plans(
                 data_dir: PathBuf::new(),
                 targets: Vec::new(),
                 unreadable: Vec::new(),
+                unreadable_inside: Vec::new(),
                 pins: super::remove::Pins::default(),
             },
             dry_run,

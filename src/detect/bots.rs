@@ -5,6 +5,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::{account_rows, found_via, header, looked_in, path, row, with_detail};
+use crate::clean::guard::escape;
 use crate::discover::{AccountConnections, Bot, Installation, Mode, Source, What};
 use crate::i18n::t;
 use crate::output::{Output, Tone};
@@ -79,7 +80,7 @@ pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
         row(s, t("detect.version_of"), &path(f));
     }
     if let Some(n) = &b.version_note {
-        row(s, "", &out.paint(Tone::Warn, &n.to_string()));
+        row(s, "", &out.paint(Tone::Warn, &escape(&n.to_string())));
     }
     if let Some(m) = b.mode {
         let text = match m {
@@ -96,9 +97,9 @@ pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
         .iter()
         .map(|p| {
             if p.main {
-                format!("{} {} ({})", p.pid, p.name, t("detect.main"))
+                format!("{} {} ({})", p.pid, escape(&p.name), t("detect.main"))
             } else {
-                format!("{} {}", p.pid, p.name)
+                format!("{} {}", p.pid, escape(&p.name))
             }
         })
         .collect();
@@ -136,7 +137,7 @@ pub(super) fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
     if n.accounts.is_empty() {
         row(s, t("detect.accounts"), t("detect.none"));
     } else {
-        row(s, t("detect.accounts"), &n.accounts.join(", "));
+        row(s, t("detect.accounts"), &escape(&n.accounts.join(", ")));
     }
 }
 
@@ -153,7 +154,7 @@ fn connection_rows(s: &mut String, out: &Output, connections: &[AccountConnectio
                 } else {
                     t("detect.no_token")
                 };
-                let text = format!("{} ({token})", c.short());
+                let text = format!("{} ({token})", escape(&c.short()));
                 if c.open_without_token() {
                     out.paint(Tone::Warn, &text)
                 } else {
@@ -167,6 +168,6 @@ fn connection_rows(s: &mut String, out: &Output, connections: &[AccountConnectio
             list.join(", ")
         };
         let label = if i == 0 { t("detect.connections") } else { "" };
-        row(s, label, &format!("{}: {list}", a.uin));
+        row(s, label, &format!("{}: {list}", escape(&a.uin)));
     }
 }

@@ -217,7 +217,8 @@ pub fn account_connections(accounts: &[Account]) -> Vec<AccountConnections> {
             let v = a
                 .config
                 .as_ref()
-                .and_then(|p| std::fs::read(p).ok())
+                // Capped: an oversized config is not parsed (`doctor` says it is too large).
+                .and_then(|p| super::read_capped(p).ok())
                 .and_then(|t| serde_json::from_slice::<serde_json::Value>(&t).ok())?;
             Some(AccountConnections {
                 uin: a.uin.clone(),

@@ -261,6 +261,13 @@ pub(super) fn find(
     } else {
         Vec::new()
     };
+    // A config too large to be one is not read for its connections: said once, here.
+    for cfg in accounts.iter().filter_map(|a| a.config.as_ref()) {
+        let said = ctx.warnings.iter().any(|w| w.path == *cfg);
+        if let (false, Err(super::Capped::TooLarge(bytes))) = (said, super::read_capped(cfg)) {
+            ctx.warn(cfg, crate::msg!("warn.too_large", bytes = bytes));
+        }
+    }
     Ok(Some(Bot {
         kind: STACK.bot,
         stack: STACK.id,

@@ -30,7 +30,7 @@ pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_o
 pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
 use paths::check_override_dir;
 pub(crate) use paths::{is_dir, is_file, sub};
-pub(crate) use trail::{Ctx, str_field};
+pub(crate) use trail::{Capped, Ctx, read_capped, str_field};
 
 /// Folders the user named on the command line (paths on this machine).
 #[derive(Debug, Clone, Default)]

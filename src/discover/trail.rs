@@ -70,21 +70,21 @@ impl Ctx<'_> {
     /// Reads a small file. Absent when there is no file; a warning when present but too large
     /// or unreadable.
     fn read_bytes(&mut self, path: &Path) -> Result<Vec<u8>, Unread> {
-        let meta = fs::metadata(path).map_err(|_| Unread::Absent)?;
-        if !meta.is_file() {
-            return Err(Unread::Absent);
+        match read_capped(path) {
+            Ok(bytes) => Ok(bytes),
+            Err(Capped::Absent) => Err(Unread::Absent),
+            Err(Capped::TooLarge(bytes)) => {
+                self.warn(path, msg!("warn.too_large", bytes = bytes));
+                Err(Unread::Unusable(Reason::TooLarge, None))
+            }
+            Err(Capped::Io(e)) => {
+                self.warn(
+                    path,
+                    msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
+                );
+                Err(Unread::Unusable(Reason::Unreadable, Some(e.to_string())))
+            }
         }
-        if meta.len() > MAX_TEXT_FILE {
-            self.warn(path, msg!("warn.too_large", bytes = meta.len()));
-            return Err(Unread::Unusable(Reason::TooLarge, None));
-        }
-        fs::read(path).map_err(|e| {
-            self.warn(
-                path,
-                msg!("warn.cannot_read", error = crate::i18n::os_error(&e)),
-            );
-            Unread::Unusable(Reason::Unreadable, Some(e.to_string()))
-        })
     }
 
     /// Reads a small text file. `None` when absent; a warning when present but unreadable.
@@ -127,6 +127,41 @@ pub(crate) enum Unread {
 
 /// Launchers, package.json and config files are small; anything larger is not what we expect.
 const MAX_TEXT_FILE: u64 = 4 << 20;
+
+/// Why [`read_capped`] gave no bytes.
+#[derive(Debug)]
+pub(crate) enum Capped {
+    /// No file there (or not a regular file: a folder, a FIFO).
+    Absent,
+    /// Larger than [`MAX_TEXT_FILE`]: its size in bytes (at least the cap + 1 when it grew
+    /// while being read).
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// Reads a small file whole: at most [`MAX_TEXT_FILE`] bytes, whatever its size on disk (a
+/// sparse or growing file never fills memory). Every read of a config or manifest goes here.
+pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>, Capped> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let meta = fs::metadata(path).map_err(|_| Capped::Absent)?;
+    if !meta.is_file() {
+        return Err(Capped::Absent);
+    }
+    if meta.len() > MAX_TEXT_FILE {
+        return Err(Capped::TooLarge(meta.len()));
+    }
+    let file = fs::File::open(path).map_err(Capped::Io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_TEXT_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Capped::Io)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > MAX_TEXT_FILE {
+        return Err(Capped::TooLarge(read));
+    }
+    Ok(bytes)
+}
 
 /// A string field of a JSON object, trimmed; `None` when absent, not a string or empty.
 pub(crate) fn str_field<'v>(v: &'v Value, key: &str) -> Option<&'v str> {

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::discover::{Account, Installation};
+use crate::discover::{Account, Capped, Installation, read_capped};
 use crate::msg;
+use crate::output::human_size;
 use crate::stack::{Own, Stack};
 use serde_json::{Value, json};
 
@@ -44,11 +45,31 @@ pub(super) fn check_some_account(inst: &Installation, f: &mut Vec<Finding>) {
     }
 }
 
-/// The config as a JSON object, or a failure saying why it is not one.
-fn parse(id: &str, path: &Path, f: &mut Vec<Finding>) -> Option<Value> {
-    let parsed = std::fs::read(path)
-        .map_err(|e| crate::i18n::os_error(&e))
-        .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
+/// The config as a JSON object, or a failure saying why it is not one. A file too large to be a
+/// config is not read: said here, unless discovery's warning (`discovery.files`) already says it.
+fn parse(id: &str, path: &Path, inst: &Installation, f: &mut Vec<Finding>) -> Option<Value> {
+    let bytes = match read_capped(path) {
+        Ok(b) => Ok(b),
+        Err(Capped::TooLarge(bytes)) => {
+            if !inst.warnings.iter().any(|w| w.path == path) {
+                f.push(finding(
+                    id,
+                    Severity::Warn,
+                    msg!(
+                        "doctor.config_too_large",
+                        path = path.display(),
+                        size = human_size(bytes)
+                    ),
+                    Some(msg!("doctor.remedy_config_too_large")),
+                    json!({"path": crate::output::path::value(path), "bytes": bytes}),
+                ));
+            }
+            return None;
+        }
+        Err(Capped::Io(e)) => Err(crate::i18n::os_error(&e)),
+        Err(Capped::Absent) => Err(crate::i18n::t("os.not_found").to_string()),
+    };
+    let parsed = bytes.and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
     let error = match parsed {
         Ok(v) if v.is_object() => return Some(v),
         Ok(_) => "not a JSON object".to_string(),
@@ -70,7 +91,7 @@ pub(super) fn check_configs(inst: &Installation, f: &mut Vec<Finding>) -> Vec<Pr
     for a in accounts(inst) {
         let Some(path) = &a.config else { continue };
         let id = format!("config.{}", a.uin);
-        let Some(v) = parse(&id, path, f) else {
+        let Some(v) = parse(&id, path, inst, f) else {
             continue;
         };
         let file = ConfigFile {

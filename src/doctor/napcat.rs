@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Finding, Severity, finding};
 use crate::clean::plan;
-use crate::discover::NapCat;
+use crate::discover::{Capped, NapCat, read_capped};
 use crate::msg;
 use crate::output::human_size;
 use crate::stack::napcat::{DATA_STACK, LOG_PRUNE_DAYS, ONEBOT_CONFIG};
@@ -112,9 +112,14 @@ fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
     let mut ports: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for (uin, path) in files {
         let id = format!("napcat.config.{uin}");
-        let parsed = std::fs::read(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
+        // Capped: a huge file is said to be too large, never read whole.
+        let parsed = match read_capped(&path) {
+            Ok(b) => Ok(b),
+            Err(Capped::TooLarge(bytes)) => Err(crate::tf!("warn.too_large", bytes = bytes)),
+            Err(Capped::Io(e)) => Err(crate::i18n::os_error(&e)),
+            Err(Capped::Absent) => Err(crate::i18n::t("os.not_found").to_string()),
+        }
+        .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
         let v = match parsed {
             Ok(v) if v.is_object() => v,
             Ok(_) => Value::Null,

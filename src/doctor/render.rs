@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{DoctorReport, Severity};
+use crate::clean::guard::escape;
 use crate::i18n::{pad, t, width};
 use crate::output::{Output, Tone};
 
@@ -25,7 +26,7 @@ pub fn render(r: &DoctorReport, out: &Output) -> String {
     let w_check = r
         .findings
         .iter()
-        .map(|x| width(&x.check))
+        .map(|x| width(&escape(&x.check)))
         .max()
         .unwrap_or(8)
         + 2;
@@ -39,8 +40,12 @@ pub fn render(r: &DoctorReport, out: &Output) -> String {
             Severity::Fail => Tone::Bad,
         };
         let sev = out.paint(tone, &pad(severity_text(x.severity), w_sev));
-        let _ = writeln!(s, "{sev}{}{}", pad(&x.check, w_check), x.message);
+        // Findings quote files and the bot's answers (a version, an error message): control
+        // characters in them are escaped, never sent to the terminal raw. JSON keeps them exact.
+        let message = escape(&x.message.to_string());
+        let _ = writeln!(s, "{sev}{}{message}", pad(&escape(&x.check), w_check));
         if let Some(rem) = &x.remedy {
+            let rem = escape(&rem.to_string());
             let _ = writeln!(s, "{}→ {rem}", " ".repeat(w_sev + w_check));
         }
     }

@@ -72,7 +72,21 @@ pub(super) fn check(app: &App, inst: &Installation, since: Stamp, f: &mut Vec<Fi
     let dirs: Vec<&Path> = folders.iter().filter_map(|l| l.path.parent()).collect();
     let cleaned = last_clean(app, &dirs).filter(|&c| c > since);
     let since = cleaned.unwrap_or(since);
-    let Some(r) = stats::summary_for_folders(&folders, Some(since)) else {
+    let summary = match stats::summary_for_folders(&folders, Some(since)) {
+        Ok(s) => s,
+        Err(e) => {
+            // There are logs, but none could be read: not the same as having none.
+            f.push(finding(
+                "timeouts",
+                Severity::Warn,
+                msg!("doctor.logs_unreadable", error = e),
+                Some(msg!("doctor.remedy_logs_unreadable")),
+                json!({"searched": folders.iter().map(|l| crate::output::path::value(&l.path)).collect::<Vec<_>>()}),
+            ));
+            return;
+        }
+    };
+    let Some(r) = summary else {
         let places: Vec<String> = folders
             .iter()
             .map(|l| l.path.display().to_string())

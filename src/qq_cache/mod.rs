@@ -168,6 +168,7 @@ pub fn plans(roots: &[CacheRoot], sel: &Selection) -> Vec<Plan> {
                 data_dir: account.nt_data.clone(),
                 targets,
                 unreadable: w.unreadable,
+                unreadable_inside: Vec::new(),
             });
         }
         if let Some(v) = &root.versions
@@ -186,6 +187,7 @@ pub fn plans(roots: &[CacheRoot], sel: &Selection) -> Vec<Plan> {
                         entries,
                     }],
                     unreadable: Vec::new(),
+                    unreadable_inside: Vec::new(),
                 });
             }
         }

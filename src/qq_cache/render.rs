@@ -9,6 +9,7 @@ use super::QqCacheReport;
 use super::discover::UinFrom;
 use super::kinds::KINDS;
 use super::plan::Skip;
+use crate::clean::guard::{escape, shown};
 use crate::i18n::{Msg, pad, t, width};
 use crate::msg;
 use crate::output::{Output, Tone, human_size};
@@ -48,17 +49,17 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
         let _ = writeln!(
             s,
             "  {}",
-            tf!("qqcache.root", path = root.root.path.display())
+            tf!("qqcache.root", path = shown(&root.root.path))
         );
         if out.verbose > 0
             && let Some(d) = &root.root.source_detail
         {
-            let _ = writeln!(s, "    {}", out.paint(Tone::Dim, d));
+            let _ = writeln!(s, "    {}", out.paint(Tone::Dim, &escape(d)));
         }
         for a in &root.reports {
             let who = match (&a.account.uin, a.account.global) {
                 (_, true) => t("qqcache.global").to_string(),
-                (Some(u), _) => tf!("qqcache.account_uin", uin = u),
+                (Some(u), _) => tf!("qqcache.account_uin", uin = escape(u)),
                 (None, _) => t("qqcache.account_unknown").to_string(),
             };
             let folder = a
@@ -69,7 +70,7 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
             let _ = writeln!(
                 s,
                 "    {}  {who}  {}  {}",
-                folder.display(),
+                shown(folder),
                 human_size(a.total.bytes),
                 tf!("qqcache.newest", age = age(a.total.newest, now))
             );
@@ -87,10 +88,10 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
                 let how = match (a.account.uin_from, &a.account.uin_evidence) {
                     (Some(UinFrom::FolderName), _) => t("qqcache.uin_from_folder").to_string(),
                     (Some(UinFrom::UnitedConfig), Some(p)) => {
-                        tf!("qqcache.uin_from_united_config", path = p.display())
+                        tf!("qqcache.uin_from_united_config", path = shown(p))
                     }
                     (Some(UinFrom::Mmkv), Some(p)) => {
-                        tf!("qqcache.uin_from_mmkv", path = p.display())
+                        tf!("qqcache.uin_from_mmkv", path = shown(p))
                     }
                     _ if a.account.global => String::new(),
                     _ => t("qqcache.uin_not_mapped").to_string(),
@@ -107,7 +108,7 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
                 });
                 let unreadable = a.unreadable.iter().map(|(p, e)| (p, e.clone()));
                 for (p, why) in skipped.chain(unreadable) {
-                    let line = tf!("qqcache.skipped", path = p.display(), why = why);
+                    let line = tf!("qqcache.skipped", path = shown(p), why = escape(&why));
                     let _ = writeln!(s, "      {}", out.paint(Tone::Dim, &line));
                 }
             }
@@ -120,7 +121,7 @@ pub fn detect_section(r: &QqCacheReport, out: &Output) -> String {
                 "    {}",
                 tf!(
                     "qqcache.hot_update",
-                    path = v.display(),
+                    path = shown(v),
                     n = root.hot_update.files,
                     size = human_size(root.hot_update.bytes)
                 )

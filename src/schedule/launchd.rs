@@ -114,7 +114,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     // Reloading picks up a changed plist; unloading one that is not loaded just fails.
     let _ = run_tool("launchctl", &["unload", &p], None);
     if let Err(e) = run_tool("launchctl", &["load", "-w", &p], None) {
-        eprintln!("llob-doctor: {e}");
+        crate::stderr_line!("llob-doctor: {e}");
         r.manual_commands.push(format!("launchctl load -w '{p}'"));
     }
     Ok(r)
@@ -126,7 +126,7 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
     if path.exists() {
         let p = path.display().to_string();
         if let Err(e) = run_tool("launchctl", &["unload", "-w", &p], None) {
-            eprintln!("llob-doctor: {e}");
+            crate::stderr_line!("llob-doctor: {e}");
             r.manual_commands.push(format!("launchctl unload -w '{p}'"));
         }
         fs::remove_file(&path).map_err(|e| {

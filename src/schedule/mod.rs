@@ -399,7 +399,7 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
             status::next_run(j.hour, j.minute, j.weekday.map(Weekday::number));
     }
     for w in &outcome.warnings {
-        eprintln!("llob-doctor: {w}");
+        crate::stderr_line!("llob-doctor: {w}");
     }
     app.out.emit(&outcome, || render(&outcome, args.action))?;
     // Written but not active: the scheduler will not run it; say so in the exit code too.

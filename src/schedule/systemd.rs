@@ -137,7 +137,7 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     ];
     for (i, step) in steps.iter().enumerate() {
         if let Err(e) = systemctl(step) {
-            eprintln!("llob-doctor: {e}");
+            crate::stderr_line!("llob-doctor: {e}");
             r.manual_commands = steps[i..]
                 .iter()
                 .map(|s| format!("systemctl --user {}", s.join(" ")))
@@ -171,7 +171,7 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
     if let Err(e) = systemctl(&["disable", "--now", "llob-doctor-clean.timer"])
         && dir.join(format!("{UNIT}.timer")).exists()
     {
-        eprintln!("llob-doctor: {e}");
+        crate::stderr_line!("llob-doctor: {e}");
         r.manual_commands
             .push("systemctl --user disable --now llob-doctor-clean.timer".into());
     }

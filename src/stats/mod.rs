@@ -93,7 +93,7 @@ use crate::cli::StatsArgs;
 use crate::exit::{Exit, Failure};
 
 use crate::msg;
-use family::{Family, StackHint};
+use family::Family;
 use line::Stamp;
 use scan::{FileSetup, Scanner};
 
@@ -159,32 +159,34 @@ fn collect(
     ))
 }
 
-/// The statistics of `<data dir>/logs` since a moment, for the doctor; `None` without logs.
-pub fn summary_for_data_dir(data: &Path, since: Option<Stamp>) -> Option<StatsReport> {
-    summary_for_folders(
-        &[LogFolder {
-            path: data.join("logs"),
-            hint: StackHint::Any,
-            account: None,
-        }],
-        since,
-    )
-}
-
-/// The statistics of the logs in these folders since a moment; `None` without logs.
-pub fn summary_for_folders(folders: &[LogFolder], since: Option<Stamp>) -> Option<StatsReport> {
+/// The statistics of the logs in these folders since a moment, for the doctor: `None` without
+/// logs, an error when there are logs but none could be read.
+pub fn summary_for_folders(
+    folders: &[LogFolder],
+    since: Option<Stamp>,
+) -> Result<Option<StatsReport>, Failure> {
     let files = logs_in_folders(folders);
     if files.is_empty() {
-        return None;
+        return Ok(None);
     }
     let searched = folders.iter().map(|f| f.path.clone()).collect();
-    collect(searched, files, since).ok()
+    collect(searched, files, since).map(Some)
 }
 
 /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
 /// a reader (node_exporter's textfile collector) never sees half a file.
 fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
+    // Renaming over a device, a FIFO, a folder or a link would replace it (as root, even
+    // /dev/full): only a regular file, or nothing yet, is written this way.
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => {
+            return Err(std::io::Error::other(crate::i18n::t(
+                "stats.output_not_file",
+            )));
+        }
+        _ => {}
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -226,7 +228,7 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
         Ok(if args.prometheus {
             prometheus(&report)
         } else if app.out.json {
-            serde_json::to_string_pretty(&report)? + "\n"
+            crate::output::json_text(&report)?
         } else {
             render(&report, &app.out)
         })
@@ -234,7 +236,7 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
     match &args.output {
         Some(path) => write_atomic(path, &text()?).map_err(|e| {
             Failure::new(
-                Exit::Problem,
+                Exit::Usage,
                 msg!(
                     "stats.output_failed",
                     path = path.display(),
@@ -243,12 +245,7 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
             )
             .with_hint(msg!("stats.hint_output"))
         })?,
-        None if args.prometheus => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text()?.as_bytes())?;
-            stdout.flush()?;
-        }
+        None if args.prometheus => crate::output::write_stdout(text()?.as_bytes())?,
         None => app.out.emit(&report, || render(&report, &app.out))?,
     }
     Ok(Exit::Ok)

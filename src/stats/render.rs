@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{StatsReport, rate};
+use crate::clean::guard::{escape, shown};
 use crate::i18n::{pad, t, width};
 use crate::output::{Output, Tone, human_size};
 use crate::tf;
@@ -221,7 +222,7 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
     if !r.error_messages.is_empty() {
         let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("stats.top_errors")));
         for e in &r.error_messages {
-            let _ = writeln!(s, "  {:>6}  {}", e.count, e.message);
+            let _ = writeln!(s, "  {:>6}  {}", e.count, escape(&e.message));
         }
     }
     // With --since after the logs, the warning above already says why nothing was counted.
@@ -233,8 +234,8 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
             s,
             "  {} {}: {}",
             out.paint(Tone::Warn, t("stats.unreadable")),
-            u.path.display(),
-            u.error
+            shown(&u.path),
+            escape(&u.error)
         );
     }
     let (tone, v) = verdict(r);
@@ -260,7 +261,7 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
                 size = human_size(f.bytes),
                 lines = f.lines
             );
-            let _ = writeln!(s, "  {}  ({text}{extra})", f.path.display());
+            let _ = writeln!(s, "  {}  ({text}{extra})", shown(&f.path));
         }
     }
     s

@@ -89,5 +89,6 @@ pub fn parse_since(s: &str) -> Result<Stamp, Failure> {
     })?;
     let now = i64::try_from(unix_secs(SystemTime::now())).unwrap_or(i64::MAX / 2);
     let back = i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
-    Ok(Stamp(now + local_offset_secs(now) - back))
+    // Logs hold no time before 1970: a longer duration means all of them.
+    Ok(Stamp((now + local_offset_secs(now) - back).max(0)))
 }

@@ -10,6 +10,7 @@ use std::thread;
 use std::time::SystemTime;
 
 use super::{Entry, EntryType};
+use crate::i18n::Msg;
 use crate::time::unix_secs;
 
 pub(super) fn entry_type(ft: fs::FileType) -> EntryType {
@@ -73,9 +74,13 @@ fn own_metadata(item: &Listed) -> io::Result<fs::Metadata> {
     }
 }
 
+/// An entry as measured, with what could not be read inside it (the entry itself, for a
+/// folder that cannot be opened).
+pub(super) type Measured = (Entry, Vec<(PathBuf, Msg)>);
+
 /// Measures one entry: files, bytes and newest mtime, never following links. A folder is
 /// walked only if `walk` (a folder that is no target is left out anyway).
-fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
+fn measure(item: &Listed, walk: bool) -> io::Result<Measured> {
     let meta = own_metadata(item)?;
     let t = if is_link(&meta) {
         EntryType::Link
@@ -89,26 +94,29 @@ fn measure(item: &Listed, walk: bool) -> io::Result<Entry> {
         bytes: if t == EntryType::File { meta.len() } else { 0 },
         newest: mtime(&meta),
     };
+    let mut unreadable = Vec::new();
     if t == EntryType::Dir {
         e.files = 0;
         if walk {
-            add_inside(&item.path, &mut e);
+            unreadable = add_inside(&item.path, &mut e);
         }
     }
-    Ok(e)
+    Ok((e, unreadable))
 }
 
 /// Adds everything below the folder `dir` to `e`, relative to open folders (no path length
 /// limit), never following links or leaving the folder's device. A folder that could not be
-/// read whole counts as changed now, so `--older-than` leaves it alone.
-fn add_inside(dir: &Path, e: &mut Entry) {
+/// read whole counts as changed now, so `--older-than` leaves it alone. Gives what could not
+/// be read.
+fn add_inside(dir: &Path, e: &mut Entry) -> Vec<(PathBuf, Msg)> {
     let inside = crate::clean::remove::measure_inside(dir);
     e.files += inside.files;
     e.bytes += inside.bytes;
     e.newest = e.newest.max(inside.newest);
-    if inside.unreadable {
+    if !inside.unreadable.is_empty() {
         e.newest = e.newest.max(unix_secs(SystemTime::now()));
     }
+    inside.unreadable
 }
 
 /// Threads for measuring: one per core, for a tree already in memory as for one on disk.
@@ -122,27 +130,27 @@ fn measure_threads(jobs: usize) -> usize {
 pub(super) fn measure_all(
     items: &[(&Listed, bool)],
     progress: &mut dyn FnMut(&Entry),
-) -> Vec<io::Result<Entry>> {
+) -> Vec<io::Result<Measured>> {
     let threads = measure_threads(items.len());
     if threads <= 1 {
         return items
             .iter()
             .map(|&(item, walk)| {
                 let r = measure(item, walk);
-                if let Ok(e) = &r {
+                if let Ok((e, _)) = &r {
                     progress(e);
                 }
                 r
             })
             .collect();
     }
-    let mut out: Vec<Option<io::Result<Entry>>> = items.iter().map(|_| None).collect();
+    let mut out: Vec<Option<io::Result<Measured>>> = items.iter().map(|_| None).collect();
     // Items are taken and reported in small batches: one message per item would cost more
     // than measuring a file.
     let batch = (items.len() / (threads * 16)).clamp(1, 64);
     let next = AtomicUsize::new(0);
     thread::scope(|s| {
-        let (tx, rx) = mpsc::channel::<Vec<(usize, io::Result<Entry>)>>();
+        let (tx, rx) = mpsc::channel::<Vec<(usize, io::Result<Measured>)>>();
         for _ in 0..threads {
             let (tx, next) = (tx.clone(), &next);
             s.spawn(move || {
@@ -168,7 +176,7 @@ pub(super) fn measure_all(
         }
         drop(tx);
         for (i, r) in rx.into_iter().flatten() {
-            if let Ok(e) = &r {
+            if let Ok((e, _)) = &r {
                 progress(e);
             }
             if let Some(slot) = out.get_mut(i) {

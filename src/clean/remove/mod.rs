@@ -8,6 +8,8 @@
 //! recursion: no depth limit from a thread's stack) that never follows a link and never leaves
 //! the entry's device: a mount inside is left alone and reported.
 
+use std::path::PathBuf;
+
 use crate::i18n::Msg;
 
 pub mod links;
@@ -62,11 +64,20 @@ pub struct Removed {
 
 /// What a measured folder holds: files (anything not a folder), bytes of regular files and the
 /// newest modification time, on its own device.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Inside {
     pub files: u64,
     pub bytes: u64,
     pub newest: u64,
-    /// Some part could not be read: the figures are a lower bound and the age unknown.
-    pub unreadable: bool,
+    /// What could not be read (the folder itself, or something in it), with why; at most one
+    /// per folder. When not empty the figures are a lower bound and the age unknown.
+    pub unreadable: Vec<(PathBuf, Msg)>,
+}
+
+impl Inside {
+    /// Records that `path` could not be read, with the OS's error (English, as the plan's
+    /// other unreadable entries).
+    fn unread(&mut self, path: PathBuf, e: impl Into<std::io::Error>) {
+        self.unreadable.push((path, Msg::raw(e.into().to_string())));
+    }
 }

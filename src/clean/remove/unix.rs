@@ -71,6 +71,11 @@ pub(super) fn io(e: Errno) -> std::io::Error {
     std::io::Error::from(e)
 }
 
+/// An OS error about the entry itself, whose path its message line names already.
+pub(super) fn os_msg(e: Errno) -> Msg {
+    Msg::raw(io(e).to_string())
+}
+
 pub(super) fn cname(name: &OsStr) -> Option<CString> {
     CString::new(name.as_bytes()).ok()
 }
@@ -139,7 +144,6 @@ impl Session {
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
-        path: &Path,
     ) -> Result<(Parent<'_>, CString, Stat), Msg> {
         let base: BorrowedFd<'_> = match sub {
             None => self.data.as_fd(),
@@ -163,8 +167,7 @@ impl Session {
         let (parent, name) = self.descend(base, sub, name)?;
         let parent_fd = parent.as_fd();
         let cname = cname(name).ok_or_else(|| msg!("guard.unknown_kind"))?;
-        let st = statat(parent_fd, &cname, AtFlags::SYMLINK_NOFOLLOW)
-            .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))?;
+        let st = statat(parent_fd, &cname, AtFlags::SYMLINK_NOFOLLOW).map_err(os_msg)?;
         let now = match FileType::from_raw_mode(st.st_mode) {
             FileType::Symlink => EntryType::Link,
             FileType::Directory => EntryType::Dir,
@@ -178,11 +181,11 @@ impl Session {
             ));
         }
         if now == EntryType::Dir {
-            let parent_st = fstat(parent_fd).map_err(|e| Msg::raw(io(e).to_string()))?;
+            let parent_st = fstat(parent_fd).map_err(os_msg)?;
             if st.st_dev != parent_st.st_dev
                 || !same_mount(mount_id(parent_fd, c""), mount_id(parent_fd, &cname))
             {
-                return Err(msg!("guard.other_device", path = path.display()));
+                return Err(msg!("guard.entry_other_device"));
             }
         }
         Ok((parent, cname, st))
@@ -220,9 +223,9 @@ impl Session {
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
-        path: &Path,
+        _path: &Path,
     ) -> Result<(), Msg> {
-        self.lookup(sub, name, planned, path).map(|_| ())
+        self.lookup(sub, name, planned).map(|_| ())
     }
 
     /// Removes the entry if it is still what was planned: a file or link with `unlinkat`
@@ -235,12 +238,11 @@ impl Session {
         path: &Path,
         _planned_files: u64,
     ) -> Result<Removed, Msg> {
-        let (parent, cname, st) = self.lookup(sub, name, planned, path)?;
+        let (parent, cname, st) = self.lookup(sub, name, planned)?;
         let parent = parent.as_fd();
         if planned != EntryType::Dir {
             // unlinkat without AT_REMOVEDIR removes a link itself, and fails on a folder.
-            unlinkat(parent, &cname, AtFlags::empty())
-                .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))?;
+            unlinkat(parent, &cname, AtFlags::empty()).map_err(os_msg)?;
             return Ok(Removed {
                 files: 1,
                 problem: None,

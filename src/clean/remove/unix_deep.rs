@@ -9,7 +9,7 @@ use std::path::Path;
 use rustix::fs::{AtFlags, fstat, unlinkat};
 use rustix::io::Errno;
 
-use super::unix::{Session, cname, io, mount_id, open_dir, same_mount};
+use super::unix::{Session, cname, io, mount_id, open_dir, os_msg, same_mount};
 use crate::clean::plan::EntryType;
 use crate::i18n::Msg;
 use crate::msg;
@@ -17,10 +17,9 @@ use crate::msg;
 impl Session {
     /// Removes the folder `name` (a path relative to the data dir) if it is empty and still a
     /// real folder on the same filesystem; never anything inside it.
-    pub fn remove_empty_dir(&self, name: &OsStr, path: &Path) -> Result<(), Msg> {
-        let (parent, cname, _) = self.lookup(None, name, EntryType::Dir, path)?;
-        unlinkat(parent.as_fd(), &cname, AtFlags::REMOVEDIR)
-            .map_err(|e| Msg::raw(format!("{}: {}", path.display(), io(e))))
+    pub fn remove_empty_dir(&self, name: &OsStr, _path: &Path) -> Result<(), Msg> {
+        let (parent, cname, _) = self.lookup(None, name, EntryType::Dir)?;
+        unlinkat(parent.as_fd(), &cname, AtFlags::REMOVEDIR).map_err(os_msg)
     }
 }
 

@@ -1,40 +1,58 @@
 //! Unix: measuring a folder relative to open handles, as the removal walks it (same links not
 //! followed, same device and mount), with no path length limit and no recursion.
 
-use std::ffi::CString;
+use std::ffi::{CString, OsStr};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::path::Path;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, fstat, openat, statat};
+use rustix::io::Errno;
 
 use super::unix::{DIR, MAX_OPEN, ident, mount_id, open_dir, same_mount};
 use super::{Identity, Inside};
 
-/// Lists one folder for [`measure_inside`]: adds its non-folders, returns its sub-folders on
-/// the same device.
+/// Lists one folder (`path`) for [`measure_inside`]: adds its non-folders, returns its
+/// sub-folders on the same device. What cannot be read is recorded once for the folder.
 fn measure_list(
     fd: BorrowedFd<'_>,
+    path: &Path,
     dev: u64,
     mount: Option<u64>,
     out: &mut Inside,
 ) -> Vec<CString> {
     let mut subdirs = Vec::new();
-    let Ok(mut d) = Dir::read_from(fd) else {
-        out.unreadable = true;
-        return subdirs;
+    let mut d = match Dir::read_from(fd) {
+        Ok(d) => d,
+        Err(e) => {
+            out.unread(path.to_path_buf(), e);
+            return subdirs;
+        }
     };
+    let mut recorded = false;
     while let Some(item) = d.read() {
-        let Ok(item) = item else {
-            out.unreadable = true;
-            break;
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                if !recorded {
+                    out.unread(path.to_path_buf(), e);
+                }
+                break;
+            }
         };
         let name = item.file_name();
         if name == c"." || name == c".." {
             continue;
         }
-        let Ok(st) = statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) else {
-            out.unreadable = true;
-            continue;
+        let st = match statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => st,
+            Err(e) => {
+                if !recorded {
+                    recorded = true;
+                    out.unread(path.join(OsStr::from_bytes(name.to_bytes())), e);
+                }
+                continue;
+            }
         };
         #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
         let (mtime, size, st_dev) = (st.st_mtime as i64, st.st_size as u64, st.st_dev as u64);
@@ -59,37 +77,51 @@ fn measure_list(
 /// recursion), never following links and never leaving the folder's device.
 pub fn measure_inside(dir: &Path) -> Inside {
     let mut out = Inside::default();
-    let Ok(root) = openat(CWD, dir, DIR, Mode::empty()) else {
-        out.unreadable = true;
-        return out;
+    let root = match openat(CWD, dir, DIR, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(e) => {
+            out.unread(dir.to_path_buf(), e);
+            return out;
+        }
     };
-    let Ok(root_st) = fstat(&root) else {
-        out.unreadable = true;
-        return out;
+    let root_st = match fstat(&root) {
+        Ok(st) => st,
+        Err(e) => {
+            out.unread(dir.to_path_buf(), e);
+            return out;
+        }
     };
     let dev = ident(&root_st).dev;
     let mount = mount_id(root.as_fd(), c"");
-    let subdirs = measure_list(root.as_fd(), dev, mount, &mut out);
-    // (handle or None when closed to bound the handles held, identity, sub-folders to visit)
-    let mut stack: Vec<(Option<OwnedFd>, Identity, Vec<CString>)> =
-        vec![(Some(root), ident(&root_st), subdirs)];
+    let subdirs = measure_list(root.as_fd(), dir, dev, mount, &mut out);
+    // (handle or None when closed to bound the handles held, identity, path, sub-folders to
+    // visit)
+    let mut stack: Vec<(Option<OwnedFd>, Identity, PathBuf, Vec<CString>)> =
+        vec![(Some(root), ident(&root_st), dir.to_path_buf(), subdirs)];
     let mut lowest_open = 0usize;
-    while let Some((fd, _, subs)) = stack.last_mut() {
+    while let Some((fd, _, path, subs)) = stack.last_mut() {
         if let Some(sub) = subs.pop() {
             let Some(fd) = fd.as_ref() else {
-                out.unreadable = true;
+                out.unread(path.clone(), Errno::BADF);
                 break;
             };
-            let Ok(child) = open_dir(fd.as_fd(), &sub) else {
-                out.unreadable = true;
-                continue;
+            let child_path = path.join(OsStr::from_bytes(sub.to_bytes()));
+            let child = match open_dir(fd.as_fd(), &sub) {
+                Ok(child) => child,
+                Err(e) => {
+                    out.unread(child_path, e);
+                    continue;
+                }
             };
-            let Ok(st) = fstat(&child) else {
-                out.unreadable = true;
-                continue;
+            let st = match fstat(&child) {
+                Ok(st) => st,
+                Err(e) => {
+                    out.unread(child_path, e);
+                    continue;
+                }
             };
-            let subdirs = measure_list(child.as_fd(), dev, mount, &mut out);
-            stack.push((Some(child), ident(&st), subdirs));
+            let subdirs = measure_list(child.as_fd(), &child_path, dev, mount, &mut out);
+            stack.push((Some(child), ident(&st), child_path, subdirs));
             if stack.len() - lowest_open > MAX_OPEN
                 && let Some(f) = stack.get_mut(lowest_open)
             {
@@ -98,11 +130,11 @@ pub fn measure_inside(dir: &Path) -> Inside {
             }
             continue;
         }
-        let Some((done, _, _)) = stack.pop() else {
+        let Some((done, _, _, _)) = stack.pop() else {
             break;
         };
         let n = stack.len();
-        if let Some((parent, id, _)) = stack.last_mut()
+        if let Some((parent, id, path, _)) = stack.last_mut()
             && parent.is_none()
         {
             let reopened = done
@@ -112,7 +144,8 @@ pub fn measure_inside(dir: &Path) -> Inside {
             match reopened {
                 Some(fd) => *parent = Some(fd),
                 None => {
-                    out.unreadable = true;
+                    // Moved away while measured: the rest of it is not reached.
+                    out.unread(path.clone(), Errno::NOENT);
                     break;
                 }
             }

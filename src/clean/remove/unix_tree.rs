@@ -11,7 +11,7 @@ use rustix::fs::{AtFlags, Dir, FileType, fstat, statat, unlinkat};
 use rustix::io::Errno;
 
 use super::super::{Identity, Removed};
-use super::{MAX_OPEN, ident, io, mount_id, open_dir, same_mount};
+use super::{MAX_OPEN, ident, io, mount_id, open_dir, os_msg, same_mount};
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -22,6 +22,16 @@ fn shown(base: &Path, below: &[PathBuf]) -> String {
         p.push(b);
     }
     p.display().to_string()
+}
+
+/// An OS error at the names `below` the entry at `base`: the entry's own path is on its
+/// message line already, so a path is named only for something inside it.
+fn at_error(base: &Path, below: &[PathBuf], e: Errno) -> Msg {
+    if below.is_empty() {
+        os_msg(e)
+    } else {
+        Msg::raw(format!("{}: {}", shown(base, below), io(e)))
+    }
 }
 /// One folder of a walk: its open handle (closed when too many are open), identity, name in
 /// its parent, sub-folders still to visit, and whether something stays in it.
@@ -64,7 +74,7 @@ fn empty_files(
     fd: BorrowedFd<'_>,
     files: &mut u64,
     problems: &mut Problems,
-    at: &dyn Fn(Option<&CStr>) -> String,
+    at: &dyn Fn(Option<&CStr>, Errno) -> Msg,
 ) -> Result<(Vec<CString>, bool), Errno> {
     let mut dir = Dir::read_from(fd)?;
     let mut subdirs = Vec::new();
@@ -73,7 +83,7 @@ fn empty_files(
         let item = match item {
             Ok(i) => i,
             Err(e) => {
-                problems.add(Msg::raw(format!("{}: {}", at(None), io(e))));
+                problems.add(at(None, e));
                 kept = true;
                 break;
             }
@@ -98,7 +108,7 @@ fn empty_files(
             // Became a folder since listed: visit it as one.
             Err(Errno::ISDIR) => subdirs.push(name.to_owned()),
             Err(e) => {
-                problems.add(Msg::raw(format!("{}: {}", at(Some(name)), io(e))));
+                problems.add(at(Some(name), e));
                 kept = true;
             }
         }
@@ -121,7 +131,7 @@ pub(super) fn remove_tree(
     };
     let root = match open_dir(parent, name) {
         Ok(fd) => fd,
-        Err(e) => return fail(0, Msg::raw(format!("{}: {}", path.display(), io(e)))),
+        Err(e) => return fail(0, os_msg(e)),
     };
     // Swapped between the look and the open: not the folder planned.
     if !fstat(&root).is_ok_and(|st| ident(&st) == id) {
@@ -144,14 +154,14 @@ pub(super) fn remove_tree(
         let Some(fd) = top.dir.as_ref() else {
             return Removed::default();
         };
-        match empty_files(fd.as_fd(), &mut files, &mut problems, &|n| {
-            shown(path, &below(&[], n))
+        match empty_files(fd.as_fd(), &mut files, &mut problems, &|n, e| {
+            at_error(path, &below(&[], n), e)
         }) {
             Ok((subdirs, kept)) => {
                 top.subdirs = subdirs;
                 top.kept = kept;
             }
-            Err(e) => return fail(files, Msg::raw(format!("{}: {}", path.display(), io(e)))),
+            Err(e) => return fail(files, os_msg(e)),
         }
     }
     loop {
@@ -159,7 +169,7 @@ pub(super) fn remove_tree(
         let Some(top) = stack.last_mut() else { break };
         if let Some(sub) = top.subdirs.pop() {
             let Some(fd) = top.dir.as_ref() else {
-                return fail(files, msg!("guard.tree_moved", path = path.display()));
+                return fail(files, msg!("guard.tree_moved"));
             };
             let opened = open_dir(fd.as_fd(), &sub);
             let child = match opened {
@@ -171,16 +181,14 @@ pub(super) fn remove_tree(
                         Ok(()) => files += 1,
                         Err(e) => {
                             top.kept = true;
-                            let at = shown(path, &below(&stack, Some(&sub)));
-                            problems.add(Msg::raw(format!("{at}: {}", io(e))));
+                            problems.add(at_error(path, &below(&stack, Some(&sub)), e));
                         }
                     }
                     continue;
                 }
                 Err(e) => {
                     top.kept = true;
-                    let at = shown(path, &below(&stack, Some(&sub)));
-                    problems.add(Msg::raw(format!("{at}: {}", io(e))));
+                    problems.add(at_error(path, &below(&stack, Some(&sub)), e));
                     continue;
                 }
             };
@@ -202,12 +210,12 @@ pub(super) fn remove_tree(
                 subdirs: Vec::new(),
                 kept: false,
             };
-            let at = |n: Option<&CStr>| {
+            let at = |n: Option<&CStr>, e: Errno| {
                 let mut b = below(&stack, Some(&frame.name));
                 if let Some(n) = n {
                     b.push(PathBuf::from(OsStr::from_bytes(n.to_bytes())));
                 }
-                shown(path, &b)
+                at_error(path, &b, e)
             };
             match empty_files(child.as_fd(), &mut files, &mut problems, &at) {
                 Ok((subdirs, kept)) => {
@@ -215,7 +223,7 @@ pub(super) fn remove_tree(
                     frame.kept = kept;
                 }
                 Err(e) => {
-                    problems.add(Msg::raw(format!("{}: {}", at(None), io(e))));
+                    problems.add(at(None, e));
                     frame.kept = true;
                 }
             }
@@ -238,7 +246,7 @@ pub(super) fn remove_tree(
             if !done.kept
                 && let Err(e) = unlinkat(parent, name, AtFlags::REMOVEDIR)
             {
-                problems.add(Msg::raw(format!("{}: {}", path.display(), io(e))));
+                problems.add(os_msg(e));
             }
             break;
         };
@@ -251,7 +259,7 @@ pub(super) fn remove_tree(
                 .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == parent_frame.id));
             match reopened {
                 Some(fd) => parent_frame.dir = Some(fd),
-                None => return fail(files, msg!("guard.tree_moved", path = path.display())),
+                None => return fail(files, msg!("guard.tree_moved")),
             }
             lowest_open = lowest_open.min(stack.len() - 1);
         }
@@ -265,7 +273,8 @@ pub(super) fn remove_tree(
             && let Err(e) = unlinkat(fd.as_fd(), &done.name, AtFlags::REMOVEDIR)
         {
             parent_frame.kept = true;
-            problems.add(Msg::raw(format!("{}: {}", path.display(), io(e))));
+            // The folder inside that stays, named (not the entry).
+            problems.add(at_error(path, &below(&stack, Some(&done.name)), e));
         }
     }
     let problem = problems.first.map(|m| {

@@ -148,7 +148,6 @@ impl Session {
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
-        path: &Path,
     ) -> Result<(PathBuf, Treat, Vec<File>), Msg> {
         let mut parent = self.data_dir.clone();
         if let Some(sub) = sub {
@@ -177,7 +176,8 @@ impl Session {
             }
         }
         let entry = parent.join(last);
-        let raw = |e: io::Error| Msg::raw(format!("{}: {e}", path.display()));
+        // The entry's own path is on its message line already.
+        let raw = |e: io::Error| Msg::raw(e.to_string());
         let (attrs, tag) = {
             let f = open_look(&entry).map_err(raw)?;
             attribute_tag(&f).map_err(raw)?
@@ -200,9 +200,9 @@ impl Session {
 
     /// Removes the folder `name` (a path relative to the data dir) if it is empty and still a
     /// real folder; never anything inside it.
-    pub fn remove_empty_dir(&self, name: &OsStr, path: &Path) -> Result<(), Msg> {
-        let (entry, _, _held) = self.lookup(None, name, EntryType::Dir, path)?;
-        fs::remove_dir(&entry).map_err(|e| Msg::raw(format!("{}: {e}", path.display())))
+    pub fn remove_empty_dir(&self, name: &OsStr, _path: &Path) -> Result<(), Msg> {
+        let (entry, _, _held) = self.lookup(None, name, EntryType::Dir)?;
+        fs::remove_dir(&entry).map_err(|e| Msg::raw(e.to_string()))
     }
 
     pub fn check(
@@ -210,9 +210,9 @@ impl Session {
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
-        path: &Path,
+        _path: &Path,
     ) -> Result<(), Msg> {
-        self.lookup(sub, name, planned, path).map(|_| ())
+        self.lookup(sub, name, planned).map(|_| ())
     }
 
     pub fn remove(
@@ -220,11 +220,12 @@ impl Session {
         sub: Option<&str>,
         name: &OsStr,
         planned: EntryType,
-        path: &Path,
+        _path: &Path,
         planned_files: u64,
     ) -> Result<Removed, Msg> {
-        let (entry, how, _held) = self.lookup(sub, name, planned, path)?;
-        let raw = |e: io::Error| Msg::raw(format!("{}: {e}", path.display()));
+        let (entry, how, _held) = self.lookup(sub, name, planned)?;
+        // The entry's own path is on its message line already.
+        let raw = |e: io::Error| Msg::raw(e.to_string());
         let done = match how {
             Treat::RemoveLinkDir => fs::remove_dir(&entry),
             Treat::RemoveLinkFile => fs::remove_file(&entry).or_else(|e| {
@@ -301,26 +302,33 @@ fn clear_readonly_tree(path: &Path) {
 }
 
 /// Measures what is inside a folder without following links (reparse points count as files).
+/// What cannot be read is recorded once per folder.
 pub fn measure_inside(dir: &Path) -> Inside {
     let mut out = Inside::default();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {
-        let Ok(rd) = fs::read_dir(&folder) else {
-            out.unreadable = true;
-            continue;
+        let rd = match fs::read_dir(&folder) {
+            Ok(rd) => rd,
+            Err(e) => {
+                out.unread(folder, e);
+                continue;
+            }
         };
+        let mut recorded = false;
         for item in rd {
-            let Ok(item) = item else {
-                out.unreadable = true;
-                continue;
-            };
-            let Ok(m) = item.metadata() else {
-                out.unreadable = true;
-                continue;
+            let (path, m) = match item.and_then(|i| i.metadata().map(|m| (i.path(), m))) {
+                Ok(found) => found,
+                Err(e) => {
+                    if !recorded {
+                        recorded = true;
+                        out.unread(folder.clone(), e);
+                    }
+                    continue;
+                }
             };
             out.newest = out.newest.max(m.modified().map(unix_secs).unwrap_or(0));
             if m.is_dir() && !m.file_type().is_symlink() {
-                folders.push(item.path());
+                folders.push(path);
             } else {
                 out.files += 1;
                 if m.is_file() {
