@@ -356,49 +356,6 @@ fn unix_symlinks_seen_through_wine_are_not_followed() {
     assert!(!data.join("msg_20002").exists() && !data.join("temp/image-1.png").exists());
 }
 
-/// Runs llob-doctor as someone file permissions stop: as is when not root; as root, without
-/// the capabilities that let root read anything (`setpriv`), same uid and owner checks.
-/// `None` (skipped, said why) when permissions cannot be made to stop it here.
-#[cfg(target_os = "linux")]
-fn run_unprivileged(
-    f: &common::Fixture,
-    args: &[&str],
-    probe: &Path,
-) -> Option<std::process::Output> {
-    let mut c = f.cmd();
-    c.args(args);
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some(c.output().unwrap());
-    }
-    let drop_caps = ["--bounding-set", "-dac_override,-dac_read_search", "--"];
-    let stopped = std::process::Command::new("setpriv")
-        .args(drop_caps)
-        .arg("cat")
-        .arg(probe)
-        .output();
-    match stopped {
-        Ok(o) if !o.status.success() => {}
-        other => {
-            common::skip(&format!(
-                "as root, cannot drop the capabilities that bypass permissions: {other:?}"
-            ));
-            return None;
-        }
-    }
-    let mut w = std::process::Command::new("setpriv");
-    w.args(drop_caps)
-        .arg(c.get_program())
-        .args(c.get_args())
-        .env_clear();
-    for (k, v) in c.get_envs() {
-        if let Some(v) = v {
-            w.env(k, v);
-        }
-    }
-    Some(w.output().unwrap())
-}
-
 /// `temp/locked` (mode 000, a file inside), given back its permissions on drop.
 #[cfg(target_os = "linux")]
 struct Locked(std::path::PathBuf);
@@ -429,7 +386,7 @@ fn the_preview_names_a_folder_it_cannot_read_with_a_hint() {
     let (f, data) = linux();
     let locked = Locked::make(&data);
     let probe = locked.0.join("a");
-    let Some(out) = run_unprivileged(&f, &["--json", "clean", "--dry-run"], &probe) else {
+    let Some(out) = common::unprivileged::run(&f, &["--json", "clean", "--dry-run"], &probe) else {
         return;
     };
     assert_eq!(out.status.code(), Some(0));
@@ -447,7 +404,7 @@ fn the_preview_names_a_folder_it_cannot_read_with_a_hint() {
         "{v:#}"
     );
 
-    let out = run_unprivileged(&f, &["clean", "--dry-run"], &probe).unwrap();
+    let out = common::unprivileged::run(&f, &["clean", "--dry-run"], &probe).unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(&format!(
@@ -465,7 +422,7 @@ fn a_failure_line_names_the_entry_once() {
     let (f, data) = linux();
     let locked = Locked::make(&data);
     let probe = locked.0.join("a");
-    let Some(out) = run_unprivileged(&f, &["clean", "--yes"], &probe) else {
+    let Some(out) = common::unprivileged::run(&f, &["clean", "--yes"], &probe) else {
         return;
     };
     assert_eq!(out.status.code(), Some(5));
@@ -480,7 +437,7 @@ fn a_failure_line_names_the_entry_once() {
         format!("not removed: {shown}: Permission denied (os error 13)"),
         "{text}"
     );
-    let out = run_unprivileged(&f, &["--json", "clean", "--yes"], &probe).unwrap();
+    let out = common::unprivileged::run(&f, &["--json", "clean", "--yes"], &probe).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["problems"][0]["path"], shown.as_str(), "{v:#}");
     let error = v["problems"][0]["error"].as_str().unwrap();

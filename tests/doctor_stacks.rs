@@ -257,3 +257,36 @@ fn napcat_alone_gets_the_send_timeout_finding_from_its_file_log() {
     let out = text(&f, &["doctor", "--since", "2025-05-01"]);
     assert!(out.contains("send timeouts in"), "{out}");
 }
+
+/// Logs that are there but cannot be read are not "no log files": the doctor warns and says
+/// what to do.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_logs_are_a_warning_not_no_logs() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new(Os::Linux);
+    let data = f.linux_installer();
+    let logs = data.join("logs");
+    let mut probe = None;
+    for e in std::fs::read_dir(&logs).expect("logs").flatten() {
+        let p = e.path();
+        if p.is_file() {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+            probe = Some(p);
+        }
+    }
+    let probe = probe.expect("the installer tree has a log");
+    let Some(out) = common::unprivileged::run(&f, &["--json", "doctor"], &probe) else {
+        return;
+    };
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let t = finding(&v, "timeouts");
+    assert_eq!(t["severity"], "warn", "{v:#}");
+    assert!(
+        t["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("could not be read")),
+        "{t:#}"
+    );
+    assert!(!t["remedy"].is_null(), "{t:#}");
+}

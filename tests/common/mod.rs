@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 pub mod safety;
+pub mod unprivileged;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
 
