@@ -10,7 +10,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 pub mod safety;
+mod skip;
 pub mod unprivileged;
+
+pub use skip::skip;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
 
@@ -492,25 +495,5 @@ pub fn spawn_retrying(c: &mut Command) -> std::io::Result<std::process::Child> {
             }
             other => return other,
         }
-    }
-}
-
-/// Says that (part of) a test was skipped, and why, where CI's log shows it: the harness keeps
-/// the `eprintln!` of a passing test to itself, so this writes to the process's stderr directly.
-pub fn skip(why: &str) {
-    use std::io::Write;
-    #[cfg(unix)]
-    let own = std::os::fd::AsFd::as_fd(&std::io::stderr())
-        .try_clone_to_owned()
-        .map(std::fs::File::from);
-    #[cfg(windows)]
-    let own = std::os::windows::io::AsHandle::as_handle(&std::io::stderr())
-        .try_clone_to_owned()
-        .map(std::fs::File::from);
-    match own {
-        Ok(mut f) => {
-            let _ = writeln!(f, "SKIPPED: {why}");
-        }
-        Err(_) => eprintln!("SKIPPED: {why}"),
     }
 }
