@@ -13,6 +13,8 @@ pub mod safety;
 mod skip;
 pub mod unprivileged;
 
+// Not every test binary skips anything.
+#[allow(unused_imports)]
 pub use skip::skip;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
