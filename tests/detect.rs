@@ -263,6 +263,16 @@ fn bad_overrides_exit_2_naming_the_path() {
         err.contains(&missing.display().to_string()) && err.contains("--qq-dir"),
         "{err}"
     );
+    // In Chinese, the OS's reason too.
+    let out = f.run(&[
+        "--lang",
+        "zh",
+        "--qq-dir",
+        missing.to_str().unwrap(),
+        "detect",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("No such file"), "{err}");
 
     // --ll-dir that is a folder but not LiteLoaderQQNT.
     let not_ll = f.p("/opt/QQ");

@@ -259,6 +259,7 @@ fn bad_arguments_exit_2_and_name_the_argument() {
         // A duration with a fraction is told how to write it, as --older-than is.
         (vec!["stats", "--since", "1.5d"], "write 1d12h or 36h"),
         (vec!["stats", "--since", "7x"], "unknown unit"),
+        (vec!["stats", "--since", "7days"], "use s, m, h, d or w"),
         (
             vec!["stats", "--since", "99999999999999999999d"],
             "duration too large",
@@ -305,4 +306,16 @@ fn since_after_the_logs_says_so_and_output_is_written_atomically() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+/// `stats -v` names each file's stack, and its version family only when that says more: an
+/// empty log of no known family reads "unknown, 0 B, 0 lines".
+#[test]
+fn verbose_file_lines_name_stack_and_family() {
+    let (f, logs) = with_logs(&[V3_HTTP]);
+    fs::write(logs.join("llonebot-2024-1-1 00-00-00.log"), "").expect("empty log");
+    let out = f.run(&["-v", "stats"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(" ,"), "{text}");
+    assert!(text.contains(", 0 B, 0 lines"), "{text}");
 }

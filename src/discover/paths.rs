@@ -41,7 +41,7 @@ pub(super) fn check_override_dir(
             "err.override_missing",
             flag = flag,
             path = path.display(),
-            error = e,
+            error = crate::i18n::os_error(&e),
             expected = crate::i18n::t(expected)
         ))),
     }

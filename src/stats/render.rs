@@ -250,14 +250,15 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
             if f.truncated {
                 extra.push_str(t("stats.no_final_newline"));
             }
+            // "napcat", "llonebot 3.x": the family only when it says more than the stack.
+            let who = if f.family.is_empty() || f.family == f.stack.as_str() {
+                f.stack.as_str().to_string()
+            } else {
+                format!("{} {}", f.stack.as_str(), f.family)
+            };
             let text = tf!(
                 "stats.file_line",
-                stack = f.stack.as_str(),
-                family = if f.family == f.stack.as_str() {
-                    ""
-                } else {
-                    f.family
-                },
+                who = who,
                 size = human_size(f.bytes),
                 lines = f.lines
             );
