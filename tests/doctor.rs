@@ -4,10 +4,8 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::thread;
 
 use common::{Fixture, Os};
 use serde_json::{Value, json};
@@ -188,45 +186,6 @@ fn nothing_found_is_a_failure_not_a_crash() {
     );
 }
 
-/// A one-connection-at-a-time HTTP server answering OneBot actions as `answer` says.
-fn serve(answer: impl Fn(&str, Option<&str>) -> (u16, String) + Send + 'static) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for stream in listener.incoming().take(8) {
-            let Ok(mut s) = stream else { continue };
-            let mut reader = BufReader::new(s.try_clone().unwrap());
-            let mut first = String::new();
-            if reader.read_line(&mut first).is_err() {
-                continue;
-            }
-            let path = first
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .trim_start_matches('/')
-                .to_string();
-            let mut auth = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some(v) = h.strip_prefix("Authorization: ") {
-                    auth = Some(v.trim().to_string());
-                }
-            }
-            let (status, body) = answer(&path, auth.as_deref());
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
 fn onebot(path: &str, auth: Option<&str>, token: &str) -> (u16, String) {
     if auth != Some(&format!("Bearer {token}")) {
         return (401, "{}".into());
@@ -242,7 +201,7 @@ fn onebot(path: &str, auth: Option<&str>, token: &str) -> (u16, String) {
 fn probe_reports_version_online_and_round_trip() {
     let f = Fixture::new(Os::Linux);
     let data = f.linux_aur();
-    let port = serve(|p, a| onebot(p, a, "tok"));
+    let port = common::onebot::serve(|p, a| onebot(p, a, "tok"));
     config(&data, "30003", quiet_config(port, 39022, "tok"));
     let (code, v) = f.json(&["probe"]);
     // The fake answers 3.28.6 while 4.9.4 is installed: a stale run, reported as such.
@@ -253,7 +212,7 @@ fn probe_reports_version_online_and_round_trip() {
     assert_eq!(p["data"]["online"], true);
     assert!(p["data"]["rtt_ms"].as_u64().unwrap() < 3000);
     // The doctor includes it with --probe.
-    let port = serve(|p, a| onebot(p, a, "tok"));
+    let port = common::onebot::serve(|p, a| onebot(p, a, "tok"));
     config(&data, "30003", quiet_config(port, 39022, "tok"));
     f.llonebot_plugin(&f.p("/opt/LiteLoaderQQNT"), "LLOneBot", "3.28.6");
     let (_, v) = f.json(&["doctor", "--probe"]);
@@ -266,7 +225,7 @@ fn probe_failures_each_get_a_clear_finding() {
     let data = f.linux_aur();
 
     // Wrong token.
-    let port = serve(|p, a| onebot(p, a, "right"));
+    let port = common::onebot::serve(|p, a| onebot(p, a, "right"));
     config(&data, "30003", quiet_config(port, 39032, "wrong"));
     let (code, v) = f.json(&["probe"]);
     assert_eq!(code, 1);
@@ -288,7 +247,7 @@ fn probe_failures_each_get_a_clear_finding() {
     );
 
     // Not OneBot.
-    let port = serve(|_, _| (200, "<html>hello</html>".into()));
+    let port = common::onebot::serve(|_, _| (200, "<html>hello</html>".into()));
     config(&data, "30003", quiet_config(port, 39032, "x"));
     let (_, v) = f.json(&["probe"]);
     assert_eq!(
@@ -310,7 +269,7 @@ fn probe_failures_each_get_a_clear_finding() {
     drop(silent);
 
     // Online false.
-    let port = serve(|p, a| {
+    let port = common::onebot::serve(|p, a| {
         if p == "get_status" {
             (
                 200,
@@ -326,7 +285,7 @@ fn probe_failures_each_get_a_clear_finding() {
     assert_eq!(severity_of(&v, "probe.30003")["severity"], "warn");
 
     // Upgraded on disk, still the old one running.
-    let port = serve(|p, a| onebot(p, a, "x"));
+    let port = common::onebot::serve(|p, a| onebot(p, a, "x"));
     config(&data, "30003", quiet_config(port, 39032, "x"));
     let (_, v) = f.json(&["probe"]);
     let p = severity_of(&v, "probe.30003");

@@ -6,7 +6,6 @@ mod common;
 mod llbot_tree;
 mod napcat_tree;
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::thread;
@@ -17,46 +16,19 @@ use serde_json::{Value, json};
 
 /// A OneBot HTTP server of account `self_id` running `version`, answering only `token`.
 fn serve(self_id: u64, version: &'static str, token: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let Ok(copy) = s.try_clone() else { continue };
-            let mut reader = BufReader::new(copy);
-            let mut first = String::new();
-            if reader.read_line(&mut first).is_err() {
-                continue;
-            }
-            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let mut auth = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some(v) = h.strip_prefix("Authorization: ") {
-                    auth = Some(v.trim().to_string());
-                }
-            }
-            let (status, data) = match path.trim_start_matches('/') {
-                _ if auth != Some(format!("Bearer {token}")) => (401, Value::Null),
-                "get_version_info" => {
-                    (200, json!({"app_name": "LLOneBot", "app_version": version}))
-                }
-                "get_login_info" => (200, json!({"user_id": self_id, "nickname": "bot"})),
-                "get_status" => (200, json!({"online": true, "good": true})),
-                _ => (404, Value::Null),
-            };
-            let body = json!({"status": "ok", "retcode": 0, "data": data}).to_string();
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
+    common::onebot::serve(move |action, auth| {
+        let (status, data) = match action {
+            _ if auth != Some(format!("Bearer {token}").as_str()) => (401, Value::Null),
+            "get_version_info" => (200, json!({"app_name": "LLOneBot", "app_version": version})),
+            "get_login_info" => (200, json!({"user_id": self_id, "nickname": "bot"})),
+            "get_status" => (200, json!({"online": true, "good": true})),
+            _ => (404, Value::Null),
+        };
+        (
+            status,
+            json!({"status": "ok", "retcode": 0, "data": data}).to_string(),
+        )
+    })
 }
 
 /// A 4.x+ config: a WebSocket server on every interface without a token, an HTTP server on

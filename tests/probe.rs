@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::Path;
-use std::thread;
 
 use common::{Fixture, Os};
 use serde_json::{Value, json};
@@ -24,38 +21,18 @@ fn config(dir: &Path, uin: &str, body: Value) {
 
 /// A OneBot HTTP server logged in as `self_id`, answering any number of connections.
 fn serve_as(self_id: u64) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut reader = BufReader::new(s.try_clone().unwrap());
-            let mut first = String::new();
-            if reader.read_line(&mut first).is_err() {
-                continue;
-            }
-            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-            }
-            let data = match path.trim_start_matches('/') {
-                "get_version_info" => json!({"app_name": "LLOneBot", "app_version": "4.9.4"}),
-                "get_login_info" => json!({"user_id": self_id, "nickname": "bot"}),
-                "get_status" => json!({"online": true, "good": true}),
-                _ => Value::Null,
-            };
-            let body = json!({"status": "ok", "retcode": 0, "data": data}).to_string();
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
+    common::onebot::serve(move |action, _| {
+        let data = match action {
+            "get_version_info" => json!({"app_name": "LLOneBot", "app_version": "4.9.4"}),
+            "get_login_info" => json!({"user_id": self_id, "nickname": "bot"}),
+            "get_status" => json!({"online": true, "good": true}),
+            _ => Value::Null,
+        };
+        (
+            200,
+            json!({"status": "ok", "retcode": 0, "data": data}).to_string(),
+        )
+    })
 }
 
 fn http(port: u16, on: bool) -> Value {

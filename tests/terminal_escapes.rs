@@ -5,10 +5,6 @@
 mod common;
 mod stats_tree;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::thread;
-
 use common::{Fixture, Os};
 use serde_json::{Value, json};
 
@@ -59,32 +55,7 @@ fn detect_escapes_a_manifest_version() {
 
 /// A OneBot HTTP server whose every answer is `answer(action)`.
 fn serve(answer: fn(&str) -> Value) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut reader = BufReader::new(s.try_clone().unwrap());
-            let mut first = String::new();
-            if reader.read_line(&mut first).is_err() {
-                continue;
-            }
-            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-            }
-            let body = answer(path.trim_start_matches('/')).to_string();
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
+    common::onebot::serve(move |action, _| (200, answer(action).to_string()))
 }
 
 fn config(data: &std::path::Path, uin: &str, port: u16) {

@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod onebot;
 pub mod safety;
 mod skip;
 pub mod unprivileged;
