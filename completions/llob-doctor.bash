@@ -50,7 +50,7 @@ _llob__doctor() {
 
     case "${cmd}" in
         llob__doctor)
-            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
+            opts="-q -v -h -V --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang --help --version detect check-versions clean stats doctor probe schedule completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -88,6 +88,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -108,7 +112,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__check__subcmd__versions)
-            opts="-h -q -v --min-qq --min-llonebot --login-floor --min-napcat --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-h -q -v --min-qq --min-llonebot --login-floor --min-napcat --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +166,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -182,7 +190,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__clean)
-            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --qq-cache --qq-cache-kinds --stop-qq --stop-timeout --force --restart-qq --stop-cmd --start-cmd --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-n -y -h -q -v --dry-run --yes --uin --logs --database --older-than --qq-cache --qq-cache-kinds --stop-qq --stop-timeout --force --restart-qq --stop-cmd --start-cmd --trash --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +256,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -268,7 +280,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__completions)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang bash elvish fish powershell zsh"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,6 +315,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -326,7 +342,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__detect)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +380,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -384,7 +404,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__doctor)
-            opts="-h -q -v --temp-warn --since --probe --qq-cache-warn --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-h -q -v --temp-warn --since --probe --qq-cache-warn --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,6 +454,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -454,7 +478,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__man)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,6 +513,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -512,7 +540,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__probe)
-            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-h -q -v --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +578,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -570,7 +602,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__schedule)
-            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang install remove show"
+            opts="-h -q -v --at --every --weekday --backend --systemd --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang install remove show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +660,10 @@ _llob__doctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -W "windows linux macos" -- "${cur}"))
                     return 0
@@ -648,7 +684,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__stats)
-            opts="-h -q -v --since --prometheus --output --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --platform --fs-root --lang"
+            opts="-h -q -v --since --prometheus --output --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,6 +727,10 @@ _llob__doctor() {
                     return 0
                     ;;
                 --qq-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_llob_doctor_global_optspecs
-    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= napcat-dir= qq-data= platform= fs-root= lang= h/help V/version
+    string join \n json q/quiet v/verbose color= qq-dir= ll-dir= profile= data-dir= llbot-dir= napcat-dir= qq-data= instance= platform= fs-root= lang= h/help V/version
 end
 
 function __fish_llob_doctor_needs_command
@@ -34,6 +34,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'Th
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -64,6 +65,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -88,6 +90,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -122,6 +125,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-d
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -153,6 +157,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-d
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -177,6 +182,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -198,6 +204,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-d
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -233,6 +240,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l dat
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -254,6 +262,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l 
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"
@@ -274,6 +283,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l instance -d 'Only this bot instance: its id as detect shows it (llbot@/srv/bots/a) or its install or data folder; repeat for several' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l platform -d 'Inspect another system\'s layout: paths are read under --fs-root as this platform\'s [possible values: windows, linux, macos]' -r -f -a "windows\t''
 linux\t''
 macos\t''"

@@ -53,6 +53,7 @@ impl App {
                 llbot_dir: g.llbot_dir.clone(),
                 napcat_dir: g.napcat_dir.clone(),
                 qq_data: g.qq_data.clone(),
+                instances: g.instances.clone(),
             },
             out: output::Output {
                 json: g.json,
@@ -63,18 +64,17 @@ impl App {
         })
     }
 
-    /// Lists QQ's processes and runs discovery.
+    /// Lists the processes once and runs discovery.
     pub fn discover(&self) -> Result<Installation, Failure> {
-        let mut procs = process::list_qq_processes(self.env.platform);
+        let mut seen = discover::Seen::from_os(self.env.platform);
         if let Some(root) = &self.env.root {
             // Inspecting another filesystem: only processes running from it belong to it.
-            procs.retain(|p| {
+            seen.qq.retain(|p| {
                 p.exe
                     .as_deref()
                     .is_some_and(|e| process::exe_in_install(e, root))
             });
         }
-        let bots = discover::llbot::list_processes();
-        discover::discover_all(&self.env, &self.overrides, procs, bots)
+        discover::discover_all(&self.env, &self.overrides, seen)
     }
 }

@@ -110,6 +110,9 @@ pub struct GlobalArgs {
     /// QQ's own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume)
     #[arg(long, global = true, value_name = "DIR")]
     pub qq_data: Option<PathBuf>,
+    /// Only this bot instance: its id from `detect` (llbot@/srv/bots/a) or its folder; repeatable
+    #[arg(long = "instance", global = true, value_name = "ID")]
+    pub instances: Vec<String>,
 
     /// Inspect another system's layout: paths are read under --fs-root as this platform's
     #[arg(

@@ -85,6 +85,7 @@ pub fn reason_text(r: Reason) -> &'static str {
         Reason::AlreadyFound => t("reason.already_found"),
         Reason::NoQqApp => t("reason.no_qq_app"),
         Reason::NotNapcat => t("reason.not_napcat"),
+        Reason::Untrusted => t("reason.untrusted"),
     }
 }
 
@@ -321,7 +322,7 @@ pub fn render(inst: &Installation, out: &Output) -> String {
 
     render_llonebot(&mut s, out, inst);
 
-    for b in inst.bots.iter().filter(|b| b.stack == llbot::STACK.id) {
+    for b in inst.instances.iter().filter(|b| b.stack == llbot::STACK.id) {
         s.push('\n');
         render_llbot(&mut s, out, b);
     }

@@ -35,6 +35,32 @@ impl Exit {
     pub fn code(self) -> i32 {
         self as i32
     }
+
+    /// How much a run's exit says, when several things happened in one run (many instances):
+    /// an interruption first, then a bot left down, then a bot left alone because it runs,
+    /// another run's lock, a refused folder, failed deletions, a problem found, nothing found.
+    fn rank(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::NotFound => 1,
+            Exit::Problem => 2,
+            Exit::DeleteFailed => 3,
+            Exit::Usage => 4,
+            Exit::Locked => 5,
+            Exit::QqRunning => 6,
+            Exit::RestartFailed => 7,
+            Exit::Interrupted => 8,
+        }
+    }
+
+    /// The one of `self` and `other` that says more (see [`Exit::rank`]).
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 /// An error the user should see, with the exit code it maps to and what to do next. The texts

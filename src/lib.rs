@@ -19,6 +19,7 @@ pub mod exit;
 pub mod i18n;
 pub mod os;
 pub mod output;
+pub mod owner;
 pub mod policy;
 pub mod probe;
 pub mod process;

@@ -78,7 +78,8 @@ fn service_commands_stop_and_start_the_bot_and_are_checked() {
     assert_eq!(v["qq"]["start_cmd"]["exit_code"], 0, "{v:#}");
     assert!(!data.join(native("temp/upload-1.jpg")).exists());
 
-    // A failing stop command: refused, nothing removed, nothing started.
+    // A failing stop command: refused, nothing removed; the start command still runs, since
+    // the stop command may have stopped part of the bot (we never leave it down).
     f.write(&data.join(native("temp/again.jpg")), b"x");
     let (code, v) = f.json(&[
         "--data-dir",
@@ -93,7 +94,10 @@ fn service_commands_stop_and_start_the_bot_and_are_checked() {
     assert_eq!(code, 4, "{v:#}");
     assert!(v["error"].as_str().unwrap().contains("exit 3"), "{v:#}");
     assert!(data.join(native("temp/again.jpg")).exists());
-    assert_eq!(fs::read_to_string(&trail).unwrap(), "stopped\nstarted\n");
+    assert_eq!(
+        fs::read_to_string(&trail).unwrap(),
+        "stopped\nstarted\nstarted\n"
+    );
 
     // A failing start command: the clean is done, but the bot is down, and the exit code says so.
     let (code, v) = f.json(&[
@@ -259,7 +263,8 @@ mod running {
         let launcher = started.0.id();
         let qq_flag = qq_dir.display().to_string();
 
-        // All four run: the launcher, node and PMHQ as LLBot's, QQ as the QQ it started.
+        // All four run and are the instance's: the launcher, node and PMHQ by their files, QQ
+        // as the QQ that PMHQ started.
         let t = std::time::Instant::now();
         let (v, tree) = loop {
             let (_, v) = f.json(&["--qq-dir", &qq_flag, "detect"]);
@@ -273,13 +278,16 @@ mod running {
                 })
                 .unwrap_or_default();
             let qqs = v["processes"].as_array().map_or(0, Vec::len);
-            if (names.len() == 3 && qqs == 1) || t.elapsed() > Duration::from_secs(20) {
+            if (names.len() == 4 && qqs == 1) || t.elapsed() > Duration::from_secs(20) {
                 break (v, names);
             }
             std::thread::sleep(Duration::from_millis(100));
         };
-        assert_eq!(tree, ["llbot", "node", "pmhq"], "{v:#}");
+        assert_eq!(tree, ["llbot", "node", "pmhq", "qq"], "{v:#}");
         let b = the_llbot(&v);
+        let qq_entry = &b["processes"][3];
+        assert_eq!(qq_entry["why"]["by"], "child_of", "{b:#}");
+        assert_eq!(qq_entry["group"], launcher, "{b:#}");
         assert_eq!(b["mode"], "pmhq", "{b:#}");
         let mains: Vec<&Value> = b["processes"]
             .as_array()

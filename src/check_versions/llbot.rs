@@ -2,12 +2,12 @@
 //! version from `package.json`, against the same minimum as the plugin (`--min-llonebot`).
 
 use super::{Component, MAX_SHOWN_JSON, Name, clip, text};
-use crate::discover::Bot;
+use crate::discover::Instance;
 use crate::i18n::t;
 use crate::policy::{self, Status};
 use crate::version::Dotted;
 
-pub(super) fn llbot(b: &Bot, min: Dotted) -> Component {
+pub(super) fn llbot(b: &Instance, min: Dotted) -> Component {
     let version = b.version.as_deref();
     let verdict = policy::judge_llonebot(version, min);
     let advice = match verdict.status {

@@ -68,7 +68,8 @@ fn inst(q: Option<Qq>, l: Option<LiteLoader>, b: Option<LlOneBot>) -> Installati
         liteloader: l,
         llonebot: b,
         napcat: None,
-        bots: Vec::new(),
+        instances: Vec::new(),
+        napcats: Vec::new(),
         searched: Vec::new(),
         warnings: Vec::new(),
     }

@@ -1,8 +1,7 @@
 //! `llob-doctor clean`: preview what goes, ask (or require --yes), stop QQ if asked, remove
 //! exactly the previewed entries, restart QQ if asked.
 
-mod bot;
-pub mod control;
+pub mod as_owner;
 pub mod execute;
 pub mod guard;
 pub mod lock;
@@ -12,25 +11,27 @@ pub mod remove;
 mod render;
 mod report;
 mod roots;
+mod stop;
+mod unit;
+mod units;
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::app::App;
 use crate::cli::CleanArgs;
-use crate::discover::{Installation, Source};
+use crate::discover::Installation;
 use crate::exit::{Exit, Failure};
 use crate::i18n::{Msg, t};
 use crate::output::human_size;
-use crate::process::{self, QqProcess};
+use crate::process::QqProcess;
 use crate::time::parse_duration;
 use crate::{msg, tf};
 use execute::Mode;
 use guard::DataDirProblem;
 use log::{Trace, append_log};
-use plan::Plan;
 use render::{progress_bar, render};
 use report::apply_outcomes;
 
@@ -118,7 +119,6 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     let out = &app.out;
     let opts = options(args)?;
     let inst = app.discover()?;
-    let roots = roots::roots(&inst);
     let qq_cache = crate::qq_cache::for_clean(
         &app.env,
         &inst,
@@ -128,12 +128,12 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         opts.older_than,
         &opts.uins,
     )?;
-    // QQ's own cache may be cleaned without a bot's data folder.
-    let Some(data_dir) = roots
-        .first()
-        .map(|(_, d)| d.clone())
-        .or_else(|| qq_cache.as_ref().and_then(|q| q.lock_dir()))
-    else {
+    let mut units = units::build(
+        &inst,
+        qq_cache.as_ref(),
+        !app.overrides.instances.is_empty(),
+    );
+    if units.is_empty() {
         let (key, hint) = if qq_cache.is_some() {
             ("clean.no_data_or_qq", "clean.hint_no_data_or_qq")
         } else {
@@ -145,8 +145,11 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
                 args: vec![],
             })
             .into());
-    };
-    trace.data_dir = Some(data_dir.clone());
+    }
+    trace.data_dir = units
+        .iter()
+        .find_map(|u| u.roots.first().map(|(_, d)| d.clone()))
+        .or_else(|| qq_cache.as_ref().and_then(|q| q.lock_dir()));
     // QQ numbers known from QQ's own account folders count too when its cache is cleaned.
     let qq_uins: Vec<&str> = qq_cache
         .iter()
@@ -156,167 +159,61 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         .collect();
     warn_unknown_uins(&inst, &args.uin, &qq_uins);
     let forbidden = guard::Forbidden::of(&app.env);
-    for (stack, dir) in &roots {
-        match guard::check_stack_dir(stack, dir, &forbidden) {
-            Ok(()) => {}
-            // Found by discovery at its documented place, freshly installed and still empty.
-            Err(DataDirProblem::NotADataDir)
-                if *dir == data_dir
-                    && inst
-                        .llonebot
-                        .as_ref()
-                        .is_some_and(|l| l.source != Source::Flag)
-                    && guard::is_empty_dir(dir) =>
-            {
-                let report = CleanReport {
-                    data_dir: data_dir.clone(),
-                    ..report::report_from_plan(
-                        &Plan {
-                            data_dir: data_dir.clone(),
-                            targets: Vec::new(),
-                            unreadable: Vec::new(),
-                            unreadable_inside: Vec::new(),
-                            pins: remove::Pins::default(),
-                        },
-                        args.dry_run,
-                        QqState::default(),
-                    )
-                };
-                out.emit(&report, || render(&report, out, &inst, args, false))?;
-                trace.report = Some(report);
-                return Ok(Exit::Ok);
-            }
-            Err(p) => return Err(data_dir_failure(dir, p).into()),
-        }
+    for u in &mut units {
+        units::guard(u, &inst, &forbidden);
     }
-
-    let running: Vec<QqProcess> = inst.qq_processes().cloned().collect();
-    // A stack of its own programs (LLBot): those and the QQ it started go and come back together.
-    let stack_procs: Vec<QqProcess> = inst
-        .bot_processes()
-        .iter()
-        .cloned()
-        .chain(running.iter().cloned().map(|mut p| {
-            p.main = false;
-            p
-        }))
-        .collect();
-    let own_programs = !inst.bot_processes().is_empty();
-    let mut qq = QqState {
-        was_running: !running.is_empty() || own_programs,
-        pids: if own_programs {
-            stack_procs.iter().map(|p| p.pid).collect()
-        } else {
-            running.iter().map(|p| p.pid).collect()
-        },
-        ..QqState::default()
-    };
-
     // Refusals first: nothing is stopped or touched before these pass.
     let stopping = args.stop_qq || args.stop_cmd.is_some();
     if !args.dry_run {
-        control::refuse_foreign(&running, &data_dir)?;
+        for u in &mut units {
+            unit::refuse(u, stopping, args.stop_cmd.is_some());
+        }
+        units::one_stop_command(&units, args)?;
     }
-    if !args.dry_run && own_programs && !stopping {
-        return Err(Failure::new(
-            Exit::QqRunning,
-            msg!(
-                "clean.bot_running",
-                name = inst.stack().name,
-                pids = pid_list(&stack_procs)
-            ),
-        )
-        .with_hint(msg!("clean.hint_bot_running"))
-        .into());
+    // A single unit keeps the old answer: its refusal is the run's error.
+    if let Some(f) = units::single_failure(&mut units) {
+        return Err(f.into());
     }
-    if !args.dry_run && !own_programs {
-        if !running.is_empty() && !stopping {
-            return Err(Failure::new(
-                Exit::QqRunning,
-                msg!("clean.qq_running", pids = pid_list(&running)),
-            )
-            .with_hint(msg!("clean.hint_qq_running"))
+    let active = units.iter().filter(|u| u.skip.is_none()).count();
+    if !args.dry_run && active > 0 && !args.yes && (out.json || !std::io::stdin().is_terminal()) {
+        return Err(Failure::usage(msg!("clean.no_terminal"))
+            .with_hint(msg!("clean.hint_no_terminal"))
             .into());
-        }
-        if !running.is_empty() && inst.qq.is_none() {
-            return Err(Failure::new(
-                Exit::QqRunning,
-                msg!("clean.qq_unverified", pids = pid_list(&running)),
-            )
-            .with_hint(msg!("clean.hint_qq_unverified"))
-            .into());
-        }
-        if !args.yes && (out.json || !std::io::stdin().is_terminal()) {
-            return Err(Failure::usage(msg!("clean.no_terminal"))
-                .with_hint(msg!("clean.hint_no_terminal"))
-                .into());
-        }
     }
 
-    let mut _locks = Vec::new();
-    // QQ's own data folder is locked too: one clean of its cache at a time.
-    let mut lock_dirs: Vec<PathBuf> = roots.iter().map(|(_, d)| d.clone()).collect();
-    if let Some(d) = qq_cache.as_ref().and_then(|q| q.lock_dir())
-        && !lock_dirs.contains(&d)
-    {
-        lock_dirs.push(d);
-    }
-    for data_dir in lock_dirs.iter().filter(|_| !args.dry_run) {
-        _locks.push(lock::acquire(data_dir).map_err(|(path, e)| {
-            match e {
-                lock::LockError::Held(pid) => {
-                    let who = pid.map(|p| format!(" (PID {p})")).unwrap_or_default();
-                    Failure::new(
-                        Exit::Locked,
-                        msg!("clean.locked", who = who, path = data_dir.display()),
-                    )
-                    .with_hint(msg!("clean.hint_locked", lock = path.display()))
-                }
-                lock::LockError::NotOurs(why) => Failure::usage(msg!(
-                    "clean.lock_refused",
-                    lock = guard::shown(&path),
-                    why = why
-                ))
-                .with_hint(msg!("clean.hint_lock_refused", lock = guard::shown(&path))),
-                lock::LockError::Io(e) => {
-                    Failure::usage(msg!("clean.lock_io", lock = path.display(), error = e))
-                        .with_hint(msg!("clean.hint_lock_io"))
-                }
+    let mut locks = Vec::new();
+    if !args.dry_run {
+        for u in units.iter_mut().filter(|u| u.skip.is_none()) {
+            match units::lock(u) {
+                Ok(l) => locks.push(l),
+                Err(f) => u.skip_with(f),
             }
-        })?);
+        }
     }
-
+    if let Some(f) = units::single_failure(&mut units) {
+        return Err(f.into());
+    }
     let pb = progress_bar(out, None, t("clean.scanning"));
-    let mut plans = roots::scan_all(&roots, &opts, |_| pb.inc(1));
-    let qq_plans = qq_cache
-        .as_ref()
-        .map(|q| crate::qq_cache::plans(&q.roots, &q.sel))
-        .unwrap_or_default();
-    pb.finish_and_clear();
-    let mut report_roots = roots.clone();
-    for p in &qq_plans {
-        report_roots.push((&crate::stack::qq_cache::STACK, p.data_dir.clone()));
+    for u in units.iter_mut().filter(|u| u.skip.is_none()) {
+        units::plan(u, &opts, qq_cache.as_ref(), || pb.inc(1));
     }
-    plans.extend(qq_plans);
-    let entries = roots::entry_count(&plans);
-
-    let mut report = roots::report_from_plans(&report_roots, &plans, args.dry_run, qq.clone());
-    report.linked = roots
-        .iter()
-        .flat_map(|(stack, dir)| guard::linked_folders(stack, dir, &opts))
-        .collect();
+    pb.finish_and_clear();
+    units::say_skipped(&units, out);
+    let entries: usize = units.iter().map(|u| roots::entry_count(&u.plans)).sum();
+    let mut report = units::report(&units, args.dry_run, &opts);
     if INTERRUPTED.load(Ordering::SeqCst) {
         return Err(Failure::new(Exit::Interrupted, msg!("clean.interrupted_before")).into());
     }
     if args.dry_run || entries == 0 {
-        out.emit(&report, || render(&report, out, &inst, args, false))?;
+        out.emit(&report, || render(&report, out, args, false))?;
+        let exit = units::skipped_exit(&units).unwrap_or(Exit::Ok);
         trace.report = Some(report);
-        return Ok(Exit::Ok);
+        return Ok(exit);
     }
 
     if !args.yes {
         if !out.quiet {
-            crate::output::write_stdout(render(&report, out, &inst, args, false).as_bytes())?;
+            crate::output::write_stdout(render(&report, out, args, false).as_bytes())?;
         }
         let answer = confirm(&tf!(
             "clean.confirm",
@@ -333,33 +230,28 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
     }
 
+    // Stop what must stop, unit by unit (the bots before QQ's caches, whose QQ may be theirs).
     let platform = inst.platform;
-    let install = inst.qq.as_ref().map(|q| q.install_dir.clone());
-    let qq_now = move || match &install {
-        Some(i) => process::list_qq_processes(platform)
-            .into_iter()
-            .filter(|p| {
-                p.exe
-                    .as_deref()
-                    .is_some_and(|e| process::exe_in_install(e, i))
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let stopped = if let Some(cmd) = &args.stop_cmd {
-        let seen = if own_programs { &stack_procs } else { &running };
-        bot::stop_by_command(cmd, seen, &qq_now, args, &mut qq)
-    } else if own_programs {
-        bot::stop(&stack_procs, args, &mut qq)
-    } else if !running.is_empty() {
-        control::stop_qq(&inst, args, &mut qq, &INTERRUPTED)
-    } else {
-        Ok(())
-    };
-    if let Err(e) = stopped {
-        report.qq = qq;
-        trace.report = Some(report);
-        return Err(e.into());
+    for u in units.iter_mut().filter(|u| u.skip.is_none()) {
+        units::stop(u, args, out.quiet, platform, &inst);
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            break;
+        }
+    }
+
+    if let [only] = units.as_mut_slice()
+        && only.skip.is_some()
+    {
+        // The one unit did not stop: its start command still runs, then its refusal is the
+        // run's error.
+        units::start(only, args, out.quiet);
+        let mut r = units::report(&units, false, &opts);
+        units::drop_skipped_plans(&mut units);
+        r.targets.clear();
+        trace.report = Some(r);
+        if let Some(f) = units::single_failure(&mut units) {
+            return Err(f.into());
+        }
     }
 
     let pb = progress_bar(out, Some(entries as u64), t("clean.removing"));
@@ -368,29 +260,40 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
     } else {
         Mode::Delete
     };
-    let done = roots::execute_all(&plans, mode, &INTERRUPTED, |_| pb.inc(1));
-    if !done.interrupted {
-        crate::qq_cache::plan::remove_empty_months(&plans);
+    let mut interrupted = false;
+    let mut done = Vec::new();
+    for u in units.iter_mut() {
+        if u.skip.is_some() || interrupted {
+            done.push(None);
+            continue;
+        }
+        let executed = units::execute(u, mode, || pb.inc(1));
+        interrupted |= executed.interrupted;
+        done.push(Some(executed));
     }
     pb.finish_and_clear();
 
-    if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {
-        qq.start_cmd = Some(bot::run_command(cmd));
-    }
-    if args.restart_qq && qq.stopped {
-        if own_programs {
-            bot::restart(&stack_procs, &mut qq);
-        } else {
-            control::restart_qq(&inst, &running, &mut qq);
-        }
+    // Whatever happened, every bot stopped by us is started again.
+    for u in units.iter_mut() {
+        units::start(u, args, out.quiet);
     }
 
-    apply_outcomes(&mut report, &done);
-    report.qq = qq;
-    report.interrupted = done.interrupted;
-    out.emit(&report, || render(&report, out, &inst, args, true))?;
-    let exit = outcome(&report);
+    for (u, d) in units.iter().zip(done.iter_mut()) {
+        if u.skip.is_some() {
+            *d = None;
+        }
+    }
+    units::drop_skipped_plans(&mut units);
+    report = units::report(&units, false, &opts);
+    units::apply(&mut report, &units, &done);
+    report.interrupted = interrupted;
+    out.emit(&report, || render(&report, out, args, true))?;
+    let exit = match units::skipped_exit(&units) {
+        Some(e) => outcome(&report).worst(e),
+        None => outcome(&report),
+    };
     trace.report = Some(report);
+    drop(locks);
     Ok(exit)
 }
 
@@ -398,9 +301,13 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
 /// run can remove those, but nothing brings the bot back.
 fn outcome(report: &CleanReport) -> Exit {
     let qq = &report.qq;
+    let start_failed = report
+        .instances
+        .iter()
+        .any(|i| i.qq.start_cmd.as_ref().is_some_and(|c| !c.ok()));
     if report.interrupted {
         Exit::Interrupted
-    } else if !qq.restart_failed.is_empty() || qq.start_cmd.as_ref().is_some_and(|c| !c.ok()) {
+    } else if !qq.restart_failed.is_empty() || start_failed {
         Exit::RestartFailed
     } else if report.totals.failed > 0 {
         Exit::DeleteFailed

@@ -7,11 +7,9 @@ use std::time::{Duration, SystemTime};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::guard;
-use super::pid_list;
 use super::plan::Kind;
-use super::report::CleanReport;
+use super::report::{CleanReport, InstanceReport};
 use crate::cli::CleanArgs;
-use crate::discover::Installation;
 use crate::i18n::t;
 use crate::output::{Output, Tone, human_size};
 use crate::stack::Rows;
@@ -51,13 +49,7 @@ pub(super) fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) ->
 }
 
 /// The preview table, and after a real run (`done`) what happened.
-pub(super) fn render(
-    r: &CleanReport,
-    out: &Output,
-    inst: &Installation,
-    args: &CleanArgs,
-    done: bool,
-) -> String {
+pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool) -> String {
     let mut s = String::new();
     // After a confirmed run the preview is on screen already: only what happened follows.
     let preview_shown = done && !args.yes;
@@ -186,10 +178,17 @@ pub(super) fn render(
         linked_lines(&mut s, r, out);
     }
 
+    skipped_lines(&mut s, r, out);
     if r.dry_run {
-        if r.qq.was_running {
-            let pids = pid_list(&inst.qq_processes().cloned().collect::<Vec<_>>());
-            let _ = writeln!(s, "{}", tf!("clean.dry_run_qq_running", pids = pids));
+        for i in r.instances.iter().filter(|i| i.qq.was_running) {
+            let pids = pids_text(&i.qq.pids);
+            let line = tf!(
+                "clean.dry_run_running",
+                name = i.program,
+                id = i.id,
+                pids = pids
+            );
+            let _ = writeln!(s, "{line}");
         }
         let _ = writeln!(s, "{}", out.paint(Tone::Dim, t("clean.dry_run_done")));
         return s;
@@ -208,28 +207,25 @@ pub(super) fn render(
             tf!("clean.stop_cmd_ran", cmd = run.command, code = code)
         );
     }
-    if r.qq.stopped && !r.qq.pids.is_empty() {
-        let pids =
-            r.qq.pids
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-        if r.qq.killed.is_empty() {
-            let _ = writeln!(s, "{}", tf!("clean.stopped_qq", pids = pids));
+    for i in r
+        .instances
+        .iter()
+        .filter(|i| i.qq.stopped && !i.qq.pids.is_empty())
+    {
+        let pids = pids_text(&i.qq.pids);
+        let line = if i.qq.killed.is_empty() {
+            tf!("clean.stopped", name = i.program, id = i.id, pids = pids)
         } else {
-            let killed =
-                r.qq.killed
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-            let _ = writeln!(
-                s,
-                "{}",
-                tf!("clean.stopped_qq_killed", pids = pids, killed = killed)
-            );
-        }
+            let killed = pids_text(&i.qq.killed);
+            tf!(
+                "clean.stopped_killed",
+                name = i.program,
+                id = i.id,
+                pids = pids,
+                killed = killed
+            )
+        };
+        let _ = writeln!(s, "{line}");
     }
     let removed_files = r.totals.removed_files;
     let key = if args.trash {
@@ -283,8 +279,63 @@ pub(super) fn render(
             run.error.as_deref().unwrap_or_default()
         );
     }
-    super::control::render_restarts(&mut s, &r.qq, args.restart_qq, out);
+    for i in &r.instances {
+        render_restarts(&mut s, i, args.restart_qq && i.skipped.is_none(), out);
+    }
     s
+}
+
+fn pids_text(pids: &[u32]) -> String {
+    pids.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Instances left alone, each with why (also said on stderr as it happened).
+fn skipped_lines(s: &mut String, r: &CleanReport, out: &Output) {
+    if r.instances.len() < 2 {
+        return;
+    }
+    for i in &r.instances {
+        if let Some(k) = &i.skipped {
+            let line = tf!(
+                "clean.skipped_instance",
+                id = i.id,
+                why = k.error.to_string()
+            );
+            let _ = writeln!(s, "{}", out.paint(Tone::Warn, &line));
+        }
+    }
+}
+
+/// The lines saying what became of each restart of one instance.
+fn render_restarts(s: &mut String, i: &InstanceReport, asked: bool, out: &Output) {
+    for o in &i.qq.restarted {
+        if let Some(pid) = o.pid {
+            let line = tf!(
+                "clean.restarted",
+                name = i.program,
+                pid = pid,
+                was = o.was_pid
+            );
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    for o in &i.qq.restart_failed {
+        let _ = writeln!(
+            s,
+            "{} {}",
+            out.paint(
+                Tone::Bad,
+                &tf!("clean.restart_failed", name = i.program, was = o.was_pid)
+            ),
+            o.error.as_deref().unwrap_or_default()
+        );
+    }
+    if asked && !i.qq.was_running && i.qq.stop_cmd.is_none() {
+        let _ = writeln!(s, "{}", tf!("clean.not_running_before", name = i.program));
+    }
 }
 
 /// Target folders that are links: left alone, and said.

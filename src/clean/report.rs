@@ -30,6 +30,25 @@ pub struct QqState {
     pub start_cmd: Option<CommandRun>,
 }
 
+impl QqState {
+    /// Adds one instance's state to the run's.
+    pub fn merge(&mut self, other: &QqState) {
+        self.was_running |= other.was_running;
+        self.pids.extend(&other.pids);
+        self.stopped |= other.stopped;
+        self.killed.extend(&other.killed);
+        self.restarted.extend(other.restarted.iter().cloned());
+        self.restart_failed
+            .extend(other.restart_failed.iter().cloned());
+        if self.stop_cmd.is_none() {
+            self.stop_cmd = other.stop_cmd.clone();
+        }
+        if self.start_cmd.is_none() {
+            self.start_cmd = other.start_cmd.clone();
+        }
+    }
+}
+
 /// A command of the user's, run through the shell.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandRun {
@@ -48,6 +67,8 @@ impl CommandRun {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
+    /// The instance the row is of (`llbot@/srv/bots/a`).
+    pub instance: String,
     pub kind: Kind,
     /// The bot family the target belongs to (`llonebot`, `napcat`).
     pub bot: &'static str,
@@ -66,6 +87,34 @@ pub struct TargetReport {
     pub month: Option<String>,
     pub action: Action,
     pub error: Option<String>,
+}
+
+/// What became of one instance in this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceReport {
+    pub id: String,
+    /// The stack's name (`LLBot`, `NapCat`, `LLOneBot`, `QQ`).
+    pub name: &'static str,
+    /// What was stopped and started again: `QQ` for a bot inside QQ, else the stack (`LLBot`).
+    pub program: &'static str,
+    /// The user whose folders and processes these are (Unix).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(serialize_with = "crate::output::path::many")]
+    pub data_dirs: Vec<PathBuf>,
+    /// Why it was left alone, when it was: nothing of it was stopped or removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Skipped>,
+    /// Its processes: running before, stopped, restarted.
+    pub qq: QqState,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub error: Msg,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Msg>,
+    pub exit_code: u8,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +158,9 @@ pub struct CleanReport {
     pub data_dir: PathBuf,
     /// Every folder cleaned, with its bot (LLOneBot's data dir first; NapCat's folders after it).
     pub data_dirs: Vec<DataDir>,
+    /// Every instance this run worked on, each with what became of it.
+    pub instances: Vec<InstanceReport>,
+    /// All instances' processes together (each instance's are in `instances`).
     pub qq: QqState,
     pub targets: Vec<TargetReport>,
     /// Entries that failed or were skipped at deletion time, with why.
@@ -128,6 +180,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
         .targets
         .iter()
         .map(|t| TargetReport {
+            instance: String::new(),
             bot: crate::stack::by_id(t.kind.spec().stack).map_or("", |s| s.bot),
             kind: t.kind,
             uin: t.uin.clone(),
@@ -154,6 +207,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
         dry_run,
         data_dir: plan.data_dir.clone(),
         data_dirs: Vec::new(),
+        instances: Vec::new(),
         qq,
         targets,
         problems: Vec::new(),

@@ -8,24 +8,7 @@ use std::sync::atomic::AtomicBool;
 use super::execute::{self, Executed, Mode};
 use super::plan::{self, Entry, Options, Plan};
 use super::report::{CleanReport, DataDir, QqState, report_from_plan};
-use crate::discover::Installation;
 use crate::stack::Stack;
-
-/// Every folder to clean, in the order the preview lists them.
-pub fn roots(inst: &Installation) -> Vec<(&'static Stack, PathBuf)> {
-    let mut out = Vec::new();
-    if let Some(d) = inst.data_dir() {
-        out.push((inst.stack(), d.to_path_buf()));
-    }
-    if let Some(n) = &inst.napcat {
-        for (stack, dir) in n.roots() {
-            if !out.iter().any(|(_, d)| *d == dir) {
-                out.push((stack, dir));
-            }
-        }
-    }
-    out
-}
 
 /// One plan per folder.
 pub fn scan_all(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{account_rows, found_via, header, looked_in, path, row, with_detail};
 use crate::clean::guard::escape;
-use crate::discover::{AccountConnections, Bot, Installation, Mode, Source, What};
+use crate::discover::{AccountConnections, Installation, Instance, Mode, Source, What};
 use crate::i18n::t;
 use crate::output::{Output, Tone};
 use crate::stack::{Own, Stack, llbot, llonebot_plugin, napcat};
@@ -62,13 +62,13 @@ pub(super) fn render_llonebot(s: &mut String, out: &Output, inst: &Installation)
     );
     account_rows(s, &l.accounts);
     // The plugin's entry in `bots` holds its connections (a standalone data dir is LLBot's).
-    if let Some(b) = inst.bots.iter().find(|b| b.stack == stack.id) {
+    if let Some(b) = inst.instances.iter().find(|b| b.stack == stack.id) {
         connection_rows(s, out, &b.connections);
     }
 }
 
 /// The LLBot / standalone LLOneBot block.
-pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Bot) {
+pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Instance) {
     let stack = &llbot::STACK;
     header(s, out, stack.name, b.version.as_deref(), true);
     if let Some(i) = &b.install {

@@ -8,13 +8,15 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use super::{Bot, BotProcess, Ctx, Mode, Outcome, Source, What, is_dir, is_file, str_field, sub};
+use super::container::{self, in_container, inside_path, seen_from_host};
+use super::instance::{Assigned, make_id, same_folder};
+use super::{Ctx, Instance, Mode, Outcome, Reason, Source, What, is_dir, is_file, str_field, sub};
 use crate::exit::Failure;
 use crate::i18n::Msg;
 use crate::msg;
 use crate::process::QqProcess;
 use crate::stack::llbot::{DATA_LAYOUTS, PACKAGE_NAMES, PROGRAM_LAYOUTS, STACK, WELL_KNOWN};
-use crate::stack::{Main, Own, Role};
+use crate::stack::{Own, Role};
 
 /// A process of the stack, with the role its program plays.
 #[derive(Debug, Clone, Serialize)]
@@ -31,14 +33,16 @@ fn programs() -> &'static [crate::stack::Program] {
     }
 }
 
-/// Every process of the stack's programs on this machine, with the role each plays.
-pub fn list_processes() -> Vec<Running> {
-    let is_program = |n: &str| {
-        programs()
-            .iter()
-            .any(|pr| pr.names.iter().any(|x| x.matches(n)))
-    };
-    crate::process::list_named(is_program)
+/// Is this the name of one of the stack's programs (`llbot`, `pmhq…`, `node`)?
+pub fn is_program_name(n: &str) -> bool {
+    programs()
+        .iter()
+        .any(|pr| pr.names.iter().any(|x| x.matches(n)))
+}
+
+/// The processes of a listing that are the stack's programs, with the role each plays.
+pub fn running(listed: Vec<QqProcess>) -> Vec<Running> {
+    listed
         .into_iter()
         .filter_map(|mut p| {
             let role = programs().iter().find(|pr| pr.is(&p.name, &p.cmd))?.role;
@@ -47,6 +51,11 @@ pub fn list_processes() -> Vec<Running> {
             Some(Running { role, process: p })
         })
         .collect()
+}
+
+/// Every process of the stack's programs on this machine, with the role each plays.
+pub fn list_processes() -> Vec<Running> {
+    running(crate::process::list_named(is_program_name))
 }
 
 /// The install folder a directory belongs to: the folder holding `bin/llbot` (CLI, Desktop),
@@ -139,24 +148,45 @@ fn mode_of(procs: &[Running]) -> Option<Mode> {
     Some(if pmhq { Mode::Pmhq } else { Mode::Headless })
 }
 
-/// Marks the main process: the first role of the stack's `Main` list that runs.
-fn mark_main(procs: &mut [Running]) {
-    let Main::FirstOf(roles) = STACK.processes.main else {
-        return;
-    };
-    let main = roles
-        .iter()
-        .find_map(|role| procs.iter().position(|r| r.role == *role));
-    if let Some(i) = main {
-        procs[i].process.main = true;
-    }
+/// Where a process runs, as a place to compare installs by: the mount namespace of a
+/// container (`None` on the host) and the path as the process itself names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    ns: Option<u64>,
+    path: PathBuf,
 }
 
-/// Does a process belong to this install? Its executable or working directory lies in it.
-fn belongs(r: &Running, install: &Path) -> bool {
-    let inside = |p: &Path| crate::process::exe_in_install(p, install);
-    r.process.exe.as_deref().is_some_and(inside)
-        || (r.role == Role::Bot && r.process.cwd.as_deref().is_some_and(inside))
+/// Why a process is an install's: its executable or (for the bot program) its working folder
+/// lies in it.
+fn belongs(r: &Running, install: &Place, own_ns: Option<u64>) -> Option<Assigned> {
+    let ns = in_container(&r.process, own_ns)
+        .then_some(r.process.mnt_ns)
+        .flatten();
+    if ns != install.ns {
+        return None;
+    }
+    let inside = |p: &Path| match ns {
+        // Inside one container: the paths it names, compared as they are.
+        Some(_) => p.starts_with(&install.path),
+        None => crate::process::exe_in_install(p, &install.path),
+    };
+    if r.process.exe.as_deref().is_some_and(inside) {
+        return Some(Assigned::Executable);
+    }
+    (r.role == Role::Bot && r.process.cwd.as_deref().is_some_and(inside))
+        .then_some(Assigned::WorkingDir)
+}
+
+/// A place to look for an install, and how it was named.
+struct Candidate {
+    dir: PathBuf,
+    source: Source,
+    detail: Option<String>,
+    /// The user of the process that named it, when that is another user than us: the install
+    /// and its data must then be that user's all the way down.
+    foreign_uid: Option<u32>,
+    /// A process in a container: the mount namespace, and a PID to see its files through.
+    container: Option<(u64, u32)>,
 }
 
 /// Candidates in order, each with how it was found.
@@ -165,47 +195,79 @@ fn candidates(
     flag: Option<&Path>,
     data_flag: Option<&Path>,
     procs: &[Running],
-) -> Result<Vec<(PathBuf, Source, Option<String>)>, Failure> {
+    own_ns: Option<u64>,
+) -> Result<Vec<Candidate>, Failure> {
     let mut out = Vec::new();
+    let plain = |dir: PathBuf, source, detail| Candidate {
+        dir,
+        source,
+        detail,
+        foreign_uid: None,
+        container: None,
+    };
     if let Some(dir) = flag {
         super::check_override_dir("--llbot-dir", dir, "what.llbot_install")?;
-        out.push((dir.to_path_buf(), Source::Flag, None));
+        out.push(plain(dir.to_path_buf(), Source::Flag, None));
     }
+    let me = crate::process::current_uid();
     for r in procs {
-        let from_exe = r.process.exe.as_deref().and_then(Path::parent);
-        for dir in from_exe.into_iter().chain(r.process.cwd.as_deref()) {
-            out.push((
-                dir.to_path_buf(),
-                Source::Process,
-                Some(format!("PID {}", r.process.pid)),
-            ));
+        let p = &r.process;
+        let from_exe = p.exe.as_deref().and_then(Path::parent);
+        let ns = in_container(p, own_ns).then_some(p.mnt_ns).flatten();
+        for dir in from_exe.into_iter().chain(p.cwd.as_deref()) {
+            let dir = match ns {
+                Some(_) => seen_from_host(p.pid, dir),
+                None => dir.to_path_buf(),
+            };
+            out.push(Candidate {
+                dir,
+                source: Source::Process,
+                detail: Some(format!("PID {}", p.pid)),
+                foreign_uid: p.uid.filter(|u| Some(*u) != me),
+                container: ns.map(|n| (n, p.pid)),
+            });
         }
     }
     if let Some(data) = data_flag {
         // `<install>/data` or `<install>/bin/llbot/data`: the install is above it.
         for up in data.ancestors().skip(1).take(3) {
-            out.push((up.to_path_buf(), Source::Flag, None));
+            out.push(plain(up.to_path_buf(), Source::Flag, None));
         }
     }
     for p in WELL_KNOWN {
-        out.push((ctx.env.resolve(p), Source::WellKnown, None));
+        out.push(plain(ctx.env.resolve(p), Source::WellKnown, None));
     }
     if ctx.env.root.is_none()
         && let Ok(cwd) = std::env::current_dir()
     {
-        out.push((cwd, Source::WellKnown, None));
+        out.push(plain(cwd, Source::WellKnown, None));
     }
     Ok(out)
 }
 
-/// Finds LLBot. `data_flag` is `--data-dir` when it named a standalone data dir.
-pub(super) fn find(
+/// An install found, before its processes are given to it.
+struct Found {
+    install: PathBuf,
+    place: Place,
+    source: Source,
+    detail: Option<String>,
+    container: Option<(u64, u32)>,
+}
+
+/// Every LLBot install: named by a flag, run by a process (any user's, any container's), or
+/// at a well-known place. `data_flag` is `--data-dir` when it named a standalone data dir.
+pub(super) fn find_all(
     ctx: &mut Ctx,
     flag: Option<&Path>,
     data_flag: Option<&Path>,
     all_procs: Vec<Running>,
-) -> Result<Option<Bot>, Failure> {
+) -> Result<Vec<Instance>, Failure> {
     let mut procs = all_procs;
+    let own_ns = if ctx.env.root.is_some() {
+        None
+    } else {
+        crate::process::own_mount_namespace()
+    };
     if let Some(root) = &ctx.env.root {
         // Inspecting another filesystem: only processes running from it belong to it.
         procs.retain(|r| {
@@ -215,19 +277,51 @@ pub(super) fn find(
                 .is_some_and(|e| crate::process::exe_in_install(e, root))
         });
     }
-    let mut found: Option<(PathBuf, Source, Option<String>)> = None;
-    for (dir, source, detail) in candidates(ctx, flag, data_flag, &procs)? {
-        match install_of(&dir) {
-            Some(install) => {
-                ctx.note(What::LlbotInstall, &dir, Outcome::Taken, None);
-                found = Some((install, source, detail));
-                break;
-            }
-            None => ctx.note(What::LlbotInstall, &dir, Outcome::Missing, None),
+    let mut found: Vec<Found> = Vec::new();
+    let mut flag_found = false;
+    for c in candidates(ctx, flag, data_flag, &procs, own_ns)? {
+        let Some(install) = install_of(&c.dir) else {
+            ctx.note(What::LlbotInstall, &c.dir, Outcome::Missing, None);
+            continue;
+        };
+        if let Some(uid) = c.foreign_uid
+            && c.container.is_none()
+            && let Err(why) = trusted(&install, uid)
+        {
+            let detail = format!("{}: {}", c.detail.as_deref().unwrap_or(""), why);
+            ctx.note_detail(
+                What::LlbotInstall,
+                &install,
+                Outcome::Rejected,
+                Some(Reason::Untrusted),
+                detail,
+            );
+            continue;
         }
+        flag_found |= c.source == Source::Flag && flag.is_some_and(|f| c.dir == f);
+        if found.iter().any(|f| same_folder(&f.install, &install)) {
+            continue;
+        }
+        ctx.note(What::LlbotInstall, &c.dir, Outcome::Taken, None);
+        let place = match c.container {
+            Some((ns, pid)) => Place {
+                ns: Some(ns),
+                path: inside_path(pid, &install).unwrap_or_else(|| install.clone()),
+            },
+            None => Place {
+                ns: None,
+                path: install.clone(),
+            },
+        };
+        found.push(Found {
+            install,
+            place,
+            source: c.source,
+            detail: c.detail,
+            container: c.container,
+        });
     }
-    if found.is_none() && flag.is_some() {
-        let dir = flag.unwrap_or(Path::new(""));
+    if let (Some(dir), false) = (flag, flag_found) {
         return Err(Failure::usage(msg!(
             "err.override_not_dir",
             flag = "--llbot-dir",
@@ -235,29 +329,113 @@ pub(super) fn find(
             expected = crate::i18n::t("what.llbot_install")
         )));
     }
-    let (install, source, detail) = match (found, data_flag) {
-        (Some(f), _) => (Some(f.0), f.1, f.2),
-        (None, Some(_)) => (None, Source::Flag, None),
-        (None, None) => return Ok(None),
+    let mut out: Vec<Instance> = found
+        .into_iter()
+        .map(|f| instance(ctx, f, data_flag, &procs, own_ns))
+        .collect();
+    // A standalone data dir named by --data-dir with no install above it.
+    if let Some(d) = data_flag
+        && !out.iter().any(|i| same_folder(&i.data_dir, d))
+    {
+        out.push(instance_of_data(ctx, d));
+    }
+    Ok(out)
+}
+
+/// The install and data folder, found through a process of `uid`, must be that user's all the
+/// way down.
+fn trusted(install: &Path, uid: u32) -> Result<(), String> {
+    let data = data_dir_of(install);
+    for p in [install, data.as_path()] {
+        if p.exists()
+            && let Err(u) = crate::owner::check_chain(p, Some(uid))
+        {
+            return Err(u.message().to_string());
+        }
+    }
+    Ok(())
+}
+
+fn instance(
+    ctx: &mut Ctx,
+    f: Found,
+    data_flag: Option<&Path>,
+    procs: &[Running],
+    own_ns: Option<u64>,
+) -> Instance {
+    let install = f.install;
+    let mut data_dir = match data_flag {
+        Some(d) if d.starts_with(&install) => d.to_path_buf(),
+        _ => data_dir_of(&install),
     };
-    let data_dir = match (data_flag, &install) {
-        (Some(d), _) => d.to_path_buf(),
-        (None, Some(i)) => data_dir_of(i),
-        (None, None) => return Ok(None),
-    };
-    let (version, version_file, version_note) = match install.as_deref().and_then(program_dir) {
+    let (version, version_file, version_note) = match program_dir(&install) {
         Some(p) => version_of(ctx, &p),
         None => (None, None, None),
     };
-    if let Some(i) = &install {
-        procs.retain(|r| belongs(r, i));
-    } else {
-        procs.clear();
+    let mine: Vec<(Running, Assigned)> = procs
+        .iter()
+        .filter_map(|r| Some((r.clone(), belongs(r, &f.place, own_ns)?)))
+        .collect();
+    let mode = mode_of(&mine.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    let mut container = None;
+    if let Some((_, pid)) = f.container {
+        let inside = inside_path(pid, &data_dir).unwrap_or_else(|| data_dir.clone());
+        let host = container::host_path(pid, &inside);
+        container = Some(super::instance::Container {
+            pid,
+            data_dir_inside: inside,
+            mapped: host.is_some(),
+        });
+        if let Some(h) = host {
+            data_dir = h;
+        }
     }
-    mark_main(&mut procs);
-    let exists = is_dir(&data_dir);
+    let place = match &container {
+        Some(c) if c.mapped => data_dir.clone(),
+        Some(c) => PathBuf::from(format!(
+            "ns{}:{}",
+            f.place.ns.unwrap_or_default(),
+            f.place.path.display()
+        ))
+        .join(
+            c.data_dir_inside
+                .strip_prefix("/")
+                .unwrap_or(&c.data_dir_inside),
+        ),
+        None => install.clone(),
+    };
+    let mut inst = base(ctx, &data_dir, f.source, f.detail);
+    inst.id = make_id(&STACK, &place);
+    inst.version = version;
+    inst.version_file = version_file;
+    inst.version_note = version_note;
+    inst.install = Some(install);
+    inst.mode = mode;
+    inst.container = container;
+    if inst.container.as_ref().is_some_and(|c| !c.mapped) {
+        // Only inside the container: seen, never cleaned from outside.
+        inst.roots.clear();
+    }
+    inst.adopt(
+        mine.into_iter()
+            .map(|(r, why)| (r.process, Some(r.role), why))
+            .collect(),
+    );
+    inst
+}
+
+/// LLBot's data folder named by `--data-dir`, with no install found above it.
+fn instance_of_data(ctx: &mut Ctx, data_dir: &Path) -> Instance {
+    let mut inst = base(ctx, data_dir, Source::Flag, None);
+    inst.id = make_id(&STACK, data_dir);
+    inst
+}
+
+/// The parts every LLBot instance has: its data folder, accounts and connections.
+fn base(ctx: &mut Ctx, data_dir: &Path, source: Source, detail: Option<String>) -> Instance {
+    let exists = is_dir(data_dir);
     let accounts = if exists {
-        super::scan_accounts(&data_dir)
+        super::scan_accounts(data_dir)
     } else {
         Vec::new()
     };
@@ -268,30 +446,31 @@ pub(super) fn find(
             ctx.warn(cfg, crate::msg!("warn.too_large", bytes = bytes));
         }
     }
-    Ok(Some(Bot {
+    Instance {
+        id: String::new(),
         kind: STACK.bot,
         stack: STACK.id,
-        version,
-        version_file,
-        version_note,
-        install,
+        version: None,
+        version_file: None,
+        version_note: None,
+        install: None,
         temp_dir: Some(data_dir.join("temp")).filter(|t| is_dir(t)),
-        data_dir,
+        data_dir: data_dir.to_path_buf(),
         data_dir_exists: exists,
-        mode: mode_of(&procs),
-        connections: super::bots::account_connections(&accounts),
+        mode: None,
+        connections: super::account_connections(&accounts),
         accounts,
-        processes: procs
-            .iter()
-            .map(|r| BotProcess {
-                pid: r.process.pid,
-                main: r.process.main,
-                role: Some(r.role),
-                name: r.process.name.clone(),
-            })
-            .collect(),
-        running: procs.into_iter().map(|r| r.process).collect(),
+        owner: None,
+        container: None,
+        processes: Vec::new(),
+        running: Vec::new(),
+        roots: if exists {
+            vec![(&STACK, data_dir.to_path_buf())]
+        } else {
+            Vec::new()
+        },
+        qq_install: None,
         found_via: source,
         found_via_detail: detail,
-    }))
+    }
 }

@@ -142,8 +142,13 @@ pub(super) fn find(
         Some((d, v)) => (Some(d), v),
         None => (None, None),
     };
+    // A folder given with --data-dir is the plugin's only where the plugin keeps its data
+    // (`<profile>/data/LLOneBot`); anything else is a standalone LLOneBot's or LLBot's, whatever
+    // plugin is installed beside it.
+    let standalone =
+        source == Source::Flag && (plugin_dir.is_none() || !is_plugin_data(&data_dir, ll));
     Ok(Some(LlOneBot {
-        standalone: plugin_dir.is_none() && source == Source::Flag,
+        standalone,
         plugin_dir,
         version,
         data_dir,
@@ -151,6 +156,49 @@ pub(super) fn find(
         source,
         accounts,
     }))
+}
+
+/// Is `dir` where the plugin keeps its data: `<profile>/data/LLOneBot`?
+fn is_plugin_data(dir: &Path, ll: Option<&LiteLoader>) -> bool {
+    let Some(name) = STACK.look.profile_data else {
+        return false;
+    };
+    if let Some(ll) = ll
+        && super::instance::same_folder(dir, &ll.data_dir.join(name))
+    {
+        return true;
+    }
+    dir.file_name().is_some_and(|n| n == name)
+        && dir
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "data")
+}
+
+/// The plugin of another LiteLoaderQQNT profile (named by a running QQ's environment): its
+/// data folder and plugin, when the data folder exists.
+pub(super) fn find_in_profile(ctx: &mut Ctx, profile: &Path) -> Option<LlOneBot> {
+    let name = STACK.look.profile_data?;
+    let data_dir = profile.join("data").join(name);
+    if !is_dir(&data_dir) {
+        ctx.note(What::LlonebotData, &data_dir, Outcome::Missing, None);
+        return None;
+    }
+    ctx.note(What::LlonebotData, &data_dir, Outcome::Taken, None);
+    let plugin = find_plugin(ctx, &profile.join("plugins"));
+    let (plugin_dir, version) = match plugin {
+        Some((d, v)) => (Some(d), v),
+        None => (None, None),
+    };
+    Some(LlOneBot {
+        standalone: false,
+        plugin_dir,
+        version,
+        accounts: scan_accounts(&data_dir),
+        data_dir,
+        data_dir_exists: true,
+        source: Source::QqEnviron,
+    })
 }
 
 /// Scans `<plugins>/*/manifest.json` for `manifest_version` 4 and slug `LLOneBot` (the stack's

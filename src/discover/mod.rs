@@ -2,7 +2,10 @@
 //! overrides. Reads only named candidate paths (never a disk-wide search) and records every
 //! candidate in a trail, so `detect -v` can say why each was taken or rejected.
 
-mod bots;
+mod assign;
+mod connections;
+pub mod container;
+mod instance;
 mod liteloader;
 pub mod llbot;
 mod llonebot;
@@ -23,8 +26,9 @@ use crate::msg;
 use crate::process::QqProcess;
 use crate::stack::Stack;
 
-pub use bots::{AccountConnections, Bot, BotProcess, Connection, Mode, enabled_connections};
-use bots::{napcat_bot, plugin_bot};
+pub use connections::{AccountConnections, Connection, account_connections, enabled_connections};
+pub use instance::{Assigned, BotProcess, Container, Instance, Mode, make_id, same_folder};
+use instance::{napcat_instance, plugin_instance};
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
 pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
@@ -44,6 +48,8 @@ pub struct Overrides {
     pub napcat_dir: Option<PathBuf>,
     /// QQ's own data folder (`--qq-data`: `~/.config/QQ`, a Docker volume, `Tencent Files`).
     pub qq_data: Option<PathBuf>,
+    /// Instances named by id or folder (`--instance`, repeatable).
+    pub instances: Vec<String>,
 }
 
 /// How a component was found.
@@ -153,6 +159,9 @@ pub enum Reason {
     /// A running QQ-named program whose folder holds no QQ app, passed over for one that does.
     NoQqApp,
     NotNapcat,
+    /// Named by another user's process, but not that user's all the way down (a link, or a
+    /// folder of a third user, on the way).
+    Untrusted,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,57 +265,100 @@ pub struct LlOneBot {
 #[derive(Debug, Clone, Serialize)]
 pub struct Installation {
     pub platform: Platform,
+    /// The QQ install found first (a flag, a running QQ with its app, the registry, a
+    /// well-known place).
     pub qq: Option<Qq>,
+    /// Every QQ process on the machine; `verified` says whether it runs from a QQNT install.
     pub processes: Vec<QqProcess>,
     pub liteloader: Option<LiteLoader>,
+    /// The LLOneBot data folder found first (the plugin's, or `--data-dir`).
     pub llonebot: Option<LlOneBot>,
+    /// The NapCat of the first NapCat instance.
     pub napcat: Option<NapCat>,
-    /// Every bot stack found (the plugin too), one object each.
-    pub bots: Vec<Bot>,
+    /// Every NapCat found, one per instance.
+    #[serde(skip)]
+    pub napcats: Vec<NapCat>,
+    /// Every instance found: one stack at one place each (the plugin too).
+    #[serde(rename = "bots")]
+    pub instances: Vec<Instance>,
     pub searched: Vec<Searched>,
     pub warnings: Vec<Warning>,
 }
 
 impl Installation {
-    /// The data dir to work on, when it exists: the LLOneBot plugin's (or `--data-dir`), else
-    /// the LLBot install's.
-    pub fn data_dir(&self) -> Option<&Path> {
-        self.llonebot
-            .as_ref()
-            .filter(|l| l.data_dir_exists)
-            .map(|l| l.data_dir.as_path())
-            .or_else(|| self.llbot().map(|b| b.data_dir.as_path()))
-    }
-
-    /// The LLBot found, when its data dir exists.
-    pub fn llbot(&self) -> Option<&Bot> {
-        self.bots
+    /// The LLBot instance found first whose data dir exists.
+    pub fn llbot(&self) -> Option<&Instance> {
+        self.instances
             .iter()
             .find(|b| b.stack == crate::stack::llbot::STACK.id && b.data_dir_exists)
     }
 
-    /// The stack whose data dir [`Installation::data_dir`] is: its facts drive clean and doctor.
-    /// A data dir without the plugin (`--data-dir` of a standalone LLOneBot) is LLBot's.
+    /// The instance whose data folder is worked on when a command takes one: the plugin's
+    /// (or `--data-dir`), else the first LLBot's.
+    pub fn main_instance(&self) -> Option<&Instance> {
+        self.instances
+            .iter()
+            .find(|i| i.stack == crate::stack::llonebot_plugin::STACK.id && i.data_dir_exists)
+            .or_else(|| {
+                self.instances.iter().find(|i| {
+                    i.stack == crate::stack::llbot::STACK.id
+                        && i.data_dir_exists
+                        && self.llonebot.as_ref().is_some_and(|l| l.standalone)
+                })
+            })
+            .or_else(|| self.llbot())
+    }
+
+    /// The data dir of [`Installation::main_instance`].
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.main_instance().map(|i| i.data_dir.as_path())
+    }
+
+    /// The stack of [`Installation::main_instance`]: its facts drive doctor.
     pub fn stack(&self) -> &'static Stack {
-        match &self.llonebot {
-            Some(l) if l.data_dir_exists && !l.standalone => &crate::stack::llonebot_plugin::STACK,
-            Some(l) if l.data_dir_exists => &crate::stack::llbot::STACK,
-            _ if self.llbot().is_some() => &crate::stack::llbot::STACK,
-            _ => &crate::stack::llonebot_plugin::STACK,
+        match self.main_instance() {
+            Some(i) => i.stack_def(),
+            None => &crate::stack::llonebot_plugin::STACK,
         }
     }
 
-    /// Processes of the bot stack in use that are not QQ's (the LLBot launcher, node, PMHQ).
-    pub fn bot_processes(&self) -> &[QqProcess] {
-        match self.llbot() {
-            Some(b) if std::ptr::eq(self.stack(), &crate::stack::llbot::STACK) => &b.running,
-            _ => &[],
-        }
-    }
-
-    /// QQ processes that belong to the install found (all name matches when none was found).
+    /// QQ processes that run from a QQNT install (all QQ-named ones when none is known).
     pub fn qq_processes(&self) -> impl Iterator<Item = &QqProcess> {
         self.processes.iter().filter(|p| p.verified != Some(false))
+    }
+
+    /// Looks an instance up by its id or by its place (install or data folder).
+    pub fn instance(&self, wanted: &str) -> Option<&Instance> {
+        self.instances.iter().find(|i| i.id == wanted).or_else(|| {
+            let p = Path::new(wanted);
+            self.instances.iter().find(|i| i.is_named_by(p))
+        })
+    }
+}
+
+/// What discovery gets from the process list: QQ's processes, the stacks' own programs, and
+/// every process's parent.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    pub qq: Vec<QqProcess>,
+    pub bots: Vec<llbot::Running>,
+    pub listing: crate::process::Listing,
+}
+
+impl Seen {
+    /// Lists the processes of this machine once.
+    pub fn from_os(platform: Platform) -> Seen {
+        let listing = crate::process::list_for_discovery(platform, llbot::is_program_name);
+        let (qq, rest): (Vec<QqProcess>, Vec<QqProcess>) = listing
+            .procs
+            .iter()
+            .cloned()
+            .partition(|p| crate::process::is_qq_name(platform, &p.name));
+        Seen {
+            qq,
+            bots: llbot::running(rest),
+            listing,
+        }
     }
 }
 
@@ -317,30 +369,31 @@ pub fn discover(
     overrides: &Overrides,
     processes: Vec<QqProcess>,
 ) -> Result<Installation, Failure> {
-    discover_all(env, overrides, processes, Vec::new())
+    discover_all(
+        env,
+        overrides,
+        Seen {
+            qq: processes,
+            ..Seen::default()
+        },
+    )
 }
 
-/// [`discover`], with the running processes of the LLBot stack too.
-pub fn discover_all(
-    env: &Env,
-    overrides: &Overrides,
-    mut processes: Vec<QqProcess>,
-    llbot_processes: Vec<llbot::Running>,
-) -> Result<Installation, Failure> {
+/// [`discover`], with the running processes of the stacks' own programs too.
+pub fn discover_all(env: &Env, overrides: &Overrides, seen: Seen) -> Result<Installation, Failure> {
+    let Seen {
+        qq: mut processes,
+        bots: llbot_processes,
+        listing,
+    } = seen;
     let mut ctx = Ctx {
         env,
         searched: Vec::new(),
         warnings: Vec::new(),
     };
     let qq = qq::find(&mut ctx, overrides.qq_dir.as_deref(), &processes)?;
-    if let Some(q) = &qq {
-        for p in &mut processes {
-            p.verified = Some(
-                p.exe
-                    .as_deref()
-                    .is_some_and(|exe| crate::process::exe_in_install(exe, &q.install_dir)),
-            );
-        }
+    for p in &mut processes {
+        p.verified = Some(qq::runs_qqnt(env.platform, p, qq.as_ref()));
     }
     let liteloader = liteloader::find(&mut ctx, overrides, qq.as_ref(), &processes)?;
     // A --data-dir that is a NapCat work dir (a Docker volume) is NapCat's, not LLOneBot's.
@@ -353,7 +406,7 @@ pub fn discover_all(
         .as_deref()
         .filter(|_| napcat_data.is_none());
     let llonebot = llonebot::find(&mut ctx, llonebot_flag, liteloader.as_ref())?;
-    let napcat = napcat::find(
+    let napcats = napcat::find_all(
         &mut ctx,
         overrides.napcat_dir.as_deref(),
         napcat_data,
@@ -369,20 +422,60 @@ pub fn discover_all(
         };
         ctx.warn(Path::new(var), msg!("warn.no_home"));
     }
-    let mut bots: Vec<Bot> = llonebot
+    let main_profile = liteloader.as_ref().map(|l| l.profile.clone());
+    let mut instances: Vec<Instance> = llonebot
         .iter()
         .filter(|l| !l.standalone)
-        .map(|l| plugin_bot(l, &processes))
+        .map(|l| plugin_instance(l, main_profile.as_deref()))
         .collect();
+    instances.extend(other_profiles(
+        &mut ctx,
+        &processes,
+        main_profile.as_deref(),
+    ));
     let standalone_data = llonebot
         .as_ref()
         .filter(|l| l.standalone)
         .map(|l| l.data_dir.as_path());
     let flag = overrides.llbot_dir.as_deref();
-    if let Some(b) = llbot::find(&mut ctx, flag, standalone_data, llbot_processes)? {
-        bots.push(b);
-    }
-    bots.extend(napcat.as_ref().map(|n| napcat_bot(n, &processes)));
+    instances.extend(llbot::find_all(
+        &mut ctx,
+        flag,
+        standalone_data,
+        llbot_processes,
+    )?);
+    instances.extend(napcats.iter().map(napcat_instance));
+    let plugin_install = liteloader
+        .as_ref()
+        .filter(|l| matches!(l.source, Some(Source::Launcher | Source::IndexJs)))
+        .and(qq.as_ref())
+        .map(|q| q.install_dir.clone());
+    let clues = assign::Clues {
+        napcats: &napcats,
+        listing: &listing,
+        main_profile: main_profile.as_deref(),
+        plugin_install: plugin_install.as_deref(),
+        env,
+    };
+    assign::assign_processes(&mut instances, &processes, &clues);
+    assign::set_owners(&mut instances);
+    assign::narrow(&mut instances, overrides);
+    assign::choose(&mut instances, &overrides.instances)?;
+    let napcat = instances
+        .iter()
+        .filter(|i| i.stack == crate::stack::napcat::STACK.id)
+        .find_map(|i| {
+            napcats
+                .iter()
+                .find(|n| same_folder(&n.work_dir, &i.data_dir))
+        })
+        .cloned();
+    let llonebot = llonebot.filter(|l| {
+        l.standalone
+            || instances.iter().any(|i| {
+                i.stack == crate::stack::llonebot_plugin::STACK.id && i.data_dir == l.data_dir
+            })
+    });
     Ok(Installation {
         platform: env.platform,
         qq,
@@ -390,8 +483,57 @@ pub fn discover_all(
         liteloader,
         llonebot,
         napcat,
-        bots,
+        napcats,
+        instances,
         searched: ctx.searched,
         warnings: ctx.warnings,
     })
+}
+
+/// Plugin instances of other LiteLoaderQQNT profiles, named by running QQs' environments (a
+/// second user's QQ, a QQ started with another profile). Another user's profile is used only
+/// when it is that user's all the way down.
+fn other_profiles(ctx: &mut Ctx, qq: &[QqProcess], main: Option<&Path>) -> Vec<Instance> {
+    let mut seen: Vec<PathBuf> = main.into_iter().map(Path::to_path_buf).collect();
+    let mut out = Vec::new();
+    let me = crate::process::current_uid();
+    let own_ns = crate::process::own_mount_namespace();
+    for p in qq.iter().filter(|p| p.main && p.verified != Some(false)) {
+        if ctx.env.root.is_none() && container::in_container(p, own_ns) {
+            continue;
+        }
+        let Some(v) = &p.profile_env else { continue };
+        if !ctx.env.is_absolute(v) || ctx.env.climbs_above_root_dir(v) {
+            continue;
+        }
+        let profile = ctx.env.resolve(v);
+        if seen.iter().any(|s| same_folder(s, &profile)) || !is_dir(&profile) {
+            continue;
+        }
+        seen.push(profile.clone());
+        if let Some(uid) = p.uid.filter(|u| Some(*u) != me)
+            && let Err(why) = crate::owner::check_chain(&profile, Some(uid))
+        {
+            let detail = format!("pid {}: {}", p.pid, why.message());
+            ctx.note_detail(
+                What::LiteloaderProfile,
+                &profile,
+                Outcome::Rejected,
+                Some(Reason::Untrusted),
+                detail,
+            );
+            continue;
+        }
+        ctx.note_detail(
+            What::LiteloaderProfile,
+            &profile,
+            Outcome::Taken,
+            None,
+            format!("pid {}", p.pid),
+        );
+        if let Some(l) = llonebot::find_in_profile(ctx, &profile) {
+            out.push(plugin_instance(&l, Some(&profile)));
+        }
+    }
+    out
 }

@@ -48,6 +48,12 @@ pub struct NapCat {
     pub source_detail: Option<String>,
     /// Accounts with a `config/onebot11_<uin>.json` or `config/napcat_<uin>.json`.
     pub accounts: Vec<String>,
+    /// QQ main processes whose environment names this NapCat (NapCat Shell).
+    #[serde(skip)]
+    pub named_by: Vec<u32>,
+    /// The QQ app folder whose `package.json` loads this NapCat (every QQ of that install runs it).
+    #[serde(skip)]
+    pub loaded_by: Option<PathBuf>,
 }
 
 impl NapCat {
@@ -190,15 +196,25 @@ struct Candidate {
     work_only: bool,
     source: Source,
     detail: Option<String>,
+    /// The QQ process whose environment named it.
+    pid: Option<u32>,
+    /// The QQ app folder whose loader named it.
+    app: Option<PathBuf>,
+    /// The home folder of the process that named it, when another user's: QQ's data folder
+    /// (and NapCat's temp in it) is that user's.
+    home: Option<PathBuf>,
 }
 
-pub(super) fn find(
+/// Every NapCat: named by a flag or `$NAPCAT_WORKDIR`, by a running QQ's environment (any
+/// user's, when it is that user's all the way down), by a QQ install's loader, or at the
+/// installers' places. One per work dir.
+pub(super) fn find_all(
     ctx: &mut Ctx,
     flag: Option<&Path>,
     data_dir_flag: Option<&Path>,
     qq: Option<&Qq>,
     processes: &[QqProcess],
-) -> Result<Option<NapCat>, Failure> {
+) -> Result<Vec<NapCat>, Failure> {
     let what = What::NapcatDir;
     let mut cands: Vec<Candidate> = Vec::new();
     if let Some(dir) = flag {
@@ -214,6 +230,9 @@ pub(super) fn find(
             work_only: !is_file(&dir.join(MAIN_FILE)),
             source: Source::Flag,
             detail: Some("--napcat-dir".into()),
+            pid: None,
+            app: None,
+            home: None,
         });
     }
     if let Some(dir) = data_dir_flag.filter(|d| looks_like_work_dir(d)) {
@@ -222,6 +241,9 @@ pub(super) fn find(
             work_only: !is_file(&dir.join(MAIN_FILE)),
             source: Source::Flag,
             detail: Some("--data-dir".into()),
+            pid: None,
+            app: None,
+            home: None,
         });
     }
     if let Some(v) = ctx.env.path_var(WORKDIR_VAR) {
@@ -230,12 +252,17 @@ pub(super) fn find(
             work_only: true,
             source: Source::NapcatWorkdir,
             detail: None,
+            pid: None,
+            app: None,
+            home: None,
         });
     }
-    for p in processes
-        .iter()
-        .filter(|p| p.main && p.verified != Some(false))
-    {
+    let own_ns = crate::process::own_mount_namespace();
+    for p in processes.iter().filter(|p| {
+        p.main
+            && p.verified != Some(false)
+            && (ctx.env.root.is_some() || !super::container::in_container(p, own_ns))
+    }) {
         for (k, v) in &p.environ {
             let (work_only, dir) = if k == WORKDIR_VAR {
                 (true, ctx.env.resolve(v))
@@ -248,11 +275,25 @@ pub(super) fn find(
             } else {
                 continue;
             };
+            if let Some(why) = foreign_untrusted(&dir, p) {
+                let detail = format!("pid {}: {why}", p.pid);
+                ctx.note_detail(
+                    what,
+                    &dir,
+                    Outcome::Rejected,
+                    Some(Reason::Untrusted),
+                    detail,
+                );
+                continue;
+            }
             cands.push(Candidate {
                 dir,
                 work_only,
                 source: Source::NapcatQqEnviron,
                 detail: Some(format!("pid {}: {k}", p.pid)),
+                pid: Some(p.pid),
+                app: None,
+                home: foreign_home(p),
             });
         }
     }
@@ -266,6 +307,9 @@ pub(super) fn find(
                 work_only: false,
                 source: Source::WellKnown,
                 detail: None,
+                pid: None,
+                app: None,
+                home: None,
             });
         }
     }
@@ -287,15 +331,15 @@ pub(super) fn find(
                 work_only: false,
                 source: Source::WellKnown,
                 detail: None,
+                pid: None,
+                app: None,
+                home: None,
             });
         }
     }
 
-    let mut found: Option<(Option<PathBuf>, PathBuf, Source, Option<String>)> = None;
+    let mut out: Vec<NapCat> = Vec::new();
     for c in cands {
-        if found.is_some() {
-            break;
-        }
         let ok = if c.work_only {
             is_dir(&c.dir)
         } else {
@@ -311,9 +355,8 @@ pub(super) fn find(
             ctx.note(what, &c.dir, outcome, reason);
             continue;
         }
-        ctx.note(what, &c.dir, Outcome::Taken, None);
         let (dir, work) = if c.work_only {
-            (None, c.dir)
+            (None, c.dir.clone())
         } else {
             // NapCat writes beside itself unless $NAPCAT_WORKDIR (or macOS) says otherwise.
             let work = match ctx.env.path_var(WORKDIR_VAR) {
@@ -324,16 +367,69 @@ pub(super) fn find(
                     .unwrap_or_else(|| c.dir.clone()),
                 None => c.dir.clone(),
             };
-            (Some(c.dir), work)
+            (Some(c.dir.clone()), work)
         };
-        found = Some((dir, work, c.source, c.detail));
+        // One NapCat per work dir: a second way to it only adds who names it.
+        if let Some(n) = out
+            .iter_mut()
+            .find(|n| super::instance::same_folder(&n.work_dir, &work))
+        {
+            n.named_by.extend(c.pid);
+            if n.loaded_by.is_none() {
+                n.loaded_by = c.app;
+            }
+            if n.dir.is_none() {
+                n.dir = dir;
+            }
+            ctx.note(what, &c.dir, Outcome::Rejected, Some(Reason::AlreadyFound));
+            continue;
+        }
+        ctx.note(what, &c.dir, Outcome::Taken, None);
+        out.push(napcat_at(ctx, qq, dir, work, &c));
     }
-    let Some((dir, work_dir, source, source_detail)) = found else {
-        return Ok(None);
-    };
+    Ok(out)
+}
 
+/// A QQ process of another user named `dir`: it is used only when it is that user's all the
+/// way down. Says why not.
+fn foreign_untrusted(dir: &Path, p: &QqProcess) -> Option<String> {
+    let uid = p.uid?;
+    if Some(uid) == crate::process::current_uid() || !dir.exists() {
+        return None;
+    }
+    crate::owner::check_chain(dir, Some(uid))
+        .err()
+        .map(|u| u.message().to_string())
+}
+
+/// The `HOME` of another user's process (Unix).
+fn foreign_home(p: &QqProcess) -> Option<PathBuf> {
+    if p.uid.is_none() || p.uid == crate::process::current_uid() {
+        return None;
+    }
+    p.environ
+        .iter()
+        .find(|(k, _)| k == "HOME")
+        .map(|(_, v)| PathBuf::from(v))
+        .filter(|h| h.is_absolute())
+}
+
+/// The NapCat at a folder (and work dir): its temp under QQ's data folder, version, accounts.
+fn napcat_at(
+    ctx: &mut Ctx,
+    qq: Option<&Qq>,
+    dir: Option<PathBuf>,
+    work_dir: PathBuf,
+    c: &Candidate,
+) -> NapCat {
     let mut data_root = None;
-    for qq_data in qq_data_dirs(ctx, qq, dir.as_deref().or(Some(work_dir.as_path()))) {
+    let mut places = qq_data_dirs(ctx, qq, dir.as_deref().or(Some(work_dir.as_path())));
+    if let Some(home) = &c.home {
+        // Another user's NapCat keeps its temp in that user's QQ data folder, not ours.
+        places.retain(|p| !ctx.env.home.as_deref().is_some_and(|h| p.starts_with(h)));
+        places.insert(0, home.join(".config").join("QQ"));
+    }
+    for qq_data in places {
         let root = qq_data.join("NapCat");
         if is_dir(&root) {
             ctx.note(What::NapcatTemp, &root, Outcome::Taken, None);
@@ -350,7 +446,7 @@ pub(super) fn find(
     if version.is_none() {
         ctx.warn(&work_dir, msg!("warn.napcat_no_version"));
     }
-    Ok(Some(NapCat {
+    NapCat {
         accounts: config_uins(&work_dir),
         dir,
         work_dir,
@@ -358,9 +454,11 @@ pub(super) fn find(
         temp_dir,
         version,
         version_file,
-        source,
-        source_detail,
-    }))
+        source: c.source,
+        source_detail: c.detail.clone(),
+        named_by: c.pid.into_iter().collect(),
+        loaded_by: c.app.clone(),
+    }
 }
 
 /// QQ's `package.json` `main` → `loadNapCat.(c)js` (or the backup's sibling loader) → the
@@ -412,6 +510,9 @@ fn loader_candidates(ctx: &mut Ctx, app: &Path, cands: &mut Vec<Candidate>) {
             work_only: false,
             source: Source::NapcatLoader,
             detail: Some(loader.display().to_string()),
+            pid: None,
+            app: Some(app.to_path_buf()),
+            home: None,
         });
     }
 }

@@ -65,6 +65,19 @@ fn install_of_exe(platform: Platform, exe: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Does a QQ-named process run QQNT: from the install found, or from any folder that holds
+/// QQNT's app (a second QQ install, a rootless NapCat's QQ)?
+pub(super) fn runs_qqnt(platform: Platform, p: &QqProcess, found: Option<&Qq>) -> bool {
+    let Some(exe) = p.exe.as_deref() else {
+        // Unknown executable (another user's process): only the name says QQ.
+        return found.is_none();
+    };
+    if found.is_some_and(|q| crate::process::exe_in_install(exe, &q.install_dir)) {
+        return true;
+    }
+    install_of_exe(platform, exe).is_some_and(|d| has_app_folder(platform, &d))
+}
+
 fn is_flatpak(dir: &Path) -> bool {
     dir.to_string_lossy()
         .replace('\\', "/")
@@ -121,23 +134,18 @@ pub(super) fn find(
             None => ctx.note(what, exe, Outcome::Rejected, Some(Reason::NoQqExecutable)),
         }
     }
-    // Stable: among equals, the lowest PID (the list is sorted by PID) stays first.
-    running.sort_by_key(|(install, _)| !has_app_folder(platform, install));
-    let mut running = running.into_iter();
-    if let Some((install, pid)) = running.next() {
+    // A program named like QQ whose folder holds no QQNT app (a classic QQ.exe, a copy of
+    // the executable alone) is not QQ's install. Of the rest, the lowest PID goes first (the
+    // list is sorted by PID).
+    let (qqnt, other): (Vec<_>, Vec<_>) = running
+        .into_iter()
+        .partition(|(install, _)| has_app_folder(platform, install));
+    for (dir, pid) in &other {
+        let detail = format!("pid {pid}");
+        ctx.note_detail(what, dir, Outcome::Rejected, Some(Reason::NoQqApp), detail);
+    }
+    if let Some((install, pid)) = qqnt.into_iter().next() {
         ctx.note(what, &install, Outcome::Taken, None);
-        for (other, other_pid) in running.filter(|(o, _)| *o != install) {
-            if !has_app_folder(platform, &other) {
-                let detail = format!("pid {other_pid}");
-                ctx.note_detail(
-                    what,
-                    &other,
-                    Outcome::Rejected,
-                    Some(Reason::NoQqApp),
-                    detail,
-                );
-            }
-        }
         let detail = format!("pid {pid}");
         return Ok(Some(build(ctx, install, Source::Process, Some(detail))));
     }

@@ -171,7 +171,7 @@ fn check_ports_taken(
     ports: &BTreeMap<u16, Vec<String>>,
     f: &mut Vec<Finding>,
 ) {
-    let running = inst.qq_processes().next().is_some() || !inst.bot_processes().is_empty();
+    let running = inst.main_instance().is_some_and(|i| i.is_running());
     if running {
         return;
     }

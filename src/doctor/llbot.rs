@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::{Finding, Severity, finding};
-use crate::discover::{Bot, Mode};
+use crate::discover::{Instance, Mode};
 use crate::msg;
 use crate::policy::DEFAULT_MIN_LLONEBOT;
 use crate::version::Dotted;
@@ -14,7 +14,7 @@ use crate::version::Dotted;
 /// LLBot 8.0.12 deletes a send's temp files after a failed send too; older ones leak them.
 pub const STOPS_LEAKING_TEMP: Dotted = Dotted::new(8, 0, 12);
 
-pub(super) fn check_llbot(b: &Bot, f: &mut Vec<Finding>) {
+pub(super) fn check_llbot(b: &Instance, f: &mut Vec<Finding>) {
     if b.mode == Some(Mode::Headless) {
         f.push(finding(
             "qq.not_used",
@@ -32,7 +32,7 @@ pub(super) fn check_llbot(b: &Bot, f: &mut Vec<Finding>) {
     check_layout(b, f);
 }
 
-fn check_version(b: &Bot, f: &mut Vec<Finding>) {
+fn check_version(b: &Instance, f: &mut Vec<Finding>) {
     let data = json!({"version": b.version, "file": crate::output::path::opt_value(b.version_file.as_ref()), "note": b.version_note});
     let Some(v) = b.version.as_deref().and_then(|v| Dotted::parse(v).ok()) else {
         f.push(finding(
@@ -76,7 +76,7 @@ fn check_version(b: &Bot, f: &mut Vec<Finding>) {
 
 /// The CLI moves `<install>/data` to `<install>/bin/llbot/data` at start: a data dir still at
 /// the old place under a CLI install was not migrated (or a second one is left there).
-fn check_layout(b: &Bot, f: &mut Vec<Finding>) {
+fn check_layout(b: &Instance, f: &mut Vec<Finding>) {
     let Some(install) = &b.install else { return };
     let new = install.join("bin").join("llbot");
     if new.is_dir() && b.data_dir == install.join("data") {

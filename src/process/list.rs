@@ -51,6 +51,34 @@ pub struct QqProcess {
     /// The whole environment, to restart QQ as it was started (never printed: it may hold secrets).
     #[serde(skip)]
     pub environ: Vec<(String, String)>,
+    /// The mount namespace it runs in (Linux: the inode of `/proc/<pid>/ns/mnt`), when readable:
+    /// one other than ours is a container's, whose paths are inside `/proc/<pid>/root`.
+    #[serde(skip)]
+    pub mnt_ns: Option<u64>,
+}
+
+/// Every process of a listing whose name was wanted, plus the parent of every process on the
+/// machine (to tell whose child a QQ is, through any program in between).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub procs: Vec<QqProcess>,
+    pub parents: std::collections::HashMap<u32, u32>,
+}
+
+impl Listing {
+    /// The ancestors of `pid`, nearest first (bounded: PIDs are data, a cycle cannot loop).
+    pub fn ancestors(&self, pid: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut at = pid;
+        while let Some(&p) = self.parents.get(&at) {
+            if p == 0 || out.contains(&p) || out.len() > 512 {
+                break;
+            }
+            out.push(p);
+            at = p;
+        }
+        out
+    }
 }
 
 /// Process names QQ runs under on each platform.
@@ -140,6 +168,11 @@ pub fn exe_in_install(exe: &Path, install_dir: &Path) -> bool {
 /// processes; executable, command line, working directory, user and environment only for those
 /// that match. A process that has exited but is not reaped yet (a zombie) is gone already.
 pub fn list_named(wanted: impl Fn(&str) -> bool) -> Vec<QqProcess> {
+    list_all(wanted).procs
+}
+
+/// [`list_named`], with every process's parent.
+pub fn list_all(wanted: impl Fn(&str) -> bool) -> Listing {
     let mut sys = System::new();
     // Without tasks: on Linux sysinfo otherwise lists every thread as a process of its own,
     // and an Electron main process has dozens of threads, many named like it.
@@ -152,8 +185,16 @@ pub fn list_named(wanted: impl Fn(&str) -> bool) -> Vec<QqProcess> {
         .filter(|(_, p)| p.name().to_str().is_some_and(&wanted))
         .map(|(pid, _)| *pid)
         .collect();
+    let parents = sys
+        .processes()
+        .iter()
+        .filter_map(|(pid, p)| Some((pid.as_u32(), p.parent()?.as_u32())))
+        .collect();
     if pids.is_empty() {
-        return Vec::new();
+        return Listing {
+            procs: Vec::new(),
+            parents,
+        };
     }
     let details = ProcessRefreshKind::nothing()
         .without_tasks()
@@ -200,11 +241,36 @@ pub fn list_named(wanted: impl Fn(&str) -> bool) -> Vec<QqProcess> {
                 verified: None,
                 profile_env,
                 environ,
+                mnt_ns: mount_namespace(p.pid().as_u32()),
             }
         })
         .collect();
     out.sort_by_key(|p| p.pid);
-    out
+    Listing {
+        procs: out,
+        parents,
+    }
+}
+
+/// The mount namespace of a process (Linux), when we may read it.
+pub fn mount_namespace(pid: u32) -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        // `mnt:[4026531841]`
+        let link = std::fs::read_link(format!("/proc/{pid}/ns/mnt")).ok()?;
+        let s = link.to_str()?;
+        s.strip_prefix("mnt:[")?.strip_suffix(']')?.parse().ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// Our own mount namespace.
+pub fn own_mount_namespace() -> Option<u64> {
+    mount_namespace(std::process::id())
 }
 
 /// Every process named like QQ on this machine, main processes told from helpers.
@@ -212,6 +278,21 @@ pub fn list_qq_processes(platform: Platform) -> Vec<QqProcess> {
     let mut out = list_named(|n| is_qq_name(platform, n));
     classify(&mut out);
     out
+}
+
+/// QQ's processes and the stacks' own programs (by `other`), in one listing; QQ's main
+/// processes told from their helpers.
+pub fn list_for_discovery(platform: Platform, other: impl Fn(&str) -> bool) -> Listing {
+    let mut all = list_all(|n| is_qq_name(platform, n) || other(n));
+    let (mut qq, rest): (Vec<QqProcess>, Vec<QqProcess>) = all
+        .procs
+        .into_iter()
+        .partition(|p| is_qq_name(platform, &p.name));
+    classify(&mut qq);
+    qq.extend(rest);
+    qq.sort_by_key(|p| p.pid);
+    all.procs = qq;
+    all
 }
 
 #[cfg(unix)]
@@ -271,6 +352,7 @@ mod tests {
             verified: None,
             profile_env: Some("/p".into()),
             environ: vec![("A".into(), "1".into())],
+            mnt_ns: None,
         }
     }
 

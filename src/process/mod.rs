@@ -16,11 +16,28 @@ mod unix;
 mod windows;
 
 pub use list::{
-    PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_named,
-    list_qq_processes, process_uid,
+    Listing, PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_all,
+    list_for_discovery, list_named, list_qq_processes, mount_namespace, own_mount_namespace,
+    process_uid,
 };
 pub use restart::{RestartOutcome, restart_all};
-pub use stop::{StopError, StopOptions, Stopped, Target, stop_instances};
+pub use stop::{StopError, StopOptions, Stopped, Target, still_running, stop_instances};
+
+thread_local! {
+    /// Set on a thread where root acts as another user (`clean::as_owner`).
+    static ACTING_AS: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Marks this thread as root acting for `uid`: a program started again here gets that user's
+/// own environment (HOME, USER, LOGNAME, SHELL from the passwd database), as root's would not do.
+pub fn mark_acting_as(uid: u32) {
+    ACTING_AS.with(|a| a.set(Some(uid)));
+}
+
+/// The user this thread acts for, when root dropped to it.
+pub fn acting_as() -> Option<u32> {
+    ACTING_AS.with(|a| a.get())
+}
 
 /// The user a process runs as (Unix uid); `None` where unknown or not meaningful (Windows).
 pub fn current_uid() -> Option<u32> {
@@ -46,6 +63,14 @@ pub fn owner_of(path: &std::path::Path) -> Option<u32> {
         let _ = path;
         None
     }
+}
+
+/// A user's primary group and every group it belongs to (Unix), from the passwd and group
+/// databases.
+#[cfg(unix)]
+pub fn user_groups(uid: u32) -> Option<(u32, Vec<u32>)> {
+    let u = unix::user(uid)?;
+    Some((u.gid, u.groups.clone()))
 }
 
 /// A user's login name, for messages (`uid 1001` when the passwd database does not know it).

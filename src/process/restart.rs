@@ -115,6 +115,17 @@ fn unix_setup(c: &mut Command, main: &QqProcess) -> std::io::Result<()> {
     let me = super::unix::effective_uid();
     let target = main.uid.unwrap_or(me);
     let switch = if target == me {
+        if super::acting_as() == Some(me)
+            && let Some(u) = super::unix::user(me)
+        {
+            // Root acting as this user: the program gets the user's own environment.
+            c.env("HOME", &u.home)
+                .env("USER", &u.name)
+                .env("LOGNAME", &u.name);
+            if !u.shell.is_empty() {
+                c.env("SHELL", &u.shell);
+            }
+        }
         None
     } else if me == 0 {
         let u = super::unix::user(target).ok_or_else(|| {

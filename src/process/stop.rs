@@ -135,6 +135,11 @@ impl Snapshot {
     }
 }
 
+/// Which of `targets` still run (a PID now taken by a later process does not count).
+pub fn still_running(targets: &[Target]) -> Vec<Target> {
+    Snapshot::take().left(targets)
+}
+
 /// Could a process started at `parent` (seconds; 0: unknown) be the parent of one started at
 /// `child`?
 pub fn started_in_order(parent: u64, child: u64) -> bool {

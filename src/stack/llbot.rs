@@ -50,6 +50,7 @@ const DATABASE: TargetSpec = TargetSpec {
 
 pub static STACK: Stack = Stack {
     id: ID,
+    short: "llbot",
     bot: "llonebot",
     name: "LLBot",
     look: Look {

@@ -74,6 +74,7 @@ pub const DATABASE: TargetSpec = TargetSpec {
 
 pub static STACK: Stack = Stack {
     id: ID,
+    short: "llonebot",
     bot: "llonebot",
     name: "LLOneBot",
     look: Look {

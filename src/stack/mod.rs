@@ -18,6 +18,8 @@ use serde::{Serialize, Serializer};
 pub struct Stack {
     /// A stable id (`llonebot_plugin`).
     pub id: &'static str,
+    /// The short name an instance's id starts with (`llonebot@…`, `llbot@…`, `napcat@…`).
+    pub short: &'static str,
     /// The bot family, as JSON names it (`llonebot` for every LLOneBot/LLBot version).
     pub bot: &'static str,
     /// The name shown to users.

@@ -67,6 +67,7 @@ const PROCESSES: Processes = Processes {
 /// NapCat's work dir.
 pub static STACK: Stack = Stack {
     id: ID,
+    short: "napcat",
     bot: "napcat",
     name: "NapCat",
     look: Look {
@@ -101,6 +102,7 @@ pub static STACK: Stack = Stack {
 /// `<QQ data>/NapCat`: the temp folder and the decrypted-database cache.
 pub static DATA_STACK: Stack = Stack {
     id: DATA_ID,
+    short: "napcat",
     bot: "napcat",
     name: "NapCat",
     look: Look {

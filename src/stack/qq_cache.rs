@@ -44,6 +44,7 @@ pub const HOT_UPDATE: TargetSpec = row(
 
 pub static STACK: Stack = Stack {
     id: ID,
+    short: "qq-cache",
     bot: "qq",
     name: "QQ",
     look: Look {

@@ -9,7 +9,7 @@ use super::family::{self, StackHint};
 use super::line::{self, Stamp};
 use super::since::local_offset_secs;
 use crate::app::App;
-use crate::discover::{Bot, Installation};
+use crate::discover::{Installation, Instance};
 use crate::exit::{Exit, Failure};
 use crate::msg;
 use crate::time::{civil_from_days, unix_secs};
@@ -172,7 +172,7 @@ pub(super) fn io_words(e: &std::io::Error) -> String {
 /// folder, that one is theirs. The plugin's lines (3.x, 4.x) name theirs, or get it from the
 /// error line that follows, so its folder gives none.
 pub fn log_folders(inst: &Installation) -> Vec<LogFolder> {
-    let only_account = |b: &Bot| match b.accounts.as_slice() {
+    let only_account = |b: &Instance| match b.accounts.as_slice() {
         [a] => a.uin.parse().ok(),
         _ => None,
     };
@@ -185,7 +185,7 @@ pub fn log_folders(inst: &Installation) -> Vec<LogFolder> {
             account: llbot.and_then(only_account),
         });
     }
-    for b in inst.bots.iter().filter(|b| b.data_dir_exists) {
+    for b in inst.instances.iter().filter(|b| b.data_dir_exists) {
         let path = b.data_dir.join("logs");
         if folders.iter().any(|f| f.path == path) {
             continue;

@@ -18,6 +18,12 @@ pub const TAG_DEDUP: u32 = 0x8000_0013;
 pub const TAG_CLOUD: u32 = 0x9000_001A;
 pub const TAG_CLOUD_MASK: u32 = 0xFFFF_0FFF;
 
+/// A reparse tag whose name-surrogate bit is set stands for another file or folder (a junction,
+/// mount point or symbolic link), not for data of its own.
+pub fn is_name_surrogate(tag: u32) -> bool {
+    tag & 0x2000_0000 != 0
+}
+
 /// What the deletion does with an entry met in a walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Treat {

@@ -26,7 +26,7 @@ pub use unix_measure::measure_inside;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub use windows::{Session, measure_inside, record};
+pub use windows::{Session, is_name_surrogate, measure_inside, record};
 
 /// What a file or folder is, whatever its name or path: its device and inode (on Windows the
 /// volume serial number and the file id).

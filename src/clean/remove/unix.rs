@@ -67,6 +67,28 @@ pub(super) fn open_dir(at: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<Ow
     openat(at, name, DIR, Mode::empty())
 }
 
+/// Opens an absolute folder path one component at a time from `/`, each relative to the one
+/// above and without following a link: a link anywhere on the path (not only at its end) fails
+/// with `ELOOP`/`ENOTDIR`, so nothing reached through a link is ever acted on.
+pub fn open_dir_path(path: &Path) -> rustix::io::Result<OwnedFd> {
+    let mut fd: Option<OwnedFd> = None;
+    for c in path.components() {
+        let next = match c {
+            Component::RootDir => openat(CWD, "/", DIR, Mode::empty())?,
+            Component::CurDir => continue,
+            Component::Normal(name) => {
+                let at = fd.as_ref().ok_or(Errno::INVAL)?;
+                let name = cname(name).ok_or(Errno::INVAL)?;
+                open_dir(at.as_fd(), &name)?
+            }
+            // Relative paths and `..` are never what a plan holds.
+            Component::ParentDir | Component::Prefix(_) => return Err(Errno::INVAL),
+        };
+        fd = Some(next);
+    }
+    fd.ok_or(Errno::INVAL)
+}
+
 pub(super) fn io(e: Errno) -> std::io::Error {
     std::io::Error::from(e)
 }
@@ -83,7 +105,7 @@ pub(super) fn cname(name: &OsStr) -> Option<CString> {
 /// Records the identities of the data dir and its target folders.
 /// `folders`: the target folders of the stack's table, pinned too.
 pub fn record(data_dir: &Path, folders: &[&'static str]) -> Pins {
-    let Ok(fd) = openat(CWD, data_dir, DIR, Mode::empty()) else {
+    let Ok(fd) = open_dir_path(data_dir) else {
         return Pins::default();
     };
     let Ok(st) = fstat(&fd) else {
@@ -115,7 +137,7 @@ impl Session {
     pub fn open(data_dir: &Path, pins: &Pins) -> Result<Session, Msg> {
         let moved = || msg!("guard.data_dir_moved", path = data_dir.display());
         let planned = pins.data_dir.ok_or_else(moved)?;
-        let data = openat(CWD, data_dir, DIR, Mode::empty()).map_err(|_| moved())?;
+        let data = open_dir_path(data_dir).map_err(|_| moved())?;
         let st = fstat(&data).map_err(|_| moved())?;
         if ident(&st) != planned {
             return Err(moved());

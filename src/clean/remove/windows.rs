@@ -79,6 +79,15 @@ fn attribute_tag(f: &File) -> io::Result<(u32, Option<u32>)> {
     Ok((t.FileAttributes, tag))
 }
 
+/// Is this file or folder itself a link (a reparse point whose tag is a name surrogate: a
+/// junction, mount point or symbolic link)? Cloud placeholders and other data-bearing reparse
+/// points are not links.
+pub fn is_name_surrogate(path: &Path) -> io::Result<bool> {
+    let f = open_look(path)?;
+    let (_, tag) = attribute_tag(&f)?;
+    Ok(tag.is_some_and(super::links::is_name_surrogate))
+}
+
 fn real_folder(attrs: u32) -> bool {
     treat(attrs, None) == Treat::Descend
 }

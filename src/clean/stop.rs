@@ -1,0 +1,206 @@
+//! Stopping one instance before its clean and starting it again after, over the process
+//! model of [`crate::process`]: each main process of the instance (one per process group: the
+//! launcher of each LLBot started, QQ's Electron main process) is asked to quit and its whole
+//! tree waited for; only those main processes are started again, each as it was (what they
+//! started follows them: a QQ that PMHQ started is never started on its own). Or the user's own
+//! commands (`--stop-cmd`, `--start-cmd`) for a service, container or pm2.
+
+use std::time::Duration;
+
+use super::report::{CommandRun, QqState};
+use super::{INTERRUPTED, pid_list};
+use crate::cli::CleanArgs;
+use crate::exit::{Exit, Failure};
+use crate::msg;
+use crate::process::{self, QqProcess, StopError, StopOptions, Target};
+
+fn target(p: &QqProcess) -> Target {
+    Target {
+        pid: p.pid,
+        start_time: p.start_time,
+    }
+}
+
+fn did_not_quit(name: &str, args: &CleanArgs, still: &[QqProcess]) -> Failure {
+    Failure::new(
+        Exit::QqRunning,
+        msg!(
+            "clean.bot_did_not_quit",
+            name = name,
+            secs = args.stop_timeout,
+            pids = pid_list(still)
+        ),
+    )
+    .with_hint(msg!("clean.hint_did_not_quit"))
+}
+
+/// Asks each main process of the instance to quit and waits for every tree to be gone;
+/// force-kills what is left after the timeout only with --force.
+pub(super) fn stop(
+    name: &str,
+    procs: &[QqProcess],
+    platform: crate::env::Platform,
+    args: &CleanArgs,
+    state: &mut QqState,
+) -> Result<(), Failure> {
+    let mut mains: Vec<Target> = procs.iter().filter(|p| p.main).map(target).collect();
+    if mains.is_empty() {
+        mains = procs.iter().map(target).collect();
+    }
+    // Helpers whose main process is gone are waited for, never asked.
+    let strays: Vec<Target> = procs.iter().filter(|p| !p.main).map(target).collect();
+    let names: Vec<String> = procs.iter().map(|p| p.name.clone()).collect();
+    // A tree holds the instance's own programs and the QQ they start, never another program
+    // (a browser QQ opened a link in).
+    let in_tree = |n: &str| names.iter().any(|x| x == n) || process::is_qq_name(platform, n);
+    let opts = StopOptions {
+        timeout: Duration::from_secs(args.stop_timeout),
+        force: args.force,
+        interrupted: &INTERRUPTED,
+        in_tree: &in_tree,
+    };
+    let said = |failed: &[(u32, String)]| {
+        for (pid, e) in failed {
+            crate::stderr_line!(
+                "llob-doctor: {}",
+                crate::tf!("clean.quit_request_failed", pid = pid, error = e)
+            );
+        }
+    };
+    match process::stop_instances(&mains, &strays, &opts) {
+        Ok(done) => {
+            said(&done.ask_failed);
+            state.killed.extend(done.killed);
+            state.stopped = true;
+            Ok(())
+        }
+        Err(StopError::Interrupted) => Err(Failure::new(
+            Exit::Interrupted,
+            msg!("clean.interrupted_waiting"),
+        )),
+        Err(StopError::TimedOut { left, ask_failed }) => {
+            said(&ask_failed);
+            let still: Vec<QqProcess> = procs
+                .iter()
+                .filter(|p| left.contains(&p.pid))
+                .cloned()
+                .collect();
+            Err(did_not_quit(name, args, &still))
+        }
+        Err(StopError::SurvivedKill { .. }) => Err(Failure::new(
+            Exit::QqRunning,
+            msg!("clean.survived_kill", name = name),
+        )),
+    }
+}
+
+/// Starts every stopped main process again, each with its own executable, arguments, folder
+/// and environment. Flatpak QQ reports its sandbox path: it is started through flatpak.
+pub(super) fn restart(procs: &[QqProcess], flatpak: bool, state: &mut QqState) {
+    let mains: Vec<QqProcess> = procs
+        .iter()
+        .filter(|p| p.main)
+        .cloned()
+        .map(|mut p| {
+            if flatpak && !p.exe.as_deref().is_some_and(std::path::Path::exists) {
+                p.exe = Some(std::path::PathBuf::from("flatpak"));
+                p.cmd = vec!["flatpak".into(), "run".into(), "com.qq.QQ".into()];
+            }
+            p
+        })
+        .collect();
+    for o in process::restart_all(&mains) {
+        if o.pid.is_some() {
+            state.restarted.push(o);
+        } else {
+            state.restart_failed.push(o);
+        }
+    }
+}
+
+/// Runs one of the user's commands through the shell (`sh -c` on Unix, `cmd /C` on Windows)
+/// and waits for it. Its output goes to stderr (stdout is for our report); with --quiet it is
+/// kept back unless the command fails, so a nightly job mails only when something is wrong.
+pub(super) fn run_command(command: &str, quiet: bool) -> CommandRun {
+    #[cfg(windows)]
+    let mut c = {
+        use std::os::windows::process::CommandExt;
+        let mut c = std::process::Command::new("cmd");
+        c.arg("/C").raw_arg(command);
+        c
+    };
+    #[cfg(not(windows))]
+    let mut c = {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c").arg(command);
+        c
+    };
+    let result = if quiet {
+        c.output().map(|o| {
+            if !o.status.success() {
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), &o.stdout);
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), &o.stderr);
+            }
+            o.status
+        })
+    } else {
+        c.stdout(std::process::Stdio::from(std::io::stderr()));
+        c.status()
+    };
+    match result {
+        Ok(st) => CommandRun {
+            command: command.to_string(),
+            exit_code: st.code(),
+            error: (!st.success()).then(|| st.to_string()),
+        },
+        Err(e) => CommandRun {
+            command: command.to_string(),
+            exit_code: None,
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// `--stop-cmd`: runs the user's command, then waits for the instance's processes seen before
+/// to be gone. A command that fails, or processes still there at the timeout, refuse the clean
+/// of this instance (the caller still runs `--start-cmd`: we never leave a bot down).
+pub(super) fn stop_by_command(
+    name: &str,
+    command: &str,
+    seen: &[QqProcess],
+    args: &CleanArgs,
+    quiet: bool,
+    state: &mut QqState,
+) -> Result<(), Failure> {
+    let run = run_command(command, quiet);
+    let ok = run.ok();
+    let status = run.error.clone().unwrap_or_default();
+    state.stop_cmd = Some(run);
+    if !ok {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            msg!("clean.stop_cmd_failed", cmd = command, status = status),
+        )
+        .with_hint(msg!("clean.hint_stop_cmd")));
+    }
+    let targets: Vec<Target> = seen.iter().map(target).collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(args.stop_timeout);
+    let mut left = process::still_running(&targets);
+    while !left.is_empty()
+        && std::time::Instant::now() < deadline
+        && !INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        left = process::still_running(&targets);
+    }
+    if !left.is_empty() {
+        let still: Vec<QqProcess> = seen
+            .iter()
+            .filter(|p| left.iter().any(|t| t.pid == p.pid))
+            .cloned()
+            .collect();
+        return Err(did_not_quit(name, args, &still));
+    }
+    state.stopped = true;
+    Ok(())
+}
