@@ -33,6 +33,10 @@ pub const NAPCAT_RELEASES: &str = "https://github.com/NapNeko/NapCatQQ/releases"
 /// The last release of the LLOneBot plugin for LiteLoaderQQNT.
 pub const LLONEBOT_PLUGIN_LAST: Dotted = Dotted::new(4, 9, 4);
 pub const LLONEBOT_PLUGIN_LAST_DATE: &str = "2025-05-12";
+/// The newest QQ build the plugin line was released for: LLOneBot 4.9.4 shipped a bundle with
+/// QQ 34958 (`LLOneBot_QQ34958_win_x64.7z`, LuckyLilliaBot #572). A QQ that must move past it
+/// (the login floor is above it) leaves the plugin behind.
+pub const LLONEBOT_PLUGIN_LAST_QQ_BUILD: u32 = 34958;
 
 /// QQ's official download page for a platform.
 pub fn qq_download(platform: Platform) -> &'static str {

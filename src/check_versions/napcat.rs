@@ -76,7 +76,17 @@ pub(super) fn napcat(
     let advice = match verdict.status {
         Status::Ok => None,
         Status::Unsupported => Some(match (support, target) {
-            (Some(NapcatSupport::Newer), _) => text::update_napcat_text(facts.qq_version),
+            (Some(NapcatSupport::Newer), _) => {
+                text::update_napcat_text(facts.qq_version.map(|v| {
+                    (
+                        v,
+                        version,
+                        n.qq_table
+                            .as_ref()
+                            .and_then(|t| t.newest_for(facts.platform)),
+                    )
+                }))
+            }
             (_, Some(t)) if !t.keep => text::install_qq_step_text(
                 t.version.as_deref().unwrap_or("?"),
                 facts.platform,

@@ -12,7 +12,7 @@ use super::{Component, Name, text};
 use crate::discover::{Installation, NapCat, StagedUpdate};
 use crate::env::Platform;
 use crate::policy::support::{NapcatSupport, OffsetsCause, napcat_best_from, napcat_support};
-use crate::policy::{Minimums, Status, liteloader as ll_rules};
+use crate::policy::{self, Minimums, Status, liteloader as ll_rules};
 use crate::version::{BuildTable, Dotted, QqVersion};
 
 /// The QQ to run.
@@ -228,18 +228,12 @@ pub(super) fn plan(
     min_llonebot: Dotted,
 ) -> UpgradePath {
     let row = |n: Name| components.iter().find(|c| c.name == n);
-    let bad =
-        |n: Name| row(n).is_some_and(|c| c.status != Status::Ok && c.status != Status::Unknown);
     let mut steps = Vec::new();
     let qq_moves = target.is_some_and(|t| !t.keep);
-    // The plugin line is archived: when anything must change, the path leads to LLBot.
+    // The plugin line is archived: when QQ must move past every build it was released for,
+    // the path leads to LLBot.
     let moves = facts.plugin
-        && (qq_moves
-            || bad(Name::Liteloader)
-            || bad(Name::Llonebot)
-            || facts
-                .staged
-                .is_some_and(|s| !staged_breaks(facts, s).is_empty()));
+        && target.is_some_and(|t| !t.keep && t.build > policy::LLONEBOT_PLUGIN_LAST_QQ_BUILD);
     if let Some(s) = facts.staged
         && !staged_breaks(facts, s).is_empty()
         && !qq_moves
@@ -281,7 +275,15 @@ pub(super) fn plan(
                 &mut steps,
                 Step::UpdateNapcat,
                 Name::Napcat,
-                text::update_napcat_text(facts.qq_version.filter(|_| newer)),
+                text::update_napcat_text(facts.qq_version.filter(|_| newer).map(|v| {
+                    (
+                        v,
+                        n.version.as_deref(),
+                        n.qq_table
+                            .as_ref()
+                            .and_then(|t| t.newest_for(facts.platform)),
+                    )
+                })),
             );
         }
     }

@@ -87,12 +87,7 @@ pub fn render(r: &Report, out: &Output) -> String {
         .filter_map(|c| c.advice.as_ref().map(|a| (c, a)))
         .collect();
     if !steps.is_empty() || !todo.is_empty() {
-        let head = if steps.len() > 1 {
-            t("cv.what_to_do_in_order")
-        } else {
-            t("cv.what_to_do")
-        };
-        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, head));
+        let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("cv.what_to_do")));
         for (i, st) in steps.iter().enumerate() {
             let number = if steps.len() > 1 {
                 format!("{}. ", i + 1)

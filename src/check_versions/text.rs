@@ -170,12 +170,15 @@ pub(super) fn move_to_llbot_text() -> String {
     tf!("cv.step_move_llbot", url = policy::LLBOT_RELEASES)
 }
 
-/// Update NapCat (`current`: the QQ version it should come to know).
-pub(super) fn update_napcat_text(current: Option<&str>) -> String {
+/// Update NapCat; with `current`, the QQ version it should come to know, NapCat's version and
+/// the newest its table lists.
+pub(super) fn update_napcat_text(current: Option<(&str, Option<&str>, Option<&str>)>) -> String {
     match current {
-        Some(v) => tf!(
+        Some((v, napcat, newest)) => tf!(
             "cv.step_update_napcat_for",
             current = shown(v),
+            napcat = shown(napcat.unwrap_or("?")),
+            newest = shown(newest.unwrap_or("-")),
             url = policy::NAPCAT_RELEASES
         ),
         None => tf!("cv.step_update_napcat", url = policy::NAPCAT_RELEASES),
