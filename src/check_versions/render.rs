@@ -137,7 +137,9 @@ pub fn render(r: &Report, out: &Output) -> String {
         .iter()
         .filter(|c| c.status != Status::Ok)
         .count();
-    let summary = if r.ok {
+    let summary = if !r.ok && bad == 0 {
+        out.paint(Tone::Bad, t("cv.need_attention_staged"))
+    } else if r.ok {
         out.paint(Tone::Good, &tf!("cv.all_ok", n = r.components.len()))
     } else {
         out.paint(
