@@ -233,6 +233,7 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
                 ),
             ),
             Status::Refused => versions::refused(c, name, &installed),
+            Status::Unsupported => versions::unsupported(c, name, &installed),
             Status::Unknown => (Severity::Warn, msg!("doctor.version_unknown", name = name)),
         };
         let advice = match c.status {

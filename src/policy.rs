@@ -4,6 +4,7 @@
 
 mod floor;
 pub mod liteloader;
+pub mod support;
 
 use serde::Serialize;
 
@@ -26,6 +27,16 @@ pub const LLONEBOT_STANDALONE_SINCE: Dotted = Dotted::new(5, 0, 0);
 
 pub const LITELOADER_RELEASES: &str = "https://github.com/LiteLoaderQQNT/LiteLoaderQQNT/releases";
 pub const LLONEBOT_RELEASES: &str = "https://github.com/LLOneBot/LLOneBot/releases";
+/// LLBot (LLOneBot 5+, the CLI and Desktop): where the plugin's users move to.
+pub const LLBOT_RELEASES: &str = "https://github.com/LLOneBot/LuckyLilliaBot/releases";
+pub const NAPCAT_RELEASES: &str = "https://github.com/NapNeko/NapCatQQ/releases";
+/// The last release of the LLOneBot plugin for LiteLoaderQQNT.
+pub const LLONEBOT_PLUGIN_LAST: Dotted = Dotted::new(4, 9, 4);
+pub const LLONEBOT_PLUGIN_LAST_DATE: &str = "2025-05-12";
+/// The newest QQ build the plugin line was released for: LLOneBot 4.9.4 shipped a bundle with
+/// QQ 34958 (`LLOneBot_QQ34958_win_x64.7z`, LuckyLilliaBot #572). A QQ that must move past it
+/// (the login floor is above it) leaves the plugin behind.
+pub const LLONEBOT_PLUGIN_LAST_QQ_BUILD: u32 = 34958;
 
 /// QQ's official download page for a platform.
 pub fn qq_download(platform: Platform) -> &'static str {
@@ -43,6 +54,9 @@ pub enum Status {
     Outdated,
     /// QQ: below Tencent's login floor, so it cannot log in at all.
     Refused,
+    /// A bot that does not support the QQ build it runs on (NapCat's table lacks it, PMHQ has
+    /// no offsets for it).
+    Unsupported,
     Unknown,
 }
 
@@ -56,6 +70,8 @@ pub enum Rule {
     LoginFloor,
     /// LiteLoaderQQNT's own minimum for the QQ build, or the builds its line dropped.
     LiteloaderForQq,
+    /// Does the bot support this QQ build (NapCat's table, PMHQ's offsets in the logs)?
+    BotSupport,
 }
 
 /// Why a component got its status.
@@ -88,6 +104,16 @@ pub enum Reason {
     PluginNotFound,
     /// A standalone LLOneBot data folder: no manifest to read a version from.
     StandaloneNoManifest,
+    /// NapCat lists this QQ build in its table.
+    KnowsQqBuild,
+    /// The QQ build is newer than the newest one in NapCat's table.
+    QqNewerThanBot,
+    /// NapCat's table has no entry for this QQ build (an older or in-between one).
+    QqNotInBotTable,
+    /// PMHQ's logs: no offsets for this QQ build, locally or on its server.
+    NoOffsetsForQq,
+    /// PMHQ's logs: no local offsets for this QQ build, and its offsets server was unreachable.
+    OffsetsUnreachable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -132,6 +132,17 @@ impl fmt::Display for QqVersion {
     }
 }
 
+/// The platform whose numbering a QQ version is in, by its major number: Windows 9.x, Linux
+/// 3.x, macOS 6.x and 7.x (`None` for any other).
+pub fn platform_of(v: &QqVersion) -> Option<Platform> {
+    match v.dotted.major {
+        9 => Some(Platform::Windows),
+        3 => Some(Platform::Linux),
+        6 | 7 => Some(Platform::Macos),
+        _ => None,
+    }
+}
+
 /// The embedded copy of the shared `data/qq-builds.json`.
 const BUILDS_JSON: &str = include_str!("../data/qq-builds.json");
 
@@ -145,6 +156,9 @@ pub struct BuildEntry {
     /// Why an entry has no platform's string (a build seen only by number).
     #[serde(default)]
     pub note: Option<String>,
+    /// Where the build was seen.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl BuildEntry {
@@ -284,6 +298,12 @@ mod tests {
                 .filter(|p| e.version_for(**p).is_some())
                 .count();
             assert!(strings > 0 || e.note.is_some(), "{} has no string", e.build);
+            // Every row names where it was seen.
+            assert!(
+                e.source.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "{} has no source",
+                e.build
+            );
         }
         assert_eq!(table().get(26702).map(|e| e.build), Some(26702));
     }
@@ -347,6 +367,16 @@ mod tests {
             Some("3.2.12-26702")
         );
         assert_eq!(t.first_for_platform_from(Platform::Linux, 99_999), None);
+    }
+
+    #[test]
+    fn numbering_names_the_platform() {
+        let p = |s: &str| platform_of(&q(s));
+        assert_eq!(p("9.9.35-52892"), Some(Platform::Windows));
+        assert_eq!(p("3.2.33-52892"), Some(Platform::Linux));
+        assert_eq!(p("6.9.61-29927"), Some(Platform::Macos));
+        assert_eq!(p("7.0.2-53644"), Some(Platform::Macos));
+        assert_eq!(p("1.0.0-1"), None);
     }
 
     #[test]

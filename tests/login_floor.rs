@@ -65,7 +65,7 @@ fn each_platform_string_maps_to_its_build_and_verdict() {
             28131,
             "refused",
             "login_floor",
-            Some("9.9.19-34740"),
+            Some("9.9.20-37475"),
         ),
         (
             Os::Windows,
@@ -73,7 +73,7 @@ fn each_platform_string_maps_to_its_build_and_verdict() {
             33800,
             "refused",
             "login_floor",
-            Some("9.9.19-34740"),
+            Some("9.9.20-37475"),
         ),
         (
             Os::Windows,
@@ -81,12 +81,20 @@ fn each_platform_string_maps_to_its_build_and_verdict() {
             34606,
             "refused",
             "login_floor",
-            Some("9.9.19-34740"),
+            Some("9.9.20-37475"),
         ),
         (
             Os::Windows,
             "9.9.19-34740",
             34740,
+            "refused",
+            "login_floor",
+            Some("9.9.20-37475"),
+        ),
+        (
+            Os::Windows,
+            "9.9.20-37475",
+            37475,
             "ok",
             "login_floor",
             None,
@@ -113,12 +121,20 @@ fn each_platform_string_maps_to_its_build_and_verdict() {
             29927,
             "refused",
             "login_floor",
-            Some("3.2.17-34740"),
+            Some("3.2.18-37475"),
         ),
-        (Os::Linux, "3.2.17-34740", 34740, "ok", "login_floor", None),
+        (
+            Os::Linux,
+            "3.2.17-34740",
+            34740,
+            "refused",
+            "login_floor",
+            Some("3.2.18-37475"),
+        ),
+        (Os::Linux, "3.2.18-37475", 37475, "ok", "login_floor", None),
         (Os::Linux, "3.2.32-52194", 52194, "ok", "login_floor", None),
         (Os::Linux, "3.2.34-53644", 53644, "ok", "login_floor", None),
-        // macOS has no 34740: its first build past the floor is 6.9.82-40768.
+        // macOS has no 37475: its first build past the floor is 6.9.82-40768.
         (
             Os::Macos,
             "6.9.66-32690",
@@ -145,13 +161,13 @@ fn each_platform_string_maps_to_its_build_and_verdict() {
         assert_eq!(qq["status"], status, "{version}: {qq:#}");
         assert_eq!(qq["rule"], rule, "{version}");
         assert_eq!(qq["install"].as_str(), install, "{version}");
-        assert_eq!(qq["login_floor"]["build"], 34740);
+        assert_eq!(qq["login_floor"]["build"], 37475);
         assert_eq!(qq["login_floor"]["refused"], status == "refused");
         if status == "refused" {
             assert_eq!(code, 1);
             let advice = qq["advice"].as_str().unwrap_or_default();
             assert!(
-                advice.starts_with("Tencent refuses this build at login since 2026-05"),
+                advice.starts_with("refused at login for many accounts since 2025-09-11"),
                 "{advice}"
             );
             assert!(
@@ -177,9 +193,9 @@ fn the_json_names_the_floor_and_the_rule() {
     assert_eq!(qq["minimum"], "3.2.12-26702");
     assert_eq!(qq["minimum_build"], 26702);
     let floor = &qq["login_floor"];
-    assert_eq!(floor["build"], 34740);
-    assert_eq!(floor["version"], "3.2.17-34740");
-    assert_eq!(floor["since"], "2026-05");
+    assert_eq!(floor["build"], 37475);
+    assert_eq!(floor["version"], "3.2.18-37475");
+    assert_eq!(floor["since"], "2025-09-11");
     assert_eq!(floor["origin"], "table");
     assert_eq!(floor["refused"], true);
     assert!(
@@ -197,11 +213,11 @@ fn the_json_names_the_floor_and_the_rule() {
         "{text}"
     );
     assert!(
-        text.contains("QQ: Tencent refuses this build at login since 2026-05 (login floor: build 34740): install QQ 3.2.17-34740 or newer from https://im.qq.com/linuxqq/index.shtml"),
+        text.contains("QQ: refused at login for many accounts since 2025-09-11 (login floor: build 37475; some accounts need newer builds): if you run LLBot with QQ (--pmhq), install QQ 3.2.18-37475 or newer from https://im.qq.com/linuxqq/index.shtml"),
         "{text}"
     );
     assert!(
-        text.contains("login floor: build 34740 (3.2.17-34740)"),
+        text.contains("login floor: build 37475 (3.2.18-37475)"),
         "{text}"
     );
 }
@@ -382,11 +398,11 @@ fn doctor_fails_below_the_floor_and_notes_the_liteloader_line() {
     assert_eq!(qq["severity"], "fail", "{qq:#}");
     assert_eq!(
         qq["message"],
-        "QQ 3.2.13-29927: Tencent refuses this build at login since 2026-05 (login floor: build 34740)"
+        "QQ 3.2.13-29927: refused at login for many accounts since 2025-09-11 (login floor: build 37475; some accounts need newer builds)"
     );
     // The remedy says what to do, not the reason again.
     assert_eq!(
-        qq["remedy"], "install QQ 3.2.17-34740 or newer from https://im.qq.com/linuxqq/index.shtml",
+        qq["remedy"], "install QQ 3.2.18-37475 or newer from https://im.qq.com/linuxqq/index.shtml",
         "{qq:#}"
     );
     let line = finding(&v, "versions.liteloader_line");
@@ -427,7 +443,7 @@ fn timeout_advice_names_only_what_is_not_met_in_the_platforms_numbering() {
     f.linux_installer();
     let (remedy, v) = timeouts_remedy(&f);
     assert!(
-        remedy.contains("upgrade to QQ 3.2.17-34740 or newer, and send smaller attachments"),
+        remedy.contains("upgrade to QQ 3.2.18-37475 or newer, and send smaller attachments"),
         "{remedy}"
     );
     assert!(
@@ -458,7 +474,7 @@ fn timeout_advice_names_only_what_is_not_met_in_the_platforms_numbering() {
     f.windows_old(r"C:\Program Files\Tencent\QQNT");
     let (remedy, _) = timeouts_remedy(&f);
     assert!(
-        remedy.contains("upgrade to QQ 9.9.19-34740 or newer and LLOneBot 3.28.3 or newer"),
+        remedy.contains("upgrade to QQ 9.9.20-37475 or newer and LLOneBot 3.28.3 or newer"),
         "{remedy}"
     );
 }
@@ -470,11 +486,11 @@ fn timeout_advice_in_chinese() {
     let out = f.run(&["--lang", "zh", "doctor", "--since", "2024-08-01"]);
     let text = stdout(&out);
     assert!(
-        text.contains("，升级到 QQ 3.2.17-34740 或更新版本，并发送更小的附件"),
+        text.contains("，升级到 QQ 3.2.18-37475 或更新版本，并发送更小的附件"),
         "{text}"
     );
     assert!(
-        text.contains("自 2026-05 起腾讯在登录时拒绝这个构建号"),
+        text.contains("自 2025-09-11 起许多账号在登录时被拒绝"),
         "{text}"
     );
 }

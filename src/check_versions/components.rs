@@ -2,13 +2,20 @@
 
 use std::path::{Path, PathBuf};
 
+use super::path::{Facts, QqTarget};
 use super::text;
 use super::{Component, Equivalents, Fact, FloorCheck, MAX_SHOWN_JSON, Name, clip};
 use crate::discover::{self, Installation, Outcome, What};
 use crate::policy::{self, Minimums, Reason, Status, Verdict, liteloader as ll_rules};
 use crate::version::{BuildTable, Dotted};
 
-pub(super) fn qq(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Option<Component> {
+pub(super) fn qq(
+    inst: &Installation,
+    mins: &Minimums,
+    table: &BuildTable,
+    target: Option<&QqTarget>,
+    facts_in: &Facts,
+) -> Option<Component> {
     let q = inst.qq.as_ref()?;
     let platform = q.platform;
     let (build, verdict) = match policy::qq_build(q.version.as_deref(), q.build) {
@@ -31,6 +38,17 @@ pub(super) fn qq(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Op
     if let Some(app) = &q.hot_update {
         facts.push(Fact::RunsHotUpdate { app: app.clone() });
     }
+    let staged_update = q
+        .staged_update
+        .as_ref()
+        .map(|s| super::staged_check(facts_in, s));
+    if let Some(s) = &staged_update {
+        facts.push(Fact::StagedUpdate {
+            version: s.update.version.clone(),
+            breaks: s.breaks.clone(),
+            folder: s.update.folder.clone(),
+        });
+    }
     let login_floor = mins.login_floor.as_ref().map(|f| FloorCheck {
         build: f.build,
         version: table
@@ -48,13 +66,20 @@ pub(super) fn qq(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Op
     let mut install = None;
     let advice = match verdict.status {
         Status::Ok => None,
-        Status::Outdated | Status::Refused => {
-            // The higher of the two bars, in this platform's own numbering.
+        Status::Outdated | Status::Refused | Status::Unsupported => {
+            // The path's target: at or above both bars, in this platform's own numbering, and
+            // a version the bot found supports.
             let floor = mins.login_floor.as_ref().map_or(0, |f| f.build);
             let bar = mins.qq.build.max(floor);
-            let target = table
-                .first_for_platform_from(platform, bar)
-                .map(str::to_string)
+            let exact = target.is_some_and(|t| t.exact);
+            let target = target
+                .filter(|t| !t.keep)
+                .and_then(|t| t.version.clone())
+                .or_else(|| {
+                    table
+                        .first_for_platform_from(platform, bar)
+                        .map(str::to_string)
+                })
                 .unwrap_or_else(|| {
                     if bar == mins.qq.build {
                         minimum.clone()
@@ -63,10 +88,14 @@ pub(super) fn qq(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Op
                     }
                 });
             install = Some(target.clone());
-            Some(match (verdict.status, &login_floor) {
-                (Status::Refused, Some(f)) => text::qq_refused_text(f, &target, platform),
-                _ => text::qq_outdated_text(&target, platform),
-            })
+            let refused = login_floor
+                .as_ref()
+                .filter(|_| verdict.status == Status::Refused);
+            let how = match facts_in.napcat {
+                Some(n) if exact => text::InstallWhy::NapcatLists(n.version.as_deref()),
+                _ => text::InstallWhy::Plain,
+            };
+            Some(text::install_qq_step_text(&target, platform, how, refused))
         }
         Status::Unknown => Some(text::qq_unknown_text(
             verdict.reason,
@@ -90,6 +119,7 @@ pub(super) fn qq(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Op
         install,
         advice,
         facts,
+        staged_update,
         version_file: q.version_file.clone(),
         platform: Some(platform),
         minimum_foreign,
@@ -153,7 +183,7 @@ pub(super) fn liteloader(
     }
     let advice = match verdict.status {
         Status::Ok => None,
-        Status::Outdated | Status::Refused => Some(match verdict.reason {
+        Status::Outdated | Status::Refused | Status::Unsupported => Some(match verdict.reason {
             Reason::DroppedQqBuild => text::liteloader_dropped_text(version, qq_build),
             _ => text::liteloader_outdated_text(qq_build),
         }),
@@ -184,6 +214,7 @@ pub(super) fn liteloader(
         },
         advice,
         facts,
+        staged_update: None,
         version_file: file,
         platform: None,
         minimum_foreign: false,
@@ -256,11 +287,19 @@ pub(super) fn llonebot(inst: &Installation, min: Dotted) -> Option<Component> {
     }
     if standalone || parsed.is_some_and(policy::llonebot_runs_standalone) {
         facts.push(Fact::RunsStandalone);
+    } else if inst
+        .llonebot
+        .as_ref()
+        .is_some_and(|l| l.plugin_dir.is_some())
+    {
+        facts.push(Fact::PluginArchived);
     }
 
     let advice = match verdict.status {
         Status::Ok => None,
-        Status::Outdated | Status::Refused => Some(text::llonebot_outdated_text(min)),
+        Status::Outdated | Status::Refused | Status::Unsupported => {
+            Some(text::llonebot_outdated_text(min))
+        }
         Status::Unknown => Some(text::llonebot_unknown_text(
             verdict.reason,
             version,
@@ -284,6 +323,7 @@ pub(super) fn llonebot(inst: &Installation, min: Dotted) -> Option<Component> {
         install: (verdict.status == Status::Outdated).then(|| min.to_string()),
         advice,
         facts,
+        staged_update: None,
         version_file: file,
         platform: None,
         minimum_foreign: false,

@@ -13,6 +13,8 @@
 mod components;
 mod llbot;
 mod napcat;
+pub mod path;
+pub mod pmhq_log;
 mod render;
 #[cfg(test)]
 mod tests;
@@ -24,11 +26,11 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::CheckVersionsArgs;
-use crate::discover::{Installation, Warning};
+use crate::discover::{Installation, StagedUpdate, Warning};
 use crate::env::Platform;
 use crate::exit::Exit;
 use crate::policy::{FloorOrigin, Minimums, Reason, Rule, Status};
-use crate::version::{self, BuildTable};
+use crate::version::{self, BuildTable, Dotted};
 
 pub use render::render;
 pub use text::{name_text, status_text};
@@ -39,9 +41,9 @@ pub fn run(app: &App, args: &CheckVersionsArgs) -> anyhow::Result<Exit> {
     let mins = Minimums::resolve(args.min_qq.as_deref(), args.min_llonebot.as_deref(), table)
         .and_then(|m| m.with_login_floor(args.login_floor.as_deref(), table))
         .map_err(text::min_failure)?;
+    let min_napcat = napcat::min_napcat(args.min_napcat.as_deref())?;
     let inst = app.discover()?;
-    let mut report = build_report(&inst, &mins, table);
-    napcat::add_napcat(&mut report, &inst, args.min_napcat.as_deref())?;
+    let report = build_report_with(&inst, &mins, min_napcat, table);
     if report.components.is_empty() {
         return Err(text::nothing_found(&inst).into());
     }
@@ -85,6 +87,35 @@ pub enum Fact {
     UnmaintainedLine { latest: String, date: String },
     /// LiteLoaderQQNT's profile is the QwQNT framework's (`<QwQNT data>/LiteLoader`).
     QwqntProfile,
+    /// QQ applies `version` at its next start (see the row's `staged_update`); `breaks` names
+    /// the bots found that do not support it.
+    StagedUpdate {
+        version: String,
+        breaks: Vec<Name>,
+        #[serde(serialize_with = "crate::output::path::opt")]
+        folder: Option<PathBuf>,
+    },
+    /// NapCat's table of QQ builds: how many it lists, the newest for this platform.
+    NapcatTable {
+        entries: usize,
+        newest: Option<String>,
+    },
+    /// NapCat's table of QQ builds was not found in `napcat.mjs`.
+    NapcatTableUnread,
+    /// PMHQ's output says it found no offsets for a QQ build.
+    PmhqOffsets { missing: pmhq_log::OffsetsMissing },
+    /// The LLOneBot plugin line ended; LiteLoaderQQNT is reportedly archived.
+    PluginArchived,
+}
+
+/// QQ's staged update, and which bots found cannot run it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StagedCheck {
+    #[serde(flatten)]
+    pub update: StagedUpdate,
+    /// The bots found that do not support the staged build (`napcat`: not in its table;
+    /// `liteloader`: below its minimum for that build; `llbot`: PMHQ had no offsets for it).
+    pub breaks: Vec<Name>,
 }
 
 /// Tencent's login floor as checked for QQ.
@@ -138,6 +169,9 @@ pub struct Component {
     /// What to do, when the status is not `ok`.
     pub advice: Option<String>,
     pub facts: Vec<Fact>,
+    /// QQ: an update QQ applies at its next start (`readyVersion`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staged_update: Option<StagedCheck>,
     /// The file the version was (or should have been) read from.
     #[serde(serialize_with = "crate::output::path::opt")]
     pub version_file: Option<PathBuf>,
@@ -168,7 +202,10 @@ pub struct Report {
     pub not_found: Vec<Name>,
     /// Files that were there but could not be used.
     pub warnings: Vec<Warning>,
-    /// Every component found meets its minimum, and QQ the login floor.
+    /// The one upgrade path: the QQ to run and the steps, in order.
+    pub path: path::UpgradePath,
+    /// Every component found meets its minimum, QQ the login floor, the bots support the QQ
+    /// build, and no bot found breaks on QQ's staged update.
     pub ok: bool,
 }
 
@@ -194,6 +231,16 @@ fn shown(s: &str) -> String {
 }
 
 pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) -> Report {
+    build_report_with(inst, mins, None, table)
+}
+
+/// [`build_report`], with NapCat judged against `--min-napcat` too.
+pub fn build_report_with(
+    inst: &Installation,
+    mins: &Minimums,
+    min_napcat: Option<Dotted>,
+    table: &BuildTable,
+) -> Report {
     let mut components = Vec::new();
     let mut not_found = Vec::new();
 
@@ -204,7 +251,14 @@ pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) ->
     let llbot = inst.llbot().filter(|b| b.install.is_some());
     let plugin = inst.llonebot.as_ref().is_some_and(|l| !l.standalone);
     let headless = llbot.is_some_and(|b| b.mode == Some(crate::discover::Mode::Headless));
-    let qq = components::qq(inst, mins, table);
+    // What PMHQ said, for an LLBot that drives QQ (or may: its mode unknown).
+    let offsets = llbot
+        .filter(|_| !headless)
+        .and_then(pmhq_log::offsets_missing);
+    let facts = path::Facts::of(inst, offsets.as_ref(), llbot.is_some() && !headless);
+    // The QQ to run, chosen once; every row's advice follows from it.
+    let target = path::target(&facts, mins, table);
+    let qq = components::qq(inst, mins, table, target.as_ref(), &facts);
     let qq_found = qq.is_some();
     let qq_build = qq.as_ref().and_then(|c| c.build);
     match qq {
@@ -223,9 +277,37 @@ pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) ->
         }
     }
     if let Some(b) = llbot {
-        components.push(llbot::llbot(b, mins.llonebot));
+        components.push(llbot::llbot(b, mins.llonebot, offsets.as_ref(), qq_build));
     }
-    let ok = !components.is_empty() && components.iter().all(|c| c.status == Status::Ok);
+    if let Some(n) = &inst.napcat {
+        components.push(napcat::napcat(n, min_napcat, &facts, target.as_ref()));
+    }
+    let path = path::plan(&facts, target.as_ref(), &components, mins.llonebot);
+    finish(inst, components, not_found, path)
+}
+
+/// Puts the report together: the path's words become the advice of the rows it covers.
+fn finish(
+    inst: &Installation,
+    mut components: Vec<Component>,
+    not_found: Vec<Name>,
+    path: path::UpgradePath,
+) -> Report {
+    if path.moves_from.is_some() {
+        for c in components
+            .iter_mut()
+            .filter(|c| matches!(c.name, Name::Liteloader | Name::Llonebot))
+            .filter(|c| matches!(c.status, Status::Outdated | Status::Refused))
+        {
+            c.advice = Some(text::move_to_llbot_text());
+        }
+    }
+    let staged_ok = components
+        .iter()
+        .filter_map(|c| c.staged_update.as_ref())
+        .all(|s| s.breaks.is_empty());
+    let ok =
+        !components.is_empty() && components.iter().all(|c| c.status == Status::Ok) && staged_ok;
     // Discovery may read a file twice (once per purpose): one warning per file and problem.
     let mut warnings: Vec<Warning> = Vec::new();
     for w in &inst.warnings {
@@ -240,6 +322,15 @@ pub fn build_report(inst: &Installation, mins: &Minimums, table: &BuildTable) ->
         components,
         not_found,
         warnings,
+        path,
         ok,
+    }
+}
+
+/// QQ's staged update with the bots it breaks, for the QQ row.
+fn staged_check(facts: &path::Facts, s: &StagedUpdate) -> StagedCheck {
+    StagedCheck {
+        update: s.clone(),
+        breaks: path::staged_breaks(facts, s),
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::text::{
     equivalents_text, fact_text, floor_note, name_text, not_found_text, status_text,
 };
-use super::{Component, Report, shown};
+use super::{Component, Name, Report, shown};
 use crate::env::Platform;
 use crate::i18n::t;
 use crate::output::{Output, Tone};
@@ -63,7 +63,7 @@ pub fn render(r: &Report, out: &Output) -> String {
         let c = &r.components[i - 1];
         let tone = match c.status {
             Status::Ok => Tone::Good,
-            Status::Outdated | Status::Refused => Tone::Bad,
+            Status::Outdated | Status::Refused | Status::Unsupported => Tone::Bad,
             Status::Unknown => Tone::Warn,
         };
         let status = status_text(c.status);
@@ -71,13 +71,31 @@ pub fn render(r: &Report, out: &Output) -> String {
         let _ = writeln!(s, "{head}{}", out.paint(tone, status));
     }
 
+    // The path's steps, numbered, then the advice of rows no step covers (an unreadable
+    // version, say).
+    let steps = &r.path.steps;
+    let covered = |c: &Component| {
+        steps.iter().any(|st| st.component == c.name)
+            || (r.path.moves_from.is_some()
+                && matches!(c.name, Name::Liteloader | Name::Llonebot)
+                && c.status != Status::Unknown)
+    };
     let todo: Vec<(&Component, &String)> = r
         .components
         .iter()
+        .filter(|c| !covered(c))
         .filter_map(|c| c.advice.as_ref().map(|a| (c, a)))
         .collect();
-    if !todo.is_empty() {
+    if !steps.is_empty() || !todo.is_empty() {
         let _ = writeln!(s, "\n{}", out.paint(Tone::Bold, t("cv.what_to_do")));
+        for (i, st) in steps.iter().enumerate() {
+            let number = if steps.len() > 1 {
+                format!("{}. ", i + 1)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "  {number}{}: {}", name_text(st.component), st.text);
+        }
         for (c, a) in todo {
             let _ = writeln!(s, "  {}: {a}", name_text(c.name));
         }
@@ -119,7 +137,9 @@ pub fn render(r: &Report, out: &Output) -> String {
         .iter()
         .filter(|c| c.status != Status::Ok)
         .count();
-    let summary = if r.ok {
+    let summary = if !r.ok && bad == 0 {
+        out.paint(Tone::Bad, t("cv.need_attention_staged"))
+    } else if r.ok {
         out.paint(Tone::Good, &tf!("cv.all_ok", n = r.components.len()))
     } else {
         out.paint(

@@ -21,6 +21,7 @@ fn qq(version: Option<&str>, platform: Platform) -> Qq {
         version_file: Some(PathBuf::from("/home/a/.config/QQ/versions/config.json")),
         flatpak: false,
         hot_update: None,
+        staged_update: None,
     }
 }
 
@@ -115,7 +116,7 @@ fn linux_build_shows_its_windows_equivalent() {
         "{text}"
     );
     assert!(
-        text.contains("login floor: build 34740 (3.2.17-34740); Tencent refuses older builds at login since 2026-05"),
+        text.contains("login floor: build 37475 (3.2.18-37475); Tencent refuses older builds at login for many accounts since 2025-09-11, and some accounts need newer builds"),
         "{text}"
     );
     assert!(text.contains("All 3 components found meet"), "{text}");
@@ -140,15 +141,15 @@ fn outdated_qq_advice_uses_the_platforms_own_numbering() {
     );
     let advice = c.advice.as_deref().unwrap_or_default();
     assert!(
-        advice.starts_with("Tencent refuses this build at login since 2026-05"),
+        advice.starts_with("refused at login for many accounts since 2025-09-11 (login floor: build 37475; some accounts need newer builds)"),
         "{advice}"
     );
     assert!(
-        advice.contains("install QQ 3.2.17-34740 or newer"),
+        advice.contains("install QQ 3.2.18-37475 or newer"),
         "{advice}"
     );
-    assert_eq!(c.install.as_deref(), Some("3.2.17-34740"));
-    // macOS has no 34740: its first build at or after the floor.
+    assert_eq!(c.install.as_deref(), Some("3.2.18-37475"));
+    // macOS has no 37475: its first build at or after the floor.
     let r = report(&inst(
         Some(qq(Some("6.9.66-32690"), Platform::Macos)),
         None,
@@ -250,7 +251,7 @@ fn binary_junk_is_printed_safely() {
 #[test]
 fn json_shape() {
     let i = inst(
-        Some(qq(Some("9.9.19-34740"), Platform::Windows)),
+        Some(qq(Some("9.9.20-37475"), Platform::Windows)),
         None,
         None,
     );
@@ -259,12 +260,12 @@ fn json_shape() {
     assert_eq!(c["name"], "qq");
     assert_eq!(c["status"], "ok");
     assert_eq!(c["rule"], "login_floor");
-    assert_eq!(c["build"], 34740);
+    assert_eq!(c["build"], 37475);
     assert_eq!(c["minimum"], "9.9.15-26702");
-    assert_eq!(c["windows_equivalent"], "9.9.19-34740");
-    assert_eq!(c["login_floor"]["build"], 34740);
-    assert_eq!(c["login_floor"]["version"], "9.9.19-34740");
-    assert_eq!(c["login_floor"]["since"], "2026-05");
+    assert_eq!(c["windows_equivalent"], "9.9.20-37475");
+    assert_eq!(c["login_floor"]["build"], 37475);
+    assert_eq!(c["login_floor"]["version"], "9.9.20-37475");
+    assert_eq!(c["login_floor"]["since"], "2025-09-11");
     assert_eq!(c["login_floor"]["origin"], "table");
     assert_eq!(c["login_floor"]["refused"], false);
     assert!(c["advice"].is_null() && c["install"].is_null());

@@ -9,6 +9,7 @@ use crate::discover::{Installation, What};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};
 use crate::i18n::t;
+use crate::policy::support::OffsetsCause;
 use crate::policy::{self, MinError, Reason, Status, liteloader as ll_rules};
 use crate::version::Dotted;
 use crate::{msg, tf};
@@ -75,6 +76,7 @@ pub fn status_text(s: Status) -> &'static str {
         Status::Ok => t("cv.status_ok"),
         Status::Outdated => t("cv.status_outdated"),
         Status::Refused => t("cv.status_refused"),
+        Status::Unsupported => t("cv.status_unsupported"),
         Status::Unknown => t("cv.status_unknown"),
     }
 }
@@ -97,24 +99,107 @@ pub(super) fn build_text(build: u32) -> String {
     tf!("cv.build_n", build = build)
 }
 
-/// "Tencent refuses this build at login since 2026-05 (login floor: build 34740): install …".
-pub(super) fn qq_refused_text(f: &FloorCheck, target: &str, platform: Platform) -> String {
-    let url = policy::qq_download(platform);
+/// "refused at login for many accounts since 2025-09-11 (login floor: build 37475; some
+/// accounts need newer builds)".
+pub(super) fn refused_why(f: &FloorCheck) -> String {
     match &f.since {
-        Some(since) => tf!(
-            "cv.qq_refused",
-            since = since,
-            floor = f.build,
-            target = target,
-            url = url
-        ),
-        None => tf!(
-            "cv.qq_refused_flag",
-            floor = f.build,
-            target = target,
-            url = url
-        ),
+        Some(since) => tf!("cv.refused_why", since = since, floor = f.build),
+        None => tf!("cv.refused_why_flag", floor = f.build),
     }
+}
+
+/// Why a QQ is to be installed, which sets the words of the step.
+pub(super) enum InstallWhy<'a> {
+    /// At or above the bar: "or newer".
+    Plain,
+    /// The plugin user moving to LLBot: only LLBot with QQ (PMHQ) needs it.
+    ForLlbotWithQq,
+    /// QQ (this version) is newer than NapCat knows: if NapCat's update does not list it.
+    IfNapcatStillLacks(&'a str),
+    /// The version NapCat (this version) lists.
+    NapcatLists(Option<&'a str>),
+}
+
+/// A step installing QQ, with why when Tencent refuses the one installed.
+pub(super) fn install_qq_step_text(
+    target: &str,
+    platform: Platform,
+    how: InstallWhy,
+    refused: Option<&FloorCheck>,
+) -> String {
+    let url = policy::qq_download(platform);
+    let base = match how {
+        InstallWhy::Plain => tf!("cv.qq_outdated", target = target, url = url),
+        InstallWhy::ForLlbotWithQq => tf!("cv.step_qq_for_llbot", target = target, url = url),
+        InstallWhy::IfNapcatStillLacks(cur) => tf!(
+            "cv.step_qq_napcat_fallback",
+            current = shown(cur),
+            target = target,
+            url = url
+        ),
+        InstallWhy::NapcatLists(v) => tf!(
+            "cv.step_qq_napcat",
+            target = target,
+            napcat = shown(v.unwrap_or("?")),
+            url = url
+        ),
+    };
+    match refused {
+        Some(f) => format!("{}: {base}", refused_why(f)),
+        None => base,
+    }
+}
+
+/// Keep the build that runs now: QQ staged another one for its next start.
+pub(super) fn keep_current_text(s: &crate::discover::StagedUpdate, bots: &str) -> String {
+    let folder = s
+        .folder
+        .as_ref()
+        .map(|f| f.display().to_string())
+        .unwrap_or_else(|| format!("versions/{}", shown(&s.version)));
+    tf!(
+        "cv.step_keep_qq",
+        staged = shown(&s.version),
+        bots = bots,
+        folder = folder,
+        config = s.config.display()
+    )
+}
+
+pub(super) fn move_to_llbot_text() -> String {
+    tf!("cv.step_move_llbot", url = policy::LLBOT_RELEASES)
+}
+
+/// Update NapCat; with `current`, the QQ version it should come to know, NapCat's version and
+/// the newest its table lists.
+pub(super) fn update_napcat_text(current: Option<(&str, Option<&str>, Option<&str>)>) -> String {
+    match current {
+        Some((v, napcat, newest)) => tf!(
+            "cv.step_update_napcat_for",
+            current = shown(v),
+            napcat = shown(napcat.unwrap_or("?")),
+            newest = shown(newest.unwrap_or("-")),
+            url = policy::NAPCAT_RELEASES
+        ),
+        None => tf!("cv.step_update_napcat", url = policy::NAPCAT_RELEASES),
+    }
+}
+
+pub(super) fn reach_offsets_text(m: &super::pmhq_log::OffsetsMissing) -> String {
+    tf!(
+        "cv.step_reach_offsets",
+        build = m.build,
+        error = shown(m.error.as_deref().unwrap_or("?")),
+        log = m.log.display()
+    )
+}
+
+pub(super) fn update_llbot_offsets_text(build: u32) -> String {
+    tf!(
+        "cv.step_update_llbot_offsets",
+        build = build,
+        url = policy::LLBOT_RELEASES
+    )
 }
 
 pub(super) fn qq_unknown_text(
@@ -242,6 +327,50 @@ pub(super) fn fact_text(c: &Component, f: &Fact) -> String {
             tf!("cv.fact_unmaintained", latest = latest, date = date)
         }
         Fact::QwqntProfile => t("cv.fact_qwqnt").to_string(),
+        Fact::StagedUpdate {
+            version,
+            breaks,
+            folder,
+        } => {
+            let names: Vec<&str> = breaks.iter().map(|n| name_text(*n)).collect();
+            let folder = folder
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "-".into());
+            if names.is_empty() {
+                tf!("cv.fact_staged", version = shown(version), folder = folder)
+            } else {
+                tf!(
+                    "cv.fact_staged_breaks",
+                    version = shown(version),
+                    folder = folder,
+                    bots = names.join(", ")
+                )
+            }
+        }
+        Fact::NapcatTable { entries, newest } => match newest {
+            Some(n) => tf!("cv.fact_napcat_table", n = entries, newest = shown(n)),
+            None => tf!("cv.fact_napcat_table_none", n = entries),
+        },
+        Fact::NapcatTableUnread => t("cv.fact_napcat_table_unread").to_string(),
+        Fact::PmhqOffsets { missing } => {
+            let cause = match missing.cause {
+                OffsetsCause::NotYet => t("cv.offsets_not_yet"),
+                OffsetsCause::Unreachable => t("cv.offsets_unreachable"),
+                OffsetsCause::Unknown => t("cv.offsets_unknown"),
+            };
+            tf!(
+                "cv.fact_pmhq_offsets",
+                build = missing.build,
+                cause = cause,
+                log = missing.log.display()
+            )
+        }
+        Fact::PluginArchived => tf!(
+            "cv.fact_plugin_archived",
+            last = policy::LLONEBOT_PLUGIN_LAST,
+            date = policy::LLONEBOT_PLUGIN_LAST_DATE
+        ),
     }
 }
 

@@ -13,6 +13,7 @@ mod napcat;
 mod napcat_version;
 mod paths;
 mod qq;
+mod qq_update;
 mod trail;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_o
 pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
 use paths::check_override_dir;
 pub(crate) use paths::{is_dir, is_file, sub};
+pub use qq_update::StagedUpdate;
 pub(crate) use trail::{Capped, Ctx, read_capped, str_field};
 
 /// Folders the user named on the command line (paths on this machine).
@@ -211,6 +213,8 @@ pub struct Qq {
         serialize_with = "crate::output::path::opt"
     )]
     pub hot_update: Option<PathBuf>,
+    /// An update QQ applies at its next start (`readyVersion` of `versions/config.json`).
+    pub staged_update: Option<StagedUpdate>,
 }
 
 #[derive(Debug, Clone, Serialize)]

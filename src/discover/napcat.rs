@@ -23,7 +23,7 @@ use crate::stack::napcat::{
 use crate::stack::uin_of;
 
 use super::napcat_version::read_version;
-pub use super::napcat_version::{version_in_log, version_in_main};
+pub use super::napcat_version::{QqTable, version_in_log, version_in_main};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NapCat {
@@ -43,6 +43,8 @@ pub struct NapCat {
     /// The file the version was read from (`napcat.mjs` or a log).
     #[serde(serialize_with = "crate::output::path::opt")]
     pub version_file: Option<PathBuf>,
+    /// The QQ builds `napcat.mjs` knows (its inlined `appid.json`).
+    pub qq_table: Option<QqTable>,
     pub source: Source,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_detail: Option<String>,
@@ -122,6 +124,9 @@ pub fn import_target(src: &str) -> Option<String> {
                 let b = p.as_bytes();
                 if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
                     p[1..].to_string()
+                } else if p.starts_with("//") {
+                    // The rootless installer writes `file:///${HOME}/…`: `file:////home/…`.
+                    format!("/{}", p.trim_start_matches('/'))
                 } else {
                     p.to_string()
                 }
@@ -442,7 +447,7 @@ fn napcat_at(
         .as_ref()
         .map(|r| r.join("temp"))
         .filter(|t| is_dir(t));
-    let (version, version_file) = read_version(dir.as_deref(), &work_dir);
+    let (version, version_file, qq_table) = read_version(dir.as_deref(), &work_dir);
     if version.is_none() {
         ctx.warn(&work_dir, msg!("warn.napcat_no_version"));
     }
@@ -454,6 +459,7 @@ fn napcat_at(
         temp_dir,
         version,
         version_file,
+        qq_table,
         source: c.source,
         source_detail: c.detail.clone(),
         named_by: c.pid.into_iter().collect(),
@@ -540,5 +546,11 @@ mod tests {
             Some("D:/Nap Cat/napcat.mjs")
         );
         assert_eq!(import_target("require('x')"), None);
+        let rootless =
+            "import('file:////home/a/Napcat/opt/QQ/resources/app/app_launcher/napcat/napcat.mjs')";
+        assert_eq!(
+            import_target(rootless).as_deref(),
+            Some("/home/a/Napcat/opt/QQ/resources/app/app_launcher/napcat/napcat.mjs")
+        );
     }
 }

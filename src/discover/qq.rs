@@ -211,6 +211,8 @@ fn well_known(ctx: &Ctx) -> Vec<PathBuf> {
         }
         Platform::Linux => {
             out.push(env.resolve("/opt/QQ"));
+            // NapCat's installer, rootless mode: its own QQ copy.
+            out.extend(env.in_home("Napcat/opt/QQ"));
             out.push(env.resolve(&format!("/var/lib/flatpak/{FLATPAK_QQ}")));
             out.extend(env.in_home(&format!(".local/share/flatpak/{FLATPAK_QQ}")));
         }
@@ -372,6 +374,7 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
         version = Some(v);
     }
 
+    let staged_update = super::qq_update::staged(ctx, version_file.as_deref());
     Qq {
         executable: executable_in(platform, &install_dir),
         install_dir,
@@ -384,6 +387,7 @@ fn build(ctx: &mut Ctx, install_dir: PathBuf, source: Source, detail: Option<Str
         version_file,
         flatpak,
         hot_update,
+        staged_update,
     }
 }
 

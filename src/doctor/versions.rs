@@ -6,11 +6,12 @@
 use serde_json::{Value, json};
 
 use super::{Finding, Severity, finding};
+use crate::check_versions::path::Step;
 use crate::check_versions::{self, Component, Name};
 use crate::discover::Installation;
 use crate::i18n::Msg;
 use crate::output::human_size;
-use crate::policy::{self, Minimums, Status, liteloader as ll_rules};
+use crate::policy::{self, Minimums, Reason, Status, liteloader as ll_rules};
 use crate::version::{self, Dotted};
 use crate::{msg, tf};
 
@@ -36,9 +37,107 @@ pub(super) fn refused(c: &Component, name: &str, installed: &str) -> (Severity, 
     (Severity::Fail, message)
 }
 
+/// The finding for a bot that does not support the QQ build (NapCat's table, PMHQ's offsets).
+pub(super) fn unsupported(c: &Component, name: &str, installed: &str) -> (Severity, Msg) {
+    let message = match c.reason {
+        Reason::QqNewerThanBot => msg!(
+            "doctor.version_qq_newer",
+            name = name,
+            installed = installed
+        ),
+        Reason::OffsetsUnreachable => msg!(
+            "doctor.version_offsets_unreachable",
+            name = name,
+            installed = installed
+        ),
+        Reason::NoOffsetsForQq => msg!(
+            "doctor.version_no_offsets",
+            name = name,
+            installed = installed
+        ),
+        _ => msg!(
+            "doctor.version_qq_not_listed",
+            name = name,
+            installed = installed
+        ),
+    };
+    (Severity::Fail, message)
+}
+
+/// `versions.staged_update` and `versions.upgrade_path`: QQ's update waiting for its next start
+/// (a failure when a bot found does not support it), and the one path to a working set.
+fn staged_and_path(inst: &Installation, f: &mut Vec<Finding>) {
+    let table = version::table();
+    let Ok(mins) = Minimums::resolve(None, None, table) else {
+        return;
+    };
+    let report = check_versions::build_report(inst, &mins, table);
+    let keep = report
+        .path
+        .steps
+        .iter()
+        .find(|s| matches!(s.step, Step::KeepCurrentQq { .. }))
+        .map(|s| Msg::raw(s.text.clone()));
+    for c in &report.components {
+        let Some(st) = &c.staged_update else { continue };
+        let version = st.update.version.clone();
+        let (severity, message) = if st.breaks.is_empty() {
+            (
+                Severity::Ok,
+                msg!("doctor.staged_update", version = version),
+            )
+        } else {
+            let bots: Vec<&str> = st
+                .breaks
+                .iter()
+                .map(|n| check_versions::name_text(*n))
+                .collect();
+            let message = msg!(
+                "doctor.staged_update_breaks",
+                version = version,
+                bots = bots.join(", ")
+            );
+            (Severity::Fail, message)
+        };
+        let remedy = keep.clone().filter(|_| severity != Severity::Ok);
+        f.push(finding(
+            "versions.staged_update",
+            severity,
+            message,
+            remedy,
+            json!(st),
+        ));
+    }
+    if !report.path.steps.is_empty() {
+        let steps: Vec<String> = report
+            .path
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{}. {}: {}",
+                    i + 1,
+                    check_versions::name_text(s.component),
+                    s.text
+                )
+            })
+            .collect();
+        f.push(finding(
+            "versions.upgrade_path",
+            Severity::Warn,
+            msg!("doctor.upgrade_path", steps = steps.join(" ")),
+            None,
+            json!(report.path),
+        ));
+    }
+}
+
 /// `versions.liteloader_line`: is the LiteLoaderQQNT in use on a line that still gets
-/// releases? Older lines are a warning, the newest an ok note; never a failure.
+/// releases? Older lines are a warning, the newest an ok note; never a failure. Then QQ's
+/// staged update and the upgrade path.
 pub(super) fn check(inst: &Installation, f: &mut Vec<Finding>) {
+    staged_and_path(inst, f);
     let Some(v) = inst
         .liteloader
         .as_ref()

@@ -145,8 +145,20 @@ mod tests {
             assert!(!e.source.is_empty());
         }
         let cur = LoginFloor::from_table(&t).expect("a floor");
-        assert_eq!((cur.build, cur.origin), (34740, FloorOrigin::Table));
-        assert_eq!(floors().current().map(|e| e.build), Some(34740));
+        assert_eq!((cur.build, cur.origin), (37475, FloorOrigin::Table));
+        assert_eq!(floors().current().map(|e| e.build), Some(37475));
+        // 34740 itself is refused: the newest floor names the threads that say so.
+        assert!(cur.refuses(34740) && !cur.refuses(37475));
+        let src = cur.source.unwrap_or_default();
+        for thread in [
+            "NapCat-Docker #99",
+            "NapCatQQ #1257",
+            "NapCatQQ #1825",
+            "#552",
+            "#559",
+        ] {
+            assert!(src.contains(thread), "{thread}: {src}");
+        }
     }
 
     #[test]

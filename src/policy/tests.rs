@@ -111,7 +111,7 @@ fn liteloader_minimum_per_qq_build() {
 #[test]
 fn login_floor_outranks_the_minimum_and_min_qq_does_not_move_it() {
     let floor = LoginFloor::from_table(floors()).expect("a floor");
-    assert_eq!(floor.build, 34740);
+    assert_eq!(floor.build, 37475);
     let m = min(DEFAULT_MIN_QQ);
     let j = |v: &str, m: &QqMinimum| {
         let b = qq_build(Some(v), None).unwrap_or_else(|r| panic!("{v}: {r:?}"));
@@ -124,8 +124,10 @@ fn login_floor_outranks_the_minimum_and_min_qq_does_not_move_it() {
         ("3.2.13-29927", Status::Refused, Rule::LoginFloor),
         ("6.9.66-32690", Status::Refused, Rule::LoginFloor),
         ("9.9.19-34606", Status::Refused, Rule::LoginFloor),
-        ("9.9.19-34740", Status::Ok, Rule::LoginFloor),
-        ("3.2.17-34740", Status::Ok, Rule::LoginFloor),
+        ("9.9.19-34740", Status::Refused, Rule::LoginFloor),
+        ("3.2.17-34740", Status::Refused, Rule::LoginFloor),
+        ("9.9.20-37475", Status::Ok, Rule::LoginFloor),
+        ("3.2.18-37475", Status::Ok, Rule::LoginFloor),
         ("6.9.82-40768", Status::Ok, Rule::LoginFloor),
         ("9.9.36-53644", Status::Ok, Rule::LoginFloor),
         ("7.0.2-53644", Status::Ok, Rule::LoginFloor),
@@ -145,7 +147,7 @@ fn login_floor_outranks_the_minimum_and_min_qq_does_not_move_it() {
     );
     assert_eq!(j("9.9.36-53644", &high).rule, Some(Rule::Minimum));
     let mins = Minimums::resolve(Some("9.9.12"), None, table()).expect("ok");
-    assert_eq!(mins.login_floor.as_ref().map(|f| f.build), Some(34740));
+    assert_eq!(mins.login_floor.as_ref().map(|f| f.build), Some(37475));
     let mins = mins.with_login_floor(Some("30000"), table()).expect("ok");
     assert_eq!(
         mins.login_floor.as_ref().map(|f| (f.build, f.origin)),
