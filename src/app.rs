@@ -75,6 +75,27 @@ impl App {
                     .is_some_and(|e| process::exe_in_install(e, root))
             });
         }
-        discover::discover_all(&self.env, &self.overrides, seen)
+        let inst = discover::discover_all(&self.env, &self.overrides, seen)?;
+        remember(&self.env, &inst);
+        Ok(inst)
+    }
+}
+
+/// Notes every LLBot and NapCat install seen running or named by a flag, so a later run finds
+/// it while it is stopped.
+fn remember(env: &Env, inst: &Installation) {
+    use discover::Source;
+    let seen = |stack: &str| -> Vec<&std::path::Path> {
+        inst.instances
+            .iter()
+            .filter(|i| i.stack == stack && i.container.is_none())
+            .filter(|i| matches!(i.found_via, Source::Process | Source::Flag) || i.is_running())
+            .filter_map(|i| i.install.as_deref())
+            .collect()
+    };
+    let llbot = seen(crate::stack::llbot::STACK.id);
+    let napcat = seen(crate::stack::napcat::STACK.id);
+    if !llbot.is_empty() || !napcat.is_empty() {
+        discover::remembered::remember(env, &llbot, &napcat);
     }
 }

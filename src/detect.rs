@@ -9,11 +9,10 @@ use crate::discover::{Account, Installation, Outcome, Reason, Searched, Source, 
 use crate::exit::Exit;
 use crate::i18n::{pad, t, width};
 use crate::output::{Output, Tone};
-use crate::stack::llbot;
 use crate::tf;
 
 mod bots;
-use bots::{render_llbot, render_llonebot, render_napcat};
+use bots::render_instances;
 
 /// The JSON of `detect`: the installation, and QQ's own media cache beside it.
 #[derive(serde::Serialize)]
@@ -61,6 +60,7 @@ pub fn source_text(s: Source) -> &'static str {
         Source::NapcatLoader => t("source.napcat_loader"),
         Source::NapcatWorkdir => t("source.napcat_workdir"),
         Source::NapcatQqEnviron => t("source.napcat_qq_environ"),
+        Source::Remembered => t("source.remembered"),
     }
 }
 
@@ -183,13 +183,28 @@ fn looked_in(s: &mut String, out: &Output, inst: &Installation, whats: &[What]) 
 }
 
 fn header(s: &mut String, out: &Output, name: &str, version: Option<&str>, found: bool) {
+    header_of(s, out, name, version, found, None);
+}
+
+/// [`header`], with an instance's id after the version.
+fn header_of(
+    s: &mut String,
+    out: &Output,
+    name: &str,
+    version: Option<&str>,
+    found: bool,
+    id: Option<&str>,
+) {
     let state = match (found, version) {
         // A version is read from a file or the bot: shown with control characters escaped.
         (true, Some(v)) => out.paint(Tone::Good, &escape(v)),
         (true, None) => out.paint(Tone::Warn, t("detect.version_unknown")),
         (false, _) => out.paint(Tone::Bad, t("detect.not_found")),
     };
-    let _ = writeln!(s, "{} {state}", out.paint(Tone::Bold, name));
+    let id = id
+        .map(|i| format!("  {}", out.paint(Tone::Dim, &escape(i))))
+        .unwrap_or_default();
+    let _ = writeln!(s, "{} {state}{id}", out.paint(Tone::Bold, name));
 }
 
 fn account_rows(s: &mut String, accounts: &[Account]) {
@@ -266,7 +281,14 @@ pub fn render(inst: &Installation, out: &Output) -> String {
                 Some(false) => format!(", {}", t("detect.not_of_install")),
                 None => format!(", {}", t("detect.unverified")),
             };
-            format!("{} ({role}{check})", p.pid)
+            // Whose QQ it is: a bot's, or nobody's (a person's own QQ).
+            let whose = inst
+                .instances
+                .iter()
+                .find(|i| i.running.iter().any(|r| r.pid == p.pid))
+                .map(|i| format!(" [{}]", escape(&i.id)))
+                .unwrap_or_default();
+            format!("{} ({role}{check}){whose}", p.pid)
         })
         .collect();
     if procs.is_empty() {
@@ -320,14 +342,7 @@ pub fn render(inst: &Installation, out: &Output) -> String {
     }
     s.push('\n');
 
-    render_llonebot(&mut s, out, inst);
-
-    for b in inst.instances.iter().filter(|b| b.stack == llbot::STACK.id) {
-        s.push('\n');
-        render_llbot(&mut s, out, b);
-    }
-    s.push('\n');
-    render_napcat(&mut s, out, inst);
+    render_instances(&mut s, out, inst);
 
     if !inst.warnings.is_empty() {
         let _ = writeln!(s, "\n{}", out.paint(Tone::Warn, t("detect.warnings")));

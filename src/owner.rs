@@ -102,17 +102,23 @@ pub fn check_chain(path: &Path, uid: Option<u32>) -> Result<(), Untrusted> {
     if !path.is_absolute() || path.components().any(|c| c == Component::ParentDir) {
         return Err(Untrusted::NotPlain(path.to_path_buf()));
     }
-    let mut at = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => continue,
-            other => at.push(other.as_os_str()),
+    // A link anywhere is said first: it is what makes the path another one.
+    for owners in [None, uid] {
+        let mut at = PathBuf::new();
+        for c in path.components() {
+            match c {
+                Component::CurDir => continue,
+                other => at.push(other.as_os_str()),
+            }
+            // The root (`/`, `C:\`) and a bare drive prefix are anchors, not folders to judge.
+            if matches!(c, Component::RootDir | Component::Prefix(_)) {
+                continue;
+            }
+            check_component(&at, owners)?;
         }
-        // The root (`/`, `C:\`) and a bare drive prefix are anchors, not folders to judge.
-        if matches!(c, Component::RootDir | Component::Prefix(_)) {
-            continue;
+        if uid.is_none() {
+            break;
         }
-        check_component(&at, uid)?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Os, Started, alive, start_fake_qq};
+use common::{Fixture, Os, Started, alive, start_fake_qq, stop_pid, wait_gone};
 
 struct Host {
     f: Fixture,
@@ -30,32 +30,6 @@ fn host() -> Host {
     };
     let msg = data.join(format!("msg_{uin}"));
     Host { f, data, qq, msg }
-}
-
-fn wait_gone(pid: u32) -> bool {
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(10) {
-        if !alive(pid) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
-
-/// Stops a PID reported by llob-doctor (a restarted QQ), by PID only.
-fn stop_pid(pid: u32) {
-    #[cfg(unix)]
-    // SAFETY: kill(2) on one PID this test started (through llob-doctor).
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGKILL);
-    }
-    #[cfg(windows)]
-    {
-        let _ = std::process::Command::new("taskkill")
-            .args(["/F", "/PID", &pid.to_string()])
-            .output();
-    }
 }
 
 /// Starts the fake QQ already copied into `dir` once more (its file is busy: no new copy).

@@ -5,7 +5,7 @@ mod napcat_tree;
 
 use std::path::Path;
 
-use common::{Fixture, Os, native, sample};
+use common::{Fixture, Os, native, sample, stop_pid};
 use napcat_tree::*;
 use serde_json::Value;
 
@@ -92,18 +92,6 @@ fn check_versions_has_a_napcat_row_with_an_optional_minimum() {
     assert_eq!(row(&v)["status"], "outdated");
     let out = f.run(&["check-versions", "--min-napcat", "four"]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-/// Stops a PID llob-doctor reported (a restarted QQ), by PID only.
-fn stop_pid(pid: u32) {
-    #[cfg(unix)]
-    let _ = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .output();
-    #[cfg(windows)]
-    let _ = std::process::Command::new("taskkill")
-        .args(["/F", "/PID", &pid.to_string()])
-        .output();
 }
 
 /// A QQ started the way NapCat Shell starts it: its environment names `napcat.mjs`, its

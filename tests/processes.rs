@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Os, QQ_EXE, Started, alive, start_fake_qq};
+use common::{Fixture, Os, QQ_EXE, Started, alive, start_fake_qq, stop_pid, wait_gone};
 use serde_json::Value;
 
 fn pids_of(v: &Value) -> Vec<u64> {
@@ -17,31 +17,6 @@ fn pids_of(v: &Value) -> Vec<u64> {
         .iter()
         .map(|p| p["pid"].as_u64().unwrap())
         .collect()
-}
-
-fn wait_gone(pid: u32) -> bool {
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(10) {
-        if !alive(pid) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
-
-/// Stops a PID reported by llob-doctor (a restarted QQ), by PID only.
-fn stop_pid(pid: u32) {
-    #[cfg(unix)]
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGKILL);
-    }
-    #[cfg(windows)]
-    {
-        let _ = std::process::Command::new("taskkill")
-            .args(["/F", "/PID", &pid.to_string()])
-            .output();
-    }
 }
 
 /// A fake install of this host's platform (the process list only holds names of the platform

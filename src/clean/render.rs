@@ -55,13 +55,21 @@ pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool
     let preview_shown = done && !args.yes;
     if !preview_shown {
         if r.data_dirs.is_empty() {
-            let _ = writeln!(s, "{}", tf!("clean.data", path = guard::shown(&r.data_dir)));
+            let _ = writeln!(
+                s,
+                "{}",
+                tf!(
+                    "clean.data",
+                    name = "LLOneBot",
+                    path = guard::shown(&r.data_dir)
+                )
+            );
         }
         for d in &r.data_dirs {
             let line = match d.bot {
                 "napcat" => tf!("clean.data_napcat", path = guard::shown(&d.path)),
                 "qq" => tf!("clean.data_qq", path = guard::shown(&d.path)),
-                _ => tf!("clean.data", path = guard::shown(&d.path)),
+                _ => tf!("clean.data", name = d.name, path = guard::shown(&d.path)),
             };
             let _ = writeln!(s, "{line}");
         }

@@ -120,6 +120,9 @@ pub struct Skipped {
 #[derive(Debug, Clone, Serialize)]
 pub struct DataDir {
     pub bot: &'static str,
+    /// The stack's name (`LLOneBot`, `LLBot`, `NapCat`), for the preview's heading.
+    #[serde(skip)]
+    pub name: &'static str,
     #[serde(serialize_with = "crate::output::path::one")]
     pub path: PathBuf,
 }

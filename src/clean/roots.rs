@@ -59,6 +59,7 @@ pub fn report_from_plans(
         .iter()
         .map(|(stack, path)| DataDir {
             bot: stack.bot,
+            name: stack.name,
             path: path.clone(),
         })
         .collect();

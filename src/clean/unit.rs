@@ -252,7 +252,7 @@ pub fn refuse(u: &mut Unit, stopping: bool, stop_cmd: bool) {
                     pids = super::pid_list(&u.procs)
                 ),
             )
-            .with_hint(msg!("clean.hint_container_running")),
+            .with_hint(msg!("clean.hint_container_running", id = u.id)),
         );
     }
 }

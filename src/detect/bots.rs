@@ -4,9 +4,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use super::{account_rows, found_via, header, looked_in, path, row, with_detail};
+use super::{account_rows, found_via, header, header_of, looked_in, path, row, with_detail};
 use crate::clean::guard::escape;
-use crate::discover::{AccountConnections, Installation, Instance, Mode, Source, What};
+use crate::discover::{AccountConnections, Assigned, Installation, Instance, Mode, Source, What};
 use crate::i18n::t;
 use crate::output::{Output, Tone};
 use crate::stack::{Own, Stack, llbot, llonebot_plugin, napcat};
@@ -38,41 +38,62 @@ fn data_row(s: &mut String, out: &Output, dir: &Path, exists: bool) {
     row(s, t("detect.data"), &data);
 }
 
-/// The LLOneBot plugin block (or a standalone data dir named by `--data-dir`), with the 4.x+
-/// configs' connections; where it was looked for when not found.
-pub(super) fn render_llonebot(s: &mut String, out: &Output, inst: &Installation) {
-    let stack = &llonebot_plugin::STACK;
-    let Some(l) = &inst.llonebot else {
-        header(s, out, stack.name, None, false);
-        looked_in(s, out, inst, &[What::LlonebotPlugin, What::LlonebotData]);
-        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
-        return;
-    };
-    header(s, out, stack.name, l.version.as_deref(), true);
-    match &l.plugin_dir {
-        Some(p) => row(s, t("detect.plugin"), &path(p)),
-        None if l.standalone => row(s, t("detect.plugin"), t("detect.standalone")),
-        None => row(s, t("detect.plugin"), t("detect.not_found")),
-    }
-    data_row(s, out, &l.data_dir, l.data_dir_exists);
-    row(
-        s,
-        t("detect.found_via"),
-        &stack_found_via(stack, l.source, None),
-    );
-    account_rows(s, &l.accounts);
-    // The plugin's entry in `bots` holds its connections (a standalone data dir is LLBot's).
-    if let Some(b) = inst.instances.iter().find(|b| b.stack == stack.id) {
-        connection_rows(s, out, &b.connections);
+/// Every instance, one block each, stack by stack (the plugin, LLBot, NapCat); a stack with
+/// none says where it was looked for.
+pub(super) fn render_instances(s: &mut String, out: &Output, inst: &Installation) {
+    for stack in [&llonebot_plugin::STACK, &llbot::STACK, &napcat::STACK] {
+        let mine: Vec<&Instance> = inst
+            .instances
+            .iter()
+            // A standalone data folder given with --data-dir is LLBot's block.
+            .filter(|b| b.stack == stack.id)
+            .collect();
+        if mine.is_empty() {
+            not_found(s, out, inst, stack);
+            s.push('\n');
+        }
+        for b in mine {
+            render_instance(s, out, b);
+            s.push('\n');
+        }
     }
 }
 
-/// The LLBot / standalone LLOneBot block.
-pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Instance) {
-    let stack = &llbot::STACK;
-    header(s, out, stack.name, b.version.as_deref(), true);
-    if let Some(i) = &b.install {
+/// A stack with no instance: where it was looked for, and how to point at it.
+fn not_found(s: &mut String, out: &Output, inst: &Installation, stack: &Stack) {
+    header(s, out, stack.name, None, false);
+    if std::ptr::eq(stack, &llonebot_plugin::STACK) {
+        looked_in(s, out, inst, &[What::LlonebotPlugin, What::LlonebotData]);
+        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
+    } else if std::ptr::eq(stack, &llbot::STACK) {
+        if out.verbose > 0 {
+            looked_in(s, out, inst, &[What::LlbotInstall]);
+        }
+    } else if out.verbose > 0 {
+        looked_in(s, out, inst, &[What::NapcatDir]);
+    }
+}
+
+/// One instance: its id, install, how it was found, owner, data, accounts, connections and
+/// processes (with `-v`, why each process is its own).
+fn render_instance(s: &mut String, out: &Output, b: &Instance) {
+    let stack = b.stack_def();
+    header_of(s, out, stack.name, b.version.as_deref(), true, Some(&b.id));
+    if stack.id == llonebot_plugin::STACK.id {
+        match &b.install {
+            Some(p) => row(s, t("detect.plugin"), &path(p)),
+            None => row(s, t("detect.plugin"), t("detect.not_found")),
+        }
+    } else if let Some(c) = &b.container {
+        row(
+            s,
+            t("detect.install"),
+            &tf!("detect.in_container", path = path(&c.install_inside)),
+        );
+    } else if let Some(i) = &b.install {
         row(s, t("detect.install"), &path(i));
+    } else if stack.id == llbot::STACK.id {
+        row(s, t("detect.install"), t("detect.standalone"));
     }
     let how = stack_found_via(stack, b.found_via, b.found_via_detail.as_deref());
     row(s, t("detect.found_via"), &how);
@@ -82,6 +103,9 @@ pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Instance) {
     if let Some(n) = &b.version_note {
         row(s, "", &out.paint(Tone::Warn, &escape(&n.to_string())));
     }
+    if let Some(o) = &b.owner {
+        row(s, t("detect.owner"), &escape(&o.name));
+    }
     if let Some(m) = b.mode {
         let text = match m {
             Mode::Pmhq => t("detect.mode_pmhq"),
@@ -89,55 +113,89 @@ pub(super) fn render_llbot(s: &mut String, out: &Output, b: &Instance) {
         };
         row(s, t("detect.mode"), text);
     }
+    if let Some(c) = &b.container {
+        let text = if c.mapped {
+            tf!(
+                "detect.container_mapped",
+                pid = c.pid,
+                inside = path(&c.data_dir_inside)
+            )
+        } else {
+            tf!(
+                "detect.container_unmapped",
+                pid = c.pid,
+                inside = path(&c.data_dir_inside)
+            )
+        };
+        row(s, t("detect.container"), &text);
+    }
     data_row(s, out, &b.data_dir, b.data_dir_exists);
+    if stack.id == napcat::STACK.id {
+        match &b.temp_dir {
+            Some(tmp) => row(s, t("detect.temp"), &path(tmp)),
+            None => row(s, t("detect.temp"), t("detect.not_found")),
+        }
+    }
     account_rows(s, &b.accounts);
     connection_rows(s, out, &b.connections);
+    process_rows(s, out, b);
+}
+
+/// The processes of an instance; with `-v` why each is its own.
+fn process_rows(s: &mut String, out: &Output, b: &Instance) {
     let procs: Vec<String> = b
         .processes
         .iter()
         .map(|p| {
+            let user = match (p.uid, b.owner.as_ref()) {
+                (Some(u), Some(o)) if u != o.uid => {
+                    format!(", {}", crate::process::user_name(u))
+                }
+                _ => String::new(),
+            };
             if p.main {
-                format!("{} {} ({})", p.pid, escape(&p.name), t("detect.main"))
-            } else {
+                format!("{} {} ({}{user})", p.pid, escape(&p.name), t("detect.main"))
+            } else if user.is_empty() {
                 format!("{} {}", p.pid, escape(&p.name))
+            } else {
+                format!("{} {} ({})", p.pid, escape(&p.name), &user[2..])
             }
         })
         .collect();
     if procs.is_empty() {
-        row(s, t("detect.processes"), t("detect.none_running"));
+        let text = if b.install.is_some() && b.stack == llbot::STACK.id {
+            t("detect.installed_not_running")
+        } else {
+            t("detect.none_running")
+        };
+        row(s, t("detect.processes"), text);
     } else {
         row(s, t("detect.processes"), &procs.join(", "));
     }
-}
-
-/// The NapCat block: its folder, work dir, temp folder and accounts.
-pub(super) fn render_napcat(s: &mut String, out: &Output, inst: &Installation) {
-    let Some(n) = &inst.napcat else {
-        header(s, out, napcat::STACK.name, None, false);
-        if out.verbose > 0 {
-            looked_in(s, out, inst, &[What::NapcatDir]);
-        }
+    if out.verbose == 0 {
         return;
-    };
-    let stack = &napcat::STACK;
-    header(s, out, stack.name, n.version.as_deref(), true);
-    if let Some(d) = &n.dir {
-        row(s, t("detect.install"), &path(d));
     }
-    let how = stack_found_via(stack, n.source, n.source_detail.as_deref());
-    row(s, t("detect.found_via"), &how);
-    if let Some(f) = &n.version_file {
-        row(s, t("detect.version_of"), &path(f));
-    }
-    row(s, t("detect.data"), &path(&n.work_dir));
-    match &n.temp_dir {
-        Some(tmp) => row(s, t("detect.temp"), &path(tmp)),
-        None => row(s, t("detect.temp"), t("detect.not_found")),
-    }
-    if n.accounts.is_empty() {
-        row(s, t("detect.accounts"), t("detect.none"));
-    } else {
-        row(s, t("detect.accounts"), &escape(&n.accounts.join(", ")));
+    for p in &b.processes {
+        let why = match p.why {
+            Assigned::Executable => t("why.executable").to_string(),
+            Assigned::WorkingDir => t("why.working_dir").to_string(),
+            Assigned::ChildOf { pid } => {
+                let name = b
+                    .processes
+                    .iter()
+                    .find(|q| q.pid == pid)
+                    .map(|q| escape(&q.name))
+                    .unwrap_or_default();
+                tf!("why.child_of", pid = pid, name = name)
+            }
+            Assigned::ProfileEnv => t("why.profile_env").to_string(),
+            Assigned::HookedQq => t("why.hooked_qq").to_string(),
+            Assigned::NapcatEnv => t("why.napcat_env").to_string(),
+            Assigned::NapcatLoader => t("why.napcat_loader").to_string(),
+            Assigned::HelperOf { pid } => tf!("why.helper_of", pid = pid),
+        };
+        let line = format!("{} {}: {why}", p.pid, escape(&p.name));
+        row(s, "", &out.paint(Tone::Dim, &line));
     }
 }
 

@@ -30,6 +30,19 @@ pub fn seen_from_host(pid: u32, inside: &Path) -> PathBuf {
     out
 }
 
+/// A path a container's process names (its executable, its working folder) as the container
+/// sees it. The kernel writes such paths relative to the root it can reach: for a container
+/// whose root is a folder of the host's own filesystem that is the host path
+/// (`/srv/c/root/app/llbot`), for an overlay root the container's own (`/app/llbot`). Either
+/// way, the part below the process's root is the path inside.
+pub fn inside_of(pid: u32, reported: &Path) -> PathBuf {
+    let root = std::fs::read_link(root_of(pid)).unwrap_or_else(|_| PathBuf::from("/"));
+    match reported.strip_prefix(&root) {
+        Ok(rest) if root != Path::new("/") => Path::new("/").join(rest),
+        _ => reported.to_path_buf(),
+    }
+}
+
 /// The inside path of a path seen through `/proc/<pid>/root`.
 pub fn inside_path(pid: u32, seen: &Path) -> Option<PathBuf> {
     let rest = seen.strip_prefix(root_of(pid)).ok()?;

@@ -67,6 +67,9 @@ pub struct BotProcess {
 pub struct Container {
     /// A process of it, through which its files are seen (`/proc/<pid>/root`).
     pub pid: u32,
+    /// The install as the container sees it.
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub install_inside: PathBuf,
     /// The data folder as the container sees it.
     #[serde(serialize_with = "crate::output::path::one")]
     pub data_dir_inside: PathBuf,

@@ -166,8 +166,8 @@ fn belongs(r: &Running, install: &Place, own_ns: Option<u64>) -> Option<Assigned
         return None;
     }
     let inside = |p: &Path| match ns {
-        // Inside one container: the paths it names, compared as they are.
-        Some(_) => p.starts_with(&install.path),
+        // Inside one container: the paths as the container sees them.
+        Some(_) => container::inside_of(r.process.pid, p).starts_with(&install.path),
         None => crate::process::exe_in_install(p, &install.path),
     };
     if r.process.exe.as_deref().is_some_and(inside) {
@@ -216,7 +216,7 @@ fn candidates(
         let ns = in_container(p, own_ns).then_some(p.mnt_ns).flatten();
         for dir in from_exe.into_iter().chain(p.cwd.as_deref()) {
             let dir = match ns {
-                Some(_) => seen_from_host(p.pid, dir),
+                Some(_) => seen_from_host(p.pid, &container::inside_of(p.pid, dir)),
                 None => dir.to_path_buf(),
             };
             out.push(Candidate {
@@ -237,12 +237,48 @@ fn candidates(
     for p in WELL_KNOWN {
         out.push(plain(ctx.env.resolve(p), Source::WellKnown, None));
     }
+    // Where users unpack the CLI and Desktop zips: a folder named after it in their home.
+    for dir in named_in_home(ctx) {
+        out.push(plain(dir, Source::WellKnown, None));
+    }
+    for dir in super::remembered::load(ctx.env).llbot {
+        out.push(plain(dir, Source::Remembered, None));
+    }
     if ctx.env.root.is_none()
         && let Ok(cwd) = std::env::current_dir()
     {
         out.push(plain(cwd, Source::WellKnown, None));
     }
     Ok(out)
+}
+
+/// Folders directly in the home folder (and on Windows its Desktop and Downloads) whose
+/// name says LLBot: `llbot`, `LLBot-CLI-linux-x64`, `LLOneBot`.
+fn named_in_home(ctx: &Ctx) -> Vec<PathBuf> {
+    let mut bases: Vec<PathBuf> = ctx.env.home_dir().into_iter().collect();
+    if ctx.env.platform == crate::env::Platform::Windows {
+        bases.extend(ctx.env.in_home("Desktop"));
+        bases.extend(ctx.env.in_home("Downloads"));
+    }
+    let mut out = Vec::new();
+    for base in bases {
+        let Ok(rd) = std::fs::read_dir(&base) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = rd
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().to_lowercase();
+                n.starts_with("llbot") || n.starts_with("llonebot")
+            })
+            .map(|e| e.path())
+            .take(32)
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    out
 }
 
 /// An install found, before its processes are given to it.
@@ -269,12 +305,14 @@ pub(super) fn find_all(
         crate::process::own_mount_namespace()
     };
     if let Some(root) = &ctx.env.root {
-        // Inspecting another filesystem: only processes running from it belong to it.
+        // Inspecting another filesystem: only processes running from it belong to it (node
+        // may be the system's, running in the install's folder).
         procs.retain(|r| {
-            r.process
-                .exe
-                .as_deref()
-                .is_some_and(|e| crate::process::exe_in_install(e, root))
+            let p = &r.process;
+            [p.exe.as_deref(), p.cwd.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|e| crate::process::exe_in_install(e, root))
         });
     }
     let mut found: Vec<Found> = Vec::new();
@@ -383,6 +421,7 @@ fn instance(
         let host = container::host_path(pid, &inside);
         container = Some(super::instance::Container {
             pid,
+            install_inside: f.place.path.clone(),
             data_dir_inside: inside,
             mapped: host.is_some(),
         });

@@ -14,6 +14,7 @@ mod napcat_version;
 mod paths;
 mod qq;
 mod qq_update;
+pub mod remembered;
 mod trail;
 
 use std::path::{Path, PathBuf};
@@ -93,6 +94,8 @@ pub enum Source {
     NapcatWorkdir,
     /// NapCat's variables in a running QQ's environment (NapCat Shell).
     NapcatQqEnviron,
+    /// Seen running, or named by a flag, by an earlier run (`places.json`).
+    Remembered,
 }
 
 /// What a candidate was tried for.

@@ -302,6 +302,17 @@ pub(super) fn find_all(
             });
         }
     }
+    for dir in super::remembered::load(ctx.env).napcat {
+        cands.push(Candidate {
+            work_only: !is_file(&dir.join(MAIN_FILE)),
+            dir,
+            source: Source::Remembered,
+            detail: None,
+            pid: None,
+            app: None,
+            home: None,
+        });
+    }
     if let Some(q) = qq
         && let Some(app) = &q.app_dir
     {

@@ -9,13 +9,18 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[cfg(unix)]
+pub mod llbot_cli;
 pub mod onebot;
+mod pids;
 pub mod safety;
 mod skip;
 pub mod unprivileged;
+pub mod users;
 
 // Not every test binary skips anything.
 #[allow(unused_imports)]
+pub use pids::{alive, stop_pid, wait_gone};
 pub use skip::skip;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
@@ -458,31 +463,6 @@ pub fn start_fake_qq(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Starte
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child
-}
-
-/// Is a PID still running (and not a zombie)?
-pub fn alive(pid: u32) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        match fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Ok(stat) => !stat
-                .rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-            Err(_) => false,
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
-        let mut s = System::new();
-        let pid = Pid::from_u32(pid);
-        s.refresh_processes_specifics(
-            ProcessesToUpdate::Some(&[pid]),
-            true,
-            ProcessRefreshKind::nothing(),
-        );
-        s.process(pid).is_some()
-    }
 }
 
 /// Starts `c`, retrying while the kernel says the executable is busy: a binary just copied can
