@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::guard;
+use super::guard::{self, escape};
 use super::plan::Kind;
-use super::report::{CleanReport, InstanceReport};
+use super::report::{CleanReport, DataDir, InstanceReport, TargetReport};
 use crate::cli::CleanArgs;
 use crate::i18n::t;
 use crate::output::{Output, Tone, human_size};
@@ -54,105 +54,50 @@ pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool
     // After a confirmed run the preview is on screen already: only what happened follows.
     let preview_shown = done && !args.yes;
     if !preview_shown {
-        if r.data_dirs.is_empty() {
-            let _ = writeln!(
-                s,
-                "{}",
-                tf!(
-                    "clean.data",
-                    name = "LLOneBot",
-                    path = guard::shown(&r.data_dir)
-                )
-            );
+        // Several instances: a table each, under its id and folders; then the total.
+        let groups = groups(r);
+        let many = groups.len() > 1;
+        for (id, dirs, rows) in &groups {
+            if many {
+                let _ = writeln!(s, "{}", out.paint(Tone::Bold, &escape(id)));
+            }
+            for d in dirs {
+                let _ = writeln!(s, "{}", data_line(d));
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            table(&mut s, r, rows, out);
+            if many {
+                s.push('\n');
+            }
         }
-        for d in &r.data_dirs {
-            let line = match d.bot {
-                "napcat" => tf!("clean.data_napcat", path = guard::shown(&d.path)),
-                "qq" => tf!("clean.data_qq", path = guard::shown(&d.path)),
-                _ => tf!("clean.data", name = d.name, path = guard::shown(&d.path)),
-            };
+        if r.data_dirs.is_empty() && groups.is_empty() && r.instances.is_empty() {
+            let line = tf!(
+                "clean.data",
+                name = "LLOneBot",
+                path = guard::shown(&r.data_dir)
+            );
             let _ = writeln!(s, "{line}");
+        }
+        if many && !r.targets.is_empty() {
+            let line = tf!(
+                "clean.grand_total",
+                files = r.totals.files,
+                size = human_size(r.totals.bytes)
+            );
+            let _ = writeln!(s, "{}", out.paint(Tone::Bold, &line));
         }
     }
     if r.targets.is_empty() {
         linked_lines(&mut s, r, out);
-        let _ = writeln!(s, "{}", t("clean.nothing_to_clean"));
+        let key = if r.instances.iter().any(|i| i.skipped.is_some()) {
+            "clean.nothing_cleaned"
+        } else {
+            "clean.nothing_to_clean"
+        };
+        let _ = writeln!(s, "{}", t(key));
         return s;
-    }
-    let now = unix_secs(SystemTime::now());
-    let mut rows: Vec<Vec<String>> = vec![
-        [
-            "clean.col_target",
-            "clean.col_account",
-            "clean.col_path",
-            "clean.col_files",
-            "clean.col_size",
-            "clean.col_age",
-        ]
-        .iter()
-        .map(|k| t(k).to_string())
-        .collect(),
-    ];
-    for tg in &r.targets {
-        let rel = r
-            .data_dirs
-            .iter()
-            .find_map(|d| tg.path.strip_prefix(&d.path).ok())
-            .unwrap_or(&tg.path);
-        let mut p = rel.display().to_string();
-        let qq_cache = crate::qq_cache::cache_kind(tg.kind).is_some();
-        if qq_cache {
-            p = crate::qq_cache::short_path(&tg.path);
-        } else if tg.kind.spec().rows == Rows::Folder {
-            // A folder's row stands for its entries (`temp/ (2 entries)`).
-            p = tf!(
-                "clean.folder_entries",
-                path = format!("{p}{}", std::path::MAIN_SEPARATOR),
-                n = tg.entries
-            );
-        }
-        let age = tg
-            .newest_secs
-            .map(|n| short_age(now.saturating_sub(n)))
-            .unwrap_or_else(|| "-".into());
-        // Rows of another bot than LLOneBot name it: `napcat temp` beside LLOneBot's `temp`.
-        let target = match tg.bot {
-            "" | "llonebot" => tg.kind.name().to_string(),
-            bot => format!("{bot} {}", tg.kind.name()),
-        };
-        let account = if qq_cache {
-            crate::qq_cache::account_label(&tg.path, tg.uin.as_deref())
-        } else {
-            tg.uin.clone().unwrap_or_else(|| "-".into())
-        };
-        rows.push(vec![
-            target,
-            account,
-            p,
-            tg.files.to_string(),
-            human_size(tg.bytes),
-            age,
-        ]);
-    }
-    rows.push(vec![
-        t("clean.total").to_string(),
-        String::new(),
-        String::new(),
-        r.totals.files.to_string(),
-        human_size(r.totals.bytes),
-        String::new(),
-    ]);
-    let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter().enumerate() {
-        if preview_shown {
-            break;
-        }
-        if i == 0 || i == last {
-            let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
-        } else {
-            let _ = writeln!(s, "{line}");
-        }
     }
     if !preview_shown
         && r.targets
@@ -186,7 +131,6 @@ pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool
         linked_lines(&mut s, r, out);
     }
 
-    skipped_lines(&mut s, r, out);
     if r.dry_run {
         for i in r.instances.iter().filter(|i| i.qq.was_running) {
             let pids = pids_text(&i.qq.pids);
@@ -300,20 +244,114 @@ fn pids_text(pids: &[u32]) -> String {
         .join(", ")
 }
 
-/// Instances left alone, each with why (also said on stderr as it happened).
-fn skipped_lines(s: &mut String, r: &CleanReport, out: &Output) {
-    if r.instances.len() < 2 {
-        return;
-    }
-    for i in &r.instances {
-        if let Some(k) = &i.skipped {
-            let line = tf!(
-                "clean.skipped_instance",
-                id = i.id,
-                why = k.error.to_string()
-            );
-            let _ = writeln!(s, "{}", out.paint(Tone::Warn, &line));
+/// The report's rows by instance, in order, each with the folders it plans in.
+type Group<'r> = (String, Vec<&'r DataDir>, Vec<&'r TargetReport>);
+
+fn groups(r: &CleanReport) -> Vec<Group<'_>> {
+    let mut out: Vec<Group> = Vec::new();
+    for i in r.instances.iter().filter(|i| i.skipped.is_none()) {
+        let dirs: Vec<&DataDir> = r
+            .data_dirs
+            .iter()
+            .filter(|d| i.data_dirs.contains(&d.path))
+            .collect();
+        let rows: Vec<&TargetReport> = r.targets.iter().filter(|t| t.instance == i.id).collect();
+        if !dirs.is_empty() || !rows.is_empty() {
+            out.push((i.id.clone(), dirs, rows));
         }
+    }
+    if out.is_empty() && !r.data_dirs.is_empty() {
+        // A report without instances (a plan made elsewhere): one group.
+        out.push((
+            String::new(),
+            r.data_dirs.iter().collect(),
+            r.targets.iter().collect(),
+        ));
+    }
+    out
+}
+
+/// One table of preview rows, with its total line.
+fn table(s: &mut String, r: &CleanReport, targets: &[&TargetReport], out: &Output) {
+    let now = unix_secs(SystemTime::now());
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "clean.col_target",
+            "clean.col_account",
+            "clean.col_path",
+            "clean.col_files",
+            "clean.col_size",
+            "clean.col_age",
+        ]
+        .iter()
+        .map(|k| t(k).to_string())
+        .collect(),
+    ];
+    for tg in targets {
+        let rel = r
+            .data_dirs
+            .iter()
+            .find_map(|d| tg.path.strip_prefix(&d.path).ok())
+            .unwrap_or(&tg.path);
+        let mut p = rel.display().to_string();
+        let qq_cache = crate::qq_cache::cache_kind(tg.kind).is_some();
+        if qq_cache {
+            p = crate::qq_cache::short_path(&tg.path);
+        } else if tg.kind.spec().rows == Rows::Folder {
+            // A folder's row stands for its entries (`temp/ (2 entries)`).
+            p = tf!(
+                "clean.folder_entries",
+                path = format!("{p}{}", std::path::MAIN_SEPARATOR),
+                n = tg.entries
+            );
+        }
+        let age = tg
+            .newest_secs
+            .map(|n| short_age(now.saturating_sub(n)))
+            .unwrap_or_else(|| "-".into());
+        // Rows of another bot than LLOneBot name it: `napcat temp` beside LLOneBot's `temp`.
+        let target = match tg.bot {
+            "" | "llonebot" => tg.kind.name().to_string(),
+            bot => format!("{bot} {}", tg.kind.name()),
+        };
+        let account = if qq_cache {
+            crate::qq_cache::account_label(&tg.path, tg.uin.as_deref())
+        } else {
+            tg.uin.clone().unwrap_or_else(|| "-".into())
+        };
+        rows.push(vec![
+            target,
+            account,
+            p,
+            tg.files.to_string(),
+            human_size(tg.bytes),
+            age,
+        ]);
+    }
+    rows.push(vec![
+        t("clean.total").to_string(),
+        String::new(),
+        String::new(),
+        targets.iter().map(|t| t.files).sum::<u64>().to_string(),
+        human_size(targets.iter().map(|t| t.bytes).sum()),
+        String::new(),
+    ]);
+    let lines = crate::output::table(&rows, &[false, false, false, true, true, true]);
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 || i == last {
+            let _ = writeln!(s, "{}", out.paint(Tone::Bold, line));
+        } else {
+            let _ = writeln!(s, "{line}");
+        }
+    }
+}
+
+fn data_line(d: &DataDir) -> String {
+    match d.bot {
+        "napcat" => tf!("clean.data_napcat", path = guard::shown(&d.path)),
+        "qq" => tf!("clean.data_qq", path = guard::shown(&d.path)),
+        _ => tf!("clean.data", name = d.name, path = guard::shown(&d.path)),
     }
 }
 

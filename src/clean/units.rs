@@ -166,10 +166,16 @@ pub(super) fn say_skipped(units: &[Unit], out: &Output) {
     }
     for u in units {
         if let Some(f) = &u.skip {
+            // Each line names the instance (once).
+            let text = f.to_string();
+            let line = if text.contains(&u.id) {
+                text
+            } else {
+                format!("{}: {text}", u.id)
+            };
             crate::stderr_line!(
-                "llob-doctor: {}: {}",
-                u.id,
-                out.paint(crate::output::Tone::Warn, &f.to_string())
+                "llob-doctor: {}",
+                out.paint(crate::output::Tone::Warn, &line)
             );
             if let Some(h) = &f.hint {
                 crate::stderr_line!("  {h}");
