@@ -306,6 +306,18 @@ fn running_instances_are_left_alone_and_the_others_cleaned() {
     let out = m.f.run(&["clean", "--yes"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&Machine::id(&m.a)), "{err}");
+    // The preview names the stack and its PIDs (never an empty list).
+    let out = m.f.run(&["clean", "--dry-run"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut pids = [a.launcher.id(), a.node];
+    pids.sort();
+    let want = format!(
+        "LLBot {} is running (PIDs {}, {})",
+        Machine::id(&m.a),
+        pids[0],
+        pids[1]
+    );
+    assert!(text.contains(&want), "{want} in:\n{text}");
 }
 
 #[test]

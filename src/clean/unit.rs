@@ -74,6 +74,7 @@ impl Unit {
             plans: Vec::new(),
             state: QqState::default(),
         };
+        u.note_running();
         if let Some(c) = &inst.container {
             u.skip = (!c.mapped).then(|| {
                 Failure::new(
@@ -98,7 +99,7 @@ impl Unit {
             .cloned()
             .collect();
         let stack = &crate::stack::qq_cache::STACK;
-        Unit {
+        let mut u = Unit {
             id: crate::discover::make_id(stack, path),
             name: "QQ",
             program: "QQ",
@@ -112,7 +113,15 @@ impl Unit {
             skip: None,
             plans: Vec::new(),
             state: QqState::default(),
-        }
+        };
+        u.note_running();
+        u
+    }
+
+    /// What ran when the run began, for the report (a dry run says it too).
+    fn note_running(&mut self) {
+        self.state.was_running = self.running();
+        self.state.pids = self.procs.iter().map(|p| p.pid).collect();
     }
 
     pub fn running(&self) -> bool {

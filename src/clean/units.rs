@@ -264,8 +264,6 @@ pub(super) fn stop(
     platform: crate::env::Platform,
     inst: &Installation,
 ) {
-    u.state.was_running = u.running();
-    u.state.pids = u.procs.iter().map(|p| p.pid).collect();
     if let Some(cmd) = args.stop_cmd.as_deref().filter(|_| !u.qq_cache) {
         // The command is for a service we may not see the processes of (another user's
         // systemd unit, a container): it always runs, and then what we saw must be gone.
