@@ -12,6 +12,7 @@ use crate::msg;
 /// The user to act as, with the groups read before the drop (reading the group database
 /// afterwards may fail for lack of permission).
 #[derive(Debug, Clone)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub struct ActAs {
     pub uid: u32,
     gid: u32,

@@ -18,9 +18,10 @@ mod skip;
 pub mod unprivileged;
 pub mod users;
 
-// Not every test binary skips anything.
+// Not every test binary stops processes or skips anything.
 #[allow(unused_imports)]
 pub use pids::{alive, stop_pid, wait_gone};
+#[allow(unused_imports)]
 pub use skip::skip;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_llob-doctor");
