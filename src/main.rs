@@ -11,6 +11,10 @@ use llob_doctor::output::write_stdout;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Windows: this program started again to send Ctrl-Break to a console program.
+    if let Some(code) = llob_doctor::process::helper(&args) {
+        return ExitCode::from(code as u8);
+    }
     // The language is needed before parsing: the help text depends on it. JSON is always English.
     // Only before `--`: what follows belongs to a scheduled clean.
     let json = args

@@ -29,9 +29,51 @@ pub fn plain(p: &Path) -> PathBuf {
     }
 }
 
+/// One argument quoted the way Windows programs split their command line
+/// (`CommandLineToArgvW`, the C runtime): quotes around anything empty or with a space, tab or
+/// quote; backslashes doubled only before a quote.
+pub fn quote_arg(arg: &str) -> String {
+    if !arg.is_empty() && !arg.contains([' ', '\t', '"']) {
+        return arg.to_string();
+    }
+    let mut out = String::from("\"");
+    let mut backslashes = 0;
+    for c in arg.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                out.push_str(&"\\".repeat(backslashes * 2 + 1));
+                out.push('"');
+                backslashes = 0;
+            }
+            c => {
+                out.push_str(&"\\".repeat(backslashes));
+                out.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    out.push_str(&"\\".repeat(backslashes * 2));
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arguments_quoted_for_command_line_to_argv() {
+        assert_eq!(quote_arg("--qq=70007"), "--qq=70007");
+        assert_eq!(quote_arg(r"C:\LLBot\llbot.exe"), r"C:\LLBot\llbot.exe");
+        assert_eq!(quote_arg(""), r#""""#);
+        assert_eq!(
+            quote_arg(r"C:\Program Files\LLBot\"),
+            r#""C:\Program Files\LLBot\\""#
+        );
+        assert_eq!(quote_arg(r#"say "hi""#), r#""say \"hi\"""#);
+        assert_eq!(quote_arg(r"a\\b c"), r#""a\\b c""#);
+    }
 
     #[test]
     fn verbatim_prefix_and_mixed_separators() {
