@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::env::Platform;
 
 mod help;
+mod quotes;
 
 pub use help::command;
+pub use quotes::{render as render_swallowed_quote, swallowed_quote};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -37,8 +37,9 @@ impl Output {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
-    /// Prints a report: JSON when asked, else the human text unless `--quiet`. The JSON document
-    /// is built whole before anything is written, so it is never cut off by an error.
+    /// Prints a report: JSON when asked, else the human text (wrapped to the console's width)
+    /// unless `--quiet`. The JSON document is built whole before anything is written, so it is
+    /// never cut off by an error.
     pub fn emit<T: Serialize>(
         &self,
         report: &T,
@@ -47,7 +48,7 @@ impl Output {
         let text = if self.json {
             json_text(report)?
         } else if !self.quiet {
-            human()
+            crate::console::fit(&human(), false)
         } else {
             return Ok(());
         };
@@ -65,7 +66,7 @@ impl Output {
         human: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
         if self.quiet && has_problems && !self.json {
-            return write_stdout(human().as_bytes());
+            return write_stdout(crate::console::fit(&human(), false).as_bytes());
         }
         self.emit(report, human)
     }

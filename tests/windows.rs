@@ -328,6 +328,35 @@ fn a_launcher_with_forward_slashes_shows_backslashes() {
     assert!(!text.contains(&forward), "{text}");
 }
 
+/// `--data-dir "C:\…\LLOneBot\" clean` as typed in cmd: Windows' argument rules make `\"` a
+/// quote character, so the path swallows the command. Explained, with how to write it.
+#[cfg(windows)]
+#[test]
+fn a_quoted_path_ending_in_a_backslash_is_explained() {
+    use std::os::windows::process::CommandExt;
+    let out = Command::new(BIN)
+        .env("LANG", "en_US.UTF-8")
+        .raw_arg(r#"--data-dir "C:\bots\LLOneBot\" clean --yes"#)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(r#"`C:\bots\LLOneBot" clean --yes` holds a quote"#),
+        "{err}"
+    );
+    assert!(err.contains(r#"double it, "C:\bots\LLOneBot\\""#), "{err}");
+    // Written as the hint says, the same line is a plain clean of a missing folder.
+    let out = Command::new(BIN)
+        .env("LANG", "en_US.UTF-8")
+        .raw_arg(r#"--data-dir "C:\bots\LLOneBot\\" clean --yes"#)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("holds a quote"), "{err}");
+    assert!(err.contains(r"C:\bots\LLOneBot"), "{err}");
+}
+
 /// PowerShell is not in Debian: the script is checked by its shape, not run.
 #[test]
 fn the_powershell_completion_script_has_its_shape() {
