@@ -155,12 +155,13 @@ pub mod path {
         RAW.with(|r| std::mem::take(&mut *r.borrow_mut()))
     }
 
-    /// The string a path is shown as; remembers the raw form when it is not valid Unicode.
+    /// The string a path is shown as (on Windows as Windows users write it: backslashes, no
+    /// `\\?\` prefix); remembers the raw form when it is not valid Unicode.
     pub fn lossy(p: &Path) -> String {
         if let Some(s) = p.to_str() {
-            return s.to_string();
+            return plain(s);
         }
-        let shown = p.to_string_lossy().into_owned();
+        let shown = plain(&p.to_string_lossy());
         let (encoding, hex) = raw_hex(p);
         RAW.with(|r| {
             let mut r = r.borrow_mut();
@@ -170,6 +171,15 @@ pub mod path {
             }
         });
         shown
+    }
+
+    /// [`crate::winpath::plain_text`] on Windows; elsewhere the text as it is.
+    fn plain(s: &str) -> String {
+        if cfg!(windows) {
+            crate::winpath::plain_text(s)
+        } else {
+            s.to_string()
+        }
     }
 
     #[cfg(unix)]

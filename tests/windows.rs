@@ -357,6 +357,46 @@ fn a_quoted_path_ending_in_a_backslash_is_explained() {
     assert!(err.contains(r"C:\bots\LLOneBot"), "{err}");
 }
 
+/// A data folder given as `C:/…/LLOneBot` or `\\?\C:\…\LLOneBot`: shown as Windows users write
+/// it, in the clean's header, its lines and JSON, and the fixed names in messages (`temp\`) too.
+#[cfg(windows)]
+#[test]
+fn paths_are_shown_as_windows_users_write_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = Fixture::new(Os::Windows);
+    let data = tmp.path().join(r"张三\LiteLoaderQQNT\data\LLOneBot");
+    f.data_dir(&data, &["10001"], &[]);
+    let plain = data.to_str().unwrap().to_string();
+    let home = tmp.path().join("home");
+    for given in [plain.replace('\\', "/"), format!(r"\\?\{plain}")] {
+        let run = |args: &[&str]| {
+            isolated(Path::new(BIN), &home)
+                .args(["--lang", "en", "--data-dir", &given])
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let out = run(&["clean", "--dry-run"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&format!("LLOneBot data: {plain}\n")),
+            "{text}"
+        );
+        assert!(text.contains(r"temp\ ("), "{text}");
+        assert!(!text.contains('/') && !text.contains(r"\\?\"), "{text}");
+        let v = json(&run(&["--json", "clean", "--dry-run"]));
+        assert_eq!(v["data_dir"].as_str(), Some(plain.as_str()), "{v:#}");
+        for t in v["targets"].as_array().unwrap() {
+            let p = t["path"].as_str().unwrap();
+            assert!(p.starts_with(&format!(r"{plain}\")), "{p}");
+            assert!(!p.contains('/'), "{p}");
+        }
+        let out = run(&["doctor"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(r"temp\ holds"), "{text}");
+    }
+}
+
 /// PowerShell is not in Debian: the script is checked by its shape, not run.
 #[test]
 fn the_powershell_completion_script_has_its_shape() {
