@@ -194,6 +194,11 @@ macro_rules! tf {
 /// when a catalogue word exists).
 pub fn os_error(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    // Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: another program holds the file
+    // open (QQ, an exporter reading a metrics file, an editor).
+    if cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33)) {
+        return t("os.in_use").to_string();
+    }
     let key = match e.kind() {
         K::NotFound => "os.not_found",
         K::PermissionDenied => "os.permission_denied",
