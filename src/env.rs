@@ -64,6 +64,9 @@ impl Registry {
 pub const SHELL_FOLDERS: &str =
     r"HKCU\Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders";
 
+/// The `User Shell Folders` value naming the Downloads folder (it has no friendly name).
+const DOWNLOADS_VALUE: &str = "{374DE290-123F-4565-9164-39C4925E467B}";
+
 /// A Documents folder on Windows (see [`Env::documents`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Documents {
@@ -257,6 +260,29 @@ impl Env {
                 path,
                 registry: None,
             });
+        }
+        out
+    }
+
+    /// The user's Downloads folders on Windows: the one Windows keeps (`User Shell Folders`,
+    /// value `{374DE290-123F-4565-9164-39C4925E467B}`, moved or not), then `<home>\Downloads`.
+    /// Empty on other platforms.
+    pub fn downloads(&self) -> Vec<PathBuf> {
+        if self.platform != Platform::Windows {
+            return Vec::new();
+        }
+        let mut out: Vec<PathBuf> = self
+            .registry
+            .get(SHELL_FOLDERS, DOWNLOADS_VALUE)
+            .map(|v| self.expand_percent(v.trim()))
+            .filter(|v| self.is_absolute(v))
+            .map(|v| self.resolve(&v))
+            .into_iter()
+            .collect();
+        if let Some(home) = self.in_home("Downloads")
+            && !out.contains(&home)
+        {
+            out.push(home);
         }
         out
     }
@@ -546,6 +572,15 @@ mod tests {
         assert_eq!(e.documents().len(), 1);
         assert!(e.documents()[0].registry.is_some());
         assert!(fake(Platform::Linux).documents().is_empty());
+        let key = (SHELL_FOLDERS.to_string(), DOWNLOADS_VALUE.to_string());
+        e.registry = Registry::Fake(BTreeMap::from([(key, r"D:\Downloads".into())]));
+        assert_eq!(
+            e.downloads(),
+            [
+                PathBuf::from("/r/D/Downloads"),
+                PathBuf::from("/r/C/Users/alice/Downloads")
+            ]
+        );
     }
 
     #[test]

@@ -162,3 +162,22 @@ fn human_output_fits_the_console_width_in_both_languages() {
         assert!(llob_doctor::console::display_width(l) <= 59, "{l:?}");
     }
 }
+
+#[test]
+fn clean_and_stats_help_say_what_they_do_for_every_bot() {
+    for (lang, cache) in [("en", "QQ's own media cache"), ("zh", "QQ 自己的媒体缓存")] {
+        let help = |cmd: &str| text(&run(&[], &["--lang", lang, cmd, "--help"]).stdout);
+        // The first paragraph (clap wraps it), as one line.
+        let about = |h: &str| h.split("\n\n").next().unwrap_or("").replace('\n', " ");
+        let clean = help("clean");
+        let first = about(&clean);
+        for name in ["LLOneBot", "LLBot", "NapCat", cache] {
+            assert!(first.contains(name), "clean --help ({lang}): {first}");
+        }
+        let stats = help("stats");
+        let first = about(&stats);
+        for name in ["LLOneBot", "LLBot", "NapCat"] {
+            assert!(first.contains(name), "stats --help ({lang}): {first}");
+        }
+    }
+}
