@@ -3,11 +3,14 @@
 //! few calls to the scheduler's own command (`crontab`, `systemctl`, `launchctl`, `schtasks`).
 
 pub mod cron;
+mod installed;
 pub mod launchd;
 pub mod schtasks;
 pub mod status;
 pub mod systemd;
 pub mod task_xml;
+
+pub use installed::Installed;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -307,45 +310,6 @@ fn show_backend(app: &App, backend: Backend) -> Result<ScheduleReport, Failure> 
         Backend::Systemd => systemd::show(app),
         Backend::Launchd => launchd::show(app),
         Backend::Schtasks => schtasks::show(),
-    }
-}
-
-/// When and what an installed job runs, read back from the scheduler's own text.
-pub struct Installed {
-    pub hour: u8,
-    pub minute: u8,
-    /// 0 = Sunday; `None`: every day.
-    pub weekday: Option<u8>,
-    pub words: Vec<String>,
-}
-
-impl Installed {
-    /// "every Monday at 05:15", in a language.
-    pub fn when_text(&self, lang: Lang) -> String {
-        use clap::ValueEnum;
-        let day = self.weekday.and_then(|n| {
-            Weekday::value_variants()
-                .iter()
-                .copied()
-                .find(|d| d.number() == n)
-        });
-        let time = format!("{:02}:{:02}", self.hour, self.minute);
-        match day {
-            None => fill(t_in(lang, "schedule.every_day"), &[("time", &time)]),
-            Some(d) => fill(
-                t_in(lang, "schedule.every_weekday"),
-                &[("day", &t_in(lang, d.key())), ("time", &time)],
-            ),
-        }
-    }
-
-    /// The command line, each word quoted where it holds a space or a quote.
-    pub fn command_text(&self) -> String {
-        self.words
-            .iter()
-            .map(|w| crate::winpath::quote_arg(w))
-            .collect::<Vec<_>>()
-            .join(" ")
     }
 }
 
