@@ -59,10 +59,7 @@ pub(super) fn stop(
     args: &CleanArgs,
     state: &mut QqState,
 ) -> Result<(), Failure> {
-    let target = |p: &QqProcess| Target {
-        pid: p.pid,
-        start_time: p.start_time,
-    };
+    let target = Target::of;
     let mut mains: Vec<Target> = all.iter().filter(|p| p.main).map(target).collect();
     if mains.is_empty() {
         mains = all.iter().map(target).collect();

@@ -63,10 +63,7 @@ pub fn refuse_foreign(running: &[QqProcess], data_dir: &Path) -> Result<(), Fail
 }
 
 fn target(p: &QqProcess) -> Target {
-    Target {
-        pid: p.pid,
-        start_time: p.start_time,
-    }
+    Target::of(p)
 }
 
 /// Stops the trees of `mains` (and `strays`, helpers whose main is gone) and records the

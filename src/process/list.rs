@@ -13,6 +13,7 @@ use serde::Serialize;
 use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
 use crate::env::Platform;
+use crate::stack::Stop;
 
 /// The variable LiteLoaderQQNT reads its profile folder from.
 pub const PROFILE_VAR: &str = "LITELOADERQQNT_PROFILE";
@@ -51,6 +52,10 @@ pub struct QqProcess {
     /// The whole environment, to restart QQ as it was started (never printed: it may hold secrets).
     #[serde(skip)]
     pub environ: Vec<(String, String)>,
+    /// How it is asked to quit and started again: QQ's way unless its stack's program row says
+    /// otherwise.
+    #[serde(skip)]
+    pub stop: Stop,
 }
 
 /// Process names QQ runs under on each platform.
@@ -200,6 +205,7 @@ pub fn list_named(wanted: impl Fn(&str) -> bool) -> Vec<QqProcess> {
                 verified: None,
                 profile_env,
                 environ,
+                stop: Stop::EndSession,
             }
         })
         .collect();
@@ -271,6 +277,7 @@ mod tests {
             verified: None,
             profile_env: Some("/p".into()),
             environ: vec![("A".into(), "1".into())],
+            stop: Stop::EndSession,
         }
     }
 

@@ -14,6 +14,8 @@ mod stop;
 mod unix;
 #[cfg(windows)]
 mod windows;
+#[cfg(windows)]
+mod windows_console;
 
 pub use list::{
     PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_named,
@@ -21,6 +23,20 @@ pub use list::{
 };
 pub use restart::{RestartOutcome, restart_all};
 pub use stop::{StopError, StopOptions, Stopped, Target, stop_instances};
+
+/// `Some(exit code)` when this run is the Windows console helper (see `windows_console`):
+/// `main` calls it first, before the command line is parsed.
+pub fn helper(args: &[std::ffi::OsString]) -> Option<i32> {
+    #[cfg(windows)]
+    {
+        windows_console::helper(args)
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = args;
+        None
+    }
+}
 
 /// The user a process runs as (Unix uid); `None` where unknown or not meaningful (Windows).
 pub fn current_uid() -> Option<u32> {
