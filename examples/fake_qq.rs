@@ -23,6 +23,11 @@
 //! - `FAKE_QQ_LOG=FILE`: append "pid<TAB>cwd<TAB>args..." on start, so a test can see how it was
 //!   (re)started.
 //! - `FAKE_QQ_READY=FILE`: create FILE once the helpers run and the window exists.
+//! - `--console` (Windows): a console program with no window, like LLBot's launcher: prints a
+//!   line, and on Ctrl-C, Ctrl-Break or its console closing appends "pid<TAB>BREAK" to
+//!   `FAKE_QQ_SIGNALS` and quits. Its helpers share its console (and so get Ctrl-Break too).
+//! - `FAKE_QQ_CONSOLE=FILE` (Windows): append "pid<TAB>N" on start, N the number of processes
+//!   on its console (1: a console of its own; 0: none).
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -74,6 +79,8 @@ fn main() {
     } else if let Some(log) = std::env::var_os("FAKE_QQ_SIGNALS") {
         log_sigterm(log);
     }
+    #[cfg(windows)]
+    console::note_console();
     let spawned = std::env::var_os("FAKE_QQ_PARENT").is_some();
     if spawned || args.iter().any(|a| a.starts_with("--type=")) {
         // A helper: gone with its parent, whose end of our stdin closes when it exits.
@@ -135,6 +142,10 @@ fn main() {
             let _ = std::fs::write(ready, std::process::id().to_string());
         }
     };
+    #[cfg(windows)]
+    if args.iter().any(|a| a == "--console") {
+        console::run(ready);
+    }
     if cfg!(windows) && args.iter().any(|a| a == "--no-window") {
         ready();
         park();
@@ -285,5 +296,56 @@ fn wait_for_quit(ignore_term: bool, ready: impl FnOnce()) {
         while GetMessageW(&mut msg, std::ptr::null_mut(), 0, 0) > 0 {
             DispatchMessageW(&msg);
         }
+    }
+}
+
+/// The console mode: a console program without a window, as LLBot's launcher is.
+#[cfg(windows)]
+mod console {
+    use std::io::Write;
+
+    use windows_sys::Win32::System::Console::{GetConsoleProcessList, SetConsoleCtrlHandler};
+
+    fn append(var: &str, line: &str) {
+        if let Some(path) = std::env::var_os(var)
+            && let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+        {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+
+    /// `FAKE_QQ_CONSOLE`: how many processes share our console as we start.
+    pub fn note_console() {
+        let mut ids = [0u32; 64];
+        // SAFETY: the buffer and its length match.
+        let n = unsafe { GetConsoleProcessList(ids.as_mut_ptr(), ids.len() as u32) };
+        append("FAKE_QQ_CONSOLE", &format!("{}\t{n}\n", std::process::id()));
+    }
+
+    /// Ctrl-C (0), Ctrl-Break (1), the console closing (2): noted, then we quit.
+    unsafe extern "system" fn on_ctrl(event: u32) -> i32 {
+        let name = match event {
+            0 => "CTRL_C",
+            1 => "BREAK",
+            2 => "CLOSE",
+            _ => return 0,
+        };
+        append(
+            "FAKE_QQ_SIGNALS",
+            &format!("{}\t{name}\n", std::process::id()),
+        );
+        std::process::exit(0);
+    }
+
+    pub fn run(ready: impl FnOnce()) -> ! {
+        // SAFETY: a handler for this process; it only writes a file and exits.
+        unsafe { SetConsoleCtrlHandler(Some(on_ctrl), 1) };
+        println!("fake llbot: running as PID {}", std::process::id());
+        let _ = std::io::stdout().flush();
+        ready();
+        super::park();
     }
 }

@@ -9,6 +9,10 @@ use crate::env::{self, Env};
 use crate::exit::Failure;
 use crate::{msg, output, process};
 
+fn plain(p: &Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    p.as_deref().map(crate::winpath::plain)
+}
+
 /// What every command gets: the environment, the overrides and how to print.
 pub struct App {
     pub env: Env,
@@ -45,14 +49,16 @@ impl App {
         };
         Ok(App {
             env,
+            // Windows: `C:/bots/LLOneBot` as typed becomes `C:\bots\LLOneBot`, so what is
+            // joined to it and shown has one kind of separator.
             overrides: Overrides {
-                qq_dir: g.qq_dir.clone(),
-                ll_dir: g.ll_dir.clone(),
-                profile: g.profile.clone(),
-                data_dir: g.data_dir.clone(),
-                llbot_dir: g.llbot_dir.clone(),
-                napcat_dir: g.napcat_dir.clone(),
-                qq_data: g.qq_data.clone(),
+                qq_dir: plain(&g.qq_dir),
+                ll_dir: plain(&g.ll_dir),
+                profile: plain(&g.profile),
+                data_dir: plain(&g.data_dir),
+                llbot_dir: plain(&g.llbot_dir),
+                napcat_dir: plain(&g.napcat_dir),
+                qq_data: plain(&g.qq_data),
                 instances: g.instances.clone(),
             },
             out: output::Output {

@@ -142,8 +142,53 @@ fn hint(err: &clap::Error) -> Option<String> {
     None
 }
 
+/// No subcommand at all (`llob-doctor` alone, or with options only): what the program does,
+/// its usage and its commands, each with what it does, and where to start.
+fn first_contact() -> Rendered {
+    let cmd = crate::cli::command();
+    let subs: Vec<(String, String)> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| {
+            let about = s.get_about().map(|a| a.to_string()).unwrap_or_default();
+            (s.get_name().to_string(), about)
+        })
+        .collect();
+    let names: Vec<&str> = subs.iter().map(|(n, _)| n.as_str()).collect();
+    let message = tf!("clap.missing_subcommand", names = names.join(", "));
+    let about = cmd.get_about().map(|a| a.to_string()).unwrap_or_default();
+    let usage = cmd.clone().render_usage().to_string();
+    let usage = match usage.trim().strip_prefix("Usage:") {
+        Some(rest) => format!("{}{rest}", t("heading.usage")),
+        None => usage.trim().to_string(),
+    };
+    let mut text = format!("{about}\n\n{usage}\n\n{}:\n", t("heading.commands"));
+    let w = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let limit = crate::console::width(true).map(|c| c.saturating_sub(1).max(40));
+    for (name, about) in &subs {
+        let line = format!("  {name:<w$}  {about}");
+        match limit {
+            Some(limit) => text.push_str(&crate::console::wrap_line(&line, limit, w + 4)),
+            None => text.push_str(&line),
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!("\n{}\n", t("clap.first_steps")));
+    Rendered {
+        message,
+        hint: Some(t("clap.first_steps").to_string()),
+        text,
+    }
+}
+
 /// Renders a clap error (not help or version, which are no errors) in the current language.
 pub fn render(err: &clap::Error) -> Rendered {
+    if matches!(
+        err.kind(),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        return first_contact();
+    }
     let message = message(err);
     let hint = hint(err);
     let mut text = format!("{}\n", tf!("clap.error", message = message));

@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::env::Platform;
 
 mod help;
+mod quotes;
 
 pub use help::command;
+pub use quotes::{render as render_swallowed_quote, swallowed_quote};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,9 +40,9 @@ pub enum Command {
     Detect,
     /// Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent's login floor
     CheckVersions(CheckVersionsArgs),
-    /// Remove LLOneBot's legacy msg_<uin> databases and temp files (preview first)
+    /// Remove bot caches with a preview first: LLOneBot's and LLBot's msg_<uin> leftovers and temp files, NapCat's temp and cache; with --qq-cache QQ's own media cache too
     Clean(CleanArgs),
-    /// Count sends and send timeouts in LLOneBot's log files
+    /// Count sends and send timeouts in the bots' log files (LLOneBot, LLBot, NapCat), and which timeouts were delivered anyway
     Stats(StatsArgs),
     /// Run every check: processes, discovery, versions, caches, configs, send timeouts
     Doctor(DoctorArgs),
@@ -166,11 +168,11 @@ pub struct CleanArgs {
     #[arg(long, value_name = "UIN")]
     pub uin: Vec<String>,
 
-    /// Also remove log files in logs/
+    /// Also remove each bot's own log files in its logs/ (LLOneBot, LLBot, NapCat)
     #[arg(long)]
     pub logs: bool,
 
-    /// Also remove the SQLite message store in database/ (message ids for replies and recalls are lost)
+    /// Also remove LLOneBot's or LLBot's SQLite message store in database/ (message ids for replies and recalls are lost)
     #[arg(long)]
     pub database: bool,
 
@@ -324,7 +326,7 @@ pub struct ScheduleArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Log files, or folders holding them [default: logs/ of the LLOneBot data folder found]
+    /// Log files, or folders holding them [default: logs/ of every bot found: LLOneBot, LLBot, NapCat]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

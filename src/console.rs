@@ -4,6 +4,10 @@
 
 use std::io::{BufRead, Write};
 
+mod wrap;
+
+pub use wrap::{display_width, fit, keeps_its_shape, width, wrap, wrap_line};
+
 use crate::exit::{Exit, Failure, exit_for};
 use crate::i18n::t;
 

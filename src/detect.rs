@@ -221,7 +221,11 @@ fn account_rows(s: &mut String, accounts: &[Account]) {
         }
         if let Some(db) = &a.database {
             let name = db.file_name().map(|n| n.to_string_lossy().into_owned());
-            parts.push(format!("database/{}", escape(&name.unwrap_or_default())));
+            let sep = std::path::MAIN_SEPARATOR;
+            parts.push(format!(
+                "database{sep}{}",
+                escape(&name.unwrap_or_default())
+            ));
         }
         let label = if i == 0 { t("detect.accounts") } else { "" };
         row(

@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+mod folders;
+
+pub use folders::{Documents, SHELL_FOLDERS};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {

@@ -36,7 +36,10 @@ pub fn lang() -> Lang {
     }
 }
 
-/// `key = text` lines; `#` starts a comment line; `\n` in a text is a line break.
+/// `key = text` lines; `#` starts a comment line; `\n` in a text is a line break; `{/}` is the
+/// separator of a path written in a message (`temp{/}`: `temp\` on Windows, `temp/` elsewhere).
+/// Help texts keep `/`: they are also the man pages and completion scripts, the same on every
+/// platform.
 pub fn parse(text: &'static str) -> Result<Vec<(&'static str, String)>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -47,7 +50,8 @@ pub fn parse(text: &'static str) -> Result<Vec<(&'static str, String)>, String> 
         let (k, v) = t
             .split_once(" = ")
             .ok_or_else(|| format!("line {}: expected `key = text`", i + 1))?;
-        out.push((k.trim(), v.replace("\\n", "\n")));
+        let sep = if cfg!(windows) { "\\" } else { "/" };
+        out.push((k.trim(), v.replace("\\n", "\n").replace("{/}", sep)));
     }
     Ok(out)
 }
@@ -190,6 +194,11 @@ macro_rules! tf {
 /// when a catalogue word exists).
 pub fn os_error(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    // Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: another program holds the file
+    // open (QQ, an exporter reading a metrics file, an editor).
+    if cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33)) {
+        return t("os.in_use").to_string();
+    }
     let key = match e.kind() {
         K::NotFound => "os.not_found",
         K::PermissionDenied => "os.permission_denied",
@@ -285,6 +294,23 @@ mod tests {
         let only_zh: Vec<_> = zh.difference(&en).collect();
         assert!(only_en.is_empty(), "missing in zh: {only_en:?}");
         assert!(only_zh.is_empty(), "missing in en: {only_zh:?}");
+    }
+
+    #[test]
+    fn path_separators_in_messages_are_the_platforms_and_help_keeps_slashes() {
+        let sep = if cfg!(windows) {
+            r"temp\ holds"
+        } else {
+            "temp/ holds"
+        };
+        let parsed = parse("doctor.temp_ok = temp{/} holds {size}").unwrap();
+        assert!(parsed[0].1.starts_with(sep), "{}", parsed[0].1);
+        for (name, text) in [("en", EN_TEXT), ("zh", ZH_TEXT)] {
+            for line in text.lines().filter(|l| l.starts_with("help.")) {
+                // Help is also the man pages and completion scripts: one text everywhere.
+                assert!(!line.contains("{/}"), "{name}: {line}");
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,10 @@ use llob_doctor::output::write_stdout;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Windows: this program started again to send Ctrl-Break to a console program.
+    if let Some(code) = llob_doctor::process::helper(&args) {
+        return ExitCode::from(code as u8);
+    }
     // The language is needed before parsing: the help text depends on it. JSON is always English.
     // Only before `--`: what follows belongs to a scheduled clean.
     let json = args
@@ -23,6 +27,10 @@ fn main() -> ExitCode {
     // Double-clicked in Explorer: a guided doctor and clean in a window that waits for Enter.
     if let Some(exit) = llob_doctor::console::double_click() {
         return ExitCode::from(exit.code() as u8);
+    }
+    // A quoted path ending in `\` took the rest of the line (Windows' argument rules).
+    if let Some((arg, path)) = cli::swallowed_quote(&args) {
+        return print_usage_error(&cli::render_swallowed_quote(&arg, &path), json);
     }
     let parsed = cli::command()
         .try_get_matches_from(args)
@@ -41,10 +49,11 @@ fn main() -> ExitCode {
             if json {
                 print_json_error(&format!("{err:#}"), hint.as_deref(), exit);
             }
-            llob_doctor::stderr_line!("llob-doctor: {err:#}");
+            let mut text = format!("llob-doctor: {err:#}\n");
             if let Some(h) = hint {
-                llob_doctor::stderr_line!("  {h}");
+                text.push_str(&format!("  {h}\n"));
             }
+            llob_doctor::stderr_text!("{}", llob_doctor::console::fit(&text, true));
             ExitCode::from(exit.code() as u8)
         }
     }
@@ -58,11 +67,15 @@ fn usage_error(e: &clap::Error, json: bool) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let r = llob_doctor::clap_msg::render(e);
+    print_usage_error(&llob_doctor::clap_msg::render(e), json)
+}
+
+/// A usage error (exit 2): its text on stderr, and with `--json` one JSON document on stdout.
+fn print_usage_error(r: &llob_doctor::clap_msg::Rendered, json: bool) -> ExitCode {
     if json {
         print_json_error(&r.message, r.hint.as_deref(), Exit::Usage);
     }
-    llob_doctor::stderr_text!("{}", r.text);
+    llob_doctor::stderr_text!("{}", llob_doctor::console::fit(&r.text, true));
     ExitCode::from(Exit::Usage.code() as u8)
 }
 

@@ -1,4 +1,5 @@
-//! The few calls into the operating system that are not about files: the Windows registry.
+//! The few calls into the operating system that are not about files: the Windows registry,
+//! and whether a program holds a file open (to say so when Windows refuses to replace it).
 //! Processes and signals live in `process.rs`.
 
 /// Reads a string value, `key` being `HKLM\...` or `HKCU\...`. `None` when absent or unreadable.
@@ -19,4 +20,31 @@ pub fn registry_string(key: &str, value: &str) -> Option<String> {
 #[cfg(not(windows))]
 pub fn registry_string(_key: &str, _value: &str) -> Option<String> {
     None
+}
+
+/// Does another program hold the file at `path` open? On Windows a file open in a program
+/// that does not share it for deletion cannot be replaced or removed, and Windows only says
+/// "access denied": this asks again by opening it without sharing, which a file open elsewhere
+/// refuses with a sharing violation. Always `false` elsewhere (an open file never blocks).
+#[cfg(windows)]
+pub fn held_open(path: &std::path::Path) -> bool {
+    use std::os::windows::fs::OpenOptionsExt;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    const ERROR_LOCK_VIOLATION: i32 = 33;
+    match std::fs::OpenOptions::new()
+        .read(true)
+        .share_mode(0)
+        .open(path)
+    {
+        Ok(_) => false,
+        Err(e) => matches!(
+            e.raw_os_error(),
+            Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
+        ),
+    }
+}
+
+#[cfg(not(windows))]
+pub fn held_open(_path: &std::path::Path) -> bool {
+    false
 }

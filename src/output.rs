@@ -37,8 +37,9 @@ impl Output {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
-    /// Prints a report: JSON when asked, else the human text unless `--quiet`. The JSON document
-    /// is built whole before anything is written, so it is never cut off by an error.
+    /// Prints a report: JSON when asked, else the human text (wrapped to the console's width)
+    /// unless `--quiet`. The JSON document is built whole before anything is written, so it is
+    /// never cut off by an error.
     pub fn emit<T: Serialize>(
         &self,
         report: &T,
@@ -47,7 +48,7 @@ impl Output {
         let text = if self.json {
             json_text(report)?
         } else if !self.quiet {
-            human()
+            crate::console::fit(&human(), false)
         } else {
             return Ok(());
         };
@@ -65,7 +66,7 @@ impl Output {
         human: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
         if self.quiet && has_problems && !self.json {
-            return write_stdout(human().as_bytes());
+            return write_stdout(crate::console::fit(&human(), false).as_bytes());
         }
         self.emit(report, human)
     }
@@ -154,12 +155,13 @@ pub mod path {
         RAW.with(|r| std::mem::take(&mut *r.borrow_mut()))
     }
 
-    /// The string a path is shown as; remembers the raw form when it is not valid Unicode.
+    /// The string a path is shown as (on Windows as Windows users write it: backslashes, no
+    /// `\\?\` prefix); remembers the raw form when it is not valid Unicode.
     pub fn lossy(p: &Path) -> String {
         if let Some(s) = p.to_str() {
-            return s.to_string();
+            return plain(s);
         }
-        let shown = p.to_string_lossy().into_owned();
+        let shown = plain(&p.to_string_lossy());
         let (encoding, hex) = raw_hex(p);
         RAW.with(|r| {
             let mut r = r.borrow_mut();
@@ -169,6 +171,15 @@ pub mod path {
             }
         });
         shown
+    }
+
+    /// [`crate::winpath::plain_text`] on Windows; elsewhere the text as it is.
+    fn plain(s: &str) -> String {
+        if cfg!(windows) {
+            crate::winpath::plain_text(s)
+        } else {
+            s.to_string()
+        }
     }
 
     #[cfg(unix)]

@@ -1,8 +1,10 @@
 //! `detect` on Windows for real, with no `--fs-root`: QQ, LiteLoaderQQNT and the profile found
-//! through the registry keys an installer or a user writes. Windows only (CI runs it under Wine).
+//! through the registry keys an installer or a user writes, and a moved Documents folder found
+//! where Windows keeps it. Windows only (CI runs it under Wine).
 
 mod common;
 mod detect_tree;
+mod napcat_tree;
 
 #[cfg(windows)]
 use common::{Fixture, Os};
@@ -15,6 +17,12 @@ use serde_json::Value;
 /// is `home`, so only the registry and the folders the test names are found.
 #[cfg(windows)]
 fn native_detect(home: &std::path::Path) -> (i32, Value) {
+    native_json(home, &["detect"])
+}
+
+/// [`native_detect`] with other arguments.
+#[cfg(windows)]
+fn native_json(home: &std::path::Path, args: &[&str]) -> (i32, Value) {
     let mut c = std::process::Command::new(common::BIN);
     c.env_clear();
     for keep in ["PATH", "SYSTEMROOT", "SystemRoot", "WINDIR", "TEMP", "TMP"] {
@@ -24,7 +32,8 @@ fn native_detect(home: &std::path::Path) -> (i32, Value) {
     }
     let out = c
         .env("USERPROFILE", home)
-        .args(["--json", "--color", "never", "detect"])
+        .args(["--json", "--color", "never"])
+        .args(args)
         .output()
         .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -59,6 +68,10 @@ const UNINSTALL_KEY: &str =
 const QQNT_KEY: &str = r"HKLM\SOFTWARE\WOW6432Node\Tencent\QQNT";
 #[cfg(windows)]
 const USER_ENV_KEY: &str = r"HKCU\Environment";
+
+/// The tests of this file one at a time: each changes what the other's runs read.
+#[cfg(windows)]
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Removes what the registry test wrote, even when it fails.
 #[cfg(windows)]
@@ -101,6 +114,7 @@ fn windows_registry_discovery_for_real() {
         common::skip("writes HKLM, so it runs only under Wine");
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // Left over from an interrupted run: gone before, and gone after, this test.
     drop(RegCleanup);
     let _cleanup = RegCleanup;
@@ -237,4 +251,73 @@ fn windows_registry_discovery_for_real() {
     assert_eq!(windows_style(&l["profile"]), profile);
     assert_eq!(windows_style(&v["llonebot"]["data_dir"]), profile_data);
     assert_eq!(s(&v["llonebot"]["version"]), "3.28.9");
+}
+
+#[cfg(windows)]
+const SHELL_FOLDERS: &str =
+    r"HKCU\Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders";
+
+/// Puts Windows' own value back: Documents in the home folder.
+#[cfg(windows)]
+struct DocumentsBack;
+
+#[cfg(windows)]
+impl Drop for DocumentsBack {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("reg")
+            .args([
+                "add",
+                SHELL_FOLDERS,
+                "/v",
+                "Personal",
+                "/t",
+                "REG_EXPAND_SZ",
+            ])
+            .args(["/d", r"%USERPROFILE%\Documents", "/f"])
+            .output();
+    }
+}
+
+/// Documents moved elsewhere (as Explorer's "Location" tab does, to `D:\Documents`): Windows
+/// writes the new place to `User Shell Folders` `Personal`. NapCat's temp in
+/// `<Documents>\Tencent Files\NapCat` is found there, as QQ's cache is; neither is looked for
+/// in the old place. Only under Wine: a real Windows's registry is never written.
+#[cfg(windows)]
+#[test]
+fn a_moved_documents_folder_is_where_napcat_and_qq_keep_their_files() {
+    if !common::under_wine() {
+        common::skip("writes HKCU's User Shell Folders, so it runs only under Wine");
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _back = DocumentsBack;
+    let f = Fixture::new(Os::Windows);
+    let base = f.tmp.path().join("drive");
+    let home = base.join("Users").join("alice");
+    f.mkdir(&home.join("Documents"));
+    let docs = base.join("D").join("Documents");
+    let shell = base.join("NapCat.Shell");
+    napcat_tree::napcat_folder(&f, &shell, "10001");
+    let temp = docs.join("Tencent Files").join("NapCat");
+    napcat_tree::napcat_data(&f, &temp, "10001");
+    f.mkdir(&docs.join(r"Tencent Files\10001\nt_qq\nt_data\Pic"));
+    reg(&[
+        "add",
+        SHELL_FOLDERS,
+        "/v",
+        "Personal",
+        "/t",
+        "REG_EXPAND_SZ",
+        "/d",
+        docs.to_str().unwrap(),
+        "/f",
+    ]);
+    let napcat = shell.to_str().unwrap();
+    let (code, v) = native_json(&home, &["--napcat-dir", napcat, "detect"]);
+    assert_eq!(code, 0, "{v:#}");
+    let b = napcat_tree::napcat_bot(&v);
+    assert_eq!(windows_style(&b["temp_dir"]), temp.join("temp"), "{b:#}");
+    let root = &v["qq_cache"]["roots"][0];
+    assert_eq!(windows_style(&root["path"]), docs.join("Tencent Files"));
+    assert_eq!(s(&root["source"]), "registry", "{root:#}");
 }

@@ -236,6 +236,43 @@ fn windows_qq_hooked_to_a_napcat_shell_folder() {
     assert!(shell.join(native("config/onebot11_10001.json")).exists());
 }
 
+/// Documents moved to `D:\Documents` (Windows writes the new place to `User Shell Folders`
+/// `Personal`): NapCat's temp in `<Documents>\Tencent Files\NapCat` is found there, as QQ's
+/// cache is.
+#[test]
+fn windows_napcat_temp_in_a_moved_documents_folder() {
+    use llob_doctor::discover::{Overrides, discover_all};
+    use llob_doctor::env::{Env, Platform, Registry, SHELL_FOLDERS};
+    let f = Fixture::new(Os::Windows);
+    let shell = f.p(r"C:\Users\alice\Desktop\NapCat.Shell");
+    napcat_folder(&f, &shell, "10001");
+    let data = f.p(r"D:\Documents\Tencent Files\NapCat");
+    napcat_data(&f, &data, "10001");
+    let cache = f.p(r"D:\Documents\Tencent Files\10001\nt_qq\nt_data\Pic");
+    f.mkdir(&cache);
+    let env = Env {
+        platform: Platform::Windows,
+        home: Some(r"C:\Users\alice".into()),
+        vars: Default::default(),
+        root: Some(f.root.clone()),
+        registry: Registry::Fake(
+            [(
+                (SHELL_FOLDERS.to_string(), "Personal".to_string()),
+                r"D:\Documents".to_string(),
+            )]
+            .into(),
+        ),
+    };
+    let overrides = Overrides {
+        napcat_dir: Some(shell.clone()),
+        ..Default::default()
+    };
+    let inst = discover_all(&env, &overrides, Default::default()).expect("discovery");
+    let v = serde_json::to_value(&inst).unwrap();
+    let b = napcat_bot(&v);
+    assert_eq!(Path::new(s(&b["temp_dir"])), data.join("temp"), "{b:#}");
+}
+
 #[test]
 fn napcat_shell_folder_by_flag_and_workdir_variable() {
     let f = Fixture::new(Os::Windows);

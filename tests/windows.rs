@@ -116,6 +116,32 @@ fn the_task_is_registered_replaced_shown_and_removed_through_schtasks() {
     assert_eq!(out.status.code(), Some(0), "{}", json(&out));
     assert!(!store.exists());
 
+    // Installed from Downloads: it works, with a warning that it will not stay there.
+    let downloads = home.join("Downloads");
+    fs::create_dir_all(&downloads).unwrap();
+    let downloaded = downloads.join("llob-doctor.exe");
+    fs::copy(BIN, &downloaded).unwrap();
+    let out = isolated(&downloaded, &home)
+        .args([
+            "--lang",
+            "en",
+            "schedule",
+            "install",
+            "--at",
+            "04:30",
+            "--log-file",
+        ])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!("runs from {} (", downloads.display())),
+        "{err}"
+    );
+    assert!(err.contains("a folder of its own that stays put"), "{err}");
+
     let out = isolated(&exe, &home)
         .args([
             "--json",
@@ -187,19 +213,53 @@ fn the_task_is_registered_replaced_shown_and_removed_through_schtasks() {
     assert_eq!(out.status.code(), Some(0), "{v}");
     assert_eq!(v["installed"], true, "{v}");
     assert!(v["content"].as_str().unwrap().contains("05:15"), "{v}");
-    let text = isolated(&exe, &home)
-        .args(["--lang", "en", "schedule", "show"])
-        .output()
-        .unwrap();
+    assert_eq!(v["runs"], "every Monday at 05:15", "{v}");
+    let command = v["command"].as_str().unwrap();
     assert!(
-        String::from_utf8_lossy(&text.stdout).starts_with("Installed: task \"llob-doctor clean\"")
+        command.starts_with(&format!("\"{exe_text}\" clean --yes")),
+        "{v}"
+    );
+    // The text sums the task up: when, what, the next and last run; its XML only with -v.
+    let show = |verbose: bool| {
+        let mut c = isolated(&exe, &home);
+        c.args(["--lang", "en"]);
+        if verbose {
+            c.arg("-v");
+        }
+        let out = c.args(["schedule", "show"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = show(false);
+    assert!(
+        text.starts_with("Installed: task \"llob-doctor clean\""),
+        "{text}"
+    );
+    for row in ["runs", "command", "last run"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(row)),
+            "{row}: {text}"
+        );
+    }
+    assert!(text.contains("every Monday at 05:15"), "{text}");
+    assert!(text.contains(&exe_text), "{text}");
+    assert!(
+        !text.contains("<Task") && text.lines().count() < 12,
+        "{text}"
+    );
+    let text = show(true);
+    assert!(
+        text.contains("<MultipleInstancesPolicy>IgnoreNew"),
+        "{text}"
     );
 
+    let definition = log.with_file_name("llob-doctor-task.xml");
+    assert!(definition.exists());
     let out = run(&["schedule", "remove"]);
     let v = json(&out);
     assert_eq!(out.status.code(), Some(0), "{v}");
     assert_eq!(v["action"], "remove");
     assert!(!store.exists(), "the task is gone from the store");
+    assert!(!definition.exists(), "the task definition is left behind");
     let out = run(&["schedule", "remove"]);
     assert_eq!(json(&out)["action"], "absent");
     let out = run(&["schedule", "show"]);

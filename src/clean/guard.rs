@@ -212,9 +212,10 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A path for a terminal: lossy for names that are not UTF-8, control characters escaped.
+/// A path for a terminal: lossy for names that are not UTF-8, control characters escaped, and
+/// on Windows as Windows users write it (backslashes, no `\\?\`).
 pub fn shown(p: &Path) -> String {
-    escape(&p.display().to_string())
+    escape(&crate::winpath::plain(p).display().to_string())
 }
 
 /// Target folders of this run (`temp/`, and `logs/` / `database/` when asked for) that are
@@ -335,7 +336,7 @@ fn resolves_in_place(
     };
     if real != expected {
         // The entry's path is on its line already.
-        return Err(msg!("guard.leads_elsewhere", real = real.display()));
+        return Err(msg!("guard.leads_elsewhere", real = shown(&real)));
     }
     Ok(())
 }
@@ -357,8 +358,8 @@ fn tree_stays_inside(dir: &Path) -> Result<(), Msg> {
         {
             return Err(msg!(
                 "guard.tree_leads_elsewhere",
-                path = e.path().display(),
-                real = real.display()
+                path = shown(e.path()),
+                real = shown(&real)
             ));
         }
     }

@@ -125,7 +125,7 @@ pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool
         );
     }
     if !preview_shown && !r.unreadable.is_empty() {
-        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("clean.hint_unreadable")));
+        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, unreadable_hint()));
     }
     if !preview_shown {
         linked_lines(&mut s, r, out);
@@ -395,5 +395,27 @@ fn linked_lines(s: &mut String, r: &CleanReport, out: &Output) {
                 &tf!("clean.linked_folder", path = guard::shown(l))
             )
         );
+    }
+}
+
+/// What to do about entries llob-doctor could not read, in this system's terms (the folder's
+/// Security tab or `icacls` on Windows, `chmod` elsewhere).
+fn unreadable_hint() -> &'static str {
+    if cfg!(windows) {
+        t("clean.hint_unreadable_windows")
+    } else {
+        t("clean.hint_unreadable")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unreadable_hint_speaks_of_this_system() {
+        let hint = unreadable_hint();
+        assert_eq!(hint.contains("icacls"), cfg!(windows), "{hint}");
+        assert_eq!(hint.contains("chmod"), !cfg!(windows), "{hint}");
     }
 }

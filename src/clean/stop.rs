@@ -15,10 +15,7 @@ use crate::msg;
 use crate::process::{self, QqProcess, StopError, StopOptions, Target};
 
 fn target(p: &QqProcess) -> Target {
-    Target {
-        pid: p.pid,
-        start_time: p.start_time,
-    }
+    Target::of(p)
 }
 
 fn did_not_quit(name: &str, args: &CleanArgs, still: &[QqProcess]) -> Failure {

@@ -284,10 +284,7 @@ pub(super) fn stop(
         let now: Vec<u32> = crate::process::still_running(
             &u.procs
                 .iter()
-                .map(|p| crate::process::Target {
-                    pid: p.pid,
-                    start_time: p.start_time,
-                })
+                .map(crate::process::Target::of)
                 .collect::<Vec<_>>(),
         )
         .iter()

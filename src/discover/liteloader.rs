@@ -317,7 +317,7 @@ fn well_known_roots(ctx: &Ctx, qq: Option<&Qq>) -> Vec<PathBuf> {
                 }
             }
             out.push(env.resolve(r"C:\LiteLoaderQQNT"));
-            out.extend(env.in_home("Documents/LiteLoaderQQNT"));
+            out.extend(env.in_documents("LiteLoaderQQNT"));
         }
     }
     out

@@ -45,10 +45,14 @@ pub fn running(listed: Vec<QqProcess>) -> Vec<Running> {
     listed
         .into_iter()
         .filter_map(|mut p| {
-            let role = programs().iter().find(|pr| pr.is(&p.name, &p.cmd))?.role;
+            let program = programs().iter().find(|pr| pr.is(&p.name, &p.cmd))?;
             // Only QQ's main process carries LiteLoaderQQNT's profile; nothing here reads it.
             p.profile_env = None;
-            Some(Running { role, process: p })
+            p.stop = program.stop;
+            Some(Running {
+                role: program.role,
+                process: p,
+            })
         })
         .collect()
 }

@@ -181,7 +181,7 @@ fn qq_data_dirs(ctx: &Ctx, qq: Option<&Qq>, napcat_dir: Option<&Path>) -> Vec<Pa
             out.extend(env.in_home(".config/QQ"));
         }
         Platform::Windows => {
-            out.extend(env.in_home("Documents/Tencent Files"));
+            out.extend(env.in_documents("Tencent Files"));
         }
         Platform::Macos => {
             out.extend(

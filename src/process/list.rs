@@ -13,6 +13,7 @@ use serde::Serialize;
 use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
 use crate::env::Platform;
+use crate::stack::Stop;
 
 /// The variable LiteLoaderQQNT reads its profile folder from.
 pub const PROFILE_VAR: &str = "LITELOADERQQNT_PROFILE";
@@ -55,6 +56,10 @@ pub struct QqProcess {
     /// one other than ours is a container's, whose paths are inside `/proc/<pid>/root`.
     #[serde(skip)]
     pub mnt_ns: Option<u64>,
+    /// How it is asked to quit and started again: QQ's way unless its stack's program row says
+    /// otherwise.
+    #[serde(skip)]
+    pub stop: Stop,
 }
 
 /// Every process of a listing whose name was wanted, plus the parent of every process on the
@@ -242,6 +247,7 @@ pub fn list_all(wanted: impl Fn(&str) -> bool) -> Listing {
                 profile_env,
                 environ,
                 mnt_ns: mount_namespace(p.pid().as_u32()),
+                stop: Stop::EndSession,
             }
         })
         .collect();
@@ -353,6 +359,7 @@ mod tests {
             profile_env: Some("/p".into()),
             environ: vec![("A".into(), "1".into())],
             mnt_ns: None,
+            stop: Stop::EndSession,
         }
     }
 

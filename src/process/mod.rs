@@ -14,6 +14,8 @@ mod stop;
 mod unix;
 #[cfg(windows)]
 mod windows;
+#[cfg(windows)]
+mod windows_console;
 
 pub use list::{
     Listing, PROFILE_VAR, QqProcess, classify, exe_in_install, has_type_arg, is_qq_name, list_all,
@@ -37,6 +39,20 @@ pub fn mark_acting_as(uid: u32) {
 /// The user this thread acts for, when root dropped to it.
 pub fn acting_as() -> Option<u32> {
     ACTING_AS.with(|a| a.get())
+}
+
+/// `Some(exit code)` when this run is the Windows console helper (see `windows_console`):
+/// `main` calls it first, before the command line is parsed.
+pub fn helper(args: &[std::ffi::OsString]) -> Option<i32> {
+    #[cfg(windows)]
+    {
+        windows_console::helper(args)
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = args;
+        None
+    }
 }
 
 /// The user a process runs as (Unix uid); `None` where unknown or not meaningful (Windows).

@@ -25,9 +25,36 @@ pub struct RestartOutcome {
 /// How long a new process must live to count as started.
 const SETTLE: Duration = Duration::from_millis(1200);
 
+/// A started process, however it was started.
+enum Launched {
+    Child(Child),
+    /// A console program in a new console of its own (Windows).
+    #[cfg(windows)]
+    Console(super::windows_console::Launched),
+}
+
+impl Launched {
+    fn id(&self) -> u32 {
+        match self {
+            Launched::Child(c) => c.id(),
+            #[cfg(windows)]
+            Launched::Console(c) => c.pid,
+        }
+    }
+
+    /// `None` while it runs; how it ended, in words, once it has.
+    fn ended(&mut self) -> std::io::Result<Option<String>> {
+        match self {
+            Launched::Child(c) => Ok(c.try_wait()?.map(|s| s.to_string())),
+            #[cfg(windows)]
+            Launched::Console(c) => Ok(c.try_wait()?.map(|code| format!("exit code: {code}"))),
+        }
+    }
+}
+
 /// Starts every main process of `mains` again; returns one outcome per main, in order.
 pub fn restart_all(mains: &[QqProcess]) -> Vec<RestartOutcome> {
-    let mut started: Vec<(u32, std::io::Result<Child>)> =
+    let mut started: Vec<(u32, std::io::Result<Launched>)> =
         mains.iter().map(|m| (m.pid, spawn(m))).collect();
     if started.iter().any(|(_, c)| c.is_ok()) {
         std::thread::sleep(SETTLE);
@@ -42,7 +69,7 @@ pub fn restart_all(mains: &[QqProcess]) -> Vec<RestartOutcome> {
                     pid: None,
                     error: Some(e.to_string()),
                 },
-                Ok(c) => match c.try_wait() {
+                Ok(c) => match c.ended() {
                     Ok(None) => RestartOutcome {
                         was_pid,
                         pid: Some(c.id()),
@@ -67,14 +94,22 @@ pub fn restart_all(mains: &[QqProcess]) -> Vec<RestartOutcome> {
         .collect()
 }
 
-/// Starts one main process again as it was started, as the user it ran as.
-fn spawn(main: &QqProcess) -> std::io::Result<Child> {
+/// Starts one main process again as it was started, as the user it ran as; a console program
+/// (on Windows) in a console of its own.
+fn spawn(main: &QqProcess) -> std::io::Result<Launched> {
     let exe = main.exe.as_deref().ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            "the executable of QQ's main process is unknown",
+            format!("the executable of PID {} is unknown", main.pid),
         )
     })?;
+    #[cfg(windows)]
+    if main.stop.new_console() {
+        let cwd = main.cwd.as_deref().filter(|d| d.is_dir());
+        let args = main.cmd.get(1..).unwrap_or_default();
+        return super::windows_console::spawn_in_new_console(exe, args, cwd, &main.environ)
+            .map(Launched::Console);
+    }
     let mut c = Command::new(exe);
     c.args(main.cmd.iter().skip(1))
         .stdin(Stdio::null())
@@ -96,7 +131,7 @@ fn spawn(main: &QqProcess) -> std::io::Result<Child> {
         c.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
         super::windows::keep_std_handles_from_children();
     }
-    c.spawn()
+    c.spawn().map(Launched::Child)
 }
 
 /// The same program name QQ saw (`./qq`, a symlink's name), a new session, and, when we are

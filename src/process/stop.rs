@@ -7,12 +7,28 @@ use std::time::{Duration, Instant};
 
 use sysinfo::{ProcessRefreshKind, ProcessStatus, ProcessesToUpdate, System};
 
+use super::QqProcess;
+use crate::stack::Stop;
+
 /// A process by PID and start time (0: unknown), so a PID reused by a later process is not
 /// mistaken for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Target {
     pub pid: u32,
     pub start_time: u64,
+    /// How it is asked to quit (a main process), from its stack's program row.
+    pub stop: Stop,
+}
+
+impl Target {
+    /// A listed process as a target.
+    pub fn of(p: &QqProcess) -> Target {
+        Target {
+            pid: p.pid,
+            start_time: p.start_time,
+            stop: p.stop,
+        }
+    }
 }
 
 pub struct StopOptions<'a> {
@@ -122,6 +138,8 @@ impl Snapshot {
                         tree.push(Target {
                             pid: *c,
                             start_time: *start,
+                            // Never asked: a descendant follows its main process.
+                            stop: Stop::default(),
                         });
                     }
                     todo.push(*c);
@@ -159,7 +177,7 @@ pub fn stop_instances(
     snap.grow(&mut tree, opts.in_tree);
     let mut done = Stopped::default();
     for m in mains.iter().filter(|m| snap.alive(m)) {
-        match request_quit(m.pid) {
+        match request_quit(m) {
             Ok(()) => done.asked.push(m.pid),
             Err(e) => done.ask_failed.push((m.pid, e.to_string())),
         }
@@ -218,16 +236,23 @@ fn wait_gone(tree: &mut Vec<Target>, timeout: Duration, opts: &StopOptions) -> V
     }
 }
 
-/// Asks a process to quit: SIGTERM on Unix (Electron then quits in order); on Windows the
-/// end-session sequence to its top-level windows (a `WM_CLOSE` may only hide QQ in the tray).
-fn request_quit(pid: u32) -> std::io::Result<()> {
+/// Asks a main process to quit: SIGTERM on Unix (Electron then quits in order); on Windows as
+/// its program row says: the end-session sequence to its top-level windows (a `WM_CLOSE` may
+/// only hide QQ in the tray), or Ctrl-Break to a console program's console.
+fn request_quit(t: &Target) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        super::unix::signal(pid, libc::SIGTERM)
+        let _ = t.stop;
+        super::unix::signal(t.pid, libc::SIGTERM)
     }
     #[cfg(windows)]
     {
-        super::windows::end_session(pid)
+        match t.stop {
+            Stop::EndSession => super::windows::end_session(t.pid),
+            // A console program without a console (started detached) may still have a window.
+            Stop::ConsoleBreak => super::windows_console::console_break(t.pid)
+                .or_else(|e| super::windows::end_session(t.pid).map_err(|_| e)),
+        }
     }
 }
 

@@ -79,46 +79,10 @@ pub struct CacheRoot {
     pub versions: Option<PathBuf>,
 }
 
-pub const SHELL_FOLDERS: &str =
-    r"HKCU\Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders";
+/// The registry key of the user's known folders (a moved Documents is found through it).
+pub use crate::env::SHELL_FOLDERS;
 const MACOS_QQ: &str = "Library/Containers/com.tencent.qq/Data/Library/Application Support/QQ";
 const FLATPAK_QQ: &str = ".var/app/com.qq.QQ/config/QQ";
-
-/// Expands `%NAME%` from the environment (Windows registry values are `REG_EXPAND_SZ`).
-/// An unknown variable stays as written.
-pub fn expand_percent(env: &Env, value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(start) = rest.find('%') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('%') {
-            Some(end) if end > 0 => {
-                let name = &after[..end];
-                let v = if name.eq_ignore_ascii_case("USERPROFILE") {
-                    env.home.as_deref().or(env.var(name))
-                } else {
-                    env.var(name)
-                };
-                match v {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        out.push('%');
-                        out.push_str(name);
-                        out.push('%');
-                    }
-                }
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('%');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 fn is_dir(p: &Path) -> bool {
     fs::metadata(p).is_ok_and(|m| m.is_dir())
@@ -151,18 +115,14 @@ fn candidates(env: &Env) -> Vec<(PathBuf, Layout, RootSource, Option<String>)> {
     let mut out = Vec::new();
     match env.platform {
         Platform::Windows => {
-            let from_registry = env
-                .registry
-                .get(SHELL_FOLDERS, "Personal")
-                .map(|v| expand_percent(env, v.trim()))
-                .filter(|v| env.is_absolute(v));
-            if let Some(docs) = from_registry {
-                let detail = format!(r"{SHELL_FOLDERS}\Personal = {docs}");
-                let p = env.join_relative(&env.resolve(&docs), "Tencent Files");
-                out.push((p, Layout::Windows, RootSource::Registry, Some(detail)));
-            }
-            if let Some(p) = env.in_home("Documents/Tencent Files") {
-                out.push((p, Layout::Windows, RootSource::WellKnown, None));
+            for docs in env.documents() {
+                let p = env.join_relative(&docs.path, "Tencent Files");
+                let source = if docs.registry.is_some() {
+                    RootSource::Registry
+                } else {
+                    RootSource::WellKnown
+                };
+                out.push((p, Layout::Windows, source, docs.registry));
             }
         }
         Platform::Linux => {
@@ -412,27 +372,5 @@ mod tests {
         );
         let two = format!("{data}{h}/x+987654321_flash_y");
         assert_eq!(uin_from_mmkv(two.as_bytes(), h), None);
-    }
-
-    #[test]
-    fn percent_variables_expand() {
-        let mut vars = std::collections::BTreeMap::new();
-        vars.insert("OneDrive".to_string(), r"D:\OneDrive".to_string());
-        let env = Env {
-            platform: Platform::Windows,
-            home: Some(r"C:\Users\bot".into()),
-            vars,
-            root: None,
-            registry: crate::env::Registry::Fake(Default::default()),
-        };
-        assert_eq!(
-            expand_percent(&env, r"%USERPROFILE%\Documents"),
-            r"C:\Users\bot\Documents"
-        );
-        assert_eq!(
-            expand_percent(&env, r"%onedrive%\Docs"),
-            r"D:\OneDrive\Docs"
-        );
-        assert_eq!(expand_percent(&env, r"%NOPE%\x 100%"), r"%NOPE%\x 100%");
     }
 }

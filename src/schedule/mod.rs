@@ -3,11 +3,14 @@
 //! few calls to the scheduler's own command (`crontab`, `systemctl`, `launchctl`, `schtasks`).
 
 pub mod cron;
+mod installed;
 pub mod launchd;
 pub mod schtasks;
 pub mod status;
 pub mod systemd;
 pub mod task_xml;
+
+pub use installed::Installed;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -291,6 +294,12 @@ pub struct Outcome {
     pub removed: bool,
     /// The last run's result, from the last line of the run log (show).
     pub last_run: Option<String>,
+    /// When the installed job runs, read back from the scheduler (show).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<String>,
+    /// What it runs, read back from the scheduler (show).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
     /// Things that do not stop the job but may keep it from doing its work.
     pub warnings: Vec<String>,
 }
@@ -304,21 +313,12 @@ fn show_backend(app: &App, backend: Backend) -> Result<ScheduleReport, Failure> 
     }
 }
 
-/// When and what an installed job runs, read back from the scheduler's own text.
-pub struct Installed {
-    pub hour: u8,
-    pub minute: u8,
-    /// 0 = Sunday; `None`: every day.
-    pub weekday: Option<u8>,
-    pub words: Vec<String>,
-}
-
 fn installed_job(backend: Backend, content: &str) -> Option<Installed> {
     match backend {
         Backend::Cron => cron::parse(content),
         Backend::Systemd => systemd::parse(content),
         Backend::Launchd => launchd::parse(content),
-        Backend::Schtasks => None,
+        Backend::Schtasks => task_xml::parse(content),
     }
 }
 
@@ -346,6 +346,11 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
             {
                 warnings.push(w);
             }
+            if backend == Backend::Schtasks
+                && let Some(w) = schtasks::placement_warning(&job.exe, &app.env)
+            {
+                warnings.push(w);
+            }
             r
         }
         ScheduleAction::Remove => {
@@ -369,6 +374,8 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
         active,
         removed,
         last_run: None,
+        runs: None,
+        command: None,
         warnings,
     };
     if args.action == ScheduleAction::Show
@@ -378,6 +385,8 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
             .as_deref()
             .and_then(|c| installed_job(backend, c))
     {
+        outcome.runs = Some(job.when_text(crate::i18n::lang()));
+        outcome.command = Some(job.command_text());
         if outcome.report.next_run.is_none() {
             outcome.report.next_run = status::next_run(job.hour, job.minute, job.weekday);
         }
@@ -401,7 +410,8 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
     for w in &outcome.warnings {
         crate::stderr_line!("llob-doctor: {w}");
     }
-    app.out.emit(&outcome, || render(&outcome, args.action))?;
+    app.out
+        .emit(&outcome, || render(&outcome, args.action, app.out.verbose))?;
     // Written but not active: the scheduler will not run it; say so in the exit code too.
     if args.action == ScheduleAction::Install && !outcome.active {
         return Ok(Exit::Problem);
@@ -409,7 +419,7 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn render(o: &Outcome, action: ScheduleAction) -> String {
+fn render(o: &Outcome, action: ScheduleAction, verbose: u8) -> String {
     let r = &o.report;
     let mut s = String::new();
     let what = match action {
@@ -428,6 +438,11 @@ fn render(o: &Outcome, action: ScheduleAction) -> String {
         r.job
             .as_ref()
             .map(|j| ("schedule.runs", j.when_text(crate::i18n::lang()))),
+        o.runs
+            .clone()
+            .filter(|_| r.job.is_none())
+            .map(|w| ("schedule.runs", w)),
+        o.command.clone().map(|c| ("schedule.command", c)),
         r.job
             .as_ref()
             .map(|j| ("schedule.logs_to", j.log_file.display().to_string())),
@@ -441,11 +456,17 @@ fn render(o: &Outcome, action: ScheduleAction) -> String {
     for (k, v) in rows {
         let _ = writeln!(s, "  {}{v}", pad(t(k), w));
     }
-    if let Some(c) = &r.content {
+    // A task definition (some 40 lines of XML) is summed up above; itself only with -v.
+    let summed_up =
+        r.backend == Backend::Schtasks && (o.runs.is_some() || r.job.is_some()) && verbose == 0;
+    if let Some(c) = r.content.as_ref().filter(|_| !summed_up) {
         let _ = writeln!(s);
         for line in c.lines() {
             let _ = writeln!(s, "  {line}");
         }
+    }
+    if summed_up {
+        let _ = writeln!(s, "\n{}", t("schedule.definition_with_v"));
     }
     if !r.manual_commands.is_empty() {
         let _ = writeln!(s, "\n{}", t("schedule.run_by_hand"));

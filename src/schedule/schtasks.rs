@@ -231,16 +231,84 @@ pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
     Ok(with_run_times(r))
 }
 
+/// The task definitions `install` left next to the log: the installed task's (its `--log-file`)
+/// and the default log folder's.
+fn definition_files(task: Option<&str>) -> Vec<PathBuf> {
+    let from_task = task
+        .and_then(super::task_xml::parse)
+        .and_then(|i| super::status::log_file_in(&i.words));
+    let mut out: Vec<PathBuf> = from_task
+        .into_iter()
+        .chain(super::default_log_file())
+        .filter_map(|log| log.parent().map(|d| d.join(XML_FILE)))
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Removes the task definitions that are this program's (a regular file naming the task),
+/// saying so when one cannot be removed.
+fn remove_definitions(files: &[PathBuf]) {
+    for f in files {
+        let ours = std::fs::symlink_metadata(f).is_ok_and(|m| m.file_type().is_file())
+            && std::fs::read(f).is_ok_and(|b| decode(&b).contains(&format!("<URI>\\{TASK}</URI>")));
+        if !ours {
+            continue;
+        }
+        if let Err(e) = std::fs::remove_file(f) {
+            crate::stderr_line!(
+                "llob-doctor: {}",
+                crate::tf!(
+                    "schedule.cannot_remove",
+                    path = plain(f).display(),
+                    error = crate::i18n::os_error(&e)
+                )
+            );
+        }
+    }
+}
+
+/// A warning when this llob-doctor runs from a place it will not stay in: the task runs the
+/// exe by its full path, and Downloads gets cleaned out (a program started from inside a zip
+/// runs from a temporary folder that is gone as soon as the zip is closed).
+pub fn placement_warning(exe: &Path, env: &crate::env::Env) -> Option<String> {
+    let inside = |dir: &Path| {
+        let canon = |p: &Path| std::fs::canonicalize(p).map(|c| plain(&c));
+        match (canon(exe), canon(dir)) {
+            (Ok(e), Ok(d)) => e.starts_with(d),
+            _ => plain(exe).starts_with(plain(dir)),
+        }
+    };
+    let place = env
+        .downloads()
+        .into_iter()
+        .chain(std::iter::once(std::env::temp_dir()))
+        .find(|d| inside(d))?;
+    Some(crate::tf!(
+        "schedule.exe_in_passing_folder",
+        exe = plain(exe).display(),
+        folder = plain(&place).display()
+    ))
+}
+
 pub fn remove() -> Result<ScheduleReport, Failure> {
-    let was_there = read_task().is_some();
+    let task = read_task();
+    let was_there = task.is_some();
+    let definitions = definition_files(task.as_deref());
     match schtasks(&["/Delete", "/TN", TASK, "/F"]) {
-        Ok(_) => Ok(base(
-            if was_there { "remove" } else { "absent" },
-            false,
-            None,
-        )),
+        Ok(_) => {
+            remove_definitions(&definitions);
+            Ok(base(
+                if was_there { "remove" } else { "absent" },
+                false,
+                None,
+            ))
+        }
         // Nothing to delete, before and after: not an error.
-        Err(_) if !was_there && read_task().is_none() => Ok(base("absent", false, None)),
+        Err(_) if !was_there && read_task().is_none() => {
+            remove_definitions(&definitions);
+            Ok(base("absent", false, None))
+        }
         Err(e) => Err(
             Failure::usage(msg!("schedule.task_not_removed", task = TASK, error = e)).with_hint(
                 msg!("schedule.hint_task_delete", command = delete_command_line()),

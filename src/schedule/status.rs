@@ -164,7 +164,24 @@ fn local_now() -> Option<LocalNow> {
     }
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+fn local_now() -> Option<LocalNow> {
+    use windows_sys::Win32::System::SystemInformation::GetLocalTime;
+    // SAFETY: GetLocalTime fills the SYSTEMTIME we pass.
+    let st = unsafe {
+        let mut st = std::mem::zeroed();
+        GetLocalTime(&mut st);
+        st
+    };
+    Some(LocalNow {
+        days: crate::time::days_from_civil(st.wYear.into(), st.wMonth.into(), st.wDay.into()),
+        hour: st.wHour as u8,
+        minute: st.wMinute as u8,
+        weekday: st.wDayOfWeek as u8,
+    })
+}
+
+#[cfg(not(any(unix, windows)))]
 fn local_now() -> Option<LocalNow> {
     None
 }

@@ -232,6 +232,70 @@ fn from_console_code_page(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// When and what a registered task runs, read back from its definition: the calendar trigger's
+/// start time and day of the week, and the action's program and arguments. Where the store kept
+/// no trigger or action (Wine 8 keeps only the settings and the description), from the
+/// description this program wrote ("… every Monday at 05:15. "C:\…\llob-doctor.exe" clean …").
+pub fn parse(xml: &str) -> Option<super::Installed> {
+    let from_trigger = element(xml, "StartBoundary").and_then(|b| {
+        let (_, time) = b.split_once('T')?;
+        let mut hm = time.split(':');
+        Some((hm.next()?.parse().ok()?, hm.next()?.parse().ok()?))
+    });
+    let description = element(xml, "Description").unwrap_or_default();
+    let (hour, minute) = from_trigger.or_else(|| {
+        let at = description.find(" at ")? + " at ".len();
+        let (h, rest) = description[at..].split_once(':')?;
+        Some((h.parse().ok()?, rest.get(..2)?.parse().ok()?))
+    })?;
+    const DAYS: [&str; 7] = [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ];
+    let weekday = match element(xml, "DaysOfWeek") {
+        Some(days) => Some(DAYS.iter().position(|d| days.contains(&format!("<{d}")))?),
+        None if xml.contains("<ScheduleByDay>") => None,
+        None => DAYS
+            .iter()
+            .position(|d| description.contains(&format!("every {d} at"))),
+    };
+    with_words(xml, &description, hour, minute, weekday.map(|d| d as u8))
+}
+
+/// The program and its arguments: from `<Command>` and `<Arguments>`, else from the command
+/// line at the end of the description.
+fn with_words(
+    xml: &str,
+    description: &str,
+    hour: u8,
+    minute: u8,
+    weekday: Option<u8>,
+) -> Option<super::Installed> {
+    use crate::winpath::split_command_line;
+    let words = match element(xml, "Command") {
+        Some(cmd) => std::iter::once(cmd)
+            .chain(split_command_line(
+                &element(xml, "Arguments").unwrap_or_default(),
+            ))
+            .collect(),
+        None => description
+            .split_once(". ")
+            .map(|(_, line)| split_command_line(line))
+            .unwrap_or_default(),
+    };
+    Some(super::Installed {
+        hour,
+        minute,
+        weekday,
+        words,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,6 +392,34 @@ mod tests {
                 .unwrap()
                 .ends_with(r#""--older-than \"3d\"""#)
         );
+    }
+
+    #[test]
+    fn a_registered_task_reads_back_from_its_definition_or_its_description() {
+        let j = job(
+            r"C:\Users\张三\llob doctor\llob-doctor.exe",
+            Some(Weekday::Mon),
+        );
+        let xml = task_xml(&j);
+        let want_words: Vec<String> = std::iter::once(r"C:\Users\张三\llob doctor\llob-doctor.exe")
+            .chain(j.args.iter().map(String::as_str))
+            .map(String::from)
+            .collect();
+        let got = parse(&xml).expect("parsed");
+        assert_eq!((got.hour, got.minute, got.weekday), (4, 30, Some(1)));
+        assert_eq!(got.words, want_words);
+        // What Wine's store keeps: the settings and the description, no trigger, no action.
+        let description = element(&xml, "Description").unwrap();
+        let stored = format!(
+            "<Task><RegistrationInfo><Description>{}</Description></RegistrationInfo></Task>",
+            xml_escape(&description)
+        );
+        let got = parse(&stored).expect("parsed from the description");
+        assert_eq!((got.hour, got.minute, got.weekday), (4, 30, Some(1)));
+        assert_eq!(got.words, want_words);
+        let daily = parse(&task_xml(&job(r"C:\t\llob-doctor.exe", None))).unwrap();
+        assert_eq!(daily.weekday, None);
+        assert!(parse("<Task></Task>").is_none());
     }
 
     #[test]

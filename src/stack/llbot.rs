@@ -7,7 +7,7 @@
 //! moves `<install>/data` to `<install>/bin/llbot/data`).
 
 use super::{
-    Look, Main, Name, Own, Processes, Program, Role, Shape, Stack, TargetSpec, VersionFile,
+    Look, Main, Name, Own, Processes, Program, Role, Shape, Stack, Stop, TargetSpec, VersionFile,
     llonebot_plugin,
 };
 
@@ -69,6 +69,8 @@ pub static STACK: Stack = Stack {
                 role: Role::Launcher,
                 names: &[Name::Is("llbot"), Name::Is("llbot.exe")],
                 script: &[],
+                // Console programs (LLBot.CLI's launcher, PMHQ): no window to ask.
+                stop: Stop::ConsoleBreak,
             },
             Program {
                 // `pmhq`, `pmhq.exe` and the arch-specific `pmhq-<platform>-<arch>`.
@@ -78,11 +80,15 @@ pub static STACK: Stack = Stack {
                     suffix: "",
                 }],
                 script: &[],
+                // Console programs (LLBot.CLI's launcher, PMHQ): no window to ask.
+                stop: Stop::ConsoleBreak,
             },
             Program {
                 role: Role::Bot,
                 names: &[Name::Is("node"), Name::Is("node.exe")],
                 script: &["llbot.js", "llonebot.js"],
+                // node in a console window (`node llbot.js`, a start.bat of the 5.x – 7.x zip).
+                stop: Stop::ConsoleBreak,
             },
         ]),
         // The launcher is stopped and started again; what it started follows it.

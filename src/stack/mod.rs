@@ -93,6 +93,31 @@ pub struct Program {
     pub names: &'static [Name],
     /// For an interpreter: the script one of its arguments must name (empty: none needed).
     pub script: &'static [&'static str],
+    /// How it is asked to quit, and so how it is started again.
+    pub stop: Stop,
+}
+
+/// How a program is asked to quit. Linux and macOS send SIGTERM either way; on Windows a
+/// program with windows and a console program are stopped as Windows itself stops them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Stop {
+    /// Windows: what Windows sends at log-off (`WM_QUERYENDSESSION`, `WM_ENDSESSION`) to its
+    /// top-level windows; a `WM_CLOSE` would only hide QQ in the tray. QQ's way (every stack
+    /// that runs inside QQ is stopped like this), and the way of any program with a window.
+    #[default]
+    EndSession,
+    /// Windows: Ctrl-Break to its console, as when the user presses it in the console window
+    /// (a console program has no window to send messages to); started again in a console of
+    /// its own, where the user sees its output (LLBot's QR code and log). LLBot's launcher,
+    /// PMHQ and node.
+    ConsoleBreak,
+}
+
+impl Stop {
+    /// Is the program started again in a new console of its own?
+    pub fn new_console(self) -> bool {
+        self == Stop::ConsoleBreak
+    }
 }
 
 impl Program {

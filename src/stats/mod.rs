@@ -235,15 +235,23 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
     };
     match &args.output {
         Some(path) => write_atomic(path, &text()?).map_err(|e| {
-            Failure::new(
+            // Windows refuses to replace a file another program reads (windows_exporter's
+            // textfile collector) with "access denied": say what it is.
+            let in_use = crate::os::held_open(path);
+            let error = if in_use {
+                crate::i18n::t("os.in_use").to_string()
+            } else {
+                io_words(&e)
+            };
+            let f = Failure::new(
                 Exit::Usage,
-                msg!(
-                    "stats.output_failed",
-                    path = path.display(),
-                    error = io_words(&e)
-                ),
-            )
-            .with_hint(msg!("stats.hint_output"))
+                msg!("stats.output_failed", path = path.display(), error = error),
+            );
+            if in_use {
+                f
+            } else {
+                f.with_hint(msg!("stats.hint_output"))
+            }
         })?,
         None if args.prometheus => crate::output::write_stdout(text()?.as_bytes())?,
         None => app.out.emit(&report, || render(&report, &app.out))?,

@@ -186,7 +186,7 @@ impl Session {
         }
         let entry = parent.join(last);
         // The entry's own path is on its message line already.
-        let raw = |e: io::Error| Msg::raw(e.to_string());
+        let raw = |e: io::Error| Msg::raw(crate::i18n::os_error(&e));
         let (attrs, tag) = {
             let f = open_look(&entry).map_err(raw)?;
             attribute_tag(&f).map_err(raw)?
@@ -211,7 +211,7 @@ impl Session {
     /// real folder; never anything inside it.
     pub fn remove_empty_dir(&self, name: &OsStr, _path: &Path) -> Result<(), Msg> {
         let (entry, _, _held) = self.lookup(None, name, EntryType::Dir)?;
-        fs::remove_dir(&entry).map_err(|e| Msg::raw(e.to_string()))
+        fs::remove_dir(&entry).map_err(|e| Msg::raw(crate::i18n::os_error(&e)))
     }
 
     pub fn check(
@@ -234,7 +234,7 @@ impl Session {
     ) -> Result<Removed, Msg> {
         let (entry, how, _held) = self.lookup(sub, name, planned)?;
         // The entry's own path is on its message line already.
-        let raw = |e: io::Error| Msg::raw(e.to_string());
+        let raw = |e: io::Error| Msg::raw(crate::i18n::os_error(&e));
         let done = match how {
             Treat::RemoveLinkDir => fs::remove_dir(&entry),
             Treat::RemoveLinkFile => fs::remove_file(&entry).or_else(|e| {
