@@ -111,8 +111,10 @@ fn collect(
         .iter()
         .map(|p| FileSetup {
             stack: p.kind.family.stack(),
-            account: p.file.account.unwrap_or(0),
-            year: p.kind.year,
+            // The account its launch line names, else its folder's only one.
+            account: p.kind.account.or(p.file.account).unwrap_or(0),
+            clock: p.kind.clock,
+            blank_separated: p.kind.blank_separated,
         })
         .collect();
     let results = scanner.scan_files(&setups, |i| match probed.get(i) {
@@ -135,6 +137,13 @@ fn collect(
                     lines: ft.lines,
                     skipped_lines: ft.skipped_lines,
                     truncated: ft.truncated,
+                    unrecognised: report::unrecognised(
+                        family != Family::Unknown,
+                        ft.dated_lines,
+                        ft.undated_lines,
+                        ft.skipped_lines,
+                        ft.counted,
+                    ),
                 })
             }
             Err(e) => unreadable.push(Unreadable {

@@ -154,7 +154,8 @@ fn lines_across_chunk_boundaries() {
 /// carried over and cut at MAX_LINE), each line through `Scanner::line`.
 fn scan_by_lines(s: &mut Scanner, input: &[u8]) -> (u64, u64, u64, bool) {
     let before = (s.counter.tally.lines, s.counter.tally.skipped_lines);
-    s.file_dated = false;
+    let setup = s.setup;
+    s.begin_file(setup);
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;
     for buf in input.chunks(4096) {
@@ -280,9 +281,27 @@ fn random_log(seed: u64, min_len: usize) -> Vec<u8> {
 }
 
 fn same_as_by_lines(files: &[Vec<u8>], workers: usize, since: Option<Stamp>) {
+    same_as_by_lines_read(files, workers, since, FileSetup::plain(Stack::Llonebot, 0));
+    // Entries that end with a blank line: block boundaries must keep whether the line before
+    // was blank.
+    let blank = FileSetup {
+        blank_separated: true,
+        ..FileSetup::plain(Stack::Llonebot, 0)
+    };
+    same_as_by_lines_read(files, workers, since, blank);
+}
+
+fn same_as_by_lines_read(
+    files: &[Vec<u8>],
+    workers: usize,
+    since: Option<Stamp>,
+    setup: FileSetup,
+) {
     let mut fast = Scanner::new(since);
     fast.workers = workers;
+    fast.set_file(setup);
     let mut slow = Scanner::new(since);
+    slow.set_file(setup);
     for f in files {
         let ft = fast.scan(&f[..]).expect("in-memory read");
         let want = scan_by_lines(&mut slow, f);
@@ -359,27 +378,28 @@ fn each_file_is_read_as_its_setup_says_on_any_number_of_cores() {
     let v3 = include_bytes!("../../tests/samples/logs/llonebot-3.27.3-http.log").to_vec();
     let files = [napcat.clone(), Vec::new(), v3, napcat[..5000].to_vec()];
     let nap = FileSetup {
-        stack: Stack::Napcat,
-        account: 0,
-        year: Some(YearHint {
-            year: 2025,
-            month: 5,
-        }),
+        clock: line::Clock {
+            year: Some(line::YearHint {
+                year: 2025,
+                month: 5,
+            }),
+            month_first: None,
+        },
+        ..FileSetup::plain(Stack::Napcat, 0)
     };
     let setups = [
         nap,
         nap,
         FileSetup {
-            stack: Stack::Llonebot,
-            account: 0,
-            year: None,
+            blank_separated: true,
+            ..FileSetup::plain(Stack::Llonebot, 0)
         },
         nap,
     ];
     let mut slow = Scanner::new(None);
     let mut want = Vec::new();
     for (i, (f, s)) in files.iter().zip(&setups).enumerate() {
-        slow.set_file(s.stack, s.account, s.year);
+        slow.set_file(*s);
         if i != 1 {
             want.push(scan_by_lines(&mut slow, f));
         }
