@@ -404,4 +404,75 @@ mod tests {
         );
         assert_eq!(napcat_name_year("llbot-2025-5-12 10-00-00.log"), None);
     }
+
+    #[test]
+    fn most_lines_decide_and_legacy_lines_say_nothing() {
+        let legacy_first = "3/2/2026, 9:00:01 AM process pid 23456 \n\n\
+3/2/2026, 9:00:02 AM FFmpeg is installed. \n\n\
+3/2/2026, 9:00:03 AM [info] (10002) | onebot 收到 HTTP 请求 /get_status {}\n\n";
+        let k = detect(
+            Path::new("llonebot-2026-3-2 09-00-01.log"),
+            legacy_first.as_bytes(),
+            StackHint::Any,
+            None,
+        );
+        assert_eq!(k.family, Family::V331to4);
+        assert!(k.blank_separated);
+        // Only legacy lines: the name says 3.31+.
+        assert_eq!(
+            fam(
+                "llonebot-2026-3-2 09-00-01.log",
+                "2026/3/2 09:00:01 process pid 1 \n\n"
+            ),
+            Family::V331to4
+        );
+        // A day above 12 settles the order of the whole file.
+        let de = "4.3.2026, 09:00:01 process pid 1 \n\n13.3.2026, 09:00:00 x \n\n";
+        let k = detect(
+            Path::new("llonebot-x.log"),
+            de.as_bytes(),
+            StackHint::Any,
+            None,
+        );
+        assert_eq!(k.clock.month_first, Some(false));
+        // 8.x: indented entries, the account of its launch line.
+        let v8 = "2026-03-07 10:00:00 [I] main LLBot 8.1.7\n\
+2026-03-07 10:00:00 [I] main [ '/app/node', '/app/llbot.js', '-q', '2854196310' ]\n";
+        let k = detect(
+            Path::new("llbot-x.log"),
+            v8.as_bytes(),
+            StackHint::Any,
+            None,
+        );
+        assert_eq!(k.family, Family::V8);
+        assert!(!k.blank_separated);
+        assert_eq!(k.account, Some(2854196310));
+        // NapCat 2.x-3.x wrote the year and the account: still NapCat by its name.
+        assert_eq!(
+            fam(
+                "2024-08-02_15-03-13.123.log",
+                "2024-08-02 15:03:13 [INFO] bot(1) | 发送 -> 群聊 [g(2)] x"
+            ),
+            Family::Napcat
+        );
+    }
+
+    #[test]
+    fn launch_accounts() {
+        assert_eq!(
+            launch_account(b" [ 'node', 'llbot.js', '-q', '123456' ]"),
+            Some(123456)
+        );
+        assert_eq!(
+            launch_account(b" [ 'node', 'llbot.js', '--qq=123456' ]"),
+            Some(123456)
+        );
+        assert_eq!(
+            launch_account(br#" ["node","llbot.js","--qq","123456"]"#),
+            Some(123456)
+        );
+        assert_eq!(launch_account(b" [ 'node', '-q=7654321' ]"), Some(7654321));
+        assert_eq!(launch_account(b" -q 123456 in text"), None);
+        assert_eq!(launch_account(b" [ '-q', 'abc' ]"), None);
+    }
 }

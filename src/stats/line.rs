@@ -36,6 +36,11 @@ impl Needle {
 
 static SEND_MSG: Needle = Needle::new(|| Finder::new(b"sendMsg"));
 static FORWARD_MSG: Needle = Needle::new(|| Finder::new(b"orwardMsg"));
+static SUMMARY: [Needle; 3] = [
+    Needle::new(|| Finder::new("[收-".as_bytes())),
+    Needle::new(|| Finder::new("[发-".as_bytes())),
+    Needle::new(|| Finder::new("接收 <- ".as_bytes())),
+];
 static PB_SEND_MSG: Needle = Needle::new(|| Finder::new(b"PbSendMsg"));
 static STATUS_FAILED: Needle = Needle::new(|| Finder::new(br#""status":"failed""#));
 
@@ -173,6 +178,14 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
     st
 }
 
+/// A message received or sent, as LLOneBot 5.x-8.x (`[收-群] 群名(gid) 发送者(uin)：`, `[发-私] …`,
+/// `ntqqapi/log.ts`) and NapCat (`接收 <- 群聊 […] …`, `napcat-core/helper/log.ts`) log it: most
+/// entries of a busy bot's log, and none that counts (NapCat's own `发送 -> ` lines do).
+fn is_chat_summary(line: &[u8], rest: usize) -> bool {
+    let head = &line[rest.min(line.len())..line.len().min(rest + 48)];
+    SUMMARY.iter().any(|n| n.find(head).is_some())
+}
+
 /// The lines that matter, with the text after their fixed words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind<'a> {
@@ -295,6 +308,9 @@ pub fn classify_with_uin(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64) {
 /// bytes after `rest` that prefix takes: every line with the same bytes after its own `rest`
 /// starts its message at the same distance and names the same account ([`Starts::nick`]).
 pub fn classify_nick(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64, Option<usize>) {
+    if is_chat_summary(line, rest) {
+        return (None, 0, None);
+    }
     let st = message_starts(line, rest);
     let kind = st.iter().find_map(|p| kind_at(&line[p..]));
     (kind, st.uin, st.nick.then(|| st.at[0] - rest))

@@ -177,7 +177,9 @@ fn datetime(b: &[u8], month_first: Option<bool>) -> Result<Option<(Stamp, usize)
         _ => return Err(()),
     }
     let mut period = None;
-    if let Some(&(p, pm)) = PERIODS_BEFORE.iter().find(|(p, _)| b[i..].starts_with(p)) {
+    if b.get(i).is_some_and(|&c| c >= 0x80)
+        && let Some(&(p, pm)) = PERIODS_BEFORE.iter().find(|(p, _)| b[i..].starts_with(p))
+    {
         period = Some((pm, false));
         i += p.len();
         if b.get(i) == Some(&b' ') {
