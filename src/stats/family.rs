@@ -206,11 +206,15 @@ fn layout_of(l: &[u8], rest: usize, napcat: bool) -> Layout {
     Layout::Legacy
 }
 
+/// How many dated lines of a file's head vote for its family.
+const VOTERS: u32 = 256;
+
 /// The account of an argv logged at launch (`[ 'node', 'llbot.js', '-q', '123' ]`, `--qq=123`,
 /// `-q=123`, as `getSpecifiedUin` of LLBot 8.x reads it).
 pub fn launch_account(l: &[u8]) -> Option<u64> {
     for flag in [&b"-q"[..], b"--qq"] {
-        for k in memchr::memmem::find_iter(l, flag) {
+        let hits = memchr::memchr_iter(b'-', l).filter(|&k| l[k..].starts_with(flag));
+        for k in hits {
             let quote = match k.checked_sub(1).map(|p| l[p]) {
                 Some(q @ (b'\'' | b'"')) => q,
                 _ => continue,
@@ -272,23 +276,28 @@ pub fn detect(
     let mut account = None;
     let mut v8 = false;
     let mut prev_blank = true;
-    for l in head.split(|&b| b == b'\n').take(4000) {
+    let mut dated = 0;
+    for l in head.split(|&b| b == b'\n') {
+        // The first lines are enough to vote: reading them all costs more than the scan.
+        if dated >= VOTERS {
+            break;
+        }
         let l = l.strip_suffix(b"\r").unwrap_or(l);
         if l.iter().all(|&b| b == b' ' || b == b'\t') {
             prev_blank = true;
             continue;
         }
         let was_blank = std::mem::replace(&mut prev_blank, false);
-        let napcat_lead = hint != StackHint::Llonebot
-            && year.is_some_and(|y| {
-                matches!(line::lead_in(l, Some(y)), Lead::Dated { .. })
-                    && line::lead(l) == Lead::Undated
-            });
-        let rest = match line::lead(l) {
+        let lead = line::lead(l);
+        let napcat_lead = lead == Lead::Undated
+            && hint != StackHint::Llonebot
+            && year.is_some_and(|y| matches!(line::lead_in(l, Some(y)), Lead::Dated { .. }));
+        let rest = match lead {
             Lead::Dated { rest, .. } => rest,
             _ if napcat_lead => 14,
             _ => continue,
         };
+        dated += 1;
         match line::date_order(l) {
             Some(true) => month_first = true,
             Some(false) => day_first = true,
