@@ -52,6 +52,16 @@
 //!   `server/ws/reply.ts`) repeats the error already logged, and chat text can contain any words;
 //!   so a marker only counts at the start of LLOneBot's message, never inside a payload.
 //!
+//! Entries, not lines: a log entry is its first line and the lines after it, up to the blank
+//! line that ends it (3.x-7.11: `\n\n` after every entry) or the next line that starts with a
+//! timestamp (7.12+ indents the rest by the width of the prefix, 24 spaces in 8.x; NapCat does
+//! not indent). Only the first line of an entry can count: a received message
+//! (`[收-群] 群名(gid) 发送者(uin)：` and its text, `ntqqapi/log.ts` 5.x-8.x) may quote any error
+//! text, even a whole log line. An error is read by the words its message starts with
+//! (`line::error_kind`), never by a text it quotes. A file's family is what most dated lines of
+//! its first 64 KB say (`family::detect`); the legacy `log()` lines 3.31-7.11 write into the
+//! same file say nothing.
+//!
 //! How sends are counted: each request line whose action is one of [`line::SEND_ACTIONS`]. A
 //! failed send is counted once: an IPC send timeout waits up to two minutes for the `发生错误`
 //! line that follows it and the pair counts as one timeout; an error line that names a send
@@ -111,8 +121,10 @@ fn collect(
         .iter()
         .map(|p| FileSetup {
             stack: p.kind.family.stack(),
-            account: p.file.account.unwrap_or(0),
-            year: p.kind.year,
+            // The account its launch line names, else its folder's only one.
+            account: p.kind.account.or(p.file.account).unwrap_or(0),
+            clock: p.kind.clock,
+            blank_separated: p.kind.blank_separated,
         })
         .collect();
     let results = scanner.scan_files(&setups, |i| match probed.get(i) {
@@ -135,6 +147,13 @@ fn collect(
                     lines: ft.lines,
                     skipped_lines: ft.skipped_lines,
                     truncated: ft.truncated,
+                    unrecognised: report::unrecognised(
+                        family != Family::Unknown,
+                        ft.dated_lines,
+                        ft.undated_lines,
+                        ft.skipped_lines,
+                        ft.counted,
+                    ),
                 })
             }
             Err(e) => unreadable.push(Unreadable {
