@@ -18,6 +18,7 @@ pub mod env;
 pub mod exit;
 pub mod i18n;
 pub mod os;
+pub mod outfile;
 pub mod output;
 pub mod policy;
 pub mod probe;
