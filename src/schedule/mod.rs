@@ -251,6 +251,11 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         }
         job_args.push(a.clone());
     }
+    // A newline would end the crontab line or the unit's ExecStart= and start a line of its own.
+    refuse_control(&exe.to_string_lossy())?;
+    for a in &job_args {
+        refuse_control(a)?;
+    }
     // The scheduled command must run now, not fail at 4 a.m.: parsed and checked as clean would.
     let argv: Vec<String> = std::iter::once("llob-doctor".to_string())
         .chain(job_args.iter().cloned())
@@ -264,6 +269,28 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         weekday,
         log_file,
     })
+}
+
+/// Writes one of the scheduler's files (unit, plist, task definition): replaced whole by a
+/// rename in a folder of this user's (made if missing), mode 0600 whatever the umask, since the
+/// job's command line may hold a `--stop-cmd` with a password.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    crate::outfile::replace(path, bytes, 0o600, crate::outfile::Folder::Private, true)
+        .map_err(|p| Failure::usage(msg!("schedule.cannot_write", error = p.msg())))
+}
+
+/// The scheduler's files are lines of text: an argument with a control character (a newline, a
+/// carriage return, an escape, any C0 or C1 code or DEL) is refused before anything is written.
+fn refuse_control(arg: &str) -> Result<(), Failure> {
+    match arg.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(Failure::usage(msg!(
+            "schedule.control_char",
+            arg = crate::clean::guard::escape(arg),
+            char = crate::clean::guard::escape(&c.to_string())
+        ))
+        .with_hint(msg!("schedule.hint_control_char"))),
+    }
 }
 
 /// A path for the scheduler's files, which are text: one that is not valid Unicode would be
@@ -423,7 +450,15 @@ fn render(o: &Outcome, action: ScheduleAction) -> String {
         ScheduleAction::Show if r.installed => t("schedule.installed"),
         ScheduleAction::Show => t("schedule.not_installed"),
     };
-    let _ = writeln!(s, "{what}: {} ({})", r.location, backend_name(r.backend));
+    // What the scheduler holds and the run log says is shown, never obeyed: control characters
+    // (an escape sequence in a crontab line or a log's error) are printed escaped.
+    let esc = crate::clean::guard::escape;
+    let _ = writeln!(
+        s,
+        "{what}: {} ({})",
+        esc(&r.location),
+        backend_name(r.backend)
+    );
     let rows: Vec<(&str, String)> = [
         r.job
             .as_ref()
@@ -439,18 +474,18 @@ fn render(o: &Outcome, action: ScheduleAction) -> String {
     .collect();
     let w = rows.iter().map(|(k, _)| width(t(k))).max().unwrap_or(0) + 2;
     for (k, v) in rows {
-        let _ = writeln!(s, "  {}{v}", pad(t(k), w));
+        let _ = writeln!(s, "  {}{}", pad(t(k), w), esc(&v));
     }
     if let Some(c) = &r.content {
         let _ = writeln!(s);
         for line in c.lines() {
-            let _ = writeln!(s, "  {line}");
+            let _ = writeln!(s, "  {}", esc(line));
         }
     }
     if !r.manual_commands.is_empty() {
         let _ = writeln!(s, "\n{}", t("schedule.run_by_hand"));
         for c in &r.manual_commands {
-            let _ = writeln!(s, "  {c}");
+            let _ = writeln!(s, "  {}", esc(c));
         }
     }
     s
