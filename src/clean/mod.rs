@@ -12,6 +12,7 @@ pub mod remove;
 mod render;
 mod report;
 mod roots;
+mod trash;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
