@@ -17,6 +17,7 @@ pub mod doctor;
 pub mod env;
 pub mod exit;
 pub mod i18n;
+pub mod listener;
 pub mod os;
 pub mod outfile;
 pub mod output;
