@@ -31,7 +31,7 @@ mod os;
 mod os;
 
 #[cfg(unix)]
-pub use os::{kernel_fs, trusted_folder};
+pub use os::kernel_fs;
 
 /// Opens (making what is missing, mode 0700) a folder as [`Folder::Private`] requires: reached
 /// without following a link anyone else could have put on the way, root's or this user's,

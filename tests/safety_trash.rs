@@ -300,3 +300,30 @@ fn a_folder_with_a_mount_inside_is_not_moved() {
     let problems = v["problems"].to_string();
     assert!(problems.contains("mounted inside it"), "{problems}");
 }
+
+/// A home trash made by an older tool (0755, under the umask): still ours, so it is used, and
+/// made 0700 so nobody else can look into what was trashed.
+#[test]
+fn an_older_home_trash_of_ours_is_used_and_made_private() {
+    let f = Fixture::new(Os::Linux);
+    let (home, qq) = setup(&f);
+    let data = f.standalone();
+    let trash = home.join(".local/share/Trash");
+    for sub in ["files", "info"] {
+        fs::create_dir_all(trash.join(sub)).unwrap();
+        fs::set_permissions(trash.join(sub), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let (out, v) = trash_run(&home, &qq, &data);
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert!(trash.join("files/image-1.png").exists());
+    for sub in ["files", "info"] {
+        let m = fs::metadata(trash.join(sub)).unwrap().mode() & 0o7777;
+        assert_eq!(m, 0o700, "{sub}");
+    }
+    let info = fs::read_to_string(trash.join("info/image-1.png.trashinfo")).unwrap();
+    let path = data.join("temp/image-1.png");
+    assert!(
+        info.contains(&format!("\nPath={}\n", path.display())),
+        "{info}"
+    );
+}

@@ -41,7 +41,7 @@ fn io(path: &Path, e: Errno) -> Problem {
 
 /// A folder whose content only root or this user can change: owned by one of them, and
 /// writable by nobody else unless sticky (then others cannot rename or remove what is ours).
-pub fn trusted_folder(st: &Stat) -> bool {
+pub(crate) fn trusted_folder(st: &Stat) -> bool {
     let owner_ok = st.st_uid == 0 || st.st_uid == euid();
     let mode = mode_bits(st);
     owner_ok && (mode & 0o022 == 0 || mode & 0o1000 != 0)

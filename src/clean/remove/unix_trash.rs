@@ -53,7 +53,8 @@ fn euid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
-/// `name` in `dir`: a folder of ours that nobody else can enter, made (0700) when missing.
+/// `name` in `dir`: a real folder of ours, made when missing; its mode is made 0700 whatever
+/// the umask (also when an older tool made it 0755), so nobody else can enter it.
 fn own_folder(dir: BorrowedFd<'_>, name: &CStr, shown: &Path) -> Result<OwnedFd, Msg> {
     let fd = match open_dir(dir, name) {
         Ok(fd) => fd,
@@ -62,12 +63,7 @@ fn own_folder(dir: BorrowedFd<'_>, name: &CStr, shown: &Path) -> Result<OwnedFd,
                 Ok(()) | Err(Errno::EXIST) => {}
                 Err(e) => return Err(at(shown, e)),
             }
-            let fd = open_dir(dir, name).map_err(|e| not_ours(shown, e))?;
-            // The mode asked for, not what the umask leaves; only if it is ours.
-            if fstat(&fd).is_ok_and(|st| st.st_uid == euid()) {
-                fchmod(&fd, Mode::from_raw_mode(0o700)).map_err(|e| at(shown, e))?;
-            }
-            fd
+            open_dir(dir, name).map_err(|e| not_ours(shown, e))?
         }
         Err(e) => return Err(not_ours(shown, e)),
     };
@@ -83,13 +79,9 @@ fn own_folder(dir: BorrowedFd<'_>, name: &CStr, shown: &Path) -> Result<OwnedFd,
         ));
     }
     #[allow(clippy::unnecessary_cast)]
-    let mode = st.st_mode as u32;
-    if mode & 0o077 != 0 {
-        return Err(msg!(
-            "trash.not_ours",
-            path = shown.display(),
-            why = crate::tf!("trash.why_mode", mode = format!("{:04o}", mode & 0o7777))
-        ));
+    let mode = st.st_mode as u32 & 0o7777;
+    if mode != 0o700 {
+        fchmod(&fd, Mode::from_raw_mode(0o700)).map_err(|e| at(shown, e))?;
     }
     Ok(fd)
 }
@@ -303,7 +295,7 @@ impl Trashes {
         path: &Path,
     ) -> Result<Arc<Trash>, Msg> {
         let home = {
-            let mut home = self.home.lock().map_err(|_| msg!("guard.unknown_kind"))?;
+            let mut home = self.home.lock().unwrap_or_else(|e| e.into_inner());
             home.get_or_insert_with(|| home_trash().map(Arc::new))
                 .clone()
         };
@@ -312,7 +304,7 @@ impl Trashes {
         {
             return Ok(h.clone());
         }
-        let mut tops = self.tops.lock().map_err(|_| msg!("guard.unknown_kind"))?;
+        let mut tops = self.tops.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(t) = tops.iter().find(|t| t.holds(dev, mount)) {
             return Ok(t.clone());
         }
