@@ -47,6 +47,9 @@ struct Trash {
 pub struct Trashes {
     home: Mutex<Option<Result<Arc<Trash>, Msg>>>,
     tops: Mutex<Vec<Arc<Trash>>>,
+    /// The path below its mount's top of each folder entries were moved from (by identity):
+    /// one climb per folder, not per entry.
+    below_top: Mutex<Vec<(Identity, PathBuf)>>,
 }
 
 fn euid() -> u32 {
@@ -363,9 +366,18 @@ impl Session {
         let mount = mount_id(parent, &cname);
         let trash = trashes.for_entry(parent, dev, mount, path)?;
         let original = if trash.top {
-            let (_, mut names) = top_of(parent).map_err(os_msg)?;
-            names.push(OsString::from_vec(cname.to_bytes().to_vec()));
-            names.iter().collect::<PathBuf>()
+            let id = fstat(parent).map(|st| ident(&st)).map_err(os_msg)?;
+            let mut known = trashes.below_top.lock().unwrap_or_else(|e| e.into_inner());
+            let folder = match known.iter().find(|(i, _)| *i == id) {
+                Some((_, p)) => p.clone(),
+                None => {
+                    let (_, names) = top_of(parent).map_err(os_msg)?;
+                    let p: PathBuf = names.iter().collect();
+                    known.push((id, p.clone()));
+                    p
+                }
+            };
+            folder.join(OsStr::from_bytes(cname.to_bytes()))
         } else {
             path.to_path_buf()
         };
