@@ -166,6 +166,11 @@ mod tests {
         };
         match check(port, &mine) {
             Verdict::Bot(h) => assert_eq!(h.pid, me),
+            // Wine 8 reports no owning PID: then nothing may be sent, and that is what is said.
+            Verdict::Unknown(why) if cfg!(windows) => {
+                eprintln!("SKIPPED: the system reports no listener's PID here: {why}");
+                return;
+            }
             other => panic!("{other:?}"),
         }
         let someone_else = Expected {

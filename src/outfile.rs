@@ -215,26 +215,49 @@ pub fn unpredictable() -> u64 {
     h.finish()
 }
 
-/// A temporary name beside `name`: `.NAME.<16 hex digits>.tmp`, the name shortened (by bytes,
-/// which a file name may be) so the whole stays within 255 bytes.
+/// A temporary name beside `name`: `.NAME.<16 hex digits>.tmp`, the name shortened so the
+/// whole stays within 255 bytes (Unix) or 255 UTF-16 units (Windows), cut between characters
+/// where the name is text.
 pub fn temp_name(name: &std::ffi::OsStr) -> std::ffi::OsString {
     let suffix = format!(".{:016x}.tmp", unpredictable());
-    let bytes = name.as_encoded_bytes();
-    let keep = bytes.len().min(255 - 1 - suffix.len());
-    let mut out = Vec::with_capacity(keep + suffix.len() + 1);
-    out.push(b'.');
-    // A cut inside a character is a valid Unix name; on Windows the name is made lossily below.
-    out.extend_from_slice(bytes.get(..keep).unwrap_or(bytes));
-    out.extend_from_slice(suffix.as_bytes());
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStringExt;
-        std::ffi::OsString::from_vec(out)
+    let room = 255 - 1 - suffix.len();
+    let mut out = std::ffi::OsString::from(".");
+    match name.to_str() {
+        Some(text) => {
+            let mut end = 0;
+            for (i, c) in text.char_indices() {
+                if i + c.len_utf8() > room {
+                    break;
+                }
+                end = i + c.len_utf8();
+            }
+            out.push(text.get(..end).unwrap_or(""));
+        }
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::ffi::OsStrExt;
+                let bytes = name.as_bytes();
+                out.push(std::ffi::OsStr::from_bytes(
+                    bytes.get(..room).unwrap_or(bytes),
+                ));
+            }
+            #[cfg(not(unix))]
+            {
+                let lossy = name.to_string_lossy();
+                let mut end = 0;
+                for (i, c) in lossy.char_indices() {
+                    if i + c.len_utf8() > room {
+                        break;
+                    }
+                    end = i + c.len_utf8();
+                }
+                out.push(lossy.get(..end).unwrap_or(""));
+            }
+        }
     }
-    #[cfg(not(unix))]
-    {
-        std::ffi::OsString::from(String::from_utf8_lossy(&out).into_owned())
-    }
+    out.push(suffix);
+    out
 }
 
 #[cfg(test)]

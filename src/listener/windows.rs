@@ -161,6 +161,11 @@ pub fn holders(port: u16) -> Result<Option<Vec<Holder>>, String> {
     if pids.is_empty() {
         return Ok(None);
     }
+    // PID 0 (the idle process) never listens: the table did not say who does (Wine 8 fills
+    // in no owner).
+    if pids.contains(&0) {
+        return Err(crate::i18n::t("listener.no_owner").to_string());
+    }
     // SAFETY: the pseudo-handle of this process needs no closing.
     let me = token_user(unsafe { GetCurrentProcess() });
     Ok(Some(

@@ -110,3 +110,32 @@ fn nothing_is_written_on_kernel_filesystems() {
         "{e:?}"
     );
 }
+
+/// On every platform: a folder at the name is refused, a missing folder for a log is made, a
+/// log is appended to, and a replaced file leaves no temporary file behind.
+#[test]
+fn replace_and_append_on_every_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    assert!(matches!(
+        replace(&folder, b"x", 0o644, Folder::Shared, false),
+        Err(Problem::NotRegular(_, "out.what_folder"))
+    ));
+    assert!(folder.is_dir());
+    let missing = dir.path().join("no-such-folder").join("x.prom");
+    assert!(replace(&missing, b"x", 0o644, Folder::Shared, false).is_err());
+    let out = dir.path().join("x.prom");
+    replace(&out, b"one", 0o644, Folder::Shared, false).unwrap();
+    replace(&out, b"two", 0o644, Folder::Shared, false).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "two");
+    let log = dir.path().join("logs").join("clean.log");
+    Appender::open(&log, 0o600).unwrap().append(b"1\n").unwrap();
+    Appender::open(&log, 0o600).unwrap().append(b"2\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "1\n2\n");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+}
