@@ -27,7 +27,11 @@ mod os;
 mod os;
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 mod os {
-    pub fn holders(_port: u16) -> Result<Option<Vec<super::Holder>>, String> {
+    pub fn holders(
+        _port: u16,
+        _first: &[u32],
+        _enough: &dyn Fn(&super::Holder) -> bool,
+    ) -> Result<Option<Vec<super::Holder>>, String> {
         Err("this platform offers no way to tell which program listens on a port".into())
     }
 }
@@ -82,7 +86,8 @@ fn allowed(h: &Holder, e: &Expected) -> bool {
 
 /// Who listens on `127.0.0.1:port`, judged against `expected`.
 pub fn check(port: u16, expected: &Expected) -> Verdict {
-    let holders = match os::holders(port) {
+    let enough = |h: &Holder| allowed(h, expected);
+    let holders = match os::holders(port, &expected.pids, &enough) {
         Ok(Some(h)) => h,
         Ok(None) => return Verdict::Nothing,
         Err(why) => return Verdict::Unknown(why),

@@ -89,27 +89,37 @@ fn holds(pid: u32, wanted: &[String]) -> bool {
 }
 
 /// The processes holding a socket that listens on `port` (`None`: nothing listens). Each
-/// process appears once; processes this user may not look into are not seen.
-pub fn holders(port: u16) -> Result<Option<Vec<Holder>>, String> {
+/// process appears once; processes this user may not look into are not seen. `first`: PIDs
+/// looked at before all others; the look ends at the first holder `enough` accepts.
+pub fn holders(
+    port: u16,
+    first: &[u32],
+    enough: &dyn Fn(&Holder) -> bool,
+) -> Result<Option<Vec<Holder>>, String> {
     let inodes = listening_inodes(port)?;
     if inodes.is_empty() {
         return Ok(None);
     }
     let wanted: Vec<String> = inodes.iter().map(|i| format!("socket:[{i}]")).collect();
     let procs = std::fs::read_dir("/proc").map_err(|e| format!("/proc: {e}"))?;
+    let all = procs
+        .filter_map(Result::ok)
+        .filter_map(|p| p.file_name().to_str().and_then(|s| s.parse::<u32>().ok()))
+        .filter(|pid| !first.contains(pid));
     let mut out = Vec::new();
-    for p in procs.filter_map(Result::ok) {
-        let Some(pid) = p.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
+    for pid in first.iter().copied().chain(all) {
         if holds(pid, &wanted) {
             let (uid, name) = who(pid);
-            out.push(Holder {
+            let h = Holder {
                 pid,
                 uid,
                 name,
                 same_user: false,
-            });
+            };
+            if enough(&h) {
+                return Ok(Some(vec![h]));
+            }
+            out.push(h);
         }
     }
     Ok(Some(out))

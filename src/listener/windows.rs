@@ -156,7 +156,11 @@ fn holder(pid: u32, me: Option<&Vec<u8>>) -> Holder {
     h
 }
 
-pub fn holders(port: u16) -> Result<Option<Vec<Holder>>, String> {
+pub fn holders(
+    port: u16,
+    _first: &[u32],
+    _enough: &dyn Fn(&Holder) -> bool,
+) -> Result<Option<Vec<Holder>>, String> {
     let pids = listening_pids(port)?;
     if pids.is_empty() {
         return Ok(None);
