@@ -4,12 +4,15 @@
 
 pub mod cron;
 pub mod launchd;
+mod render;
 pub mod schtasks;
 pub mod status;
 pub mod systemd;
 pub mod task_xml;
 
-use std::fmt::Write as _;
+pub use render::backend_name;
+use render::render;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -19,7 +22,7 @@ use crate::app::App;
 use crate::cli::{Backend, Every, ScheduleAction, ScheduleArgs, Weekday};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};
-use crate::i18n::{Lang, fill, pad, t, t_in, width};
+use crate::i18n::{Lang, fill, t, t_in};
 use crate::msg;
 
 /// What the scheduler runs, and when.
@@ -434,70 +437,6 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Problem);
     }
     Ok(Exit::Ok)
-}
-
-fn render(o: &Outcome, action: ScheduleAction) -> String {
-    let r = &o.report;
-    let mut s = String::new();
-    let what = match action {
-        ScheduleAction::Install if o.active => t("schedule.installed"),
-        ScheduleAction::Install => t("schedule.written_not_enabled"),
-        ScheduleAction::Remove if o.removed => t("schedule.removed"),
-        ScheduleAction::Remove => t("schedule.nothing_to_remove"),
-        ScheduleAction::Show if r.installed && !r.manual_commands.is_empty() => {
-            t("schedule.written_not_enabled")
-        }
-        ScheduleAction::Show if r.installed => t("schedule.installed"),
-        ScheduleAction::Show => t("schedule.not_installed"),
-    };
-    // What the scheduler holds and the run log says is shown, never obeyed: control characters
-    // (an escape sequence in a crontab line or a log's error) are printed escaped.
-    let esc = crate::clean::guard::escape;
-    let _ = writeln!(
-        s,
-        "{what}: {} ({})",
-        esc(&r.location),
-        backend_name(r.backend)
-    );
-    let rows: Vec<(&str, String)> = [
-        r.job
-            .as_ref()
-            .map(|j| ("schedule.runs", j.when_text(crate::i18n::lang()))),
-        r.job
-            .as_ref()
-            .map(|j| ("schedule.logs_to", j.log_file.display().to_string())),
-        r.next_run.clone().map(|n| ("schedule.next_run", n)),
-        o.last_run.clone().map(|n| ("schedule.last_run", n)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let w = rows.iter().map(|(k, _)| width(t(k))).max().unwrap_or(0) + 2;
-    for (k, v) in rows {
-        let _ = writeln!(s, "  {}{}", pad(t(k), w), esc(&v));
-    }
-    if let Some(c) = &r.content {
-        let _ = writeln!(s);
-        for line in c.lines() {
-            let _ = writeln!(s, "  {}", esc(line));
-        }
-    }
-    if !r.manual_commands.is_empty() {
-        let _ = writeln!(s, "\n{}", t("schedule.run_by_hand"));
-        for c in &r.manual_commands {
-            let _ = writeln!(s, "  {}", esc(c));
-        }
-    }
-    s
-}
-
-pub fn backend_name(b: Backend) -> &'static str {
-    match b {
-        Backend::Cron => "cron",
-        Backend::Systemd => t("schedule.backend_systemd"),
-        Backend::Launchd => t("schedule.backend_launchd"),
-        Backend::Schtasks => t("schedule.backend_schtasks"),
-    }
 }
 
 #[cfg(test)]
