@@ -291,6 +291,8 @@ fn a_folder_with_a_mount_inside_is_not_moved() {
     };
     fs::write(data.join("temp/sub/mnt/keep"), "keep").unwrap();
     let (out, v) = trash_run(&home, &qq, &data);
+    // Had the folder been moved, its mount went along: unmounted there too when done.
+    let _moved = Tmpfs(home.join(".local/share/Trash/files/sub/mnt"));
     assert_eq!(out.status.code(), Some(5), "{v:#}");
     assert_eq!(
         fs::read_to_string(data.join("temp/sub/mnt/keep")).unwrap(),
