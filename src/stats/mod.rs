@@ -95,7 +95,7 @@ pub use report::{
 use report::{build, rate};
 pub use since::{local_offset_secs, parse_since};
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
@@ -192,39 +192,18 @@ pub fn summary_for_folders(
     collect(searched, files, since).map(Some)
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
-/// a reader (node_exporter's textfile collector) never sees half a file.
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    // Renaming over a device, a FIFO, a folder or a link would replace it (as root, even
-    // /dev/full): only a regular file, or nothing yet, is written this way.
-    match fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_file() => {
-            return Err(std::io::Error::other(crate::i18n::t(
-                "stats.output_not_file",
-            )));
-        }
-        _ => {}
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+/// Writes `text` to `path` atomically (a temporary file with an unpredictable name in the same
+/// folder, then a rename, so node_exporter's collector never reads half a file). Mode 0644
+/// whatever the umask: the collector runs as another user (`prometheus`, `nobody`) and must
+/// read it; the counts are no secret. The folder may be the collector's own.
+fn write_atomic(path: &Path, text: &str) -> Result<(), crate::outfile::Problem> {
+    crate::outfile::replace(
+        path,
+        text.as_bytes(),
+        0o644,
+        crate::outfile::Folder::Shared,
+        false,
+    )
 }
 
 pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
@@ -256,20 +235,16 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
         Some(path) => write_atomic(path, &text()?).map_err(|e| {
             // Windows refuses to replace a file another program reads (windows_exporter's
             // textfile collector) with "access denied": say what it is.
-            let in_use = crate::os::held_open(path);
-            let error = if in_use {
-                crate::i18n::t("os.in_use").to_string()
+            if crate::os::held_open(path) {
+                let error = format!(
+                    "{}: {}",
+                    crate::clean::guard::shown(path),
+                    crate::i18n::t("os.in_use")
+                );
+                Failure::new(Exit::Usage, msg!("stats.output_failed", error = error))
             } else {
-                io_words(&e)
-            };
-            let f = Failure::new(
-                Exit::Usage,
-                msg!("stats.output_failed", path = path.display(), error = error),
-            );
-            if in_use {
-                f
-            } else {
-                f.with_hint(msg!("stats.hint_output"))
+                Failure::new(Exit::Usage, msg!("stats.output_failed", error = e.msg()))
+                    .with_hint(msg!("stats.hint_output"))
             }
         })?,
         None if args.prometheus => crate::output::write_stdout(text()?.as_bytes())?,
