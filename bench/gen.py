@@ -122,9 +122,9 @@ USERS = [10001, 2934519, 3468812, 77810225, 1148930021, 906112233]
 class Log:
     """One output file; `entry` writes one log entry in the file's format."""
 
-    def __init__(self, path, fmt, rng):
+    def __init__(self, path, fmt, rng, mix="dense"):
         self.f = open(path, "w", encoding="utf-8", newline="\n")
-        self.fmt, self.rng = fmt, rng
+        self.fmt, self.rng, self.mix = fmt, rng, mix
         self.bytes = 0
 
     def close(self):
@@ -140,6 +140,9 @@ class Log:
 
     def entry(self, t, msg, level="info", stack=(), legacy=False):
         st = self.stamp(t)
+        if self.fmt in ("v6", "v8"):
+            # cordis' render indents every further line of an entry (24 spaces in 8.x).
+            msg = msg.replace("\n", "\n" + " " * 24)
         if self.fmt in ("v4", "v331") and legacy:
             # 4.x still writes some lines through the 3.x log(): no logger name, no account.
             text = f"{st} {msg} \n\n"
@@ -210,10 +213,41 @@ STACK = ("at Timeout._onTimeout (C:\\LiteLoaderQQNT\\plugins\\LLOneBot\\main.cjs
          "at process.processTimers (node:internal/timers:519:7)")
 
 
+# Chat text as people type it: several lines at times, and now and then a pasted error (which
+# must never count).
+CHAT_LINES = ["早上好", "今天群里好热闹", "有人在吗", "[图片]3c9f0e1a.jpg", "哈哈哈哈哈哈",
+              "invoke timeout, wrapperSession.getMsgService().sendMsg, [ '0' ] 这是啥报错",
+              "发生错误 [Error: invoke timeout, wrapperSession.getMsgService().sendMsg]",
+              "晚上一起打游戏吗", "这个机器人怎么不回我了", "/签到", "收到", "好的好的"]
+
+
+def received(log, rng, t):
+    """A message received in a group, as 5.x-8.x log it (`ntqqapi/log.ts` logSummaryMessage):
+    a first line, then the text on the next lines (5.x-7.11) or after the colon with its
+    further lines indented (8.x); NapCat's `接收 <-` line with its text's further lines."""
+    group, user = rng.choice(GROUPS), rng.choice(USERS)
+    text = [rng.choice(CHAT_LINES) for _ in range(1 + (rng.random() < 0.3) + (rng.random() < 0.1))]
+    if log.fmt == "napcat":
+        log.entry(t, f"接收 <- 群聊 [测试群({group})] [群友({user})] " + "\n".join(text))
+    elif log.fmt in ("v6", "v8"):
+        log.entry(t, f"[收-群] 测试群({group}) 群友({user})：" + "\n".join(text))
+    else:
+        log.entry(t, f"[收-群] 测试群({group}) 群友({user})：\n" + "\n".join(text))
+
+
 def burst(log, rng, t, t_unix, ws):
     """One event or request with what LLOneBot logs around it."""
     fmt = log.fmt
     r = rng.random()
+    if log.mix == "realistic" and fmt not in ("v3", "v331", "v4"):
+        # Most entries of a busy bot's log are the messages it receives.
+        if r < 0.72:
+            received(log, rng, t)
+            return
+        r = (r - 0.72) / 0.28
+    elif log.mix == "realistic" and r < 0.55:
+        # 3.x-4.x log no message summaries: their events are reports to the bot.
+        r = 0.0
     if r < 0.45:
         # An incoming message reported to the bot.
         if fmt == "v3":
@@ -286,13 +320,16 @@ def burst(log, rng, t, t_unix, ws):
 
 
 def napcat_burst(log, rng, t, r):
-    """NapCat: every message in and out (`接收 <-`, `发送 ->`), and its timeouts."""
+    """NapCat: every message in and out (`接收 <-`, `发送 ->`), and its timeouts (whose message
+    was logged when QQ took it)."""
     group = rng.choice(GROUPS)
     if r < 0.6:
         log.entry(t, f"接收 <- 群聊 [测试群({group})] [群友({rng.choice(USERS)})] {rng.choice(CHAT)}")
     elif r < 0.97:
         log.entry(t, f"发送 -> 群聊 [测试群({group})] [小助手(2854196310)] {rng.choice(CHAT)}")
     else:
+        # QQ took the message (`onAddSendMsg` logs it), then the send timed out.
+        log.entry(t, f"发送 -> 群聊 [测试群({group})] [小助手(2854196310)] {rng.choice(CHAT)}")
         log.entry(t, "发生错误 Error: Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg "
                      "ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate EventRet:", "error",
                   ("{", '    "result": 0,', '    "errMsg": ""', "}", "", STACK[0]))
@@ -332,7 +369,7 @@ def log_name(fmt, y, m, d, secs):
     return f"llbot-{y}-{m}-{d} {hh}-{mm:02d}-{ss:02d}.log"
 
 
-def logs(out, mb):
+def logs(out, mb, mix="dense"):
     rng = random.Random(8)
     os.makedirs(out, exist_ok=True)
     total = mb * 1024 * 1024
@@ -355,7 +392,7 @@ def logs(out, mb):
                 if log:
                     written += log.bytes
                     log.close()
-                log = Log(os.path.join(out, log_name(fmt, y, m, d, secs)), fmt, rng)
+                log = Log(os.path.join(out, log_name(fmt, y, m, d, secs)), fmt, rng, mix)
                 nfiles += 1
             today = 0
             while today < per_day:
@@ -367,7 +404,7 @@ def logs(out, mb):
                 if fmt in ("v5", "v72") and log.bytes >= 5 * 1024 * 1024:
                     written += log.bytes
                     log.close()
-                    log = Log(os.path.join(out, log_name(fmt, y, m, d, secs + 1)), fmt, rng)
+                    log = Log(os.path.join(out, log_name(fmt, y, m, d, secs + 1)), fmt, rng, mix)
                     nfiles += 1
             day += 1
         written += log.bytes
@@ -462,6 +499,8 @@ def main():
     lg = sub.add_parser("logs")
     lg.add_argument("dir")
     lg.add_argument("--mb", type=int, default=1024)
+    lg.add_argument("--mix", choices=["dense", "realistic"], default="dense",
+                    help="dense: most lines hold a marker; realistic: most are received messages")
     q = sub.add_parser("qq")
     q.add_argument("dir")
     q.add_argument("--files", type=int, default=500_000)
@@ -471,7 +510,7 @@ def main():
     elif a.cmd == "qq":
         qq(a.dir, a.files)
     else:
-        logs(a.dir, a.mb)
+        logs(a.dir, a.mb, a.mix)
 
 
 if __name__ == "__main__":

@@ -144,7 +144,13 @@ pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
             Value::Null,
         ));
     }
-    check_probe(&accounts, installed_version(&inst).as_deref(), &mut f);
+    let expected = live::expected_listener(&inst);
+    check_probe(
+        &accounts,
+        installed_version(&inst).as_deref(),
+        &expected,
+        &mut f,
+    );
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     let report = DoctorReport { findings: f, ok };
     app.out.emit(&report, || render(&report, &app.out))?;
@@ -184,7 +190,13 @@ fn build(
     if args.probe
         && let Some(configs) = &configs
     {
-        check_probe(configs, installed_version(inst).as_deref(), &mut f);
+        let expected = live::expected_listener(inst);
+        check_probe(
+            configs,
+            installed_version(inst).as_deref(),
+            &expected,
+            &mut f,
+        );
     }
     check_effective_timeout(lb_version, &mut f);
     versions::fit_advice(inst, &mut f);

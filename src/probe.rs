@@ -1,6 +1,7 @@
 //! The live OneBot probe: `get_version_info` and `get_status` over LLOneBot's HTTP API on
 //! 127.0.0.1, with the account's token. A tiny HTTP/1.1 client over std's TcpStream: one GET,
-//! `Connection: close`, a bounded body, a 3 s budget.
+//! `Connection: close`, a bounded body, a 3 s budget. The token is sent only once the program
+//! listening on the port is known to be the bot ([`crate::listener`]).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -8,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::listener;
 
 pub const TIMEOUT: Duration = Duration::from_secs(3);
 const MAX_BODY: usize = 1 << 20;
@@ -43,10 +46,39 @@ pub enum ProbeError {
     OtherAccount {
         self_id: String,
     },
+    /// Another program listens on the port (these processes): the token was not sent.
+    NotTheBot {
+        holders: String,
+    },
+    /// Which program listens cannot be told (why): the token was not sent.
+    Unverified {
+        detail: String,
+    },
 }
 
-/// One OneBot call: the `data` of the answer and the round-trip time.
-pub fn call(port: u16, token: &str, action: &str) -> Result<(Value, Duration), ProbeError> {
+/// Before a token goes out on a connection to `port`: the listener must be the bot's.
+fn gate(port: u16, expected: &listener::Expected) -> Result<(), ProbeError> {
+    match listener::check(port, expected) {
+        listener::Verdict::Bot(_) => Ok(()),
+        listener::Verdict::Other(h) => Err(ProbeError::NotTheBot {
+            holders: listener::describe(&h),
+        }),
+        // Connected, yet no listener seen: one this user cannot look into.
+        listener::Verdict::Nothing => Err(ProbeError::Unverified {
+            detail: crate::i18n::t("listener.not_visible").to_string(),
+        }),
+        listener::Verdict::Unknown(detail) => Err(ProbeError::Unverified { detail }),
+    }
+}
+
+/// One OneBot call: the `data` of the answer and the round-trip time. With a token, the
+/// program that accepted the connection must be the bot (`expected`) before it is sent.
+pub fn call(
+    port: u16,
+    token: &str,
+    action: &str,
+    expected: &listener::Expected,
+) -> Result<(Value, Duration), ProbeError> {
     let start = Instant::now();
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| match e.kind() {
@@ -59,6 +91,9 @@ pub fn call(port: u16, token: &str, action: &str) -> Result<(Value, Duration), P
     let left = TIMEOUT
         .saturating_sub(start.elapsed())
         .max(Duration::from_millis(10));
+    if !token.is_empty() {
+        gate(port, expected)?;
+    }
     let _ = stream.set_read_timeout(Some(left));
     let _ = stream.set_write_timeout(Some(left));
     let mut req = format!(
@@ -236,8 +271,9 @@ pub struct ProbeResult {
     pub error: Option<ProbeError>,
 }
 
-/// Calls `get_version_info` then `get_status` for one account.
-pub fn probe(uin: &str, port: u16, token: &str) -> ProbeResult {
+/// Calls `get_version_info` then `get_status` for one account; the token only ever goes to a
+/// listener of `expected`.
+pub fn probe(uin: &str, port: u16, token: &str, expected: &listener::Expected) -> ProbeResult {
     let mut r = ProbeResult {
         uin: uin.to_string(),
         port,
@@ -249,7 +285,7 @@ pub fn probe(uin: &str, port: u16, token: &str) -> ProbeResult {
         self_id: None,
         error: None,
     };
-    match call(port, token, "get_version_info") {
+    match call(port, token, "get_version_info", expected) {
         Ok((data, rtt)) => {
             r.rtt_ms = Some(rtt.as_millis() as u64);
             r.app_name = data
@@ -267,7 +303,7 @@ pub fn probe(uin: &str, port: u16, token: &str) -> ProbeResult {
         }
     }
     // Who answers: a port shared by two configs answers for one account only.
-    if let Ok((data, _)) = call(port, token, "get_login_info") {
+    if let Ok((data, _)) = call(port, token, "get_login_info", expected) {
         r.self_id = match data.get("user_id") {
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(Value::String(s)) => Some(s.clone()),
@@ -280,7 +316,7 @@ pub fn probe(uin: &str, port: u16, token: &str) -> ProbeResult {
             return r;
         }
     }
-    match call(port, token, "get_status") {
+    match call(port, token, "get_status", expected) {
         Ok((data, _)) => {
             r.online = data.get("online").and_then(Value::as_bool);
             r.good = data.get("good").and_then(Value::as_bool);

@@ -196,11 +196,13 @@ fn every_family_is_named_and_counted_exactly() {
             (3, 2, 1),
             (1, 1),
         ),
+        // Each send logs its own `发送 ->` line when QQ takes it, the failed ones too: three
+        // sends, one of them timed out and one refused.
         (
             "2025-05-12_10-00-00.123.log",
             "napcat",
             "napcat",
-            (4, 1, 1),
+            (3, 1, 1),
             (0, 1),
         ),
     ];
@@ -309,4 +311,197 @@ fn listed_errors_are_the_errors_counted() {
         .sum();
     assert!(counts(&v).2 > 0, "{v:#}");
     assert_eq!(listed, counts(&v).2, "{v:#}");
+}
+
+/// (file, family, requests, (sends, timeouts, errors), delivered, other errors, days)
+type Case = (
+    &'static str,
+    &'static str,
+    u64,
+    (u64, u64, u64),
+    u64,
+    u64,
+    &'static [&'static str],
+);
+
+/// The variations real servers write, one file each (tests/samples/logs/ORIGINS.md): the
+/// system locale's `toLocaleString()` (en-US with a space or ICU 72's U+202F before AM/PM,
+/// zh-CN, de-DE), legacy `log()` lines first and in between, chat messages quoting error texts
+/// on their first and later lines (and a whole pasted log line), an error whose payload quotes a
+/// timeout text, LLBot 8.x's indented continuations, NapCat's reverse WebSocket.
+#[test]
+fn every_locale_legacy_line_and_chat_text_counts_exactly() {
+    // (file, family, requests, (sends, timeouts, errors), delivered, other errors, days)
+    let cases: [Case; 8] = [
+        (
+            "llonebot-2026-3-2 09-00-01.log",
+            "3.3x-4.x",
+            4,
+            (3, 2, 0),
+            0,
+            1,
+            &["2026-03-02"],
+        ),
+        (
+            "llonebot-2026-3-3 09-00-00.log",
+            "3.3x-4.x",
+            2,
+            (2, 1, 0),
+            0,
+            0,
+            &["2026-03-03"],
+        ),
+        (
+            "llonebot-2026-3-4 09-00-00.log",
+            "3.3x-4.x",
+            2,
+            (2, 1, 0),
+            0,
+            0,
+            &["2026-03-04", "2026-03-13"],
+        ),
+        (
+            "llonebot-2026-3-5 09-00-00.log",
+            "3.3x-4.x",
+            2,
+            (2, 1, 0),
+            0,
+            0,
+            &["2026-03-05"],
+        ),
+        (
+            "lltwobot-2026-3-6 08-00-00.log",
+            "6.0-7.1",
+            2,
+            (2, 1, 1),
+            0,
+            0,
+            &["2026-03-06"],
+        ),
+        (
+            "llbot-2026-3-7 10-00-00.log",
+            "8.x",
+            2,
+            (2, 2, 0),
+            1,
+            0,
+            &["2026-03-07"],
+        ),
+        (
+            "2025-05-12_10-00-00.123.log",
+            "napcat",
+            0,
+            (3, 1, 1),
+            0,
+            0,
+            &["2025-05-12"],
+        ),
+        // Reverse WebSocket: a debug line per request beside each own message; a send refused
+        // before QQ took it has no own message and counts as a send by its error.
+        (
+            "2025-05-13_09-00-00.000.log",
+            "napcat",
+            4,
+            (3, 1, 1),
+            0,
+            0,
+            &["2025-05-13"],
+        ),
+    ];
+    let mut all = (0, 0, 0);
+    for (name, family, requests, c, delivered, other, dates) in cases {
+        let v = one_file(name);
+        assert_eq!(v["files"][0]["family"], family, "{name}");
+        assert_eq!(v["files"][0]["unrecognised"], Value::Null, "{name}");
+        assert_eq!(v["skipped_lines"], 0, "{name}");
+        assert_eq!(counts(&v), c, "{name}: {v:#}");
+        assert_eq!(v["requests"], requests, "{name}");
+        assert_eq!(v["timeouts_delivered"], delivered, "{name}");
+        assert_eq!(v["other_errors"], other, "{name}");
+        let got: Vec<String> = days(&v).into_iter().map(|d| d.0).collect();
+        assert_eq!(got, dates, "{name}");
+        all = (all.0 + c.0, all.1 + c.1, all.2 + c.2);
+    }
+    // All in one folder: the same sums, whatever order the files are read in.
+    let names: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let (f, _) = with_logs(&names);
+    assert_eq!(counts(&stats(&f, &[])), all);
+    // The error whose arguments quote a timeout text is listed as the error it is.
+    let v = one_file("lltwobot-2026-3-6 08-00-00.log");
+    let listed = v["error_messages"][0]["message"].as_str().unwrap_or("");
+    assert!(listed.starts_with("DetailedError: invoke failed"), "{v:#}");
+}
+
+/// LLBot 8.x run once per account in one folder: each file's account is the one its launch
+/// line names (`-q <uin>`, `--qq=<uin>`).
+#[test]
+fn each_llbot_file_is_the_account_its_launch_names() {
+    let (f, _) = with_logs(&["llbot-2026-3-7 10-00-00.log", "llbot-2026-3-7 10-00-01.log"]);
+    let v = stats(&f, &[]);
+    let accounts: Vec<(Value, Value, u64, u64, u64)> = v["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| {
+            let n = |k: &str| a[k].as_u64().unwrap_or(0);
+            (
+                a["stack"].clone(),
+                a["uin"].clone(),
+                n("sends"),
+                n("timeouts"),
+                n("errors"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            (json!("llbot"), json!(1511954122u64), 1, 0, 1),
+            (json!("llbot"), json!(2854196310u64), 2, 2, 0),
+        ]
+    );
+}
+
+/// A file `stats` cannot read as a log is named with its reason, in JSON and in the report,
+/// never counted as zero in silence.
+#[test]
+fn files_that_are_no_known_log_are_named_with_the_reason() {
+    let (f, logs) = with_logs(&[V6]);
+    fs::write(logs.join("llbot-empty.log"), "\n\n").expect("write");
+    fs::write(
+        logs.join("binary.log"),
+        b"\x00\x01\x02\xff\xfe\n\x89PNG\x00\x00\n",
+    )
+    .expect("write");
+    fs::write(
+        logs.join("other.log"),
+        "[2026-03-02 09:00:03.123] INFO server started\n[2026-03-02 09:00:04.001] send_msg ok\n",
+    )
+    .expect("write");
+    let v = stats(&f, &[]);
+    let why = |name: &str| -> Value {
+        v["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|x| x["path"] == json!(logs.join(name)))
+            .map(|x| x["unrecognised"].clone())
+            .unwrap_or_else(|| panic!("{name} not in {v:#}"))
+    };
+    assert_eq!(why("llbot-empty.log"), "empty");
+    assert_eq!(why("binary.log"), "not_text");
+    assert_eq!(why("other.log"), "no_timestamps");
+    assert_eq!(why(V6), Value::Null);
+    assert_eq!(counts(&v), (2, 1, 0));
+    let out = f.run(&["--lang", "en", "stats"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in ["llbot-empty.log", "binary.log", "other.log"] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not named:\n{text}"));
+        assert!(line.contains("not recognised"), "{line}");
+    }
+    assert!(text.contains("no line starts with a timestamp"), "{text}");
 }

@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::guard::check_entry;
 use super::plan::{Entry, Kind, Plan};
 use super::remove::Session;
+use super::trash::Trasher;
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -64,7 +65,14 @@ pub struct Executed {
 const DELETE_THREADS: usize = 16;
 
 /// One entry: the guard's checks, then the removal relative to the open folders.
-fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mode) -> Outcome {
+fn carry_out(
+    session: &Session,
+    trasher: &Trasher,
+    plan: &Plan,
+    kind: Kind,
+    entry: &Entry,
+    mode: Mode,
+) -> Outcome {
     let mut o = Outcome {
         path: entry.path.clone(),
         action: Action::Failed,
@@ -88,16 +96,14 @@ fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mo
             &entry.path,
             entry.files,
         ),
-        Mode::Trash => session
-            .check(place.folder, &place.name, entry.entry_type, &entry.path)
-            .and_then(|()| {
-                trash::delete(&entry.path)
-                    .map(|()| super::remove::Removed {
-                        files: entry.files,
-                        problem: None,
-                    })
-                    .map_err(|e| msg!("clean.trash_failed", reason = trash_reason(&e)))
-            }),
+        Mode::Trash => trasher.put(
+            session,
+            place.folder,
+            &place.name,
+            entry.entry_type,
+            &entry.path,
+            entry.files,
+        ),
     };
     match done {
         Ok(r) => {
@@ -140,12 +146,14 @@ pub fn execute(
         Err(why) => return refused_all(plan, &why),
     };
     let session = &session;
+    let trasher = Trasher::default();
+    let trasher = &trasher;
     if threads <= 1 {
         for (slot, &(kind, entry)) in done.iter_mut().zip(&jobs) {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            *slot = Some(carry_out(session, plan, kind, entry, mode));
+            *slot = Some(carry_out(session, trasher, plan, kind, entry, mode));
             progress(entry);
         }
     } else {
@@ -169,7 +177,10 @@ pub fn execute(
                             if stop.load(Ordering::SeqCst) {
                                 break;
                             }
-                            out.push((from + k, carry_out(session, plan, kind, entry, mode)));
+                            out.push((
+                                from + k,
+                                carry_out(session, trasher, plan, kind, entry, mode),
+                            ));
                         }
                         let stopped = out.len() < chunk.len();
                         if tx.send(out).is_err() || stopped {
@@ -240,16 +251,6 @@ fn refused_all(plan: &Plan, why: &Msg) -> Executed {
     Executed {
         outcomes,
         interrupted: false,
-    }
-}
-
-/// The trash's error in words: Windows' HRESULT in hex (`0x80004001`, not `-2147467263`).
-fn trash_reason(e: &trash::Error) -> String {
-    match e {
-        trash::Error::Os { code, description } => {
-            format!("{} (0x{:08X})", description.trim(), *code as u32)
-        }
-        other => other.to_string(),
     }
 }
 

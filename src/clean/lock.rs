@@ -9,6 +9,10 @@
 //! locked, so a run that opened the old file sees its name gone and starts over.
 //! On Windows a lock forbids others to read the bytes it covers, so there the lock covers one
 //! byte far past the PID instead of the whole file.
+//!
+//! The file is created with mode 0600 whatever the umask: whoever can open it can also lock it,
+//! and a lock held by someone else stops every later run. A data folder on a filesystem of the
+//! kernel (`/proc`, `/sys`) gets no lock file.
 
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -72,13 +76,22 @@ mod os {
 
     use super::{LOCK_NAME, LockError};
 
+    /// Only the owner opens (and so locks) it.
+    const MODE: rustix::fs::RawMode = 0o600;
+
     fn io(e: Errno) -> LockError {
         LockError::Io(std::io::Error::from(e))
     }
 
     pub fn open_dir(data_dir: &Path) -> Result<OwnedFd, LockError> {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        openat(CWD, data_dir, flags, Mode::empty()).map_err(io)
+        let fd = openat(CWD, data_dir, flags, Mode::empty()).map_err(io)?;
+        if let Some(fs) = crate::outfile::kernel_fs(fd.as_fd()) {
+            return Err(LockError::NotOurs(format!(
+                "the folder is on {fs}, a filesystem of the kernel"
+            )));
+        }
+        Ok(fd)
     }
 
     /// Creates the lock file exclusively (`true`), or opens the existing one (`false`) if it
@@ -89,9 +102,13 @@ mod os {
             dir,
             LOCK_NAME,
             base | OFlags::CREATE | OFlags::EXCL,
-            Mode::from_raw_mode(0o644),
+            Mode::from_raw_mode(MODE),
         ) {
-            Ok(fd) => return Ok((File::from(fd), true)),
+            Ok(fd) => {
+                // The mode asked for, not what the umask leaves of it.
+                rustix::fs::fchmod(&fd, Mode::from_raw_mode(MODE)).map_err(io)?;
+                return Ok((File::from(fd), true));
+            }
             Err(Errno::EXIST) => {}
             Err(e) => return Err(io(e)),
         }

@@ -1,15 +1,31 @@
-//! The run's line in the log file (`--log-file`): one JSON object per run, for scripts and
-//! for reading back a night's run.
+//! The run's line in the log file (`--log-file`): one JSON object per run (JSON Lines), for
+//! scripts and for reading back a night's run. Never for a shell to source: names from disk are
+//! in it, JSON-escaped.
+//!
+//! The log is opened before anything else is done, through [`crate::outfile::Appender`]: a
+//! regular file of this user with one link, in a folder nobody else can change, mode 0600
+//! (a `--stop-cmd` in it may hold a password). A log that cannot be kept refuses the run.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::execute::Action;
 use super::report::CleanReport;
 use crate::cli::CleanArgs;
-use crate::exit::Exit;
+use crate::exit::{Exit, Failure};
+use crate::msg;
+use crate::outfile::Appender;
 use crate::time::{iso_utc, unix_secs};
+
+/// The run log's mode: only its owner reads it (it holds the commands run).
+pub const LOG_MODE: u32 = 0o600;
+
+/// Opens the run log for this run's line, or refuses the run (exit 2) saying why.
+pub(super) fn open(path: &Path) -> Result<Appender, Failure> {
+    Appender::open(path, LOG_MODE).map_err(|p| {
+        Failure::usage(msg!("clean.log_refused", error = p.msg()))
+            .with_hint(msg!("clean.hint_log_refused"))
+    })
+}
 
 /// What a run got as far as, for its line in the log file.
 #[derive(Default)]
@@ -21,7 +37,7 @@ pub(super) struct Trace {
 /// One JSON line per run: time, command, data dir, what was removed, bytes freed, failures,
 /// exit code. Language-neutral, for scripts and for reading back a night's run.
 pub(super) fn append_log(
-    path: &Path,
+    log: &mut Appender,
     started: SystemTime,
     args: &CleanArgs,
     trace: &Trace,
@@ -32,12 +48,24 @@ pub(super) fn append_log(
         Err(e) => (crate::exit::exit_for(e), Some(crate::exit::english(e))),
     };
     let r = trace.report.as_ref();
+    // Every row of which something went, also when the rest of it failed: files counts what was
+    // removed, bytes the entries removed whole, `complete` whether the whole row went.
     let removed: Vec<serde_json::Value> = r
         .map(|r| {
             r.targets
                 .iter()
-                .filter(|t| matches!(t.action, Action::Deleted | Action::Trashed))
-                .map(|t| serde_json::json!({"kind": t.kind, "uin": t.uin, "path": crate::output::path::value(&t.path), "files": t.files, "bytes": t.bytes}))
+                .filter(|t| t.gone.entries > 0 || t.gone.files > 0)
+                .map(|t| {
+                    serde_json::json!({
+                        "kind": t.kind,
+                        "uin": t.uin,
+                        "path": crate::output::path::value(&t.path),
+                        "files": t.gone.files,
+                        "bytes": t.gone.bytes,
+                        "entries": t.gone.entries,
+                        "complete": t.gone.entries == t.entries,
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -56,13 +84,6 @@ pub(super) fn append_log(
         "error": error,
     });
     crate::output::add_raw_paths(&mut line);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
     // One write per line, so lines of concurrent runs do not interleave.
-    f.write_all(format!("{line}\n").as_bytes())
+    log.append(format!("{line}\n").as_bytes())
 }

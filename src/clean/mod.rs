@@ -12,6 +12,7 @@ mod render;
 mod report;
 mod roots;
 mod stop;
+mod trash;
 mod unit;
 mod units;
 
@@ -98,16 +99,18 @@ pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
     // First thing: Ctrl-C, SIGTERM and SIGHUP only set a flag, looked at between entries.
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    // The run log first: a log that cannot be kept refuses the run before anything is touched.
+    let mut run_log = args.log_file.as_deref().map(log::open).transpose()?;
     let mut trace = Trace::default();
     let result = run_traced(app, args, &mut trace);
-    if let Some(path) = &args.log_file
-        && let Err(e) = append_log(path, started, args, &trace, &result)
+    if let Some(run_log) = &mut run_log
+        && let Err(e) = append_log(run_log, started, args, &trace, &result)
     {
         crate::stderr_line!(
             "llob-doctor: {}",
             tf!(
                 "clean.log_append_failed",
-                path = path.display(),
+                path = guard::shown(&run_log.path),
                 error = crate::i18n::os_error(&e)
             )
         );

@@ -87,6 +87,20 @@ pub struct TargetReport {
     pub month: Option<String>,
     pub action: Action,
     pub error: Option<String>,
+    /// What of this row went, also when the rest of it failed (for the run log).
+    #[serde(skip)]
+    pub gone: Gone,
+}
+
+/// What of a row was removed (or moved to the trash).
+#[derive(Debug, Clone, Default)]
+pub struct Gone {
+    /// Entries removed whole.
+    pub entries: usize,
+    /// Files (anything not a folder) removed, in whole and in partly removed entries.
+    pub files: u64,
+    /// Bytes of the entries removed whole.
+    pub bytes: u64,
 }
 
 /// What became of one instance in this run.
@@ -196,6 +210,7 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
             month: crate::qq_cache::month_of(t.kind, &t.path),
             action: Action::Planned,
             error: None,
+            gone: Gone::default(),
         })
         .collect();
     let totals = Totals {
@@ -246,7 +261,10 @@ pub(super) fn apply_outcomes(report: &mut CleanReport, done: &execute::Executed)
             .count();
         for o in outcomes {
             report.totals.removed_files += o.removed;
+            t.gone.files += o.removed;
             if matches!(o.action, Action::Deleted | Action::Trashed) {
+                t.gone.entries += 1;
+                t.gone.bytes += o.bytes;
                 report.totals.freed_bytes += o.bytes;
             } else if o.action == Action::Skipped {
                 // Not reached: counted, not listed one by one.

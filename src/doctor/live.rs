@@ -6,7 +6,27 @@ use serde_json::json;
 
 use super::{Finding, Severity, finding};
 
-pub(super) fn check_probe(accounts: &[Probeable], installed: Option<&str>, f: &mut Vec<Finding>) {
+/// Whose listener may get the token: the bot's processes (those of its data folder's owner),
+/// else any process of that owner.
+pub(super) fn expected_listener(inst: &crate::discover::Installation) -> crate::listener::Expected {
+    let main = inst.main_instance();
+    let uid = main.and_then(|i| i.owner.as_ref().map(|o| o.uid));
+    let pids = main
+        .map(|i| i.running.iter())
+        .into_iter()
+        .flatten()
+        .filter(|p| uid.is_none() || p.uid.is_none() || p.uid == uid)
+        .map(|p| p.pid)
+        .collect();
+    crate::listener::Expected { pids, uid }
+}
+
+pub(super) fn check_probe(
+    accounts: &[Probeable],
+    installed: Option<&str>,
+    expected: &crate::listener::Expected,
+    f: &mut Vec<Finding>,
+) {
     for a in accounts {
         if a.port == HTTP_OFF {
             f.push(finding(
@@ -18,7 +38,7 @@ pub(super) fn check_probe(accounts: &[Probeable], installed: Option<&str>, f: &m
             ));
             continue;
         }
-        let r = probe::probe(&a.uin, a.port, &a.token);
+        let r = probe::probe(&a.uin, a.port, &a.token, expected);
         let id = format!("probe.{}", a.uin);
         let data = json!(r);
         let (sev, message, remedy) = match &r.error {
@@ -107,7 +127,43 @@ pub(super) fn check_probe(accounts: &[Probeable], installed: Option<&str>, f: &m
                 ),
                 Some(msg!("doctor.remedy_probe_other_account")),
             ),
+            Some(probe::ProbeError::NotTheBot { holders }) => (
+                Severity::Fail,
+                msg!(
+                    "doctor.probe_not_bot",
+                    uin = a.uin,
+                    port = a.port,
+                    holders = holders,
+                    expected = expected_words(expected)
+                ),
+                Some(msg!("doctor.remedy_probe_not_bot", port = a.port)),
+            ),
+            Some(probe::ProbeError::Unverified { detail }) => (
+                Severity::Fail,
+                msg!(
+                    "doctor.probe_unverified",
+                    uin = a.uin,
+                    port = a.port,
+                    detail = detail
+                ),
+                Some(msg!("doctor.remedy_probe_unverified")),
+            ),
         };
         f.push(finding(id, sev, message, remedy, data));
+    }
+}
+
+/// Whose listener was expected, in words.
+fn expected_words(e: &crate::listener::Expected) -> String {
+    if !e.pids.is_empty() {
+        let pids: Vec<String> = e.pids.iter().map(u32::to_string).collect();
+        crate::tf!("listener.expected_pids", pids = pids.join(", "))
+    } else if let Some(uid) = e.uid {
+        crate::tf!(
+            "listener.expected_owner",
+            user = crate::process::user_name(uid)
+        )
+    } else {
+        crate::i18n::t("listener.expected_me").to_string()
     }
 }

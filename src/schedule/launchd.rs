@@ -91,23 +91,8 @@ fn base(
 
 pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     let path = plist_path(app)?;
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| {
-            Failure::usage(msg!(
-                "schedule.cannot_create",
-                path = dir.display(),
-                error = crate::i18n::os_error(&e)
-            ))
-        })?;
-    }
     let text = plist(job);
-    fs::write(&path, &text).map_err(|e| {
-        Failure::usage(msg!(
-            "schedule.cannot_write",
-            path = path.display(),
-            error = crate::i18n::os_error(&e)
-        ))
-    })?;
+    super::write_file(&path, text.as_bytes())?;
     let mut r = base("install", &path, true, Some(job));
     r.content = Some(text);
     let p = path.display().to_string();

@@ -5,14 +5,16 @@
 pub mod cron;
 mod installed;
 pub mod launchd;
+mod render;
 pub mod schtasks;
 pub mod status;
 pub mod systemd;
 pub mod task_xml;
 
 pub use installed::Installed;
+pub use render::backend_name;
+use render::render;
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -22,7 +24,7 @@ use crate::app::App;
 use crate::cli::{Backend, Every, ScheduleAction, ScheduleArgs, Weekday};
 use crate::env::Platform;
 use crate::exit::{Exit, Failure};
-use crate::i18n::{Lang, fill, pad, t, t_in, width};
+use crate::i18n::{Lang, fill, t, t_in};
 use crate::msg;
 
 /// What the scheduler runs, and when.
@@ -254,6 +256,11 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         }
         job_args.push(a.clone());
     }
+    // A newline would end the crontab line or the unit's ExecStart= and start a line of its own.
+    refuse_control(&exe.to_string_lossy())?;
+    for a in &job_args {
+        refuse_control(a)?;
+    }
     // The scheduled command must run now, not fail at 4 a.m.: parsed and checked as clean would.
     let argv: Vec<String> = std::iter::once("llob-doctor".to_string())
         .chain(job_args.iter().cloned())
@@ -267,6 +274,28 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         weekday,
         log_file,
     })
+}
+
+/// Writes one of the scheduler's files (unit, plist, task definition): replaced whole by a
+/// rename in a folder of this user's (made if missing), mode 0600 whatever the umask, since the
+/// job's command line may hold a `--stop-cmd` with a password.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    crate::outfile::replace(path, bytes, 0o600, crate::outfile::Folder::Private, true)
+        .map_err(|p| Failure::usage(msg!("schedule.cannot_write", error = p.msg())))
+}
+
+/// The scheduler's files are lines of text: an argument with a control character (a newline, a
+/// carriage return, an escape, any C0 or C1 code or DEL) is refused before anything is written.
+fn refuse_control(arg: &str) -> Result<(), Failure> {
+    match arg.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(Failure::usage(msg!(
+            "schedule.control_char",
+            arg = crate::clean::guard::escape(arg),
+            char = crate::clean::guard::escape(&c.to_string())
+        ))
+        .with_hint(msg!("schedule.hint_control_char"))),
+    }
 }
 
 /// A path for the scheduler's files, which are text: one that is not valid Unicode would be
@@ -417,73 +446,6 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Problem);
     }
     Ok(Exit::Ok)
-}
-
-fn render(o: &Outcome, action: ScheduleAction, verbose: u8) -> String {
-    let r = &o.report;
-    let mut s = String::new();
-    let what = match action {
-        ScheduleAction::Install if o.active => t("schedule.installed"),
-        ScheduleAction::Install => t("schedule.written_not_enabled"),
-        ScheduleAction::Remove if o.removed => t("schedule.removed"),
-        ScheduleAction::Remove => t("schedule.nothing_to_remove"),
-        ScheduleAction::Show if r.installed && !r.manual_commands.is_empty() => {
-            t("schedule.written_not_enabled")
-        }
-        ScheduleAction::Show if r.installed => t("schedule.installed"),
-        ScheduleAction::Show => t("schedule.not_installed"),
-    };
-    let _ = writeln!(s, "{what}: {} ({})", r.location, backend_name(r.backend));
-    let rows: Vec<(&str, String)> = [
-        r.job
-            .as_ref()
-            .map(|j| ("schedule.runs", j.when_text(crate::i18n::lang()))),
-        o.runs
-            .clone()
-            .filter(|_| r.job.is_none())
-            .map(|w| ("schedule.runs", w)),
-        o.command.clone().map(|c| ("schedule.command", c)),
-        r.job
-            .as_ref()
-            .map(|j| ("schedule.logs_to", j.log_file.display().to_string())),
-        r.next_run.clone().map(|n| ("schedule.next_run", n)),
-        o.last_run.clone().map(|n| ("schedule.last_run", n)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let w = rows.iter().map(|(k, _)| width(t(k))).max().unwrap_or(0) + 2;
-    for (k, v) in rows {
-        let _ = writeln!(s, "  {}{v}", pad(t(k), w));
-    }
-    // A task definition (some 40 lines of XML) is summed up above; itself only with -v.
-    let summed_up =
-        r.backend == Backend::Schtasks && (o.runs.is_some() || r.job.is_some()) && verbose == 0;
-    if let Some(c) = r.content.as_ref().filter(|_| !summed_up) {
-        let _ = writeln!(s);
-        for line in c.lines() {
-            let _ = writeln!(s, "  {line}");
-        }
-    }
-    if summed_up {
-        let _ = writeln!(s, "\n{}", t("schedule.definition_with_v"));
-    }
-    if !r.manual_commands.is_empty() {
-        let _ = writeln!(s, "\n{}", t("schedule.run_by_hand"));
-        for c in &r.manual_commands {
-            let _ = writeln!(s, "  {c}");
-        }
-    }
-    s
-}
-
-pub fn backend_name(b: Backend) -> &'static str {
-    match b {
-        Backend::Cron => "cron",
-        Backend::Systemd => t("schedule.backend_systemd"),
-        Backend::Launchd => t("schedule.backend_launchd"),
-        Backend::Schtasks => t("schedule.backend_schtasks"),
-    }
 }
 
 #[cfg(test)]

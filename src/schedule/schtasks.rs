@@ -206,13 +206,7 @@ fn with_run_times(mut r: ScheduleReport) -> ScheduleReport {
 pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
     let xml = task_xml(job);
     let file = xml_path(job);
-    let shown = plain(&file).display().to_string();
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::usage(msg!("schedule.cannot_create", path = shown, error = e)))?;
-    }
-    std::fs::write(&file, utf16_with_bom(&xml))
-        .map_err(|e| Failure::usage(msg!("schedule.cannot_write", path = shown, error = e)))?;
+    super::write_file(&file, &utf16_with_bom(&xml))?;
     if let Err(e) = schtasks(
         &create_args(&file)
             .iter()

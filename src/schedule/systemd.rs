@@ -111,23 +111,10 @@ fn report(
 
 pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     let dir = unit_dir(app)?;
-    fs::create_dir_all(&dir).map_err(|e| {
-        Failure::usage(msg!(
-            "schedule.cannot_create",
-            path = dir.display(),
-            error = crate::i18n::os_error(&e)
-        ))
-    })?;
     let svc = dir.join(format!("{UNIT}.service"));
     let tmr = dir.join(format!("{UNIT}.timer"));
     for (path, text) in [(&svc, service(job)), (&tmr, timer(job))] {
-        fs::write(path, text).map_err(|e| {
-            Failure::usage(msg!(
-                "schedule.cannot_write",
-                path = path.display(),
-                error = crate::i18n::os_error(&e)
-            ))
-        })?;
+        super::write_file(path, text.as_bytes())?;
     }
     let mut r = report(app, "install", true, Some(job))?;
     r.content = Some(format!("{}\n{}", service(job), timer(job)));

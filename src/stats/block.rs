@@ -3,15 +3,20 @@
 //! worker threads; it keeps only the lines the second pass (in [`super::scan`]) needs.
 
 use super::count::Digest;
-use super::line::{self, ErrKind, Kind, Lead, Stamp, YearHint};
+use super::line::{self, ErrKind, Kind, Lead, Stamp};
 use super::scan::MAX_LINE;
+use super::stamp::Clock;
 
-/// How the lines of the file being read are read: NapCat's lines need the year, and its
-/// `发送 ->` lines are its sends.
+/// How the lines of the file being read are read: NapCat's lines need the year, a locale's
+/// dates their order, NapCat's `发送 ->` lines are its sends, and LLOneBot 3.x-7.11 end each
+/// entry with a blank line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LineCtx {
-    pub year: Option<YearHint>,
+    pub clock: Clock,
     pub napcat: bool,
+    /// Only a line after a blank line (or the first) starts an entry; the lines after it up to
+    /// the next blank line are its text (a chat message, a stack trace), never counted.
+    pub blank_separated: bool,
 }
 
 /// What a line of this kind says, if it counts. `l` is the whole line.
@@ -43,7 +48,7 @@ pub(super) fn digest(kind: Kind<'_>, l: &[u8], ctx: LineCtx) -> Option<Digest> {
         Kind::WsReply(rest) => {
             if line::reply_failed(rest) {
                 Some(Digest::FailedReply {
-                    timeout: line::error_is_send_timeout(rest),
+                    timeout: line::error_is_send_timeout(line::reply_message(rest)),
                 })
             } else {
                 match line::self_message_target(rest, false) {
@@ -104,17 +109,38 @@ fn look_with<'a>(
     }
 }
 
-fn is_blank(l: &[u8]) -> bool {
+pub(super) fn is_blank(l: &[u8]) -> bool {
     l.iter().all(|&b| b == b' ' || b == b'\t')
 }
 
-pub(super) fn look(l: &[u8], ctx: LineCtx) -> Look {
+/// Can this (non-blank) line start an entry, after a blank line or not?
+#[inline(always)]
+pub(super) fn may_start_entry(ctx: LineCtx, prev_blank: bool) -> bool {
+    prev_blank || !ctx.blank_separated
+}
+
+/// One line as the first pass sees it; `prev_blank`: the line before was blank (or none).
+pub(super) fn look(l: &[u8], ctx: LineCtx, prev_blank: bool) -> Look {
     if is_blank(l) {
         return Look::Blank;
     }
-    look_with(l, line::lead_in(l, ctx.year), ctx, |rest| {
+    if !may_start_entry(ctx, prev_blank) {
+        return if is_garbled(l) {
+            Look::Skipped
+        } else {
+            Look::Text
+        };
+    }
+    look_with(l, line::lead_at(l, ctx.clock), ctx, |rest| {
         line::classify_with_uin(l, rest)
     })
+}
+
+/// Is the last line of these whole lines blank? (`None`: there are none.)
+pub(super) fn ends_blank(block: &[u8]) -> Option<bool> {
+    let body = block.strip_suffix(b"\n")?;
+    let start = memchr::memrchr(b'\n', body).map_or(0, |k| k + 1);
+    Some(is_blank(judged(&body[start..])))
 }
 
 /// A line the second pass needs, by its place in the block.
@@ -128,11 +154,10 @@ pub(super) struct Kept {
     pub(super) what: What,
 }
 
-/// Why the second pass needs a line.
+/// Why the second pass needs a line: it starts an entry that counts.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum What {
     Dated(Stamp, Digest, u64),
-    Text,
 }
 
 /// What the first pass found in one block.
@@ -141,19 +166,21 @@ pub(super) struct Found {
     pub(super) lines: u64,
     pub(super) skipped: u64,
     pub(super) undated: u64,
-    /// Where the first dated line starts, if any (the file has shown a timestamp from there).
-    pub(super) first_dated: Option<u32>,
+    /// Lines that start an entry with a timestamp.
+    pub(super) dated: u64,
     /// The earliest and latest time of the block's dated lines.
     pub(super) span: Option<(Stamp, Stamp)>,
     pub(super) kept: Vec<Kept>,
 }
 
-/// The first pass over a block of whole lines (the last one may lack its newline).
-pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
+/// The first pass over a block of whole lines (the last one may lack its newline);
+/// `prev_blank`: the line before the block was blank, or the block starts the file.
+pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx, prev_blank: bool) {
+    let mut prev_blank = prev_blank;
     found.lines = 0;
     found.skipped = 0;
     found.undated = 0;
-    found.first_dated = None;
+    found.dated = 0;
     found.span = None;
     found.kept.clear();
     // The latest dated line and where its timestamp ends, to reuse its time on the next lines.
@@ -162,69 +189,82 @@ pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
     // Most lines of a 3.x log repeat it, and comparing it costs less than reading it again.
     let mut nick: Option<(usize, usize, u64)> = None;
     let mut start = 0;
-    let mut one =
-        |start: usize, end: usize, next: usize, prev: &mut Option<(usize, usize, Stamp)>| {
-            found.lines += 1;
-            let l = judged(&block[start..end]);
-            if is_blank(l) {
+    let mut one = |start: usize,
+                   end: usize,
+                   next: usize,
+                   prev: &mut Option<(usize, usize, Stamp)>,
+                   prev_blank: &mut bool| {
+        found.lines += 1;
+        let l = judged(&block[start..end]);
+        if is_blank(l) {
+            *prev_blank = true;
+            return;
+        }
+        if !may_start_entry(ctx, std::mem::replace(prev_blank, false)) {
+            // Text of the entry above: never counted, whatever it says.
+            if is_garbled(l) {
+                found.skipped += 1;
+            } else {
+                found.undated += 1;
+            }
+            return;
+        }
+        let lead = match *prev {
+            Some((p, rest, stamp)) if line::same_lead(l, &block[p..], rest) => {
+                Lead::Dated { stamp, rest }
+            }
+            _ => {
+                let lead = line::lead_at(l, ctx.clock);
+                if let Lead::Dated { stamp, rest } = lead {
+                    *prev = Some((start, rest, stamp));
+                }
+                lead
+            }
+        };
+        let classify = |rest: usize| match nick {
+            Some((at, n, uin))
+                if l.get(rest..rest + n)
+                    .is_some_and(|b| line::same_bytes(b, &block[at..at + n])) =>
+            {
+                (line::kind_at(&l[rest + n..]), uin)
+            }
+            _ => {
+                let (kind, uin, len) = line::classify_nick(l, rest);
+                if let Some(n) = len {
+                    nick = Some((start + rest, n, uin));
+                }
+                (kind, uin)
+            }
+        };
+        let (what, end) = match look_with(l, lead, ctx, classify) {
+            Look::Blank => return,
+            Look::Skipped => {
+                found.skipped += 1;
                 return;
             }
-            let lead = match *prev {
-                Some((p, rest, stamp)) if line::same_lead(l, &block[p..], rest) => {
-                    Lead::Dated { stamp, rest }
+            Look::Dated(stamp, d) => {
+                found.dated += 1;
+                found.span = Some(match found.span {
+                    Some((a, b)) => (a.min(stamp), b.max(stamp)),
+                    None => (stamp, stamp),
+                });
+                match d {
+                    Some((d, uin)) => (What::Dated(stamp, d, uin), start + l.len()),
+                    None => return,
                 }
-                _ => {
-                    let lead = line::lead_in(l, ctx.year);
-                    if let Lead::Dated { stamp, rest } = lead {
-                        *prev = Some((start, rest, stamp));
-                    }
-                    lead
-                }
-            };
-            let classify = |rest: usize| match nick {
-                Some((at, n, uin))
-                    if l.get(rest..rest + n)
-                        .is_some_and(|b| line::same_bytes(b, &block[at..at + n])) =>
-                {
-                    (line::kind_at(&l[rest + n..]), uin)
-                }
-                _ => {
-                    let (kind, uin, len) = line::classify_nick(l, rest);
-                    if let Some(n) = len {
-                        nick = Some((start + rest, n, uin));
-                    }
-                    (kind, uin)
-                }
-            };
-            let (what, end) = match look_with(l, lead, ctx, classify) {
-                Look::Blank => return,
-                Look::Skipped => {
-                    found.skipped += 1;
-                    return;
-                }
-                Look::Dated(stamp, d) => {
-                    found.first_dated.get_or_insert(start as u32);
-                    found.span = Some(match found.span {
-                        Some((a, b)) => (a.min(stamp), b.max(stamp)),
-                        None => (stamp, stamp),
-                    });
-                    match d {
-                        Some((d, uin)) => (What::Dated(stamp, d, uin), start + l.len()),
-                        None => return,
-                    }
-                }
-                Look::Text => {
-                    found.undated += 1;
-                    (What::Text, start + l.len())
-                }
-            };
-            found.kept.push(Kept {
-                start: start as u32,
-                end: end as u32,
-                next: next as u32,
-                what,
-            });
+            }
+            Look::Text => {
+                found.undated += 1;
+                return;
+            }
         };
+        found.kept.push(Kept {
+            start: start as u32,
+            end: end as u32,
+            next: next as u32,
+            what,
+        });
+    };
     let newline = Newline::new();
     // Empty lines, counted without a search: LLOneBot 3.x-7.x write one after every entry.
     let mut empty = 0;
@@ -232,15 +272,16 @@ pub(super) fn first_pass(block: &[u8], found: &mut Found, ctx: LineCtx) {
         if b == b'\n' {
             empty += 1;
             start += 1;
+            prev_blank = true;
             continue;
         }
         match newline.find(&block[start..]) {
             Some(k) => {
-                one(start, start + k, start + k + 1, &mut prev);
+                one(start, start + k, start + k + 1, &mut prev, &mut prev_blank);
                 start += k + 1;
             }
             None => {
-                one(start, block.len(), block.len(), &mut prev);
+                one(start, block.len(), block.len(), &mut prev, &mut prev_blank);
                 break;
             }
         }

@@ -27,6 +27,10 @@ pub const REPLY_WINDOW: u64 = 60;
 /// A send's own message event and its timeout are logged within this many seconds of each other
 /// (the longest send timeout of a 10 MB file in 3.29.4-7.x is 10 s + 40 s).
 pub const ECHO_WINDOW: u64 = 60;
+/// NapCat logs a message the account sends (`发送 -> …`) when QQ takes it, before it is sent:
+/// a send that then fails has logged its line already, up to this many seconds before its
+/// error (NapCat's send timeouts are configurable, a few minutes at most in its defaults).
+pub const NAPCAT_SEND_WINDOW: u64 = 600;
 /// How many WebSocket continuation lines may carry a request's `action`.
 pub const WS_LOOKAHEAD: u32 = 200;
 /// Distinct error texts kept for the top-10 list; later new texts count as "other".
@@ -108,6 +112,9 @@ pub struct Counter {
     recent_self: VecDeque<(Stamp, u64)>,
     /// Timeouts of sends to a group, waiting for the account's own message there.
     awaiting: VecDeque<(Ev, Stamp, u64)>,
+    /// NapCat: the times of its own messages (each counted as a send) that no failed send has
+    /// claimed yet.
+    napcat_sent: VecDeque<Option<Stamp>>,
     /// The day and the account counted last, with what was counted for them and is not yet in
     /// `tally`: a log's lines are mostly of one day and one account, and this saves two map
     /// lookups a line. Added to the maps when another comes, and by [`Counter::finish`].
@@ -155,6 +162,7 @@ impl Counter {
             ws_waiting: None,
             recent_self: VecDeque::new(),
             awaiting: VecDeque::new(),
+            napcat_sent: VecDeque::new(),
             day_now: None,
             account_now: None,
         }
@@ -200,77 +208,35 @@ impl Counter {
     /// A send that timed out, to `target` (a group; 0: not known); `delivered` when its own
     /// code says it was sent anyway.
     fn timeout(&mut self, ev: Ev, target: u64, delivered: bool) {
-        // NapCat logs no requests: a failed send is a send.
-        let napcat = ev.stack == Stack::Napcat;
-        self.count(ev, |c| {
-            c.timeouts += 1;
-            c.sends += u64::from(napcat);
-        });
+        self.count(ev, |c| c.timeouts += 1);
+        if ev.stack == Stack::Napcat {
+            self.napcat_failed(ev, true);
+        }
         if delivered {
             self.count(ev, |c| c.delivered += 1);
             return;
         }
-        let (Some(at), true) = (ev.at, target != 0) else {
+        // NapCat's own messages are logged before the send (see NAPCAT_SEND_WINDOW): they
+        // tell nothing of delivery.
+        let (Some(at), true, false) = (ev.at, target != 0, ev.stack == Stack::Napcat) else {
             return;
         };
         // An own message logged before the timeout counts only if it came after the send was
-        // requested (NapCat logs no requests: there it counts within the window).
-        let from = if ev.stack == Stack::Napcat {
-            None
-        } else {
-            Some(self.last_send_at)
-        };
-        if from != Some(None)
-            && let Some(k) = self.recent_self.iter().rposition(|&(t, g)| {
-                g == target && within(t, at, ECHO_WINDOW) && from.flatten().is_none_or(|f| t >= f)
-            })
+        // requested.
+        if let Some(from) = self.last_send_at
+            && let Some(k) = self
+                .recent_self
+                .iter()
+                .rposition(|&(t, g)| g == target && within(t, at, ECHO_WINDOW) && t >= from)
         {
             self.recent_self.remove(k);
             self.count(ev, |c| c.delivered += 1);
-            if ev.stack == Stack::Napcat {
-                // NapCat counts a send by its own message: this one was counted already.
-                self.count(ev, |c| c.sends = c.sends.saturating_sub(1));
-            }
             return;
         }
         if self.awaiting.len() >= 256 {
             self.awaiting.pop_front();
         }
         self.awaiting.push_back((ev, at, target));
-    }
-
-    /// The account's own message in a chat.
-    fn self_sent(&mut self, ev: Ev, target: u64) {
-        let napcat_send = ev.stack == Stack::Napcat;
-        let Some(at) = ev.at else {
-            if napcat_send {
-                self.count(ev, |c| c.sends += 1);
-            }
-            return;
-        };
-        while self
-            .awaiting
-            .front()
-            .is_some_and(|&(_, t, _)| !within(t, at, ECHO_WINDOW))
-        {
-            self.awaiting.pop_front();
-        }
-        if target != 0
-            && let Some(k) = self.awaiting.iter().position(|&(_, _, g)| g == target)
-            && let Some((tev, _, _)) = self.awaiting.remove(k)
-        {
-            self.count(tev, |c| c.delivered += 1);
-            return;
-        }
-        if napcat_send {
-            self.count(ev, |c| c.sends += 1);
-        }
-        if target != 0 {
-            if self.recent_self.len() >= 256 {
-                self.recent_self.pop_front();
-            }
-            self.recent_self.push_back((at, target));
-        }
     }
 
     /// IPC timeouts whose error line never came: each is one failed send.
@@ -298,7 +264,8 @@ impl Counter {
         if send {
             self.last_send_at = ev.at;
         }
-        if send {
+        // NapCat counts its sends by their own message lines.
+        if send && ev.stack != Stack::Napcat {
             self.count(Ev { size: None, ..ev }, |c| c.sends += 1);
         }
     }
@@ -367,16 +334,19 @@ impl Counter {
                             (ev, Counted::Timeout)
                         }
                         ErrKind::SendFailed => {
-                            let napcat = ev.stack == Stack::Napcat;
-                            self.count(ev, |c| {
-                                c.errors += 1;
-                                c.sends += u64::from(napcat);
-                            });
+                            self.count(ev, |c| c.errors += 1);
+                            if ev.stack == Stack::Napcat {
+                                self.napcat_failed(ev, true);
+                            }
                             let listed = self.error_text(ev, line);
                             (ev, Counted::Error(listed))
                         }
                         ErrKind::Other if self.last_request_send => {
                             self.count(ev, |c| c.errors += 1);
+                            if ev.stack == Stack::Napcat {
+                                // Failed before QQ took the message: no own line of its own.
+                                self.napcat_failed(ev, false);
+                            }
                             let listed = self.error_text(ev, line);
                             (ev, Counted::Error(listed))
                         }
@@ -485,6 +455,9 @@ impl Counter {
         self.tally
     }
 }
+
+#[path = "count_own.rs"]
+mod own;
 
 #[cfg(test)]
 #[path = "count_tests.rs"]

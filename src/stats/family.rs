@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::line::{self, Lead, YearHint};
+use super::stamp::Clock;
 
 /// The program that wrote a log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -133,15 +134,126 @@ fn named(name: &str) -> Named {
     }
 }
 
-/// What is known of a file before it is read: its family and, for NapCat, the year of its lines.
+/// What is known of a file before it is read: its family, how its clock writes dates, whether
+/// its entries end with a blank line, and the account its launch line names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileKind {
     pub family: Family,
-    pub year: Option<YearHint>,
+    pub clock: Clock,
+    /// Entries end with a blank line (LLOneBot 3.x-7.11): a line right after a non-blank line
+    /// belongs to the entry above, whatever it looks like.
+    pub blank_separated: bool,
+    /// The account named by the launch line (`-q <uin>`, `--qq=<uin>` in LLBot's argv).
+    pub account: Option<u64>,
+}
+
+/// The layout of one dated line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// `time nick(uin): msg`, `time : msg` (3.x).
+    V3,
+    /// `time [type] nick(uin) | name msg` (3.31-4.x cordis logger).
+    Cordis4,
+    /// `YYYY-MM-DD HH:MM:SS | msg` (5.0-5.2).
+    Bar5,
+    /// `[type] | YYYY-MM-DD HH:MM:SS | msg` (5.3-7.11).
+    Pipe,
+    /// `YYYY-MM-DD hh:mm:ss [I] name msg` (7.12+, 8.x).
+    Cordis712,
+    /// `MM-DD HH:mm:ss [level] nick | msg` (NapCat).
+    Napcat,
+    /// `time items ` (the legacy `log()` of 3.31-7.11, written into the same file): says
+    /// nothing of the family.
+    Legacy,
+}
+
+const LAYOUTS: [Layout; 6] = [
+    Layout::V3,
+    Layout::Cordis4,
+    Layout::Bar5,
+    Layout::Pipe,
+    Layout::Cordis712,
+    Layout::Napcat,
+];
+
+fn layout_of(l: &[u8], rest: usize, napcat: bool) -> Layout {
+    if napcat {
+        return Layout::Napcat;
+    }
+    if l.first() == Some(&b'[') {
+        return Layout::Pipe;
+    }
+    let after = &l[rest.min(l.len())..];
+    if after.len() > 4
+        && after[0] == b' '
+        && after[1] == b'['
+        && after[3] == b']'
+        && after[2].is_ascii_uppercase()
+    {
+        return Layout::Cordis712;
+    }
+    if after.starts_with(b" [") {
+        return Layout::Cordis4;
+    }
+    if after.starts_with(b" | ") {
+        // LLBot 5.0's own zero-padded date, else a locale's.
+        let iso = rest == 19 && l[4] == b'-' && l[7] == b'-';
+        return if iso { Layout::Bar5 } else { Layout::Cordis4 };
+    }
+    if after.starts_with(b" : ") || line::message_starts(l, rest).nick {
+        return Layout::V3;
+    }
+    Layout::Legacy
+}
+
+/// How many dated lines of a file's head vote for its family.
+const VOTERS: u32 = 256;
+
+/// The account of an argv logged at launch (`[ 'node', 'llbot.js', '-q', '123' ]`, `--qq=123`,
+/// `-q=123`, as `getSpecifiedUin` of LLBot 8.x reads it).
+pub fn launch_account(l: &[u8]) -> Option<u64> {
+    for flag in [&b"-q"[..], b"--qq"] {
+        let hits = memchr::memchr_iter(b'-', l).filter(|&k| l[k..].starts_with(flag));
+        for k in hits {
+            let quote = match k.checked_sub(1).map(|p| l[p]) {
+                Some(q @ (b'\'' | b'"')) => q,
+                _ => continue,
+            };
+            let mut r = &l[k + flag.len()..];
+            if let Some(x) = r.strip_prefix(b"=") {
+                r = x;
+            } else {
+                let Some(close) = r.strip_prefix(&[quote][..]) else {
+                    continue;
+                };
+                let close = close.trim_ascii_start();
+                let Some(x) = close.strip_prefix(b",") else {
+                    continue;
+                };
+                let x = x.trim_ascii_start();
+                let Some(x) = x.strip_prefix(&[quote][..]) else {
+                    continue;
+                };
+                r = x;
+            }
+            let n = r.iter().take(13).take_while(|b| b.is_ascii_digit()).count();
+            if (5..=12).contains(&n) && r.get(n) == Some(&quote) {
+                // At most 12 digits: no overflow.
+                return Some(
+                    r[..n]
+                        .iter()
+                        .fold(0u64, |v, &d| v * 10 + u64::from(d - b'0')),
+                );
+            }
+        }
+    }
+    None
 }
 
 /// The family of the log at `path` whose first bytes are `head`; `fallback_year` is the year to
-/// give NapCat lines when the name has none (the file's modification time).
+/// give NapCat lines when the name has none (the file's modification time). The family is what
+/// most dated lines of the head say; the legacy lines LLOneBot 3.31-7.11 write into the same
+/// file say nothing.
 pub fn detect(
     path: &Path,
     head: &[u8],
@@ -157,62 +269,97 @@ pub fn detect(
         Named::Napcat(h) => Some(h),
         _ => fallback_year,
     };
-    for l in head.split(|&b| b == b'\n').take(2000) {
-        let l = l.strip_suffix(b"\r").unwrap_or(l);
-        if hint != StackHint::Llonebot
-            && let Some(y) = year
-            && let Lead::Dated { .. } = line::lead_in(l, Some(y))
-            && line::lead(l) == Lead::Undated
-        {
-            return FileKind {
-                family: Family::Napcat,
-                year: Some(y),
-            };
+    let mut votes = [0u32; 6];
+    // Dated lines right after a blank line (or first), and right after another line.
+    let (mut after_blank, mut joined) = (0u32, 0u32);
+    let (mut day_first, mut month_first) = (false, false);
+    let mut account = None;
+    let mut v8 = false;
+    let mut prev_blank = true;
+    let mut dated = 0;
+    for l in head.split(|&b| b == b'\n') {
+        // The first lines are enough to vote: reading them all costs more than the scan.
+        if dated >= VOTERS {
+            break;
         }
-        let Lead::Dated { rest, .. } = line::lead(l) else {
+        let l = l.strip_suffix(b"\r").unwrap_or(l);
+        if l.iter().all(|&b| b == b' ' || b == b'\t') {
+            prev_blank = true;
             continue;
+        }
+        let was_blank = std::mem::replace(&mut prev_blank, false);
+        let lead = line::lead(l);
+        let napcat_lead = lead == Lead::Undated
+            && hint != StackHint::Llonebot
+            && year.is_some_and(|y| matches!(line::lead_in(l, Some(y)), Lead::Dated { .. }));
+        let rest = match lead {
+            Lead::Dated { rest, .. } => rest,
+            _ if napcat_lead => 14,
+            _ => continue,
         };
-        let family = layout(l, rest, named);
-        return FileKind { family, year: None };
+        dated += 1;
+        match line::date_order(l) {
+            Some(true) => month_first = true,
+            Some(false) => day_first = true,
+            None => {}
+        }
+        if was_blank {
+            after_blank += 1;
+        } else {
+            joined += 1;
+        }
+        if account.is_none() {
+            account = launch_account(&l[rest..]);
+        }
+        let layout = layout_of(l, rest, napcat_lead);
+        v8 |=
+            layout == Layout::Cordis712 && memchr::memmem::find(&l[rest..], b" LLBot 8.").is_some();
+        if let Some(i) = LAYOUTS.iter().position(|&x| x == layout) {
+            votes[i] += 1;
+        }
     }
-    let family = match (named, hint) {
-        (Named::Napcat(_), _) | (_, StackHint::Napcat) => Family::Napcat,
-        (Named::Llonebot, _) => Family::V3,
-        (Named::Lltwobot, _) => Family::V6to71,
-        (Named::Llbot, _) => Family::V712,
-        (Named::Other, _) => Family::Unknown,
+    let winner = votes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+        .map(|(i, _)| LAYOUTS[i]);
+    let family = match (named, hint, winner) {
+        (Named::Napcat(_), _, _) | (_, StackHint::Napcat, _) | (_, _, Some(Layout::Napcat)) => {
+            Family::Napcat
+        }
+        (_, _, Some(Layout::V3)) => Family::V3,
+        (_, _, Some(Layout::Cordis4)) => Family::V331to4,
+        (_, _, Some(Layout::Bar5)) => Family::V5,
+        (Named::Lltwobot, _, Some(Layout::Pipe)) => Family::V6to71,
+        (Named::Llbot, _, Some(Layout::Pipe)) => Family::V72to711,
+        (_, _, Some(Layout::Pipe)) => Family::V5,
+        (_, _, Some(Layout::Cordis712)) if v8 => Family::V8,
+        (_, _, Some(Layout::Cordis712)) => Family::V712,
+        // Only legacy lines, or none dated: the name says it (3.x never wrote legacy lines).
+        (Named::Llonebot, _, _) if after_blank + joined > 0 => Family::V331to4,
+        (Named::Llonebot, _, _) => Family::V3,
+        (Named::Lltwobot, _, _) => Family::V6to71,
+        (Named::Llbot, _, _) if after_blank + joined > 0 => Family::V72to711,
+        (Named::Llbot, _, _) => Family::V712,
+        (Named::Other, _, _) => Family::Unknown,
     };
-    FileKind { family, year }
-}
-
-/// The family of a dated line's layout.
-fn layout(l: &[u8], rest: usize, named: Named) -> Family {
-    let after = &l[rest.min(l.len())..];
-    if l.first() == Some(&b'[') {
-        // `[type] | YYYY-MM-DD HH:MM:SS | msg` (5.x-7.11): the file name tells which.
-        return match named {
-            Named::Lltwobot => Family::V6to71,
-            Named::Llbot => Family::V72to711,
-            _ => Family::V5,
-        };
-    }
-    // `YYYY-MM-DD hh:mm:ss [E] name msg` (7.12+): one capital letter in brackets.
-    if after.len() > 4
-        && after[0] == b' '
-        && after[1] == b'['
-        && after[3] == b']'
-        && after[2].is_ascii_uppercase()
-    {
-        return Family::V712;
-    }
-    // `… [info] nick(uin) | name msg` (3.31-4.x cordis), `… | name msg` (4.x legacy).
-    if after.starts_with(b" [") || after.starts_with(b" | ") {
-        return Family::V331to4;
-    }
-    match named {
-        Named::Lltwobot => Family::V6to71,
-        Named::Llbot => Family::V712,
-        _ => Family::V3,
+    let blank_family = matches!(
+        family,
+        Family::V3 | Family::V331to4 | Family::V5 | Family::V6to71 | Family::V72to711
+    );
+    FileKind {
+        family,
+        clock: Clock {
+            year: if family == Family::Napcat { year } else { None },
+            month_first: match (month_first, day_first) {
+                (true, false) => Some(true),
+                (false, true) => Some(false),
+                _ => None,
+            },
+        },
+        blank_separated: blank_family && after_blank >= joined,
+        account,
     }
 }
 
@@ -265,5 +412,76 @@ mod tests {
             Some((2025, 5))
         );
         assert_eq!(napcat_name_year("llbot-2025-5-12 10-00-00.log"), None);
+    }
+
+    #[test]
+    fn most_lines_decide_and_legacy_lines_say_nothing() {
+        let legacy_first = "3/2/2026, 9:00:01 AM process pid 23456 \n\n\
+3/2/2026, 9:00:02 AM FFmpeg is installed. \n\n\
+3/2/2026, 9:00:03 AM [info] (10002) | onebot 收到 HTTP 请求 /get_status {}\n\n";
+        let k = detect(
+            Path::new("llonebot-2026-3-2 09-00-01.log"),
+            legacy_first.as_bytes(),
+            StackHint::Any,
+            None,
+        );
+        assert_eq!(k.family, Family::V331to4);
+        assert!(k.blank_separated);
+        // Only legacy lines: the name says 3.31+.
+        assert_eq!(
+            fam(
+                "llonebot-2026-3-2 09-00-01.log",
+                "2026/3/2 09:00:01 process pid 1 \n\n"
+            ),
+            Family::V331to4
+        );
+        // A day above 12 settles the order of the whole file.
+        let de = "4.3.2026, 09:00:01 process pid 1 \n\n13.3.2026, 09:00:00 x \n\n";
+        let k = detect(
+            Path::new("llonebot-x.log"),
+            de.as_bytes(),
+            StackHint::Any,
+            None,
+        );
+        assert_eq!(k.clock.month_first, Some(false));
+        // 8.x: indented entries, the account of its launch line.
+        let v8 = "2026-03-07 10:00:00 [I] main LLBot 8.1.7\n\
+2026-03-07 10:00:00 [I] main [ '/app/node', '/app/llbot.js', '-q', '2854196310' ]\n";
+        let k = detect(
+            Path::new("llbot-x.log"),
+            v8.as_bytes(),
+            StackHint::Any,
+            None,
+        );
+        assert_eq!(k.family, Family::V8);
+        assert!(!k.blank_separated);
+        assert_eq!(k.account, Some(2854196310));
+        // NapCat 2.x-3.x wrote the year and the account: still NapCat by its name.
+        assert_eq!(
+            fam(
+                "2024-08-02_15-03-13.123.log",
+                "2024-08-02 15:03:13 [INFO] bot(1) | 发送 -> 群聊 [g(2)] x"
+            ),
+            Family::Napcat
+        );
+    }
+
+    #[test]
+    fn launch_accounts() {
+        assert_eq!(
+            launch_account(b" [ 'node', 'llbot.js', '-q', '123456' ]"),
+            Some(123456)
+        );
+        assert_eq!(
+            launch_account(b" [ 'node', 'llbot.js', '--qq=123456' ]"),
+            Some(123456)
+        );
+        assert_eq!(
+            launch_account(br#" ["node","llbot.js","--qq","123456"]"#),
+            Some(123456)
+        );
+        assert_eq!(launch_account(b" [ 'node', '-q=7654321' ]"), Some(7654321));
+        assert_eq!(launch_account(b" -q 123456 in text"), None);
+        assert_eq!(launch_account(b" [ '-q', 'abc' ]"), None);
     }
 }

@@ -101,7 +101,7 @@ pub(super) fn probe_and_sort(files: Vec<LogFile>) -> Vec<Probed> {
             let kind = family::detect(&file.path, &head, file.hint, mtime_year(&file.path));
             let first =
                 head.split(|&b| b == b'\n')
-                    .find_map(|l| match line::lead_in(l, kind.year) {
+                    .find_map(|l| match line::lead_at(l, kind.clock) {
                         line::Lead::Dated { stamp, .. } => Some(stamp),
                         _ => None,
                     });

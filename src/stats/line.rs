@@ -9,7 +9,8 @@ use memchr::memmem::Finder;
 
 pub use super::fields::{http_action, number, self_message_target, timeout_target, ws_action};
 pub use super::stamp::{
-    Lead, Stamp, YearHint, days_from_civil, lead, lead_in, same_bytes, same_lead,
+    Clock, Lead, Stamp, YearHint, date_order, days_from_civil, lead, lead_at, lead_in, same_bytes,
+    same_lead,
 };
 
 /// The first `): ` in `head` (as `memmem::find` would, without building a searcher per line).
@@ -35,27 +36,8 @@ impl Needle {
 
 static SEND_MSG: Needle = Needle::new(|| Finder::new(b"sendMsg"));
 static FORWARD_MSG: Needle = Needle::new(|| Finder::new(b"orwardMsg"));
-static SEND_TIMEOUT_N: Needle = Needle::new(|| Finder::new("发送超时".as_bytes()));
-static NTQQ_TIMEOUT: Needle = Needle::new(|| Finder::new(b"ntqq api timeout"));
-static NTEVENT_TIMEOUT: Needle = Needle::new(|| Finder::new(b"Timeout: NTEvent"));
+static PB_SEND_MSG: Needle = Needle::new(|| Finder::new(b"PbSendMsg"));
 static STATUS_FAILED: Needle = Needle::new(|| Finder::new(br#""status":"failed""#));
-static ECHO_TIMEOUT: Needle = Needle::new(|| Finder::new(b"waitForSelfEcho timeout"));
-static INVOKE_TIMEOUT: Needle = Needle::new(|| Finder::new(b"invoke timeout"));
-static UPLOAD_RM: Needle = Needle::new(|| Finder::new(b"uploadRMFileWithoutMsg"));
-static PB_SEND: Needle = Needle::new(|| Finder::new(b"PbSendMsg"));
-static TIMED_OUT_AFTER: Needle = Needle::new(|| Finder::new(b"timed out after"));
-static EVENT_CHECKER: Needle = Needle::new(|| Finder::new(b"EventChecker Failed"));
-static SEND_FAILED: [Needle; 2] = [
-    Needle::new(|| Finder::new("发送消息失败".as_bytes())),
-    Needle::new(|| Finder::new("消息发送失败".as_bytes())),
-];
-static ANYWHERE: [Needle; 5] = [
-    Needle::new(|| Finder::new("收到".as_bytes())),
-    Needle::new(|| Finder::new("发送消息总大小".as_bytes())),
-    Needle::new(|| Finder::new("设置消息超时时间".as_bytes())),
-    Needle::new(|| Finder::new("发生错误".as_bytes())),
-    Needle::new(|| Finder::new(b"ntqq api timeout")),
-];
 
 /// Where the implementation's message may start in the text after the timestamp, and the
 /// account the line names. Callers try the starts in order; the layouts, by version:
@@ -191,6 +173,20 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
     st
 }
 
+/// A message received or sent, as LLOneBot 5.x-8.x (`[收-群] 群名(gid) 发送者(uin)：`, `[发-私] …`,
+/// `ntqqapi/log.ts`) and NapCat (`接收 <- 群聊 […] …`, `napcat-core/helper/log.ts`) log it: most
+/// entries of a busy bot's log, and none that counts (NapCat's own `发送 -> ` lines do).
+fn is_chat_summary(line: &[u8], rest: usize) -> bool {
+    let head = &line[rest.min(line.len())..line.len().min(rest + 48)];
+    // `[` and the first byte of 接 (E6 8E A5): a few hits a line, each one comparison.
+    memchr::memchr2_iter(b'[', 0xE6, head).any(|k| {
+        let h = &head[k..];
+        h.starts_with("[收-".as_bytes())
+            || h.starts_with("[发-".as_bytes())
+            || h.starts_with("接收 <- ".as_bytes())
+    })
+}
+
 /// The lines that matter, with the text after their fixed words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind<'a> {
@@ -226,12 +222,9 @@ const ERROR: &[u8] = "发生错误".as_bytes();
 const SEND_TIMEOUT: &[u8] = "发送超时".as_bytes();
 const WS_REPLY: &[u8] = "ws 消息上报".as_bytes();
 const SELF_SENT: &[u8] = "发送 -> ".as_bytes();
-const API_TIMEOUTS: [&[u8]; 4] = [
-    b"ntqq api timeout",
-    b"Error: ntqq api timeout",
-    b"Timeout: NTEvent",
-    b"Error: Timeout: NTEvent",
-];
+/// NapCat's reverse WebSocket client: `[OneBot] [WebSocket Client] 收到正向Websocket消息 {…}`
+/// (`packages/napcat-onebot/network/websocket-client.ts`, v2.0 to v4.18).
+const NAPCAT_WS_CLIENT: &[u8] = b"[OneBot] [WebSocket Client] ";
 
 fn strip<'a>(b: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     b.strip_prefix(prefix)
@@ -256,9 +249,10 @@ fn ws_marker(m: &[u8]) -> Option<&[u8]> {
     strip(r, "消息".as_bytes())
 }
 
-/// Is this the name of a send method of QQ's message service?
+/// Is this the name of a send method of QQ's message service (`sendMsg`, `forwardMsg`,
+/// `multiForwardMsgWithComment`, `MessageSvc.PbSendMsg`)?
 pub fn names_send_method(b: &[u8]) -> bool {
-    SEND_MSG.find(b).is_some() || FORWARD_MSG.find(b).is_some()
+    SEND_MSG.find(b).is_some() || FORWARD_MSG.find(b).is_some() || PB_SEND_MSG.find(b).is_some()
 }
 
 /// Which line this is, when LLOneBot's message starts at `m`.
@@ -290,10 +284,12 @@ pub fn kind_at(m: &[u8]) -> Option<Kind<'_>> {
         // 设
         b"\xE8\xAE\xBE" => strip(m, TIMEOUT_SET).map(Kind::TimeoutSet),
         [b'w', ..] => strip(m, WS_REPLY).map(Kind::WsReply),
-        [b'n' | b'E' | b'T', ..] => API_TIMEOUTS
-            .iter()
-            .find_map(|p| strip(m, p))
-            .map(|r| Kind::ApiTimeout(names_send_method(r))),
+        [b'n' | b'E' | b'T', ..] => {
+            let head = error_message(m);
+            ipc_timeout(head).map(Kind::ApiTimeout)
+        }
+        // NapCat's reverse WebSocket client logs each request it receives (at debug level).
+        [b'[', ..] => strip(m, NAPCAT_WS_CLIENT).and_then(ws_marker).map(Kind::Ws),
         _ => None,
     }
 }
@@ -313,17 +309,12 @@ pub fn classify_with_uin(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64) {
 /// bytes after `rest` that prefix takes: every line with the same bytes after its own `rest`
 /// starts its message at the same distance and names the same account ([`Starts::nick`]).
 pub fn classify_nick(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64, Option<usize>) {
+    if is_chat_summary(line, rest) {
+        return (None, 0, None);
+    }
     let st = message_starts(line, rest);
     let kind = st.iter().find_map(|p| kind_at(&line[p..]));
     (kind, st.uin, st.nick.then(|| st.at[0] - rest))
-}
-
-/// For a line with no timestamp in a known format: the earliest marker in its first bytes.
-/// Only used for lines that do not look like a continuation.
-pub fn classify_anywhere(line: &[u8]) -> Option<Kind<'_>> {
-    let head = &line[..line.len().min(256)];
-    let best = ANYWHERE.iter().filter_map(|n| n.find(head)).min();
-    kind_at(&line[best?..])
 }
 
 /// What the text of an error says about a send, by version:
@@ -347,26 +338,102 @@ pub enum ErrKind {
     Other,
 }
 
+/// The head of an error's message: spaces, the `[` of an error Node prints without its stack
+/// (`[Error: x]`) and the names of error classes (`Error: `, `DetailedError: `) removed.
+pub fn error_message(text: &[u8]) -> &[u8] {
+    let mut t = text.trim_ascii_start();
+    t = t.strip_prefix(b"[").unwrap_or(t);
+    loop {
+        let n = t
+            .iter()
+            .take(48)
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if n >= 5 && t[..n].ends_with(b"Error") && t.get(n..n + 2) == Some(b": ") {
+            t = &t[n + 2..];
+        } else {
+            return t;
+        }
+    }
+}
+
+/// `a, b, c` → the field after `skip` separators `, `, up to the next `,` or space.
+fn field(r: &[u8], skip: usize) -> &[u8] {
+    let mut r = r;
+    for _ in 0..skip {
+        match memchr::memmem::find(r, b", ") {
+            Some(k) => r = &r[k + 2..],
+            None => return &[],
+        }
+    }
+    let end = r
+        .iter()
+        .position(|&b| b == b',' || b == b' ')
+        .unwrap_or(r.len());
+    &r[..end]
+}
+
+/// Is this the function of a send or of the upload a send waits for?
+fn send_function(f: &[u8]) -> bool {
+    names_send_method(f) || memchr::memmem::find(f, b"uploadRMFileWithoutMsg").is_some()
+}
+
+/// An IPC-level timeout at the head of a message, and whether it was a send's:
+/// `ntqq api timeout <channel>, <event>, <method>…` (3.x-4.x `ntqqapi/ntcall.ts`) and
+/// `Timeout: NTEvent EventName:<method> …` / `serviceAndMethod:<method>` (3.28.4-3.31.x
+/// `common/utils/eventTask.ts`, NapCat `napcat-core/helper/event.ts`).
+fn ipc_timeout(head: &[u8]) -> Option<bool> {
+    if let Some(r) = head.strip_prefix(b"ntqq api timeout ") {
+        return Some(names_send_method(field(r, 2)));
+    }
+    let r = head.strip_prefix(b"Timeout: NTEvent ")?;
+    Some(names_send_method(ntevent_method(r)))
+}
+
+/// `EventName:x ` or `serviceAndMethod:x `: x.
+fn ntevent_method(r: &[u8]) -> &[u8] {
+    let Some(colon) = r.iter().take(32).position(|&b| b == b':') else {
+        return &[];
+    };
+    let r = &r[colon + 1..];
+    &r[..r.iter().position(|&b| b == b' ').unwrap_or(r.len())]
+}
+
+/// What an error says about a send, by the words it starts with (never by a text it quotes:
+/// an error whose payload holds a chat message can hold any words).
 pub fn error_kind(text: &[u8]) -> ErrKind {
-    if ECHO_TIMEOUT.find(text).is_some() {
+    let m = error_message(text);
+    let is = |w: &str| m.starts_with(w.as_bytes());
+    if is("发送超时") {
+        return ErrKind::SendTimeout;
+    }
+    if is("waitForSelfEcho timeout") {
         return ErrKind::EchoTimeout;
     }
-    if SEND_TIMEOUT_N.find(text).is_some() {
-        return ErrKind::SendTimeout;
+    if let Some(send) = ipc_timeout(m) {
+        return if send {
+            ErrKind::SendTimeout
+        } else {
+            ErrKind::Other
+        };
     }
-    let timeout = NTQQ_TIMEOUT.find(text).is_some()
-        || NTEVENT_TIMEOUT.find(text).is_some()
-        || INVOKE_TIMEOUT.find(text).is_some();
-    if timeout && (names_send_method(text) || UPLOAD_RM.find(text).is_some()) {
-        return ErrKind::SendTimeout;
+    let send_kind = |send: bool, kind: ErrKind| if send { kind } else { ErrKind::Other };
+    if let Some(r) = m.strip_prefix(b"invoke timeout, ") {
+        return send_kind(send_function(field(r, 0)), ErrKind::SendTimeout);
     }
-    if PB_SEND.find(text).is_some() && TIMED_OUT_AFTER.find(text).is_some() {
-        return ErrKind::SendTimeout;
+    if let Some(r) = m.strip_prefix(b"Command ") {
+        let cmd = field(r, 0);
+        let timed_out = r[cmd.len()..].starts_with(b" timed out after");
+        return send_kind(timed_out && names_send_method(cmd), ErrKind::SendTimeout);
     }
-    if SEND_FAILED.iter().any(|n| n.find(text).is_some())
-        || (EVENT_CHECKER.find(text).is_some() && names_send_method(text))
-    {
+    if is("发送消息失败") || is("消息发送失败") {
         return ErrKind::SendFailed;
+    }
+    if let Some(r) = m.strip_prefix(b"EventChecker Failed: NTEvent ") {
+        return send_kind(names_send_method(ntevent_method(r)), ErrKind::SendFailed);
+    }
+    if let Some(r) = m.strip_prefix(b"invoke failed, ") {
+        return send_kind(send_function(field(r, 0)), ErrKind::SendFailed);
     }
     ErrKind::Other
 }
@@ -397,6 +464,22 @@ pub fn error_words(text: &[u8]) -> String {
         t = &t[..cut];
     }
     String::from_utf8_lossy(t.trim_ascii_end()).into_owned()
+}
+
+/// The `"message"` of a WebSocket reply's JSON: what its action's error said.
+pub fn reply_message(rest: &[u8]) -> &[u8] {
+    let key = br#""message":""#;
+    let Some(k) =
+        memchr::memmem::find_iter(rest, key).find(|&k| k > 0 && matches!(rest[k - 1], b'{' | b','))
+    else {
+        return &[];
+    };
+    let v = &rest[k + key.len()..];
+    let mut i = 0;
+    while i < v.len() && v[i] != b'"' {
+        i += if v[i] == b'\\' { 2 } else { 1 };
+    }
+    &v[..i.min(v.len())]
 }
 
 /// Is this WebSocket reply a failure (`"status":"failed"` at the top level of its JSON)?

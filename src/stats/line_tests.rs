@@ -84,7 +84,7 @@ fn replies_and_chat_text_are_not_errors() {
     let Some(Kind::WsReply(r)) = kind(l) else {
         panic!()
     };
-    assert!(reply_failed(r) && error_is_send_timeout(r));
+    assert!(reply_failed(r) && error_is_send_timeout(reply_message(r)));
     assert!(!reply_failed(
         br#"{"post_type":"message","raw_message":"{\"status\":\"failed\"}"}"#
     ));
@@ -126,7 +126,6 @@ fn never_panics_on_junk() {
         if let Lead::Dated { rest, .. } = lead(j) {
             let _ = classify(j, rest);
         }
-        let _ = classify_anywhere(j);
     }
 }
 
@@ -139,7 +138,7 @@ proptest::proptest! {
                 let _ = classify_with_uin(&bytes, rest);
             }
         }
-        let _ = classify_anywhere(&bytes);
+        let _ = reply_message(&bytes);
         let _ = error_kind(&bytes);
         let _ = error_words(&bytes);
         let _ = timeout_target(&bytes);
@@ -180,4 +179,103 @@ proptest::proptest! {
             );
         }
     }
+}
+
+/// Every error text the stacks write, read by the words it starts with.
+#[test]
+fn errors_are_read_by_their_first_words() {
+    use ErrKind::*;
+    for (text, want) in [
+        // 3.x thrown string; 4.x string and Error; the IPC method decides.
+        (" 发送超时 ", SendTimeout),
+        (
+            " ntqq api timeout IPC_UP_3, ns-ntApi-3, nodeIKernelMsgService/sendMsg, [\"0\"]",
+            SendTimeout,
+        ),
+        (
+            " Error: ntqq api timeout IPC_UP_3, ns-ntApi-3, nodeIKernelMsgService/getMsgs, [\"sendMsg\"]",
+            Other,
+        ),
+        // 5.x string, 6.x+ Error: the function named, not words in the arguments.
+        (
+            " invoke timeout, wrapperSession.getMsgService().sendMsg, [ '0', { peerUid: '1' } ]",
+            SendTimeout,
+        ),
+        (
+            " Error: invoke timeout, wrapperSession.getRichMediaService().uploadRMFileWithoutMsg, [{}]",
+            SendTimeout,
+        ),
+        (
+            " Error: invoke timeout, wrapperSession.getMsgService().getMsgsIncludeSelf, [ 'sendMsg' ]",
+            Other,
+        ),
+        // 7.10+: a send the kernel refused, whose arguments quote a timeout text (chat text).
+        (
+            " DetailedError: invoke failed, wrapperSession.getMsgService().sendMsg, [ '0', { content: \"invoke timeout, wrapperSession.getMsgService().sendMsg 这是啥报错\" } ], { result: 1 }",
+            SendFailed,
+        ),
+        (
+            " DetailedError: invoke failed, wrapperSession.getGroupService().getGroupMemberList, [ 'invoke timeout, x.sendMsg' ]",
+            Other,
+        ),
+        // 8.x.
+        (" Error: waitForSelfEcho timeout", EchoTimeout),
+        (
+            " Error: Command MessageSvc.PbSendMsg timed out after 15000ms",
+            SendTimeout,
+        ),
+        (
+            " Error: Command OidbSvcTrpcTcp.0xfe1_2 timed out after 15000ms",
+            Other,
+        ),
+        (" Error: 发送消息失败 (code=120): 禁言中", SendFailed),
+        // NapCat, and an error printed without its stack.
+        (
+            " Error: Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:x EventRet:",
+            SendTimeout,
+        ),
+        (
+            " [Error: Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:x]",
+            SendTimeout,
+        ),
+        (
+            " Error: EventChecker Failed: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:x",
+            SendFailed,
+        ),
+        (
+            " Error: EventChecker Failed: NTEvent serviceAndMethod:NodeIKernelGroupService/getMemberInfo ListenerName:x",
+            Other,
+        ),
+        // An error about something else that quotes the words.
+        (
+            " Error: 消息1234567不存在: invoke timeout, wrapperSession.getMsgService().sendMsg",
+            Other,
+        ),
+        (" Error: 群成员不存在 发送超时", Other),
+        (" {}", Other),
+    ] {
+        assert_eq!(error_kind(text.as_bytes()), want, "{text}");
+    }
+    let reply = br#"{"status":"failed","retcode":1200,"data":null,"message":"Error: Timeout: NTEvent EventName:NodeIKernelMsgService/sendMsg ListenerName:x EventRet:\n{}\n","echo":"a5"}"#;
+    assert_eq!(error_kind(reply_message(reply)), SendTimeout);
+    assert_eq!(
+        reply_message(br#"{"status":"failed","message":"a\"b","x":1}"#),
+        br#"a\"b"#
+    );
+}
+
+#[test]
+fn napcat_reverse_websocket_requests() {
+    let l = "05-12 10:00:00 [debug] 小助手 | [OneBot] [WebSocket Client] 收到正向Websocket消息 {\"action\":\"send_group_msg\",\"params\":{}}";
+    let hint = Some(super::super::stamp::YearHint {
+        year: 2025,
+        month: 5,
+    });
+    let Lead::Dated { rest, .. } = super::super::stamp::lead_in(l.as_bytes(), hint) else {
+        panic!()
+    };
+    let Some(Kind::Ws(r)) = classify(l.as_bytes(), rest) else {
+        panic!()
+    };
+    assert_eq!(ws_action(r), Some(&b"send_group_msg"[..]));
 }

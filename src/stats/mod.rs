@@ -52,6 +52,16 @@
 //!   `server/ws/reply.ts`) repeats the error already logged, and chat text can contain any words;
 //!   so a marker only counts at the start of LLOneBot's message, never inside a payload.
 //!
+//! Entries, not lines: a log entry is its first line and the lines after it, up to the blank
+//! line that ends it (3.x-7.11: `\n\n` after every entry) or the next line that starts with a
+//! timestamp (7.12+ indents the rest by the width of the prefix, 24 spaces in 8.x; NapCat does
+//! not indent). Only the first line of an entry can count: a received message
+//! (`[收-群] 群名(gid) 发送者(uin)：` and its text, `ntqqapi/log.ts` 5.x-8.x) may quote any error
+//! text, even a whole log line. An error is read by the words its message starts with
+//! (`line::error_kind`), never by a text it quotes. A file's family is what most dated lines of
+//! its first 64 KB say (`family::detect`); the legacy `log()` lines 3.31-7.11 write into the
+//! same file say nothing.
+//!
 //! How sends are counted: each request line whose action is one of [`line::SEND_ACTIONS`]. A
 //! failed send is counted once: an IPC send timeout waits up to two minutes for the `发生错误`
 //! line that follows it and the pair counts as one timeout; an error line that names a send
@@ -85,7 +95,7 @@ pub use report::{
 use report::{build, rate};
 pub use since::{local_offset_secs, parse_since};
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
@@ -111,8 +121,10 @@ fn collect(
         .iter()
         .map(|p| FileSetup {
             stack: p.kind.family.stack(),
-            account: p.file.account.unwrap_or(0),
-            year: p.kind.year,
+            // The account its launch line names, else its folder's only one.
+            account: p.kind.account.or(p.file.account).unwrap_or(0),
+            clock: p.kind.clock,
+            blank_separated: p.kind.blank_separated,
         })
         .collect();
     let results = scanner.scan_files(&setups, |i| match probed.get(i) {
@@ -135,6 +147,13 @@ fn collect(
                     lines: ft.lines,
                     skipped_lines: ft.skipped_lines,
                     truncated: ft.truncated,
+                    unrecognised: report::unrecognised(
+                        family != Family::Unknown,
+                        ft.dated_lines,
+                        ft.undated_lines,
+                        ft.skipped_lines,
+                        ft.counted,
+                    ),
                 })
             }
             Err(e) => unreadable.push(Unreadable {
@@ -173,39 +192,18 @@ pub fn summary_for_folders(
     collect(searched, files, since).map(Some)
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
-/// a reader (node_exporter's textfile collector) never sees half a file.
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    // Renaming over a device, a FIFO, a folder or a link would replace it (as root, even
-    // /dev/full): only a regular file, or nothing yet, is written this way.
-    match fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_file() => {
-            return Err(std::io::Error::other(crate::i18n::t(
-                "stats.output_not_file",
-            )));
-        }
-        _ => {}
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+/// Writes `text` to `path` atomically (a temporary file with an unpredictable name in the same
+/// folder, then a rename, so node_exporter's collector never reads half a file). Mode 0644
+/// whatever the umask: the collector runs as another user (`prometheus`, `nobody`) and must
+/// read it; the counts are no secret. The folder may be the collector's own.
+fn write_atomic(path: &Path, text: &str) -> Result<(), crate::outfile::Problem> {
+    crate::outfile::replace(
+        path,
+        text.as_bytes(),
+        0o644,
+        crate::outfile::Folder::Shared,
+        false,
+    )
 }
 
 pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
@@ -237,20 +235,16 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
         Some(path) => write_atomic(path, &text()?).map_err(|e| {
             // Windows refuses to replace a file another program reads (windows_exporter's
             // textfile collector) with "access denied": say what it is.
-            let in_use = crate::os::held_open(path);
-            let error = if in_use {
-                crate::i18n::t("os.in_use").to_string()
+            if crate::os::held_open(path) {
+                let error = format!(
+                    "{}: {}",
+                    crate::clean::guard::shown(path),
+                    crate::i18n::t("os.in_use")
+                );
+                Failure::new(Exit::Usage, msg!("stats.output_failed", error = error))
             } else {
-                io_words(&e)
-            };
-            let f = Failure::new(
-                Exit::Usage,
-                msg!("stats.output_failed", path = path.display(), error = error),
-            );
-            if in_use {
-                f
-            } else {
-                f.with_hint(msg!("stats.hint_output"))
+                Failure::new(Exit::Usage, msg!("stats.output_failed", error = e.msg()))
+                    .with_hint(msg!("stats.hint_output"))
             }
         })?,
         None if args.prometheus => crate::output::write_stdout(text()?.as_bytes())?,

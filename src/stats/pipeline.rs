@@ -10,7 +10,7 @@ use std::io::{self, Read};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
-use super::block::first_pass;
+use super::block::{ends_blank, first_pass};
 use super::scan::{FileSetup, FileTally, Scanner, Work};
 use super::source::Source;
 
@@ -36,6 +36,8 @@ struct Reading<'a, R, O> {
     current: Option<(usize, Source<R>)>,
     /// The start of the next line, from the end of the block read last.
     carried: Vec<u8>,
+    /// The last line of the block read last was blank (or no block was read yet).
+    last_blank: bool,
     next_seq: u64,
 }
 
@@ -58,6 +60,7 @@ impl<R: Read, O: FnMut(usize) -> io::Result<R>> Reading<'_, R, O> {
             match (self.open)(file) {
                 Ok(reader) => {
                     self.carried.clear();
+                    self.last_blank = true;
                     self.current = Some((file, Source::new(reader)));
                 }
                 Err(error) => {
@@ -73,6 +76,7 @@ impl<R: Read, O: FnMut(usize) -> io::Result<R>> Reading<'_, R, O> {
         };
         let file = *file;
         w.ctx = self.setups[file].line_ctx();
+        w.prev_blank = self.last_blank;
         let carried = self.carried.len();
         w.buf[..carried].copy_from_slice(&self.carried);
         match src.fill(&mut w.buf, carried) {
@@ -80,6 +84,7 @@ impl<R: Read, O: FnMut(usize) -> io::Result<R>> Reading<'_, R, O> {
                 w.len = f.len;
                 self.carried.clear();
                 self.carried.extend_from_slice(&w.buf[f.len..f.filled]);
+                self.last_blank = ends_blank(&w.buf[..w.len]).unwrap_or(self.last_blank);
                 let end = f.last.then_some(src.bytes);
                 if f.last {
                     self.current = None;
@@ -119,7 +124,7 @@ fn next_piece<R: Read, O: FnMut(usize) -> io::Result<R>>(
 /// Where the second pass is: the file it reads, and the totals before that file.
 struct InFile {
     file: usize,
-    before: (u64, u64),
+    before: [u64; 4],
 }
 
 impl Scanner {
@@ -152,6 +157,7 @@ impl Scanner {
             next_file: 0,
             current: None,
             carried: Vec::new(),
+            last_blank: true,
             next_seq: 0,
         });
         let free = Mutex::new(free);
@@ -166,7 +172,7 @@ impl Scanner {
                 s.spawn(move || {
                     while let Some((seq, mut piece)) = next_piece(reading, free, &give_back) {
                         if let Piece::Block { work: w, .. } = &mut piece {
-                            first_pass(&w.buf[..w.len], &mut w.found, w.ctx);
+                            first_pass(&w.buf[..w.len], &mut w.found, w.ctx, w.prev_blank);
                         }
                         if done_tx.send((seq, piece)).is_err() {
                             return;
@@ -217,10 +223,10 @@ impl Scanner {
             self.begin_file(setups[file]);
             *at = Some(InFile {
                 file,
-                before: (self.counter.tally.lines, self.counter.tally.skipped_lines),
+                before: self.mark(),
             });
         }
-        let before = at.as_ref().map_or((0, 0), |a| a.before);
+        let before = at.as_ref().map_or([0; 4], |a| a.before);
         match piece {
             Piece::Block { work, end, .. } => {
                 self.second_pass(&work);

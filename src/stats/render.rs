@@ -87,6 +87,16 @@ fn verdict(r: &StatsReport) -> (Tone, String) {
     (tone, text)
 }
 
+/// The message of a reason in `FileReport::unrecognised`.
+fn why_key(why: &str) -> &'static str {
+    match why {
+        "empty" => "stats.why_empty",
+        "not_text" => "stats.why_not_text",
+        "no_timestamps" => "stats.why_no_timestamps",
+        _ => "stats.why_unknown_layout",
+    }
+}
+
 /// The human report: every word comes from the catalogue.
 pub fn render(r: &StatsReport, out: &Output) -> String {
     let mut s = String::new();
@@ -228,6 +238,17 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
     // With --since after the logs, the warning above already says why nothing was counted.
     if r.requests == 0 && r.sends == 0 && after_logs.is_none() {
         let _ = writeln!(s, "\n  {}", out.paint(Tone::Warn, t("stats.no_requests")));
+    }
+    for f in &r.files {
+        if let Some(why) = f.unrecognised {
+            let _ = writeln!(
+                s,
+                "  {} {}: {}",
+                out.paint(Tone::Warn, t("stats.unrecognised")),
+                shown(&f.path),
+                t(why_key(why))
+            );
+        }
     }
     for u in &r.unreadable {
         let _ = writeln!(

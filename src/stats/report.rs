@@ -92,6 +92,31 @@ pub struct FileReport {
     pub skipped_lines: u64,
     /// No newline at the end: cut short, or still being written.
     pub truncated: bool,
+    /// Why nothing in it could be read, when so: `empty`, `not_text` (binary or another
+    /// encoding), `no_timestamps` (no line starts with a timestamp of a known shape),
+    /// `unknown_layout` (no known layout, and nothing counted). Null for a file that was read.
+    pub unrecognised: Option<&'static str>,
+}
+
+/// Why a file read this way gave nothing, if it did not: see [`FileReport::unrecognised`].
+pub(super) fn unrecognised(
+    known_family: bool,
+    dated: u64,
+    undated: u64,
+    skipped: u64,
+    counted: u64,
+) -> Option<&'static str> {
+    if dated + undated + skipped == 0 {
+        Some("empty")
+    } else if dated == 0 && skipped > undated {
+        Some("not_text")
+    } else if dated == 0 {
+        Some("no_timestamps")
+    } else if !known_family && counted == 0 {
+        Some("unknown_layout")
+    } else {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -21,12 +21,13 @@ use std::io::{self, Read};
 use std::thread;
 
 pub use super::block::LineCtx;
-use super::block::{Found, Look, What, digest, first_pass, judged, look};
+use super::block::{Found, Look, What, ends_blank, first_pass, judged, look};
 use super::count::{Counter, Digest, FileCtx};
 pub use super::count::{Counts, Sizes, Tally, TimeoutsSet};
 use super::family::Stack;
-use super::line::{self, ErrKind, Lead, Stamp, YearHint};
+use super::line::{self, ErrKind, Lead, Stamp};
 use super::source::Source;
+use super::stamp::Clock;
 
 /// Block size: the unit of reading and of work for the worker threads.
 pub const CHUNK: usize = 512 * 1024;
@@ -51,6 +52,12 @@ pub struct FileTally {
     pub truncated: bool,
     /// A text only LLBot 8.x writes was seen (`waitForSelfEcho timeout`, `发送消息失败 (code=`).
     pub saw_v8: bool,
+    /// Lines that start an entry with a timestamp in a known shape.
+    pub dated_lines: u64,
+    /// Text lines that start no entry (continuations, or lines of an unknown shape).
+    pub undated_lines: u64,
+    /// Entries that counted for something (a request, an error, a size, ...).
+    pub counted: u64,
 }
 
 /// A block on its way through the passes.
@@ -60,22 +67,37 @@ pub(super) struct Work {
     pub(super) len: usize,
     pub(super) found: Found,
     pub(super) ctx: LineCtx,
+    /// The line before the block was blank, or the block starts its file.
+    pub(super) prev_blank: bool,
 }
 
-/// How the lines of one file are read: its stack, the account of lines that name none, and the
-/// year of lines that carry none.
+/// How the lines of one file are read: its stack, the account of lines that name none, its
+/// clock (the year of lines that carry none, the order of a locale's dates), and whether its
+/// entries end with a blank line.
 #[derive(Debug, Clone, Copy)]
 pub struct FileSetup {
     pub stack: Stack,
     pub account: u64,
-    pub year: Option<YearHint>,
+    pub clock: Clock,
+    pub blank_separated: bool,
 }
 
 impl FileSetup {
+    /// A file of this stack, read line by line (each dated line starts an entry).
+    pub fn plain(stack: Stack, account: u64) -> FileSetup {
+        FileSetup {
+            stack,
+            account,
+            clock: Clock::default(),
+            blank_separated: false,
+        }
+    }
+
     pub(super) fn line_ctx(&self) -> LineCtx {
         LineCtx {
-            year: self.year,
+            clock: self.clock,
             napcat: self.stack == Stack::Napcat,
+            blank_separated: self.blank_separated,
         }
     }
 }
@@ -87,6 +109,7 @@ impl Work {
             len: 0,
             found: Found::default(),
             ctx: LineCtx::default(),
+            prev_blank: true,
         }
     }
 }
@@ -96,11 +119,12 @@ pub struct Scanner {
     /// How the current file is read (set by [`Scanner::set_file`]).
     setup: FileSetup,
     ctx: LineCtx,
-    /// Has the current file shown a timestamp yet? Until then, undated lines are searched for
-    /// markers anywhere (a format not known here); after, they are continuations.
-    pub(super) file_dated: bool,
+    /// The line before was blank (or none): for [`Scanner::line`].
+    prev_blank: bool,
     /// An 8.x-only text was seen in the current file.
     saw_v8: bool,
+    /// Entries of the current file that counted for something.
+    counted: u64,
     /// Block buffers, kept from file to file.
     pub(super) spare: Vec<Work>,
     /// Worker threads for the first pass (1: none, all on this thread).
@@ -113,27 +137,19 @@ impl Scanner {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Scanner {
             counter: Counter::new(since),
-            setup: FileSetup {
-                stack: Stack::Unknown,
-                account: 0,
-                year: None,
-            },
+            setup: FileSetup::plain(Stack::Unknown, 0),
             ctx: LineCtx::default(),
-            file_dated: false,
+            prev_blank: true,
             saw_v8: false,
+            counted: 0,
             spare: Vec::new(),
             workers: cores.min(MAX_WORKERS),
         }
     }
 
-    /// Sets how the next file is read: its stack, the account of lines that name none, and the
-    /// year of lines that carry none.
-    pub fn set_file(&mut self, stack: Stack, account: u64, year: Option<YearHint>) {
-        self.use_setup(FileSetup {
-            stack,
-            account,
-            year,
-        });
+    /// Sets how the next file is read.
+    pub fn set_file(&mut self, setup: FileSetup) {
+        self.begin_file(setup);
     }
 
     fn use_setup(&mut self, setup: FileSetup) {
@@ -148,18 +164,29 @@ impl Scanner {
     /// The second pass starts a new file, read as `setup` says.
     pub(super) fn begin_file(&mut self, setup: FileSetup) {
         self.use_setup(setup);
-        self.file_dated = false;
+        self.prev_blank = true;
         self.saw_v8 = false;
+        self.counted = 0;
     }
 
-    /// The file read since the totals were `before` (lines, skipped lines).
-    pub(super) fn file_tally(&self, before: (u64, u64), bytes: u64, truncated: bool) -> FileTally {
+    /// Where the totals are, to tell a file's share of them at its end.
+    pub(super) fn mark(&self) -> [u64; 4] {
+        let t = &self.counter.tally;
+        [t.lines, t.skipped_lines, t.undated_lines, t.dated_lines]
+    }
+
+    /// The file read since the totals were at `before` ([`Scanner::mark`]).
+    pub(super) fn file_tally(&self, before: [u64; 4], bytes: u64, truncated: bool) -> FileTally {
+        let now = self.mark();
         FileTally {
             bytes,
-            lines: self.counter.tally.lines - before.0,
-            skipped_lines: self.counter.tally.skipped_lines - before.1,
+            lines: now[0] - before[0],
+            skipped_lines: now[1] - before[1],
             truncated,
             saw_v8: self.saw_v8,
+            undated_lines: now[2] - before[2],
+            dated_lines: now[3] - before[3],
+            counted: self.counted,
         }
     }
 
@@ -168,7 +195,6 @@ impl Scanner {
     }
 
     fn dated(&mut self, stamp: Stamp, d: Option<(Digest, u64)>, l: &[u8]) {
-        self.file_dated = true;
         if let Some((
             Digest::Error {
                 what: ErrKind::EchoTimeout,
@@ -180,33 +206,33 @@ impl Scanner {
             self.saw_v8 = true;
         }
         match d {
-            Some((d, uin)) => self.counter.dated(stamp, uin, Some(d), l),
+            Some((d, uin)) => {
+                self.counted += 1;
+                self.counter.dated(stamp, uin, Some(d), l)
+            }
             None => self.counter.dated(stamp, 0, None, l),
         }
     }
 
-    /// A text line without a timestamp (already counted as undated).
-    fn text(&mut self, l: &[u8]) {
-        if self.counter.ws_continuation(l) {
-            return;
-        }
-        if !self.file_dated
-            && let Some(d) = line::classify_anywhere(l).and_then(|k| digest(k, l, self.ctx))
-        {
-            self.counter.event(None, 0, d, l);
-        }
-    }
-
-    /// Lines the first pass did not keep (dated lines that count for nothing, and lines that
-    /// are not text), read again for their timestamps while the state waits for one.
-    fn reread(&mut self, lines: &[u8]) {
+    /// Lines the first pass did not keep (entries that count for nothing, their text, blank
+    /// lines), read again while the state waits: for the next timestamp (an IPC timeout waiting
+    /// for its error), or for the action of a WebSocket request on the lines of its entry.
+    /// `prev_blank`: the line before these was blank (or none).
+    fn reread(&mut self, lines: &[u8], prev_blank: bool) {
+        let mut prev_blank = prev_blank;
         for raw in lines.split(|&b| b == b'\n') {
             if !self.counter.waiting() {
                 break;
             }
             let l = judged(raw);
-            if let Lead::Dated { stamp, .. } = line::lead_in(l, self.ctx.year) {
-                self.dated(stamp, None, l);
+            let look = look(l, self.ctx, prev_blank);
+            prev_blank = look == Look::Blank;
+            match look {
+                Look::Dated(stamp, _) => self.dated(stamp, None, l),
+                Look::Text => {
+                    self.counter.ws_continuation(l);
+                }
+                Look::Blank | Look::Skipped => {}
             }
         }
     }
@@ -215,16 +241,19 @@ impl Scanner {
     pub fn line(&mut self, raw: &[u8]) {
         self.counter.tally.lines += 1;
         let l = judged(raw);
-        match look(l, self.ctx) {
+        let look = look(l, self.ctx, self.prev_blank);
+        self.prev_blank = look == Look::Blank;
+        match look {
             Look::Blank => {}
             Look::Skipped => self.counter.tally.skipped_lines += 1,
             Look::Dated(stamp, d) => {
+                self.counter.tally.dated_lines += 1;
                 self.counter.seen(stamp, stamp);
                 self.dated(stamp, d, l);
             }
             Look::Text => {
                 self.counter.tally.undated_lines += 1;
-                self.text(l);
+                self.counter.ws_continuation(l);
             }
         }
     }
@@ -237,31 +266,25 @@ impl Scanner {
         t.lines += f.lines;
         t.skipped_lines += f.skipped;
         t.undated_lines += f.undated;
+        t.dated_lines += f.dated;
         if let Some((a, b)) = f.span {
             self.counter.seen(a, b);
         }
         let mut from = 0;
+        let mut from_blank = w.prev_blank;
         for k in &f.kept {
             let (start, end) = (k.start as usize, k.end as usize);
             if self.counter.waiting() {
-                self.reread(&block[from..start]);
+                self.reread(&block[from..start], from_blank);
             }
             match k.what {
                 What::Dated(stamp, d, uin) => self.dated(stamp, Some((d, uin)), &block[start..end]),
-                What::Text => {
-                    if f.first_dated.is_some_and(|d| (d as usize) < start) {
-                        self.file_dated = true;
-                    }
-                    self.text(&block[start..end]);
-                }
             }
             from = k.next as usize;
+            from_blank = false;
         }
         if self.counter.waiting() {
-            self.reread(&block[from..]);
-        }
-        if f.first_dated.is_some() {
-            self.file_dated = true;
+            self.reread(&block[from..], from_blank);
         }
     }
 
@@ -309,12 +332,13 @@ impl Scanner {
 
     /// Both passes on this thread, block after block.
     fn scan_here<R: Read>(&mut self, reader: R) -> io::Result<FileTally> {
-        let before = (self.counter.tally.lines, self.counter.tally.skipped_lines);
+        let before = self.mark();
         let mut src = Source::new(reader);
         let mut w = self.spare_work();
         let mut next = self.spare_work();
         w.ctx = self.ctx;
         next.ctx = self.ctx;
+        w.prev_blank = true;
         let mut carried = 0;
         let result = loop {
             let f = match src.fill(&mut w.buf, carried) {
@@ -324,7 +348,8 @@ impl Scanner {
             w.len = f.len;
             carried = f.filled - f.len;
             next.buf[..carried].copy_from_slice(&w.buf[f.len..f.filled]);
-            first_pass(&w.buf[..w.len], &mut w.found, w.ctx);
+            next.prev_blank = ends_blank(&w.buf[..w.len]).unwrap_or(w.prev_blank);
+            first_pass(&w.buf[..w.len], &mut w.found, w.ctx, w.prev_blank);
             self.second_pass(&w);
             if f.last {
                 break Ok(w.len > 0 && w.buf[w.len - 1] != b'\n');

@@ -154,7 +154,8 @@ fn lines_across_chunk_boundaries() {
 /// carried over and cut at MAX_LINE), each line through `Scanner::line`.
 fn scan_by_lines(s: &mut Scanner, input: &[u8]) -> (u64, u64, u64, bool) {
     let before = (s.counter.tally.lines, s.counter.tally.skipped_lines);
-    s.file_dated = false;
+    let setup = s.setup;
+    s.begin_file(setup);
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;
     for buf in input.chunks(4096) {
@@ -280,9 +281,27 @@ fn random_log(seed: u64, min_len: usize) -> Vec<u8> {
 }
 
 fn same_as_by_lines(files: &[Vec<u8>], workers: usize, since: Option<Stamp>) {
+    same_as_by_lines_read(files, workers, since, FileSetup::plain(Stack::Llonebot, 0));
+    // Entries that end with a blank line: block boundaries must keep whether the line before
+    // was blank.
+    let blank = FileSetup {
+        blank_separated: true,
+        ..FileSetup::plain(Stack::Llonebot, 0)
+    };
+    same_as_by_lines_read(files, workers, since, blank);
+}
+
+fn same_as_by_lines_read(
+    files: &[Vec<u8>],
+    workers: usize,
+    since: Option<Stamp>,
+    setup: FileSetup,
+) {
     let mut fast = Scanner::new(since);
     fast.workers = workers;
+    fast.set_file(setup);
     let mut slow = Scanner::new(since);
+    slow.set_file(setup);
     for f in files {
         let ft = fast.scan(&f[..]).expect("in-memory read");
         let want = scan_by_lines(&mut slow, f);
@@ -359,27 +378,28 @@ fn each_file_is_read_as_its_setup_says_on_any_number_of_cores() {
     let v3 = include_bytes!("../../tests/samples/logs/llonebot-3.27.3-http.log").to_vec();
     let files = [napcat.clone(), Vec::new(), v3, napcat[..5000].to_vec()];
     let nap = FileSetup {
-        stack: Stack::Napcat,
-        account: 0,
-        year: Some(YearHint {
-            year: 2025,
-            month: 5,
-        }),
+        clock: line::Clock {
+            year: Some(line::YearHint {
+                year: 2025,
+                month: 5,
+            }),
+            month_first: None,
+        },
+        ..FileSetup::plain(Stack::Napcat, 0)
     };
     let setups = [
         nap,
         nap,
         FileSetup {
-            stack: Stack::Llonebot,
-            account: 0,
-            year: None,
+            blank_separated: true,
+            ..FileSetup::plain(Stack::Llonebot, 0)
         },
         nap,
     ];
     let mut slow = Scanner::new(None);
     let mut want = Vec::new();
     for (i, (f, s)) in files.iter().zip(&setups).enumerate() {
-        slow.set_file(s.stack, s.account, s.year);
+        slow.set_file(*s);
         if i != 1 {
             want.push(scan_by_lines(&mut slow, f));
         }
@@ -409,5 +429,68 @@ fn each_file_is_read_as_its_setup_says_on_any_number_of_cores() {
             .collect();
         assert_eq!(got, want, "{workers} workers");
         assert_eq!(fast.finish(), want_tally, "{workers} workers");
+    }
+}
+
+proptest::proptest! {
+    /// Entries that end with a blank line (LLOneBot 3.x-7.11): whatever the text lines of an
+    /// entry say (markers, error texts, a whole pasted log line), the counts are those of the
+    /// same log without them, read in blocks on any number of threads.
+    #[test]
+    fn the_text_of_an_entry_never_counts(
+        seed in 0u64..1_000_000,
+        texts in proptest::collection::vec(0usize..7, 1..40),
+    ) {
+        const TEXT: [&str; 7] = [
+            "invoke timeout, wrapperSession.getMsgService().sendMsg, [ '0' ] 这是啥报错",
+            "发生错误 [Error: invoke timeout, wrapperSession.getMsgService().sendMsg]",
+            "[error] | 2024-08-02 15:00:00 | 发生错误 Error: invoke timeout, wrapperSession.getMsgService().sendMsg, []",
+            "2024/8/2 15:00:00 空(1): 收到http请求 /send_msg {} ",
+            "2024/8/2 15:00:00 空(1): 发生错误 发送超时 ",
+            "收到",
+            "\u{1}binary",
+        ];
+        let log = random_log(seed, 4_000);
+        // Without the BOM: a first line of only a BOM is blank once it is dropped.
+        let entries: Vec<&[u8]> = log
+            .strip_prefix(BOM)
+            .unwrap_or(&log)
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.iter().all(|&b| b == b' ' || b == b'\t' || b == b'\r'))
+            .collect();
+        let (mut plain, mut with_text) = (Vec::new(), Vec::new());
+        let mut next = texts.iter().cycle();
+        for (i, e) in entries.iter().enumerate() {
+            for out in [&mut plain, &mut with_text] {
+                out.extend_from_slice(e);
+                out.push(b'\n');
+            }
+            if i % 2 == 0 {
+                for _ in 0..(i % 3 + 1) {
+                    let t = TEXT[*next.next().unwrap_or(&0)];
+                    with_text.extend_from_slice(t.as_bytes());
+                    with_text.push(b'\n');
+                }
+            }
+            for out in [&mut plain, &mut with_text] {
+                out.push(b'\n');
+            }
+        }
+        let setup = FileSetup {
+            blank_separated: true,
+            ..FileSetup::plain(Stack::Llonebot, 0)
+        };
+        let count = |log: &[u8], workers: usize| {
+            let mut s = Scanner::new(None);
+            s.workers = workers;
+            s.set_file(setup);
+            s.scan(log).expect("in-memory read");
+            let t = s.finish();
+            (t.requests, t.total, t.days, t.accounts, t.errors, t.other_errors, t.dated_lines)
+        };
+        let want = count(&plain, 1);
+        for workers in [1, 2] {
+            proptest::prop_assert_eq!(count(&with_text, workers), want.clone());
+        }
     }
 }

@@ -62,9 +62,11 @@ pub struct Tally {
     /// Lines that could not be read as log text: binary, invalid UTF-8, control bytes, or a
     /// timestamp that is not a date.
     pub skipped_lines: u64,
-    /// Text lines without a timestamp: continuations of multi-line entries (stack traces,
-    /// pretty-printed JSON), or a format this tool does not know.
+    /// Text lines that start no entry: the text of multi-line entries (chat messages, stack
+    /// traces, pretty-printed JSON), or lines of a format this tool does not know.
     pub undated_lines: u64,
+    /// Lines that start an entry with a timestamp.
+    pub dated_lines: u64,
     /// Every OneBot request seen (any action).
     pub requests: u64,
     pub total: Counts,

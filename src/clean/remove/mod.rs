@@ -19,10 +19,16 @@ mod unix;
 mod unix_deep;
 #[cfg(unix)]
 mod unix_measure;
+#[cfg(target_os = "linux")]
+mod unix_mounts;
+#[cfg(target_os = "linux")]
+mod unix_trash;
 #[cfg(unix)]
 pub use unix::{Session, record};
 #[cfg(unix)]
 pub use unix_measure::measure_inside;
+#[cfg(target_os = "linux")]
+pub use unix_trash::Trashes;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
