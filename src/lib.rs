@@ -16,6 +16,7 @@ pub mod docs;
 pub mod doctor;
 pub mod env;
 pub mod exit;
+pub mod fsread;
 pub mod i18n;
 pub mod os;
 pub mod output;

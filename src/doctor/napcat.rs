@@ -118,6 +118,7 @@ fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
             Err(Capped::TooLarge(bytes)) => Err(crate::tf!("warn.too_large", bytes = bytes)),
             Err(Capped::Io(e)) => Err(crate::i18n::os_error(&e)),
             Err(Capped::Absent) => Err(crate::i18n::t("os.not_found").to_string()),
+            Err(e @ Capped::NotRegular(_)) => Err(e.words()),
         }
         .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
         let v = match parsed {

@@ -343,11 +343,7 @@ fn push_global(accounts: &mut Vec<CacheAccount>, global: PathBuf) {
 const MAX_MMKV: u64 = 64 << 20;
 
 fn read_small(p: &Path) -> Option<Vec<u8>> {
-    let m = fs::metadata(p).ok()?;
-    if !m.is_file() || m.len() > MAX_MMKV {
-        return None;
-    }
-    fs::read(p).ok()
+    crate::fsread::read_capped(p, MAX_MMKV).ok()
 }
 
 /// `UnitedConfig/<uin>/` beside `UnitedConfig/000/`: exactly one QQ-number folder.

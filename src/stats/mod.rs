@@ -116,7 +116,10 @@ fn collect(
         })
         .collect();
     let results = scanner.scan_files(&setups, |i| match probed.get(i) {
-        Some(p) => File::open(&p.file.path),
+        // Only a regular file, opened without waiting: a FIFO or a device is refused by name.
+        Some(p) => crate::fsread::open_regular(&p.file.path)
+            .map(|(f, _)| f)
+            .map_err(crate::fsread::ReadError::into_io),
         None => Err(std::io::Error::other("no such file in the list")),
     });
     for (p, result) in probed.into_iter().zip(results) {
