@@ -65,6 +65,7 @@ impl App {
 
     /// Lists QQ's processes and runs discovery.
     pub fn discover(&self) -> Result<Installation, Failure> {
+        crate::signals::failpoint("discover");
         let mut procs = process::list_qq_processes(self.env.platform);
         if let Some(root) = &self.env.root {
             // Inspecting another filesystem: only processes running from it belong to it.

@@ -25,6 +25,7 @@ pub mod probe;
 pub mod process;
 pub mod qq_cache;
 pub mod schedule;
+pub mod signals;
 pub mod stack;
 pub mod stats;
 pub mod time;

@@ -15,7 +15,7 @@ mod roots;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use crate::app::App;
@@ -36,7 +36,7 @@ use report::apply_outcomes;
 
 pub use report::{CleanReport, DataDir, PathError, QqState, TargetReport, Totals};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub(crate) use crate::signals::INTERRUPTED;
 
 fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
     let key = match p {
@@ -95,8 +95,8 @@ pub(super) fn pid_list(procs: &[QqProcess]) -> String {
 
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
-    // First thing: Ctrl-C, SIGTERM and SIGHUP only set a flag, looked at between entries.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    // Ctrl-C, SIGTERM and SIGHUP set a flag this run looks at (see `signals`).
+    crate::signals::watch();
     let mut trace = Trace::default();
     let result = run_traced(app, args, &mut trace);
     if let Some(path) = &args.log_file
@@ -362,6 +362,8 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         return Err(e.into());
     }
 
+    // From here a signal stops the removal between entries and what was stopped comes back.
+    let _removing = crate::signals::defer();
     let pb = progress_bar(out, Some(entries as u64), t("clean.removing"));
     let mode = if args.trash {
         Mode::Trash

@@ -101,9 +101,30 @@ struct Job {
     root_len: usize,
 }
 
+/// Folders to visit, shared by the walkers: the jobs waiting, how many are being visited, and
+/// whether a walker panicked (then the others stop at once instead of waiting for its jobs).
 struct Queue {
-    state: Mutex<(Vec<Job>, usize)>,
+    state: Mutex<(Vec<Job>, usize, bool)>,
     ready: Condvar,
+}
+
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Vec<Job>, usize, bool)> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Held by a walker: if it panics, the queue is marked abandoned and the others woken, so the
+/// panic reaches the caller instead of leaving the others waiting for its folder forever.
+struct Abandon<'a>(&'a Queue);
+
+impl Drop for Abandon<'_> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            self.0.lock().2 = true;
+            self.0.ready.notify_all();
+        }
+    }
 }
 
 /// The device of a folder, to stay on one filesystem (`du -x`, `rm --one-file-system`).
@@ -190,14 +211,22 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
         }
     }
     let queue = Queue {
-        state: Mutex::new((jobs, 0)),
+        state: Mutex::new((jobs, 0, false)),
         ready: Condvar::new(),
     };
     let results: Vec<Walked> = thread::scope(|s| {
         let handles: Vec<_> = (0..walk_threads())
             .map(|_| s.spawn(|| worker(nt_data, &queue, filter, dev)))
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        let mut results = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(w) => results.push(w),
+                // A walker's panic is the caller's: never a partial result.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
     });
     for r in results {
         out.merge(r);
@@ -208,13 +237,16 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
 }
 
 fn worker(nt_data: &Path, q: &Queue, filter: &Filter, dev: Option<u64>) -> Walked {
+    let _abandon = Abandon(q);
+    crate::signals::failpoint("qq_cache.walk");
     let mut out = Walked::default();
     loop {
         let job = {
-            let Ok(mut st) = q.state.lock() else {
-                return out;
-            };
+            let mut st = q.lock();
             loop {
+                if st.2 {
+                    return out;
+                }
                 if let Some(j) = st.0.pop() {
                     st.1 += 1;
                     break j;
@@ -223,16 +255,11 @@ fn worker(nt_data: &Path, q: &Queue, filter: &Filter, dev: Option<u64>) -> Walke
                     q.ready.notify_all();
                     return out;
                 }
-                st = match q.ready.wait(st) {
-                    Ok(s) => s,
-                    Err(_) => return out,
-                };
+                st = q.ready.wait(st).unwrap_or_else(|p| p.into_inner());
             }
         };
         let subdirs = visit(nt_data, &job, filter, dev, &mut out);
-        let Ok(mut st) = q.state.lock() else {
-            return out;
-        };
+        let mut st = q.lock();
         st.0.extend(subdirs);
         st.1 -= 1;
         q.ready.notify_all();
