@@ -18,6 +18,8 @@ pub mod env;
 pub mod exit;
 pub mod fsread;
 pub mod i18n;
+#[cfg(test)]
+pub(crate) mod name_props;
 pub mod os;
 pub mod output;
 pub mod policy;

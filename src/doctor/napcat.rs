@@ -103,7 +103,11 @@ fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
             ONEBOT_CONFIG.matches(&name).then(|| {
-                let uin = name["onebot11_".len()..name.len() - ".json".len()].to_string();
+                let uin = name
+                    .strip_prefix("onebot11_")
+                    .and_then(|n| n.strip_suffix(".json"))
+                    .unwrap_or_default()
+                    .to_string();
                 (uin, e.path())
             })
         })

@@ -363,6 +363,9 @@ fn uin_from_united_config(nt_data: &Path) -> Option<(String, PathBuf)> {
 /// the folder with its QQ number: the digits right before `_flash`, shortly after the name.
 pub fn uin_from_mmkv(bytes: &[u8], folder: &str) -> Option<String> {
     let needle = folder.as_bytes();
+    if needle.is_empty() {
+        return None;
+    }
     let mut found: Option<String> = None;
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&bytes[from..], needle) {

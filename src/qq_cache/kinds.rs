@@ -155,12 +155,19 @@ pub fn is_month(name: &str) -> bool {
         && b[5..].iter().all(u8::is_ascii_digit)
 }
 
-/// A name on the never-touch list (a folder, or a database file).
+/// A name on the never-touch list (a folder, or a database file). Compared as bytes: a name's
+/// end may fall inside a character (`报告.pdf`), which a `str` slice would panic on.
 pub fn is_never(name: &str) -> bool {
     NEVER_FOLDERS.iter().any(|n| n.eq_ignore_ascii_case(name))
         || NEVER_SUFFIXES
             .iter()
-            .any(|s| name.len() >= s.len() && name[name.len() - s.len()..].eq_ignore_ascii_case(s))
+            .any(|s| ends_with_ignore_case(name, s))
+}
+
+/// Does `name` end with the ASCII `suffix`, ignoring ASCII case?
+fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    let (name, suffix) = (name.as_bytes(), suffix.as_bytes());
+    name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }
 
 fn temp_or(sub: &str, kind: CacheKind) -> CacheKind {

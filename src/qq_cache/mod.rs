@@ -262,8 +262,8 @@ pub fn account_label(path: &Path, uin: Option<&str>) -> String {
     match names.iter().rposition(|p| p == "nt_data") {
         Some(i) if i > 0 => {
             let folder = &names[i - 1];
-            if discover::is_account_folder(folder) && folder.len() > 14 {
-                format!("{}…", &folder[..14])
+            if discover::is_account_folder(folder) && folder.chars().count() > 14 {
+                format!("{}…", folder.chars().take(14).collect::<String>())
             } else {
                 folder.clone()
             }

@@ -66,6 +66,8 @@ pub mod family;
 mod fields;
 mod files;
 pub mod line;
+#[cfg(test)]
+mod name_props;
 mod pipeline;
 mod render;
 mod report;
