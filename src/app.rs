@@ -76,6 +76,17 @@ impl App {
             });
         }
         let bots = discover::llbot::list_processes();
-        discover::discover_all(&self.env, &self.overrides, procs, bots)
+        let mut inst = discover::discover_all(&self.env, &self.overrides, procs, bots)?;
+        // Paths of an inspected disk that could not be resolved inside it (`--fs-root`).
+        inst.warnings
+            .extend(
+                crate::confine::take_problems()
+                    .into_iter()
+                    .map(|p| discover::Warning {
+                        path: p.path,
+                        problem: p.why,
+                    }),
+            );
+        Ok(inst)
     }
 }

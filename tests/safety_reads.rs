@@ -13,8 +13,7 @@ mod napcat_tree;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use common::{Fixture, Os, native};
 
@@ -22,7 +21,7 @@ use common::{Fixture, Os, native};
 const MEMORY_CAP: u64 = 4 << 30;
 
 /// Runs `cmd` with its memory capped; a run that is still going after a minute is killed
-/// and fails the test as hung.
+/// and fails the test as hung (`common::watch`).
 fn bounded(mut cmd: Command, what: &str) -> Output {
     use std::os::unix::process::CommandExt;
     // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
@@ -38,28 +37,7 @@ fn bounded(mut cmd: Command, what: &str) -> Output {
             Ok(())
         });
     }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!(
-                "{what}: hung (killed after a minute)\nstdout:\n{}\nstderr:\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::watch::run_within(&mut cmd, what)
 }
 
 fn text(o: &Output) -> String {

@@ -18,20 +18,8 @@ use std::time::{Duration, Instant};
 
 use common::safety::{linux, stderr};
 
-/// Waits for a child to end; one still running after a minute is killed and fails the test.
-fn wait_bounded(mut child: Child, what: &str) -> Output {
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!("{what}: hung (killed after a minute)\n{}", stderr(&out));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn wait_bounded(child: Child, what: &str) -> Output {
+    common::watch::output_within(child, what)
 }
 
 fn signal(child: &Child, sig: i32) {

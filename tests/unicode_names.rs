@@ -9,8 +9,7 @@ mod qq_cache_tree;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use common::{Fixture, Os, native};
 use qq_cache_tree::*;
@@ -30,24 +29,7 @@ const NAMES: [&str; 8] = [
 
 /// Runs to the end; a run still going after a minute is killed and fails the test as hung.
 fn bounded(f: &Fixture, args: &[&str]) -> Output {
-    let mut child = f
-        .cmd()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!("{args:?}: hung\n{}", String::from_utf8_lossy(&out.stderr));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    common::watch::run_within(f.cmd().args(args), &format!("{args:?}"))
 }
 
 fn ok(out: &Output, what: &str) -> String {
