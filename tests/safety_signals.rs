@@ -135,8 +135,8 @@ fn sigterm_ends_every_phase() {
         ("discover", &["detect"]),
         ("discover", &["doctor"]),
         ("discover", &["stats"]),
-        ("stats.worker", &["stats"]),
-        ("qq_cache.walk", &["clean", "--yes", "--qq-cache"]),
+        ("stats_worker", &["stats"]),
+        ("qq_cache_walk", &["clean", "--yes", "--qq-cache"]),
     ];
     for (place, args) in cases {
         let (f, data) = linux();
@@ -175,10 +175,10 @@ fn a_panic_in_any_thread_ends_the_run_at_once() {
         return;
     }
     let cases: [(&str, &[&str]); 5] = [
-        ("qq_cache.walk", &["detect"]),
-        ("qq_cache.walk", &["doctor"]),
-        ("qq_cache.walk", &["clean", "--yes", "--qq-cache"]),
-        ("stats.worker", &["stats"]),
+        ("qq_cache_walk", &["detect"]),
+        ("qq_cache_walk", &["doctor"]),
+        ("qq_cache_walk", &["clean", "--yes", "--qq-cache"]),
+        ("stats_worker", &["stats"]),
         ("discover", &["--json", "stats"]),
     ];
     for (place, args) in cases {

@@ -18,8 +18,8 @@ use std::thread;
 use serde::Serialize;
 
 use super::guard::check_entry;
-use super::plan::{Entry, Kind, Plan};
-use super::remove::Session;
+use super::plan::{Entry, EntryType, Kind, Plan, Sweep};
+use super::remove::{Job, Session};
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -63,8 +63,16 @@ pub struct Executed {
 /// an SSD mounted with `discard`, 16 threads removed 50,000 files 4x faster than one).
 const DELETE_THREADS: usize = 16;
 
-/// One entry: the guard's checks, then the removal relative to the open folders.
-fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mode) -> Outcome {
+/// One entry: the guard's checks, then the removal relative to the open folders (or, for a
+/// swept folder, of its files old enough).
+fn carry_out(
+    session: &Session,
+    plan: &Plan,
+    kind: Kind,
+    entry: &Entry,
+    mode: Mode,
+    stop: &AtomicBool,
+) -> Outcome {
     let mut o = Outcome {
         path: entry.path.clone(),
         action: Action::Failed,
@@ -80,28 +88,49 @@ fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mo
             return o;
         }
     };
-    let done = match mode {
-        Mode::Delete => session.remove(
-            place.folder,
-            &place.name,
-            entry.entry_type,
-            &entry.path,
-            entry.files,
-        ),
-        Mode::Trash => session
-            .check(place.folder, &place.name, entry.entry_type, &entry.path)
-            .and_then(|()| {
-                trash::delete(&entry.path)
-                    .map(|()| super::remove::Removed {
-                        files: entry.files,
-                        problem: None,
-                    })
-                    .map_err(|e| msg!("clean.trash_failed", reason = trash_reason(&e)))
-            }),
+    // A folder of QQ's cache never goes whole: only swept, each file asked of the kinds table.
+    if entry.entry_type == EntryType::Dir
+        && entry.sweep.is_none()
+        && crate::qq_cache::cache_kind(kind).is_some()
+    {
+        o.error = Some(msg!("guard.unknown_kind"));
+        return o;
+    }
+    let done = if let Some(sweep) = &entry.sweep {
+        sweep_entry(session, plan, &place, entry, sweep, mode, stop)
+    } else {
+        match mode {
+            Mode::Delete => session.remove(
+                place.folder,
+                &place.name,
+                entry.entry_type,
+                &entry.path,
+                entry.files,
+            ),
+            Mode::Trash => session
+                .check(place.folder, &place.name, entry.entry_type, &entry.path)
+                .and_then(|()| {
+                    trash::delete(&entry.path)
+                        .map(|()| super::remove::Removed {
+                            files: entry.files,
+                            ..Default::default()
+                        })
+                        .map_err(|e| msg!("clean.trash_failed", reason = trash_reason(&e)))
+                }),
+        }
     };
     match done {
+        Ok(r) if r.interrupted => {
+            o.removed = r.files;
+            o.bytes = r.bytes.unwrap_or(0);
+            o.action = Action::Skipped;
+            o.error = r.problem;
+        }
         Ok(r) => {
             o.removed = r.files;
+            if let Some(b) = r.bytes {
+                o.bytes = b;
+            }
             match r.problem {
                 None => {
                     o.action = match mode {
@@ -115,6 +144,48 @@ fn carry_out(session: &Session, plan: &Plan, kind: Kind, entry: &Entry, mode: Mo
         Err(m) => o.error = Some(m),
     }
     o
+}
+
+/// A swept folder: its files old enough go (or to the trash), each checked through the
+/// handles on the way down.
+fn sweep_entry(
+    session: &Session,
+    plan: &Plan,
+    place: &super::guard::Place,
+    entry: &Entry,
+    sweep: &Sweep,
+    mode: Mode,
+    stop: &AtomicBool,
+) -> Result<super::remove::Removed, Msg> {
+    let to_trash = |p: &std::path::Path| {
+        trash::delete(p).map_err(|e| {
+            Msg::raw(format!(
+                "{}: {}",
+                p.display(),
+                msg!("clean.trash_failed", reason = trash_reason(&e))
+            ))
+        })
+    };
+    let rel = entry
+        .path
+        .strip_prefix(&plan.data_dir)
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let job = Job {
+        path: &entry.path,
+        rel,
+        sweep,
+        stop,
+        trash: match mode {
+            Mode::Delete => None,
+            Mode::Trash => Some(&to_trash),
+        },
+    };
+    session.sweep(place.folder, &place.name, &job)
 }
 
 pub fn execute(
@@ -145,7 +216,7 @@ pub fn execute(
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            *slot = Some(carry_out(session, plan, kind, entry, mode));
+            *slot = Some(carry_out(session, plan, kind, entry, mode, stop));
             progress(entry);
         }
     } else {
@@ -169,7 +240,7 @@ pub fn execute(
                             if stop.load(Ordering::SeqCst) {
                                 break;
                             }
-                            out.push((from + k, carry_out(session, plan, kind, entry, mode)));
+                            out.push((from + k, carry_out(session, plan, kind, entry, mode, stop)));
                         }
                         let stopped = out.len() < chunk.len();
                         if tx.send(out).is_err() || stopped {
@@ -190,7 +261,7 @@ pub fn execute(
     // Outcomes in plan order; an entry not reached was stopped by an interruption.
     let mut interrupted = false;
     let mut done = done.into_iter();
-    let outcomes = plan
+    let outcomes: Vec<Vec<Outcome>> = plan
         .targets
         .iter()
         .map(|t| {
@@ -212,6 +283,11 @@ pub fn execute(
                 .collect()
         })
         .collect();
+    // A swept folder stopped half-way counts too.
+    interrupted |= outcomes
+        .iter()
+        .flatten()
+        .any(|o: &Outcome| o.action == Action::Skipped);
     Executed {
         outcomes,
         interrupted,
@@ -220,7 +296,7 @@ pub fn execute(
 
 /// Every entry refused with the same reason (the data dir is not the one planned).
 fn refused_all(plan: &Plan, why: &Msg) -> Executed {
-    let outcomes = plan
+    let outcomes: Vec<Vec<Outcome>> = plan
         .targets
         .iter()
         .map(|t| {

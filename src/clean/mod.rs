@@ -371,9 +371,6 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         Mode::Delete
     };
     let done = roots::execute_all(&plans, mode, &INTERRUPTED, |_| pb.inc(1));
-    if !done.interrupted {
-        crate::qq_cache::plan::remove_empty_months(&plans);
-    }
     pb.finish_and_clear();
 
     if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {
