@@ -131,9 +131,11 @@ fn a_huge_age_keeps_files_dated_1970() {
     let flat = put(&temp.join("epoch-flat.bin"), 0);
     set_mtime(&flat, UNIX_EPOCH);
     // QQ's cache the same.
-    let qq = f.home().join(native(
-        ".config/QQ/nt_qq_0123456789abcdef0123456789abcdef/nt_data/Pic/2024-01/Ori",
-    ));
+    let qq = f.home().join(native(if cfg!(windows) {
+        "Documents/Tencent Files/123456789/nt_qq/nt_data/Pic/2024-01/Ori"
+    } else {
+        ".config/QQ/nt_qq_0123456789abcdef0123456789abcdef/nt_data/Pic/2024-01/Ori"
+    }));
     let qq_epoch = put(&qq.join("epoch.jpg"), 0);
     set_mtime(&qq_epoch, UNIX_EPOCH);
     let qq_older = put(&qq.join("1900.jpg"), 0);

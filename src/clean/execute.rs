@@ -146,6 +146,26 @@ fn carry_out(
     o
 }
 
+/// The entries in runs carried out one after the other: swept entries of one folder (QQ's rows
+/// of two kinds in one month folder) share a run, so two sweeps never walk a folder at once (on
+/// Windows a folder held by one cannot be removed by the other). Runs keep the plan's order.
+fn runs_of(jobs: &[(Kind, &Entry)]) -> Vec<Vec<usize>> {
+    let mut runs: Vec<Vec<usize>> = Vec::with_capacity(jobs.len());
+    let mut by_folder: std::collections::HashMap<&std::path::Path, usize> =
+        std::collections::HashMap::new();
+    for (i, (_, e)) in jobs.iter().enumerate() {
+        if e.sweep.is_some() {
+            if let Some(&r) = by_folder.get(e.path.as_path()) {
+                runs[r].push(i);
+                continue;
+            }
+            by_folder.insert(e.path.as_path(), runs.len());
+        }
+        runs.push(vec![i]);
+    }
+    runs
+}
+
 /// A swept folder: its files old enough go (or to the trash), each checked through the
 /// handles on the way down.
 fn sweep_entry(
@@ -199,10 +219,11 @@ pub fn execute(
         .iter()
         .flat_map(|t| t.entries.iter().map(move |e| (t.kind, e)))
         .collect();
+    let runs = runs_of(&jobs);
     // The trash keeps one folder of its own per volume, with names it picks: one at a time.
     let threads = match mode {
         Mode::Trash => 1,
-        Mode::Delete => DELETE_THREADS.min(jobs.len()),
+        Mode::Delete => DELETE_THREADS.min(runs.len()),
     };
     let mut done: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
     // The data dir must still be the folder planned; its target folders stay open throughout.
@@ -220,29 +241,37 @@ pub fn execute(
             progress(entry);
         }
     } else {
-        // Entries are taken, and their outcomes reported, a few at a time; each one is still
-        // preceded by a look at `stop`.
-        let batch = (jobs.len() / (threads * 16)).clamp(1, 16);
+        // Entries are taken, and their outcomes reported, a few runs at a time; each one is
+        // still preceded by a look at `stop`.
+        let batch = (runs.len() / (threads * 16)).clamp(1, 16);
         let next = AtomicUsize::new(0);
         thread::scope(|s| {
             let (tx, rx) = mpsc::channel::<Vec<(usize, Outcome)>>();
             for _ in 0..threads {
-                let (tx, next, jobs) = (tx.clone(), &next, &jobs);
+                let (tx, next, jobs, runs) = (tx.clone(), &next, &jobs, &runs);
                 s.spawn(move || {
                     loop {
                         let from = next.fetch_add(batch, Ordering::Relaxed);
-                        let to = jobs.len().min(from.saturating_add(batch));
-                        let Some(chunk) = jobs.get(from..to).filter(|c| !c.is_empty()) else {
+                        let to = runs.len().min(from.saturating_add(batch));
+                        let Some(chunk) = runs.get(from..to).filter(|c| !c.is_empty()) else {
                             return;
                         };
-                        let mut out = Vec::with_capacity(chunk.len());
-                        for (k, &(kind, entry)) in chunk.iter().enumerate() {
-                            if stop.load(Ordering::SeqCst) {
-                                break;
+                        let wanted: usize = chunk.iter().map(Vec::len).sum();
+                        let mut out = Vec::with_capacity(wanted);
+                        'runs: for run in chunk {
+                            for &i in run {
+                                if stop.load(Ordering::SeqCst) {
+                                    break 'runs;
+                                }
+                                if let Some(&(kind, entry)) = jobs.get(i) {
+                                    out.push((
+                                        i,
+                                        carry_out(session, plan, kind, entry, mode, stop),
+                                    ));
+                                }
                             }
-                            out.push((from + k, carry_out(session, plan, kind, entry, mode, stop)));
                         }
-                        let stopped = out.len() < chunk.len();
+                        let stopped = out.len() < wanted;
                         if tx.send(out).is_err() || stopped {
                             return;
                         }
