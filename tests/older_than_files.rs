@@ -223,3 +223,40 @@ fn links_in_a_swept_folder_are_never_followed() {
     assert!(victim.is_file() && outside.is_dir(), "its target stays");
     assert!(temp.join(native("video/new.mp4")).is_file());
 }
+
+/// `--trash` with `--older-than`: the old files of a swept folder go to the trash one by one,
+/// the newer stay where they are.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_swept_folder_goes_to_the_trash_file_by_file() {
+    let f = common::Fixture::new(common::Os::Linux);
+    let data = f.standalone();
+    let old = put(&data.join(native("temp/video/old.mp4")), 10);
+    let new = put(&data.join(native("temp/video/new.mp4")), 0);
+    let home = f.tmp.path().join("real-home");
+    fs::create_dir_all(&home).unwrap();
+    // A QQ install of the test's own (see clean.rs: other tests' fake QQs are not of it).
+    let qq = f.tmp.path().join("qq-install");
+    f.write(&qq.join("qq"), b"\x7fELF");
+    f.qq_app(&qq.join("resources/app"), "3.2.21-41857", "./index.js");
+    // Without --fs-root: the trash lives in the (temporary) home this run is given.
+    let out = std::process::Command::new(common::BIN)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .args(["--json", "--qq-dir", qq.to_str().unwrap(), "--data-dir"])
+        .arg(&data)
+        .args(["clean", "--yes", "--trash", "--older-than", "3d"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert!(!old.exists() && new.is_file(), "{v:#}");
+    let trashed = walkdir::WalkDir::new(home.join(".local/share/Trash/files"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "old.mp4")
+        .count();
+    assert_eq!(trashed, 1, "old.mp4 is in the trash");
+}
