@@ -71,6 +71,7 @@ impl App {
 
     /// Lists QQ's processes and runs discovery.
     pub fn discover(&self) -> Result<Installation, Failure> {
+        crate::signals::failpoint("discover");
         let mut procs = process::list_qq_processes(self.env.platform);
         if let Some(root) = &self.env.root {
             // Inspecting another filesystem: only processes running from it belong to it.
@@ -81,6 +82,17 @@ impl App {
             });
         }
         let bots = discover::llbot::list_processes();
-        discover::discover_all(&self.env, &self.overrides, procs, bots)
+        let mut inst = discover::discover_all(&self.env, &self.overrides, procs, bots)?;
+        // Paths of an inspected disk that could not be resolved inside it (`--fs-root`).
+        inst.warnings
+            .extend(
+                crate::confine::take_problems()
+                    .into_iter()
+                    .map(|p| discover::Warning {
+                        path: p.path,
+                        problem: p.why,
+                    }),
+            );
+        Ok(inst)
     }
 }

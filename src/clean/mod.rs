@@ -16,7 +16,7 @@ mod trash;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use crate::app::App;
@@ -37,7 +37,7 @@ use report::apply_outcomes;
 
 pub use report::{CleanReport, DataDir, PathError, QqState, TargetReport, Totals};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub(crate) use crate::signals::INTERRUPTED;
 
 fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
     let key = match p {
@@ -96,8 +96,8 @@ pub(super) fn pid_list(procs: &[QqProcess]) -> String {
 
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
-    // First thing: Ctrl-C, SIGTERM and SIGHUP only set a flag, looked at between entries.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    // Ctrl-C, SIGTERM and SIGHUP set a flag this run looks at (see `signals`).
+    crate::signals::watch();
     // The run log first: a log that cannot be kept refuses the run before anything is touched.
     let mut run_log = args.log_file.as_deref().map(log::open).transpose()?;
     let mut trace = Trace::default();
@@ -365,6 +365,8 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         return Err(e.into());
     }
 
+    // From here a signal stops the removal between entries and what was stopped comes back.
+    let _removing = crate::signals::defer();
     let pb = progress_bar(out, Some(entries as u64), t("clean.removing"));
     let mode = if args.trash {
         Mode::Trash
@@ -372,9 +374,6 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         Mode::Delete
     };
     let done = roots::execute_all(&plans, mode, &INTERRUPTED, |_| pb.inc(1));
-    if !done.interrupted {
-        crate::qq_cache::plan::remove_empty_months(&plans);
-    }
     pb.finish_and_clear();
 
     if let Some(cmd) = args.start_cmd.as_deref().filter(|_| qq.stopped) {

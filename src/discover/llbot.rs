@@ -173,6 +173,13 @@ fn candidates(
     let mut out = Vec::new();
     if let Some(dir) = flag {
         super::check_override_dir("--llbot-dir", dir, "what.llbot_install")?;
+        // A folder named by the flag is that or nothing: what runs elsewhere does not stand in.
+        if install_of(dir).is_none() {
+            return Err(Failure::usage(msg!(
+                "err.llbot_dir_not_llbot",
+                path = dir.display()
+            )));
+        }
         out.push((dir.to_path_buf(), Source::Flag, None));
     }
     for r in procs {
@@ -229,15 +236,6 @@ pub(super) fn find(
             }
             None => ctx.note(What::LlbotInstall, &dir, Outcome::Missing, None),
         }
-    }
-    if found.is_none() && flag.is_some() {
-        let dir = flag.unwrap_or(Path::new(""));
-        return Err(Failure::usage(msg!(
-            "err.override_not_dir",
-            flag = "--llbot-dir",
-            path = dir.display(),
-            expected = crate::i18n::t("what.llbot_install")
-        )));
     }
     let (install, source, detail) = match (found, data_flag) {
         (Some(f), _) => (Some(f.0), f.1, f.2),

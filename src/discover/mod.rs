@@ -6,6 +6,8 @@ mod bots;
 mod liteloader;
 pub mod llbot;
 mod llonebot;
+#[cfg(test)]
+mod name_props;
 mod napcat;
 mod napcat_version;
 mod paths;

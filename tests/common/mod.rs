@@ -13,6 +13,7 @@ pub mod onebot;
 pub mod safety;
 mod skip;
 pub mod unprivileged;
+pub mod watch;
 
 // Not every test binary skips anything.
 #[allow(unused_imports)]
