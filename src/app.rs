@@ -72,6 +72,7 @@ impl App {
 
     /// Lists the processes once and runs discovery.
     pub fn discover(&self) -> Result<Installation, Failure> {
+        crate::signals::failpoint("discover");
         let mut seen = discover::Seen::from_os(self.env.platform);
         if let Some(root) = &self.env.root {
             // Inspecting another filesystem: only processes running from it belong to it.
@@ -81,7 +82,17 @@ impl App {
                     .is_some_and(|e| process::exe_in_install(e, root))
             });
         }
-        let inst = discover::discover_all(&self.env, &self.overrides, seen)?;
+        let mut inst = discover::discover_all(&self.env, &self.overrides, seen)?;
+        // Paths of an inspected disk that could not be resolved inside it (`--fs-root`).
+        inst.warnings
+            .extend(
+                crate::confine::take_problems()
+                    .into_iter()
+                    .map(|p| discover::Warning {
+                        path: p.path,
+                        problem: p.why,
+                    }),
+            );
         remember(&self.env, &inst);
         Ok(inst)
     }

@@ -151,12 +151,9 @@ impl Env {
         let win = self.platform == Platform::Windows;
         let mut parts: Vec<String> = Vec::new();
         let mut rest = p;
-        if win {
-            let b = p.as_bytes();
-            if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
-                parts.push(p[..1].to_ascii_uppercase());
-                rest = &p[2..];
-            }
+        if win && let Some((letter, after)) = drive(p) {
+            parts.push(letter);
+            rest = after;
         }
         parts.extend(split_platform(rest, win));
         confine(root, parts)
@@ -175,12 +172,12 @@ impl Env {
         let win = self.platform == Platform::Windows;
         let mut rest = p;
         let mut parts = Vec::new();
-        if win && p.as_bytes().get(1) == Some(&b':') {
-            parts.push(p[..1].to_ascii_uppercase());
-            rest = &p[2..];
+        if win && let Some((letter, after)) = drive(p) {
+            parts.push(letter);
+            rest = after;
         }
         parts.extend(split_platform(rest, win));
-        confine_noting(root, parts).1
+        crate::confine::confine_noting(root, parts).1
     }
 
     /// Joins a platform-relative path (which may use `\` on Windows) onto a path on this machine.
@@ -229,8 +226,11 @@ impl Env {
         }
         let home = self.home.as_deref()?;
         let mut v = value.replace("${HOME}", home).replace("$HOME", home);
-        if v == "~" || v.starts_with("~/") {
-            v = format!("{home}{}", &v[1..]);
+        if let Some(after) = v
+            .strip_prefix('~')
+            .filter(|a| a.is_empty() || a.starts_with('/'))
+        {
+            v = format!("{home}{after}");
         }
         Some(v)
     }
@@ -245,66 +245,21 @@ fn split_platform(rest: &str, windows: bool) -> impl Iterator<Item = String> + '
         .map(str::to_string)
 }
 
-/// Links followed at most while confining one path (as the kernel's own limit).
-const MAX_LINKS: usize = 40;
-
 /// `root` + `parts`, resolved the way the inspected system would, but never leaving `root`:
 /// `..` stops at the root, a link on the disk is followed with an absolute target read as
-/// relative to the root (its own system's `/`), a relative one from the link's folder. Parts
-/// that do not exist are joined as they are. After too many links the rest is joined as it
-/// is, below the folder reached (still inside the root; whatever the OS then follows there is
-/// checked again before anything is deleted).
+/// relative to the root (its own system's `/`), a relative one from the link's folder, each
+/// component looked at relative to the folder reached (see [`crate::confine`]). Parts that do
+/// not exist are joined as they are. A path with more than 40 links on the way names nothing
+/// (and is reported by discovery).
 pub fn confine(root: &Path, parts: Vec<String>) -> PathBuf {
-    confine_noting(root, parts).0
+    crate::confine::confine_noting(root, parts).0
 }
 
-/// [`confine`], and whether a `..` (in the path or in a link on the way) tried to climb above
-/// the root.
-fn confine_noting(root: &Path, parts: Vec<String>) -> (PathBuf, bool) {
-    let mut climbed = false;
-    let mut out = root.to_path_buf();
-    let mut queue: std::collections::VecDeque<String> = parts.into();
-    let mut links = 0;
-    while let Some(part) = queue.pop_front() {
-        match part.as_str() {
-            "" | "." => continue,
-            ".." => {
-                if out == root {
-                    climbed = true;
-                } else {
-                    out.pop();
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let next = out.join(&part);
-        let is_link = std::fs::symlink_metadata(&next).is_ok_and(|m| m.file_type().is_symlink());
-        if !is_link || links >= MAX_LINKS {
-            out = next;
-            continue;
-        }
-        links += 1;
-        let Ok(target) = std::fs::read_link(&next) else {
-            out = next;
-            continue;
-        };
-        if target.has_root() {
-            out = root.to_path_buf();
-        }
-        let mut front: Vec<String> = Vec::new();
-        for c in target.components() {
-            match c {
-                std::path::Component::Normal(s) => front.push(s.to_string_lossy().into_owned()),
-                std::path::Component::ParentDir => front.push("..".into()),
-                _ => {}
-            }
-        }
-        for p in front.into_iter().rev() {
-            queue.push_front(p);
-        }
-    }
-    (out, climbed)
+/// A Windows path's drive letter (upper case) and the rest, when it starts with one.
+fn drive(p: &str) -> Option<(String, &str)> {
+    let mut chars = p.chars();
+    let letter = chars.next().filter(char::is_ascii_alphabetic)?;
+    (chars.next() == Some(':')).then(|| (letter.to_ascii_uppercase().to_string(), chars.as_str()))
 }
 
 fn push_components(out: &mut PathBuf, rest: &str, windows: bool) {

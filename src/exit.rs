@@ -27,7 +27,9 @@ pub enum Exit {
     /// Cleaned, but what was stopped could not be started again (`--restart-qq`, `--start-cmd`):
     /// the bot is down, which a scheduled job has to report.
     RestartFailed = 7,
-    /// Interrupted (Ctrl-C).
+    /// An internal error (a bug: a panic in any thread); the run ended at once.
+    Internal = 70,
+    /// Interrupted (Ctrl-C, SIGTERM, SIGHUP).
     Interrupted = 130,
 }
 
@@ -50,6 +52,7 @@ impl Exit {
             Exit::QqRunning => 6,
             Exit::RestartFailed => 7,
             Exit::Interrupted => 8,
+            Exit::Internal => 9,
         }
     }
 

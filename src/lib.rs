@@ -9,6 +9,7 @@ pub mod check_versions;
 pub mod clap_msg;
 pub mod clean;
 pub mod cli;
+pub mod confine;
 pub mod console;
 pub mod detect;
 pub mod discover;
@@ -16,8 +17,11 @@ pub mod docs;
 pub mod doctor;
 pub mod env;
 pub mod exit;
+pub mod fsread;
 pub mod i18n;
 pub mod listener;
+#[cfg(test)]
+pub(crate) mod name_props;
 pub mod os;
 pub mod outfile;
 pub mod output;
@@ -27,6 +31,7 @@ pub mod probe;
 pub mod process;
 pub mod qq_cache;
 pub mod schedule;
+pub mod signals;
 pub mod stack;
 pub mod stats;
 pub mod time;
@@ -39,6 +44,15 @@ use exit::Exit;
 use app::App;
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let result = run_command(cli);
+    // Paths of an inspected disk that could not be resolved after discovery: said on stderr.
+    for p in confine::take_problems() {
+        stderr_line!("llob-doctor: {}: {}", clean::guard::shown(&p.path), p.why);
+    }
+    result
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<Exit> {
     let app = App::from_args(&cli.global)?;
     match cli.command {
         Command::Detect => detect::run(&app),

@@ -24,6 +24,8 @@ fn main() -> ExitCode {
     let lang =
         i18n::lang_from_args(&args).unwrap_or_else(|| i18n::detect_lang(|k| std::env::var(k).ok()));
     i18n::set_lang(if json { Lang::En } else { lang });
+    // Signals end every phase in time; a panic in any thread ends the run at once.
+    llob_doctor::signals::install(json);
     // Double-clicked in Explorer: a guided doctor and clean in a window that waits for Enter.
     if let Some(exit) = llob_doctor::console::double_click() {
         return ExitCode::from(exit.code() as u8);

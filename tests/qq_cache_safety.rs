@@ -162,7 +162,8 @@ fn a_running_qq_stops_the_clean_with_exit_4() {
 }
 
 /// The plan goes through the project's executor and guard: a file swapped for a link after the
-/// preview is refused, and a never-touch file slipped into a plan is refused by the guard.
+/// preview is left alone (a sweep takes regular files only, never following a link), and a
+/// never-touch file, or a whole month folder, slipped into a plan is refused by the guard.
 #[cfg(unix)]
 #[test]
 fn the_guard_rechecks_each_qq_entry_before_removal() {
@@ -205,6 +206,22 @@ fn the_guard_rechecks_each_qq_entry_before_removal() {
             files: 1,
             bytes: 10,
             newest: 0,
+            sweep: None,
+        }],
+    });
+    // A month folder as a whole (no sweep): it would take the database inside with it.
+    let month = db.parent().unwrap().parent().unwrap().to_path_buf();
+    p.targets.push(Target {
+        kind: Kind(llob_doctor::stack::qq_cache::spec(CacheKind::Pic)),
+        uin: None,
+        path: month.clone(),
+        entries: vec![Entry {
+            path: month.clone(),
+            entry_type: EntryType::Dir,
+            files: 1,
+            bytes: 10,
+            newest: 0,
+            sweep: None,
         }],
     });
     let done = execute(
@@ -213,19 +230,24 @@ fn the_guard_rechecks_each_qq_entry_before_removal() {
         &std::sync::atomic::AtomicBool::new(false),
         |_| {},
     );
-    let all: Vec<_> = done.outcomes.iter().flatten().collect();
-    let of = |p: &Path| all.iter().find(|o| o.path == p).expect("outcome");
-    // Refused by the guard: `Failed` (`Skipped` now means not reached after an interruption).
-    assert_eq!(of(&swapped).action, Action::Failed);
-    assert_eq!(of(&db).action, Action::Failed);
-    assert!(outside.is_file() && db.is_file());
-    assert!(fs::symlink_metadata(&swapped).is_ok());
-    let deleted = all.iter().filter(|o| o.action == Action::Deleted).count();
-    assert_eq!(
-        deleted,
-        a1.goes.len() - 1,
-        "the rest of the account's plan went"
+    // The two smuggled targets are the last two; the planned rows come before them.
+    let (planned, smuggled) = done.outcomes.split_at(done.outcomes.len() - 2);
+    // Refused by the guard: `Failed` (`Skipped` means not reached after an interruption).
+    let smuggled: Vec<_> = smuggled.iter().flatten().collect();
+    assert_eq!(smuggled.len(), 2);
+    assert!(
+        smuggled.iter().all(|o| o.action == Action::Failed),
+        "{smuggled:?}"
     );
+    assert!(outside.is_file() && db.is_file());
+    assert!(fs::symlink_metadata(&swapped).is_ok_and(|m| m.file_type().is_symlink()));
+    // Every row of the plan went; the link is no file of the cache and stays.
+    for o in planned.iter().flatten() {
+        assert_eq!(o.action, Action::Deleted, "{o:?}");
+    }
+    let rest: Vec<PathBuf> = a1.goes.iter().filter(|p| **p != swapped).cloned().collect();
+    assert_gone(&rest);
+    assert_kept(&a1.never);
 }
 
 /// The entries are reached folder by folder from the pinned `nt_data`: a month folder swapped
@@ -235,7 +257,7 @@ fn the_guard_rechecks_each_qq_entry_before_removal() {
 #[test]
 fn a_folder_swapped_for_a_link_after_the_preview_is_not_followed() {
     use llob_doctor::clean::execute::{Action, Mode, execute};
-    use llob_doctor::qq_cache::{CacheKind, Selection, discover, plan, plans};
+    use llob_doctor::qq_cache::{CacheKind, Selection, discover, plans};
     let f = Fixture::new(Os::Linux);
     let (_, a1, _, _) = linux(&f, ".config/QQ");
     let env = llob_doctor::env::Env {
@@ -286,8 +308,8 @@ fn a_folder_swapped_for_a_link_after_the_preview_is_not_followed() {
     }
     assert_kept(&behind);
     assert!(fs::symlink_metadata(&month).is_ok_and(|m| m.file_type().is_symlink()));
-    // Emptied month folders go (rmdir only); the link and what is behind it stay.
-    plan::remove_empty_months(&ps);
+    // Emptied month folders went with their rows (rmdir only); the link and what is behind
+    // it stay.
     let nt = month.parent().and_then(Path::parent).unwrap();
     assert!(
         !nt.join("Video/2024-06").exists(),

@@ -18,8 +18,8 @@ use std::thread;
 use serde::Serialize;
 
 use super::guard::check_entry;
-use super::plan::{Entry, Kind, Plan};
-use super::remove::Session;
+use super::plan::{Entry, EntryType, Kind, Plan, Sweep};
+use super::remove::{Job, Session};
 use super::trash::Trasher;
 use crate::i18n::Msg;
 use crate::msg;
@@ -64,7 +64,8 @@ pub struct Executed {
 /// an SSD mounted with `discard`, 16 threads removed 50,000 files 4x faster than one).
 const DELETE_THREADS: usize = 16;
 
-/// One entry: the guard's checks, then the removal relative to the open folders.
+/// One entry: the guard's checks, then the removal relative to the open folders (or, for a
+/// swept folder, of its files old enough).
 fn carry_out(
     session: &Session,
     trasher: &Trasher,
@@ -72,6 +73,7 @@ fn carry_out(
     kind: Kind,
     entry: &Entry,
     mode: Mode,
+    stop: &AtomicBool,
 ) -> Outcome {
     let mut o = Outcome {
         path: entry.path.clone(),
@@ -88,26 +90,47 @@ fn carry_out(
             return o;
         }
     };
-    let done = match mode {
-        Mode::Delete => session.remove(
-            place.folder,
-            &place.name,
-            entry.entry_type,
-            &entry.path,
-            entry.files,
-        ),
-        Mode::Trash => trasher.put(
-            session,
-            place.folder,
-            &place.name,
-            entry.entry_type,
-            &entry.path,
-            entry.files,
-        ),
+    // A folder of QQ's cache never goes whole: only swept, each file asked of the kinds table.
+    if entry.entry_type == EntryType::Dir
+        && entry.sweep.is_none()
+        && crate::qq_cache::cache_kind(kind).is_some()
+    {
+        o.error = Some(msg!("guard.unknown_kind"));
+        return o;
+    }
+    let done = if let Some(sweep) = &entry.sweep {
+        sweep_entry(session, trasher, plan, &place, entry, sweep, mode, stop)
+    } else {
+        match mode {
+            Mode::Delete => session.remove(
+                place.folder,
+                &place.name,
+                entry.entry_type,
+                &entry.path,
+                entry.files,
+            ),
+            Mode::Trash => trasher.put(
+                session,
+                place.folder,
+                &place.name,
+                entry.entry_type,
+                &entry.path,
+                entry.files,
+            ),
+        }
     };
     match done {
+        Ok(r) if r.interrupted => {
+            o.removed = r.files;
+            o.bytes = r.bytes.unwrap_or(0);
+            o.action = Action::Skipped;
+            o.error = r.problem;
+        }
         Ok(r) => {
             o.removed = r.files;
+            if let Some(b) = r.bytes {
+                o.bytes = b;
+            }
             match r.problem {
                 None => {
                     o.action = match mode {
@@ -123,6 +146,67 @@ fn carry_out(
     o
 }
 
+/// The entries in runs carried out one after the other: swept entries of one folder (QQ's rows
+/// of two kinds in one month folder) share a run, so two sweeps never walk a folder at once (on
+/// Windows a folder held by one cannot be removed by the other). Runs keep the plan's order.
+fn runs_of(jobs: &[(Kind, &Entry)]) -> Vec<Vec<usize>> {
+    let mut runs: Vec<Vec<usize>> = Vec::with_capacity(jobs.len());
+    let mut by_folder: std::collections::HashMap<&std::path::Path, usize> =
+        std::collections::HashMap::new();
+    for (i, (_, e)) in jobs.iter().enumerate() {
+        if e.sweep.is_some() {
+            if let Some(&r) = by_folder.get(e.path.as_path()) {
+                runs[r].push(i);
+                continue;
+            }
+            by_folder.insert(e.path.as_path(), runs.len());
+        }
+        runs.push(vec![i]);
+    }
+    runs
+}
+
+/// A swept folder: its files old enough go (or to the trash), each checked through the
+/// handles on the way down.
+#[allow(clippy::too_many_arguments)]
+fn sweep_entry(
+    session: &Session,
+    trasher: &Trasher,
+    plan: &Plan,
+    place: &super::guard::Place,
+    entry: &Entry,
+    sweep: &Sweep,
+    mode: Mode,
+    stop: &AtomicBool,
+) -> Result<super::remove::Removed, Msg> {
+    #[cfg(unix)]
+    let to_trash = |parent: std::os::fd::BorrowedFd<'_>,
+                    name: &std::ffi::CStr,
+                    p: &std::path::Path| { trasher.put_at(parent, name, p) };
+    #[cfg(not(unix))]
+    let to_trash = |p: &std::path::Path| trasher.put_path(p);
+    let rel = entry
+        .path
+        .strip_prefix(&plan.data_dir)
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let job = Job {
+        path: &entry.path,
+        rel,
+        sweep,
+        stop,
+        trash: match mode {
+            Mode::Delete => None,
+            Mode::Trash => Some(&to_trash),
+        },
+    };
+    session.sweep(place.folder, &place.name, &job)
+}
+
 pub fn execute(
     plan: &Plan,
     mode: Mode,
@@ -134,10 +218,11 @@ pub fn execute(
         .iter()
         .flat_map(|t| t.entries.iter().map(move |e| (t.kind, e)))
         .collect();
+    let runs = runs_of(&jobs);
     // The trash keeps one folder of its own per volume, with names it picks: one at a time.
     let threads = match mode {
         Mode::Trash => 1,
-        Mode::Delete => DELETE_THREADS.min(jobs.len()),
+        Mode::Delete => DELETE_THREADS.min(runs.len()),
     };
     let mut done: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
     // The data dir must still be the folder planned; its target folders stay open throughout.
@@ -153,36 +238,41 @@ pub fn execute(
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            *slot = Some(carry_out(session, trasher, plan, kind, entry, mode));
+            *slot = Some(carry_out(session, trasher, plan, kind, entry, mode, stop));
             progress(entry);
         }
     } else {
-        // Entries are taken, and their outcomes reported, a few at a time; each one is still
-        // preceded by a look at `stop`.
-        let batch = (jobs.len() / (threads * 16)).clamp(1, 16);
+        // Entries are taken, and their outcomes reported, a few runs at a time; each one is
+        // still preceded by a look at `stop`.
+        let batch = (runs.len() / (threads * 16)).clamp(1, 16);
         let next = AtomicUsize::new(0);
         thread::scope(|s| {
             let (tx, rx) = mpsc::channel::<Vec<(usize, Outcome)>>();
             for _ in 0..threads {
-                let (tx, next, jobs) = (tx.clone(), &next, &jobs);
+                let (tx, next, jobs, runs) = (tx.clone(), &next, &jobs, &runs);
                 s.spawn(move || {
                     loop {
                         let from = next.fetch_add(batch, Ordering::Relaxed);
-                        let to = jobs.len().min(from.saturating_add(batch));
-                        let Some(chunk) = jobs.get(from..to).filter(|c| !c.is_empty()) else {
+                        let to = runs.len().min(from.saturating_add(batch));
+                        let Some(chunk) = runs.get(from..to).filter(|c| !c.is_empty()) else {
                             return;
                         };
-                        let mut out = Vec::with_capacity(chunk.len());
-                        for (k, &(kind, entry)) in chunk.iter().enumerate() {
-                            if stop.load(Ordering::SeqCst) {
-                                break;
+                        let wanted: usize = chunk.iter().map(Vec::len).sum();
+                        let mut out = Vec::with_capacity(wanted);
+                        'runs: for run in chunk {
+                            for &i in run {
+                                if stop.load(Ordering::SeqCst) {
+                                    break 'runs;
+                                }
+                                if let Some(&(kind, entry)) = jobs.get(i) {
+                                    out.push((
+                                        i,
+                                        carry_out(session, trasher, plan, kind, entry, mode, stop),
+                                    ));
+                                }
                             }
-                            out.push((
-                                from + k,
-                                carry_out(session, trasher, plan, kind, entry, mode),
-                            ));
                         }
-                        let stopped = out.len() < chunk.len();
+                        let stopped = out.len() < wanted;
                         if tx.send(out).is_err() || stopped {
                             return;
                         }
@@ -201,7 +291,7 @@ pub fn execute(
     // Outcomes in plan order; an entry not reached was stopped by an interruption.
     let mut interrupted = false;
     let mut done = done.into_iter();
-    let outcomes = plan
+    let outcomes: Vec<Vec<Outcome>> = plan
         .targets
         .iter()
         .map(|t| {
@@ -223,6 +313,11 @@ pub fn execute(
                 .collect()
         })
         .collect();
+    // A swept folder stopped half-way counts too.
+    interrupted |= outcomes
+        .iter()
+        .flatten()
+        .any(|o: &Outcome| o.action == Action::Skipped);
     Executed {
         outcomes,
         interrupted,
@@ -231,7 +326,7 @@ pub fn execute(
 
 /// Every entry refused with the same reason (the data dir is not the one planned).
 fn refused_all(plan: &Plan, why: &Msg) -> Executed {
-    let outcomes = plan
+    let outcomes: Vec<Vec<Outcome>> = plan
         .targets
         .iter()
         .map(|t| {

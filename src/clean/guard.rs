@@ -71,8 +71,10 @@ impl Forbidden {
 
 /// The home folders of a passwd file (field 6).
 pub fn passwd_homes(file: &Path) -> Vec<PathBuf> {
-    fs::read_to_string(file)
-        .map(|s| {
+    // A passwd file of a big directory may hold many users; never a FIFO or a device.
+    crate::fsread::read_capped(file, 64 << 20)
+        .map(|b| {
+            let s = String::from_utf8_lossy(&b);
             s.lines()
                 .filter(|l| !l.starts_with('#'))
                 .filter_map(|l| l.split(':').nth(5))

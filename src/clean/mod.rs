@@ -18,7 +18,7 @@ mod units;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use crate::app::App;
@@ -38,7 +38,7 @@ use report::apply_outcomes;
 
 pub use report::{CleanReport, DataDir, PathError, QqState, TargetReport, Totals};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub(crate) use crate::signals::INTERRUPTED;
 
 fn data_dir_failure(dir: &Path, p: DataDirProblem) -> Failure {
     let key = match p {
@@ -97,8 +97,8 @@ pub(super) fn pid_list(procs: &[QqProcess]) -> String {
 
 pub fn run(app: &App, args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
-    // First thing: Ctrl-C, SIGTERM and SIGHUP only set a flag, looked at between entries.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    // Ctrl-C, SIGTERM and SIGHUP set a flag this run looks at (see `signals`).
+    crate::signals::watch();
     // The run log first: a log that cannot be kept refuses the run before anything is touched.
     let mut run_log = args.log_file.as_deref().map(log::open).transpose()?;
     let mut trace = Trace::default();
@@ -233,6 +233,8 @@ fn run_traced(app: &App, args: &CleanArgs, trace: &mut Trace) -> anyhow::Result<
         }
     }
 
+    // From here a signal only stops the run between steps: whatever was stopped comes back.
+    let _deferred = crate::signals::defer();
     // Stop what must stop, unit by unit (the bots before QQ's caches, whose QQ may be theirs).
     let platform = inst.platform;
     for u in units.iter_mut().filter(|u| u.skip.is_none()) {

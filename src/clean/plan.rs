@@ -1,6 +1,7 @@
 //! Scans a data dir into a [`Plan`] from its stack's target table: every entry that will go,
 //! with its size. The deletion later works from this plan, never from a new scan.
 
+pub mod age;
 mod measure;
 
 use std::io;
@@ -15,6 +16,7 @@ use crate::time::unix_secs;
 use measure::{Listed, list, measure_all, real_subdir};
 
 pub use crate::stack::{Kind, is_log_name};
+pub use age::{Only, Sweep};
 pub use measure::{is_link, type_of};
 
 /// What an entry was when planned; it must still be that when removed.
@@ -36,6 +38,10 @@ pub struct Entry {
     pub bytes: u64,
     /// Newest modification time anywhere inside (seconds since the epoch).
     pub newest: u64,
+    /// A folder aged file by file ([`Sweep`]): only what is old enough goes, and `files`,
+    /// `bytes` and `newest` count that. `None`: the entry goes whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Sweep>,
 }
 
 /// A row of the preview: one `msg_<uin>` folder, the temp contents, the logs, or one
@@ -68,7 +74,8 @@ pub struct Options {
     pub uins: Vec<String>,
     pub logs: bool,
     pub database: bool,
-    /// Only temp entries and logs whose newest change is at least this many seconds old.
+    /// Only temp entries and logs at least this many seconds old; a folder entry is aged file
+    /// by file (see [`age`]).
     pub older_than: Option<u64>,
 }
 
@@ -116,10 +123,25 @@ impl Options {
     }
 
     fn old_enough(&self, e: &Entry, now: u64) -> bool {
-        match self.older_than {
-            Some(age) => now.saturating_sub(e.newest) >= age,
-            None => true,
+        match (self.older_than, e.sweep) {
+            // A swept folder goes when some file in it is old enough, or when it holds no
+            // file at all and is itself old enough.
+            (Some(_), Some(s)) if e.files > 0 || s.of_files > 0 => e.files > 0,
+            (Some(age), _) => now.saturating_sub(e.newest) >= age,
+            (None, _) => true,
         }
+    }
+
+    /// The sweep a folder entry of an aged row gets: with `--older-than` its files are aged one
+    /// by one; without, the entry goes whole.
+    fn sweep(&self, now: (i64, u32)) -> Option<Sweep> {
+        self.older_than.map(|age| Sweep {
+            cutoff: age::cutoff(now.0, age),
+            of_files: 0,
+            planned_at: now,
+            only: Only::Any,
+            folders: true,
+        })
     }
 }
 
@@ -260,6 +282,7 @@ pub fn scan_stack(
     mut progress: impl FnMut(&Entry),
 ) -> Plan {
     let now = unix_secs(SystemTime::now());
+    let sweep = opts.sweep(age::now_precise());
     // The data dir and the table's target folders, pinned by identity for the deletion.
     let mut folders: Vec<&'static str> = stack.targets.iter().filter_map(|t| t.folder).collect();
     folders.dedup();
@@ -271,9 +294,12 @@ pub fn scan_stack(
         .filter(|spec| opts.wants(spec.switch))
         .filter_map(|spec| list_row(stack, spec, data_dir, opts))
         .collect();
-    let jobs: Vec<(&Listed, bool)> = listings
+    let jobs: Vec<(&Listed, bool, Option<Sweep>)> = listings
         .iter()
-        .flat_map(|l| l.items.iter().map(move |(_, i)| (i, l.spec.walk)))
+        .flat_map(|l| {
+            let sweep = sweep.filter(|_| l.spec.age);
+            l.items.iter().map(move |(_, i)| (i, l.spec.walk, sweep))
+        })
         .collect();
     let mut measured = measure_all(&jobs, &mut progress).into_iter();
 

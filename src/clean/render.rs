@@ -48,6 +48,35 @@ pub(super) fn progress_bar(out: &Output, len: Option<u64>, msg: &'static str) ->
     pb
 }
 
+/// Folders of a bot's rows aged file by file that keep newer files: `temp/video/: 1234 of 1300
+/// files older than 3d go; …`. QQ's cache rows say it in their own note.
+fn swept_lines(s: &mut String, r: &CleanReport, out: &Output, args: &CleanArgs) {
+    let age = args.older_than.as_deref().unwrap_or("");
+    for tg in r
+        .targets
+        .iter()
+        .filter(|t| crate::qq_cache::cache_kind(t.kind).is_none())
+    {
+        for sw in tg.swept.iter().filter(|sw| sw.of_files > sw.files) {
+            let rel = r
+                .data_dirs
+                .iter()
+                .find_map(|d| sw.path.strip_prefix(&d.path).ok())
+                .or_else(|| sw.path.strip_prefix(&r.data_dir).ok())
+                .unwrap_or(&sw.path);
+            let path = format!("{}{}", guard::shown(rel), std::path::MAIN_SEPARATOR);
+            let line = tf!(
+                "clean.swept",
+                path = path,
+                files = sw.files,
+                of = sw.of_files,
+                age = age
+            );
+            let _ = writeln!(s, "  {}", out.paint(Tone::Dim, &line));
+        }
+    }
+}
+
 /// The preview table, and after a real run (`done`) what happened.
 pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool) -> String {
     let mut s = String::new();
@@ -107,6 +136,9 @@ pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool
         let note =
             crate::qq_cache::render::clean_note(&args.qq_cache_kinds, args.older_than.as_deref());
         let _ = writeln!(s, "{}", out.paint(Tone::Dim, &note));
+    }
+    if !preview_shown {
+        swept_lines(&mut s, r, out, args);
     }
     if args.database && !preview_shown && r.targets.iter().any(|t| t.kind == Kind::Database) {
         let _ = writeln!(s, "{}", out.paint(Tone::Warn, t("clean.database_note")));

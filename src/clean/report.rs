@@ -85,6 +85,10 @@ pub struct TargetReport {
     /// The month folder (`2024-05`) of a row of QQ's cache, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
+    /// Folders of this row aged file by file (`--older-than`, QQ's cache): each with the
+    /// files old enough that go and every file it holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub swept: Vec<Swept>,
     pub action: Action,
     pub error: Option<String>,
     /// What of this row went, also when the rest of it failed (for the run log).
@@ -129,6 +133,15 @@ pub struct Skipped {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<Msg>,
     pub exit_code: u8,
+}
+
+/// A folder aged file by file: `files` of its `of_files` files are old enough and go.
+#[derive(Debug, Clone, Serialize)]
+pub struct Swept {
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub path: PathBuf,
+    pub files: u64,
+    pub of_files: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,6 +221,17 @@ pub(super) fn report_from_plan(plan: &Plan, dry_run: bool, qq: QqState) -> Clean
             newest_mtime: t.newest().map(iso_utc),
             newest_secs: t.newest(),
             month: crate::qq_cache::month_of(t.kind, &t.path),
+            swept: t
+                .entries
+                .iter()
+                .filter_map(|e| {
+                    e.sweep.map(|s| Swept {
+                        path: e.path.clone(),
+                        files: e.files,
+                        of_files: s.of_files,
+                    })
+                })
+                .collect(),
             action: Action::Planned,
             error: None,
             gone: Gone::default(),

@@ -118,7 +118,28 @@ pub(super) fn restart(procs: &[QqProcess], flatpak: bool, state: &mut QqState) {
 /// Runs one of the user's commands through the shell (`sh -c` on Unix, `cmd /C` on Windows)
 /// and waits for it. Its output goes to stderr (stdout is for our report); with --quiet it is
 /// kept back unless the command fails, so a nightly job mails only when something is wrong.
+/// A signal (Ctrl-C, SIGTERM) ends the wait: the command is killed and said to be interrupted,
+/// so a command stuck on a dead daemon never holds the run (and its lock) for ever.
 pub(super) fn run_command(command: &str, quiet: bool) -> CommandRun {
+    run_command_within(command, quiet, None)
+}
+
+/// [`run_command`] for a start command: one that began after a signal (the bot must still come
+/// back) gets `grace` before it is ended.
+pub(super) fn run_start_command(command: &str, quiet: bool, grace: Duration) -> CommandRun {
+    let already = INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    run_command_within(
+        command,
+        quiet,
+        already.then(|| std::time::Instant::now() + grace),
+    )
+}
+
+fn run_command_within(
+    command: &str,
+    quiet: bool,
+    deadline: Option<std::time::Instant>,
+) -> CommandRun {
     #[cfg(windows)]
     let mut c = {
         use std::os::windows::process::CommandExt;
@@ -132,29 +153,70 @@ pub(super) fn run_command(command: &str, quiet: bool) -> CommandRun {
         c.arg("-c").arg(command);
         c
     };
-    let result = if quiet {
-        c.output().map(|o| {
-            if !o.status.success() {
-                let _ = std::io::Write::write_all(&mut std::io::stderr(), &o.stdout);
-                let _ = std::io::Write::write_all(&mut std::io::stderr(), &o.stderr);
-            }
-            o.status
-        })
+    let failed = |error: String| CommandRun {
+        command: command.to_string(),
+        exit_code: None,
+        error: Some(error),
+    };
+    if quiet {
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
     } else {
         c.stdout(std::process::Stdio::from(std::io::stderr()));
-        c.status()
+    }
+    let child = match c.spawn() {
+        Ok(ch) => ch,
+        Err(e) => return failed(e.to_string()),
     };
-    match result {
-        Ok(st) => CommandRun {
-            command: command.to_string(),
-            exit_code: st.code(),
-            error: (!st.success()).then(|| st.to_string()),
-        },
-        Err(e) => CommandRun {
-            command: command.to_string(),
-            exit_code: None,
-            error: Some(e.to_string()),
-        },
+    let pid = child.id();
+    // The wait (and the reading of its output) on a thread of its own, watched from here.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(o)) => {
+                if quiet && !o.status.success() {
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), &o.stdout);
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), &o.stderr);
+                }
+                return CommandRun {
+                    command: command.to_string(),
+                    exit_code: o.status.code(),
+                    error: (!o.status.success()).then(|| o.status.to_string()),
+                };
+            }
+            Ok(Err(e)) => return failed(e.to_string()),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return failed("lost".into());
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let over = match deadline {
+                    Some(d) => std::time::Instant::now() >= d,
+                    None => INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst),
+                };
+                if over {
+                    kill_command(pid);
+                    return failed(crate::i18n::t("clean.command_interrupted").to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Ends a command of the user's that we started (by its PID, our own child).
+fn kill_command(pid: u32) {
+    #[cfg(unix)]
+    {
+        let _ = process::signal_kill(pid);
+    }
+    #[cfg(windows)]
+    {
+        // The shell and what it started.
+        let _ = std::process::Command::new("taskkill")
+            .args(["/F", "/T", "/PID", &pid.to_string()])
+            .output();
     }
 }
 
@@ -173,6 +235,12 @@ pub(super) fn stop_by_command(
     let ok = run.ok();
     let status = run.error.clone().unwrap_or_default();
     state.stop_cmd = Some(run);
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Failure::new(
+            Exit::Interrupted,
+            msg!("clean.interrupted_waiting_for", name = name),
+        ));
+    }
     if !ok {
         return Err(Failure::new(
             Exit::QqRunning,

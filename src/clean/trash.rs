@@ -41,10 +41,44 @@ impl Trasher {
             ::trash::delete(path)
                 .map(|()| Removed {
                     files,
-                    problem: None,
+                    ..Default::default()
                 })
                 .map_err(|e| crate::msg!("clean.trash_failed", reason = trash_reason(&e)))
         }
+    }
+}
+
+impl Trasher {
+    /// Moves one file found by a sweep (see `clean::plan::age`) to the trash: on Linux relative
+    /// to the open folder it was checked in (never by path), elsewhere by path.
+    #[cfg(unix)]
+    pub fn put_at(
+        &self,
+        parent: std::os::fd::BorrowedFd<'_>,
+        name: &std::ffi::CStr,
+        path: &Path,
+    ) -> Result<(), Msg> {
+        #[cfg(target_os = "linux")]
+        {
+            self.trashes.put_at(parent, name, path)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (parent, name);
+            self.put_path(path)
+        }
+    }
+
+    /// Moves one file by path (the OS trash's API on Windows and macOS).
+    #[cfg(not(target_os = "linux"))]
+    pub fn put_path(&self, path: &Path) -> Result<(), Msg> {
+        ::trash::delete(path).map_err(|e| {
+            Msg::raw(format!(
+                "{}: {}",
+                path.display(),
+                crate::msg!("clean.trash_failed", reason = trash_reason(&e))
+            ))
+        })
     }
 }
 

@@ -347,11 +347,8 @@ pub(super) fn stop(
 pub(super) fn execute(u: &mut Unit, mode: Mode, progress: impl Fn() + Sync) -> Executed {
     let plans = &u.plans;
     let done = as_owner::run(u.act_as.as_ref(), || {
-        let done = roots::execute_all(plans, mode, &INTERRUPTED, |_| progress());
-        if !done.interrupted {
-            crate::qq_cache::plan::remove_empty_months(plans);
-        }
-        done
+        // QQ's emptied month folders go in the same sweep.
+        roots::execute_all(plans, mode, &INTERRUPTED, |_| progress())
     });
     match done {
         Ok(d) => d,
@@ -372,7 +369,8 @@ pub(super) fn start(u: &mut Unit, args: &CleanArgs, quiet: bool) {
     if let Some(cmd) = args.start_cmd.as_deref()
         && u.state.stop_cmd.is_some()
     {
-        u.state.start_cmd = Some(stop::run_command(cmd, quiet));
+        let grace = std::time::Duration::from_secs(args.stop_timeout);
+        u.state.start_cmd = Some(stop::run_start_command(cmd, quiet, grace));
     }
     if args.restart_qq && u.state.stopped {
         let procs = u.procs.clone();

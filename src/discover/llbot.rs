@@ -211,6 +211,13 @@ fn candidates(
     };
     if let Some(dir) = flag {
         super::check_override_dir("--llbot-dir", dir, "what.llbot_install")?;
+        // A folder named by the flag is that or nothing: what runs elsewhere does not stand in.
+        if install_of(dir).is_none() {
+            return Err(Failure::usage(msg!(
+                "err.llbot_dir_not_llbot",
+                path = dir.display()
+            )));
+        }
         out.push(plain(dir.to_path_buf(), Source::Flag, None));
     }
     let me = crate::process::current_uid();

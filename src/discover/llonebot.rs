@@ -51,7 +51,9 @@ pub fn scan_accounts(data_dir: &Path) -> Vec<Account> {
             continue;
         };
         let Ok(ft) = e.file_type() else { continue };
-        if let Some(uin) = uin_of(&name, "config_", ".json").filter(|_| ft.is_file()) {
+        // Whatever it is: a config that is a folder, a link loop or a device is the account's
+        // config all the same, and reading it says what is wrong with it.
+        if let Some(uin) = uin_of(&name, "config_", ".json") {
             entry(&mut accounts, uin).config = Some(e.path());
         } else if let Some(uin) = uin_of(&name, "msg_", "").filter(|_| ft.is_dir()) {
             entry(&mut accounts, uin).msg_db = Some(e.path());

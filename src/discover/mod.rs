@@ -9,6 +9,8 @@ mod instance;
 mod liteloader;
 pub mod llbot;
 mod llonebot;
+#[cfg(test)]
+mod name_props;
 mod napcat;
 mod napcat_version;
 mod paths;

@@ -5,7 +5,6 @@
 mod table;
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::stack::napcat::{DEV_VERSION, MAIN_FILE, VERSION_LOG_MARK};
@@ -102,9 +101,7 @@ const MAX_MAIN: u64 = 64 << 20;
 const MAX_LOG_HEAD: u64 = 1 << 20;
 
 fn read_head(path: &Path, max: u64) -> Option<String> {
-    let f = fs::File::open(path).ok()?;
-    let mut buf = Vec::new();
-    f.take(max).read_to_end(&mut buf).ok()?;
+    let buf = crate::fsread::read_head(path, max).ok()?;
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 

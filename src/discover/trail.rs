@@ -2,7 +2,6 @@
 //! there but unusable kept as a warning, and the careful reads (size-capped, BOM-tolerant JSON)
 //! that feed it.
 
-use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
@@ -84,6 +83,10 @@ impl Ctx<'_> {
                 );
                 Err(Unread::Unusable(Reason::Unreadable, Some(e.to_string())))
             }
+            Err(e @ Capped::NotRegular(_)) => {
+                self.warn(path, msg!("warn.cannot_read", error = e.words()));
+                Err(Unread::Unusable(Reason::Unreadable, Some(e.words())))
+            }
         }
     }
 
@@ -128,39 +131,15 @@ pub(crate) enum Unread {
 /// Launchers, package.json and config files are small; anything larger is not what we expect.
 const MAX_TEXT_FILE: u64 = 4 << 20;
 
-/// Why [`read_capped`] gave no bytes.
-#[derive(Debug)]
-pub(crate) enum Capped {
-    /// No file there (or not a regular file: a folder, a FIFO).
-    Absent,
-    /// Larger than [`MAX_TEXT_FILE`]: its size in bytes (at least the cap + 1 when it grew
-    /// while being read).
-    TooLarge(u64),
-    Io(std::io::Error),
-}
+/// Why [`read_capped`] gave no bytes: no file there, not a regular file (a folder, a FIFO, a
+/// device: never opened), larger than [`MAX_TEXT_FILE`], or an OS error.
+pub(crate) use crate::fsread::ReadError as Capped;
 
 /// Reads a small file whole: at most [`MAX_TEXT_FILE`] bytes, whatever its size on disk (a
-/// sparse or growing file never fills memory). Every read of a config or manifest goes here.
+/// sparse or growing file never fills memory), never waiting on a FIFO. Every read of a config
+/// or manifest goes here.
 pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>, Capped> {
-    use std::io::Read;
-    // Checked before opening: opening a FIFO would wait for a writer.
-    let meta = fs::metadata(path).map_err(|_| Capped::Absent)?;
-    if !meta.is_file() {
-        return Err(Capped::Absent);
-    }
-    if meta.len() > MAX_TEXT_FILE {
-        return Err(Capped::TooLarge(meta.len()));
-    }
-    let file = fs::File::open(path).map_err(Capped::Io)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_TEXT_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Capped::Io)?;
-    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if read > MAX_TEXT_FILE {
-        return Err(Capped::TooLarge(read));
-    }
-    Ok(bytes)
+    crate::fsread::read_capped(path, MAX_TEXT_FILE)
 }
 
 /// A string field of a JSON object, trimmed; `None` when absent, not a string or empty.

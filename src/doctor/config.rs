@@ -68,6 +68,7 @@ fn parse(id: &str, path: &Path, inst: &Installation, f: &mut Vec<Finding>) -> Op
         }
         Err(Capped::Io(e)) => Err(crate::i18n::os_error(&e)),
         Err(Capped::Absent) => Err(crate::i18n::t("os.not_found").to_string()),
+        Err(e @ Capped::NotRegular(_)) => Err(e.words()),
     };
     let parsed = bytes.and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
     let error = match parsed {

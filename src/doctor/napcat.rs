@@ -103,7 +103,11 @@ fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
             ONEBOT_CONFIG.matches(&name).then(|| {
-                let uin = name["onebot11_".len()..name.len() - ".json".len()].to_string();
+                let uin = name
+                    .strip_prefix("onebot11_")
+                    .and_then(|n| n.strip_suffix(".json"))
+                    .unwrap_or_default()
+                    .to_string();
                 (uin, e.path())
             })
         })
@@ -118,6 +122,7 @@ fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
             Err(Capped::TooLarge(bytes)) => Err(crate::tf!("warn.too_large", bytes = bytes)),
             Err(Capped::Io(e)) => Err(crate::i18n::os_error(&e)),
             Err(Capped::Absent) => Err(crate::i18n::t("os.not_found").to_string()),
+            Err(e @ Capped::NotRegular(_)) => Err(e.words()),
         }
         .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()));
         let v = match parsed {

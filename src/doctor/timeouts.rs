@@ -2,7 +2,6 @@
 //! of every bot stack found (as `stats` with no path reads them), saying how many of the
 //! timeouts were delivered anyway, and what the logs cover when there were no sends.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -35,14 +34,33 @@ fn run_log(app: &App) -> Option<PathBuf> {
     }
 }
 
+/// How much of the run log's end is read: a nightly job's lines of months. The run log only
+/// grows, so it is never read whole (it could be huge, or `/dev/zero`).
+const RUN_LOG_TAIL: u64 = 8 << 20;
+
 /// The time of the last clean of one of `dirs` that removed something, on the logs' clock:
 /// old timeouts are what a clean is for, so they should not keep the finding failing after one.
 /// A run of `clean` names the first folder it cleaned and cleans every stack found.
-fn last_clean(app: &App, dirs: &[&Path]) -> Option<Stamp> {
-    let file = std::fs::File::open(run_log(app)?).ok()?;
-    let mut last = None;
-    for line in BufReader::new(file).lines().map_while(Result::ok) {
-        let Ok(v) = serde_json::from_str::<Value>(&line) else {
+/// A run log that is there but cannot be read (a FIFO, a device, an OS error) is a finding.
+fn last_clean(app: &App, dirs: &[&Path], f: &mut Vec<Finding>) -> Option<Stamp> {
+    let log = run_log(app)?;
+    let (tail, cut) = match crate::fsread::read_tail(&log, RUN_LOG_TAIL) {
+        Ok(read) => read,
+        Err(crate::fsread::ReadError::Absent) => return None,
+        Err(e) => {
+            f.push(finding(
+                "timeouts.run_log",
+                Severity::Warn,
+                msg!("doctor.run_log_unreadable", path = log.display(), error = e.words()),
+                Some(msg!("doctor.remedy_run_log_unreadable", path = log.display())),
+                json!({"path": crate::output::path::value(&log), "error": e.msg().render(crate::i18n::Lang::En)}),
+            ));
+            return None;
+        }
+    };
+    // The newest line first: the last clean is the first one found.
+    for line in crate::fsread::tail_lines(&tail, cut).rev() {
+        let Ok(v) = serde_json::from_slice::<Value>(line) else {
             continue;
         };
         let cleaned = v["command"] == "clean"
@@ -57,10 +75,10 @@ fn last_clean(app: &App, dirs: &[&Path]) -> Option<Stamp> {
         // `2026-11-28T15:52:13Z`: UTC, shifted to the local clock the logs use.
         let t = v["time"].as_str().unwrap_or("").trim_end_matches('Z');
         if let stats::line::Lead::Dated { stamp, .. } = stats::line::lead(t.as_bytes()) {
-            last = Some(Stamp(stamp.0 + stats::local_offset_secs(stamp.0)));
+            return Some(Stamp(stamp.0 + stats::local_offset_secs(stamp.0)));
         }
     }
-    last
+    None
 }
 
 pub(super) fn check(app: &App, inst: &Installation, since: Stamp, f: &mut Vec<Finding>) {
@@ -70,7 +88,7 @@ pub(super) fn check(app: &App, inst: &Installation, since: Stamp, f: &mut Vec<Fi
         return;
     }
     let dirs: Vec<&Path> = folders.iter().filter_map(|l| l.path.parent()).collect();
-    let cleaned = last_clean(app, &dirs).filter(|&c| c > since);
+    let cleaned = last_clean(app, &dirs, f).filter(|&c| c > since);
     let since = cleaned.unwrap_or(since);
     let summary = match stats::summary_for_folders(&folders, Some(since)) {
         Ok(s) => s,

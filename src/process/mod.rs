@@ -89,6 +89,12 @@ pub fn user_groups(uid: u32) -> Option<(u32, Vec<u32>)> {
     Some((u.gid, u.groups.clone()))
 }
 
+/// Kills one process (SIGKILL): a command of the user's that llob-doctor started itself.
+#[cfg(unix)]
+pub fn signal_kill(pid: u32) -> std::io::Result<()> {
+    unix::signal(pid, libc::SIGKILL)
+}
+
 /// A user's login name, for messages (`uid 1001` when the passwd database does not know it).
 pub fn user_name(uid: u32) -> String {
     #[cfg(unix)]

@@ -303,11 +303,7 @@ fn push_global(accounts: &mut Vec<CacheAccount>, global: PathBuf) {
 const MAX_MMKV: u64 = 64 << 20;
 
 fn read_small(p: &Path) -> Option<Vec<u8>> {
-    let m = fs::metadata(p).ok()?;
-    if !m.is_file() || m.len() > MAX_MMKV {
-        return None;
-    }
-    fs::read(p).ok()
+    crate::fsread::read_capped(p, MAX_MMKV).ok()
 }
 
 /// `UnitedConfig/<uin>/` beside `UnitedConfig/000/`: exactly one QQ-number folder.
@@ -327,6 +323,9 @@ fn uin_from_united_config(nt_data: &Path) -> Option<(String, PathBuf)> {
 /// the folder with its QQ number: the digits right before `_flash`, shortly after the name.
 pub fn uin_from_mmkv(bytes: &[u8], folder: &str) -> Option<String> {
     let needle = folder.as_bytes();
+    if needle.is_empty() {
+        return None;
+    }
     let mut found: Option<String> = None;
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&bytes[from..], needle) {

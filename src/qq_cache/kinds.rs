@@ -146,6 +146,43 @@ pub const WALK_ROOTS: [&str; 11] = [
     "log-cache",
 ];
 
+/// The kinds a walk root may hold: its own, and the interrupted downloads (`*Temp`).
+pub fn root_kinds(root: &str) -> &'static [CacheKind] {
+    match root {
+        "Pic" => &[CacheKind::Pic, CacheKind::Temp],
+        "Video" => &[CacheKind::Video, CacheKind::Temp],
+        "Ptt" => &[CacheKind::Ptt, CacheKind::Temp],
+        "dataline" | "File" => &[CacheKind::File, CacheKind::Temp],
+        "Emoji/emoji-recv" => &[CacheKind::Emoji, CacheKind::Temp],
+        "log" | "Log" | "log-cache" => &[CacheKind::Log],
+        _ => &[CacheKind::Temp],
+    }
+}
+
+/// Walk roots whose files are in month folders (`Pic/<YYYY-MM>/…`): a row of the plan is a
+/// month folder there, and the walk root itself elsewhere.
+const MONTHLY_ROOTS: [&str; 5] = ["Pic", "Video", "Ptt", "dataline", "Emoji/emoji-recv"];
+
+/// Is this folder (its path relative to `nt_data`, as names) a row of a clean plan of `kind`:
+/// a month folder of a monthly walk root, or a walk root without months, that can hold files
+/// of that kind? A clean of QQ's cache removes only files inside such folders, file by file.
+pub fn is_row_folder(kind: CacheKind, parts: &[&str]) -> bool {
+    WALK_ROOTS.iter().any(|root| {
+        if !root_kinds(root).contains(&kind) {
+            return false;
+        }
+        let root_parts: Vec<&str> = root.split('/').collect();
+        let Some(rest) = parts.strip_prefix(root_parts.as_slice()) else {
+            return false;
+        };
+        match rest {
+            [] => !MONTHLY_ROOTS.contains(root),
+            [month] => MONTHLY_ROOTS.contains(root) && is_month(month),
+            _ => false,
+        }
+    })
+}
+
 /// `YYYY-MM`, QQ's month folders.
 pub fn is_month(name: &str) -> bool {
     let b = name.as_bytes();
@@ -155,12 +192,19 @@ pub fn is_month(name: &str) -> bool {
         && b[5..].iter().all(u8::is_ascii_digit)
 }
 
-/// A name on the never-touch list (a folder, or a database file).
+/// A name on the never-touch list (a folder, or a database file). Compared as bytes: a name's
+/// end may fall inside a character (`报告.pdf`), which a `str` slice would panic on.
 pub fn is_never(name: &str) -> bool {
     NEVER_FOLDERS.iter().any(|n| n.eq_ignore_ascii_case(name))
         || NEVER_SUFFIXES
             .iter()
-            .any(|s| name.len() >= s.len() && name[name.len() - s.len()..].eq_ignore_ascii_case(s))
+            .any(|s| ends_with_ignore_case(name, s))
+}
+
+/// Does `name` end with the ASCII `suffix`, ignoring ASCII case?
+fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    let (name, suffix) = (name.as_bytes(), suffix.as_bytes());
+    name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }
 
 fn temp_or(sub: &str, kind: CacheKind) -> CacheKind {
@@ -300,6 +344,26 @@ mod tests {
             assert_eq!(c(never), None, "{never}");
         }
         assert!(is_hot_update_zip(&["9.9.15-9.9.16.zip"]));
+        // Rows: month folders of monthly kinds, top folders of the others.
+        assert!(is_row_folder(CacheKind::Pic, &["Pic", "2024-06"]));
+        assert!(is_row_folder(CacheKind::Temp, &["Pic", "2024-06"]));
+        assert!(is_row_folder(CacheKind::File, &["File"]));
+        assert!(is_row_folder(CacheKind::Temp, &["flashfransfer"]));
+        assert!(is_row_folder(
+            CacheKind::Emoji,
+            &["Emoji", "emoji-recv", "2024-06"]
+        ));
+        for (k, p) in [
+            (CacheKind::Pic, &["Pic"][..]),
+            (CacheKind::Pic, &["Pic", "misc"]),
+            (CacheKind::Pic, &["Pic", "2024-06", "Ori"]),
+            (CacheKind::Video, &["Pic", "2024-06"]),
+            (CacheKind::Pic, &["nt_db"]),
+            (CacheKind::Log, &["File"]),
+            (CacheKind::File, &[]),
+        ] {
+            assert!(!is_row_folder(k, p), "{k:?} {p:?}");
+        }
         assert!(!is_hot_update_zip(&["config.json"]) && !is_hot_update_zip(&["9.9.16", "a.zip"]));
     }
 }

@@ -9,16 +9,14 @@ pub mod render;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::clean::plan::{Kind, Plan, Target};
+use crate::clean::plan::{Entry, EntryType, Kind, Only, Plan, Sweep, Target};
 use crate::discover::Installation;
 use crate::env::Env;
 use crate::exit::Failure;
 use crate::msg;
-use crate::time::unix_secs;
 pub use discover::{CacheAccount, CacheRoot};
 pub use kinds::CacheKind;
 use plan::{Filter, Sum};
@@ -133,12 +131,14 @@ pub struct Selection {
 }
 
 /// One plan per `nt_data` (its entries checked against that folder by the guard), and one per
-/// `versions` folder with hot-update leftovers.
+/// `versions` folder with hot-update leftovers. A row is one entry: its folder, swept file by
+/// file when the clean runs (see [`plan`]).
 pub fn plans(roots: &[CacheRoot], sel: &Selection) -> Vec<Plan> {
-    let now = unix_secs(SystemTime::now());
+    let now = crate::clean::plan::age::now_precise();
+    let cutoff = crate::clean::plan::age::cutoff(now.0, sel.older_than);
     let filter = Filter {
         kinds: sel.kinds.clone(),
-        cutoff: Some(now.saturating_sub(sel.older_than)),
+        cutoff: Some(cutoff),
     };
     let mut out = Vec::new();
     for root in roots {
@@ -155,11 +155,33 @@ pub fn plans(roots: &[CacheRoot], sel: &Selection) -> Vec<Plan> {
             let mut targets: Vec<Target> = w
                 .rows
                 .into_iter()
-                .map(|((kind, path), entries)| Target {
-                    kind: Kind(crate::stack::qq_cache::spec(kind)),
-                    uin: account.uin.clone(),
-                    path,
-                    entries,
+                .filter(|(_, row)| row.old.files > 0)
+                .map(|((kind, path), row)| {
+                    // Month folders (and the folders in them) left empty go; QQ makes them
+                    // again. The top folders (`File/`, `log/`, …) stay.
+                    let folders = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(kinds::is_month);
+                    Target {
+                        kind: Kind(crate::stack::qq_cache::spec(kind)),
+                        uin: account.uin.clone(),
+                        entries: vec![Entry {
+                            path: path.clone(),
+                            entry_type: EntryType::Dir,
+                            files: row.old.files,
+                            bytes: row.old.bytes,
+                            newest: row.old.newest,
+                            sweep: Some(Sweep {
+                                cutoff,
+                                of_files: row.of_files,
+                                planned_at: now,
+                                only: Only::QqCache(kind),
+                                folders,
+                            }),
+                        }],
+                        path,
+                    }
                 })
                 .collect();
             targets.sort_by(|a, b| (a.kind_order(), &a.path).cmp(&(b.kind_order(), &b.path)));
@@ -217,11 +239,15 @@ pub fn cache_kind(kind: Kind) -> Option<CacheKind> {
 }
 
 /// The guard's question for a QQ cache entry: is the path (relative to the plan's folder, as
-/// names) a file of this kind by the table? Never for anything on the never-touch list.
+/// names) a file of this kind by the table, or a row folder of it (swept file by file, each
+/// file asked again)? Never for anything on the never-touch list.
 pub fn guard_allows(kind: CacheKind, parts: &[&str]) -> bool {
     match kind {
         CacheKind::HotUpdate => kinds::is_hot_update_zip(parts),
-        k => kinds::classify(parts).is_some_and(|(found, _)| found == k),
+        k => {
+            kinds::classify(parts).is_some_and(|(found, _)| found == k)
+                || kinds::is_row_folder(k, parts)
+        }
     }
 }
 
@@ -262,29 +288,14 @@ pub fn account_label(path: &Path, uin: Option<&str>) -> String {
     match names.iter().rposition(|p| p == "nt_data") {
         Some(i) if i > 0 => {
             let folder = &names[i - 1];
-            if discover::is_account_folder(folder) && folder.len() > 14 {
-                format!("{}…", &folder[..14])
+            if discover::is_account_folder(folder) && folder.chars().count() > 14 {
+                format!("{}…", folder.chars().take(14).collect::<String>())
             } else {
                 folder.clone()
             }
         }
         _ => "-".into(),
     }
-}
-
-/// For a finished clean: each month row's folder and the files that were planned in it.
-pub fn month_rows(plans: &[Plan]) -> Vec<(PathBuf, Vec<PathBuf>)> {
-    plans
-        .iter()
-        .flat_map(|p| &p.targets)
-        .filter(|t| month_of(t.kind, &t.path).is_some())
-        .map(|t| {
-            (
-                t.path.clone(),
-                t.entries.iter().map(|e| e.path.clone()).collect(),
-            )
-        })
-        .collect()
 }
 
 /// What `clean --qq-cache` works on: the data roots found and the selection.

@@ -1,6 +1,10 @@
 //! Walks QQ's cache folders: only the folders the kinds table names, never through a link, never
 //! into another filesystem, several folders at a time. Gives sizes per kind (for `detect` and
-//! `doctor`) or the entries of a clean plan, one file each, grouped per kind and month folder.
+//! `doctor`) and, for a clean, the rows of the plan: per kind and month folder (or the kind's
+//! top folder) the files old enough, their bytes and how many files the row holds in all.
+//! Nothing is kept per file, so a plan takes the same memory for a million files as for ten:
+//! the clean sweeps each row's folder again, file by file, through handles
+//! (`clean::remove`), and takes exactly the files of that kind old enough at the plan.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,9 +15,9 @@ use std::thread;
 
 use serde::Serialize;
 
-use super::kinds::{CacheKind, WALK_ROOTS, classify, is_never};
-use crate::clean::plan::{Entry, EntryType, Plan, is_link};
-use crate::clean::remove::Session;
+use super::kinds::{CacheKind, WALK_ROOTS, classify, is_never, root_kinds};
+use crate::clean::plan::age::signed_secs;
+use crate::clean::plan::{Entry, EntryType, is_link};
 use crate::time::unix_secs;
 
 /// Files, bytes and the newest modification time (seconds since the epoch; 0 when empty).
@@ -51,16 +55,26 @@ pub enum Skip {
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub kinds: Vec<CacheKind>,
-    /// Keep entries modified at or before this time (seconds since the epoch); `None`: sizes only.
-    pub cutoff: Option<u64>,
+    /// Plan files modified at or before this time (signed seconds since 1970, see
+    /// `clean::plan::age`); `None`: sizes only.
+    pub cutoff: Option<i64>,
+}
+
+/// One row of a clean plan: the files old enough (count, bytes, newest time) and every file
+/// of the row's kind in its folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Row {
+    pub old: Sum,
+    pub of_files: u64,
 }
 
 #[derive(Debug, Default)]
 pub struct Walked {
     /// Every matching file, per kind (whatever its age).
     pub sums: BTreeMap<CacheKind, Sum>,
-    /// Files old enough, per (kind, row folder): the month folder, or the kind's top folder.
-    pub rows: BTreeMap<(CacheKind, PathBuf), Vec<Entry>>,
+    /// Per (kind, row folder: the month folder, or the kind's top folder), rows with at least
+    /// one file old enough.
+    pub rows: BTreeMap<(CacheKind, PathBuf), Row>,
     /// Links not followed and mount points not crossed.
     pub skipped: Vec<(PathBuf, Skip)>,
     /// Folders that could not be read (left alone).
@@ -72,24 +86,13 @@ impl Walked {
         for (k, s) in o.sums {
             self.sums.entry(k).or_default().merge(&s);
         }
-        for (k, mut v) in o.rows {
-            self.rows.entry(k).or_default().append(&mut v);
+        for (k, r) in o.rows {
+            let row = self.rows.entry(k).or_default();
+            row.old.merge(&r.old);
+            row.of_files += r.of_files;
         }
         self.skipped.extend(o.skipped);
         self.unreadable.extend(o.unreadable);
-    }
-}
-
-/// The kinds a walk root may hold: its own, and the interrupted downloads (`*Temp`).
-fn root_kinds(root: &str) -> &'static [CacheKind] {
-    match root {
-        "Pic" => &[CacheKind::Pic, CacheKind::Temp],
-        "Video" => &[CacheKind::Video, CacheKind::Temp],
-        "Ptt" => &[CacheKind::Ptt, CacheKind::Temp],
-        "dataline" | "File" => &[CacheKind::File, CacheKind::Temp],
-        "Emoji/emoji-recv" => &[CacheKind::Emoji, CacheKind::Temp],
-        "log" | "Log" | "log-cache" => &[CacheKind::Log],
-        _ => &[CacheKind::Temp],
     }
 }
 
@@ -101,9 +104,30 @@ struct Job {
     root_len: usize,
 }
 
+/// Folders to visit, shared by the walkers: the jobs waiting, how many are being visited, and
+/// whether a walker panicked (then the others stop at once instead of waiting for its jobs).
 struct Queue {
-    state: Mutex<(Vec<Job>, usize)>,
+    state: Mutex<(Vec<Job>, usize, bool)>,
     ready: Condvar,
+}
+
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Vec<Job>, usize, bool)> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Held by a walker: if it panics, the queue is marked abandoned and the others woken, so the
+/// panic reaches the caller instead of leaving the others waiting for its folder forever.
+struct Abandon<'a>(&'a Queue);
+
+impl Drop for Abandon<'_> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            self.0.lock().2 = true;
+            self.0.ready.notify_all();
+        }
+    }
 }
 
 /// The device of a folder, to stay on one filesystem (`du -x`, `rm --one-file-system`).
@@ -190,14 +214,22 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
         }
     }
     let queue = Queue {
-        state: Mutex::new((jobs, 0)),
+        state: Mutex::new((jobs, 0, false)),
         ready: Condvar::new(),
     };
     let results: Vec<Walked> = thread::scope(|s| {
         let handles: Vec<_> = (0..walk_threads())
             .map(|_| s.spawn(|| worker(nt_data, &queue, filter, dev)))
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        let mut results = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(w) => results.push(w),
+                // A walker's panic is the caller's: never a partial result.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
     });
     for r in results {
         out.merge(r);
@@ -208,13 +240,16 @@ pub fn walk(nt_data: &Path, filter: &Filter) -> Walked {
 }
 
 fn worker(nt_data: &Path, q: &Queue, filter: &Filter, dev: Option<u64>) -> Walked {
+    let _abandon = Abandon(q);
+    crate::signals::failpoint("qq_cache_walk");
     let mut out = Walked::default();
     loop {
         let job = {
-            let Ok(mut st) = q.state.lock() else {
-                return out;
-            };
+            let mut st = q.lock();
             loop {
+                if st.2 {
+                    return out;
+                }
                 if let Some(j) = st.0.pop() {
                     st.1 += 1;
                     break j;
@@ -223,16 +258,11 @@ fn worker(nt_data: &Path, q: &Queue, filter: &Filter, dev: Option<u64>) -> Walke
                     q.ready.notify_all();
                     return out;
                 }
-                st = match q.ready.wait(st) {
-                    Ok(s) => s,
-                    Err(_) => return out,
-                };
+                st = q.ready.wait(st).unwrap_or_else(|p| p.into_inner());
             }
         };
         let subdirs = visit(nt_data, &job, filter, dev, &mut out);
-        let Ok(mut st) = q.state.lock() else {
-            return out;
-        };
+        let mut st = q.lock();
         st.0.extend(subdirs);
         st.1 -= 1;
         q.ready.notify_all();
@@ -262,8 +292,8 @@ fn visit(
     let mut parts: Vec<&str> = job.rel.iter().map(String::as_str).collect();
     parts.push("f");
     let here = classify(&parts).filter(|(k, _)| filter.kinds.contains(k));
-    // Kept files and sums of this folder, added to the totals once.
-    let mut kept: Vec<Entry> = Vec::new();
+    // Sums of this folder, added to the totals once.
+    let mut old = Sum::default();
     let mut sum = Sum::default();
     for item in rd {
         let Ok(item) = item else { continue };
@@ -302,33 +332,37 @@ fn visit(
         }
         let (bytes, t) = (meta.len(), mtime(&meta));
         sum.add(bytes, t);
-        if filter.cutoff.is_some_and(|cutoff| t <= cutoff) {
-            kept.push(Entry {
-                path: item.path(),
-                entry_type: EntryType::File,
-                files: 1,
-                bytes,
-                newest: t,
-            });
+        if filter
+            .cutoff
+            .is_some_and(|cutoff| signed_mtime(&meta) <= cutoff)
+        {
+            old.add(bytes, t);
         }
     }
     if let Some((kind, month)) = here {
         if sum.files > 0 {
             out.sums.entry(kind).or_default().merge(&sum);
         }
-        if !kept.is_empty() {
+        if old.files > 0 || (filter.cutoff.is_some() && sum.files > 0) {
             // The row: the month folder, or the kind's top folder.
             let depth = job.root_len + usize::from(month.is_some());
             let mut row = nt_data.to_path_buf();
             row.extend(job.rel.iter().take(depth));
-            out.rows.entry((kind, row)).or_default().append(&mut kept);
+            let r = out.rows.entry((kind, row)).or_default();
+            r.old.merge(&old);
+            r.of_files += sum.files;
         }
     }
     subdirs
 }
 
-/// Hot-update leftovers: `*.zip` files directly in `versions`, old enough.
-pub fn hot_update(versions: &Path, cutoff: Option<u64>) -> (Sum, Vec<Entry>) {
+fn signed_mtime(m: &fs::Metadata) -> i64 {
+    m.modified().map(signed_secs).unwrap_or(0)
+}
+
+/// Hot-update leftovers: `*.zip` files directly in `versions`, old enough (a few files: planned
+/// one by one).
+pub fn hot_update(versions: &Path, cutoff: Option<i64>) -> (Sum, Vec<Entry>) {
     let mut sum = Sum::default();
     let mut entries = Vec::new();
     let Ok(rd) = fs::read_dir(versions) else {
@@ -348,61 +382,17 @@ pub fn hot_update(versions: &Path, cutoff: Option<u64>) -> (Sum, Vec<Entry>) {
         }
         let t = mtime(&meta);
         sum.add(meta.len(), t);
-        if cutoff.is_some_and(|c| t <= c) {
+        if cutoff.is_some_and(|c| signed_mtime(&meta) <= c) {
             entries.push(Entry {
                 path: item.path(),
                 entry_type: EntryType::File,
                 files: 1,
                 bytes: meta.len(),
                 newest: t,
+                sweep: None,
             });
         }
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     (sum, entries)
-}
-
-/// After a clean: month folders (and the folders in them) left empty are removed, deepest
-/// first, each reached through the plan's pinned folder like its files were. `rmdir` removes
-/// only an empty folder, so a file QQ wrote meanwhile keeps its folder.
-pub fn remove_empty_months(plans: &[Plan]) -> usize {
-    let mut removed = 0;
-    for plan in plans {
-        let rows = super::month_rows(std::slice::from_ref(plan));
-        if rows.is_empty() {
-            continue;
-        }
-        let Ok(session) = Session::open(&plan.data_dir, &plan.pins) else {
-            continue;
-        };
-        for (month_dir, files) in rows {
-            let mut dirs: Vec<PathBuf> = Vec::new();
-            for f in &files {
-                let mut d = f.parent();
-                while let Some(dir) = d {
-                    if !dir.starts_with(&month_dir) {
-                        break;
-                    }
-                    dirs.push(dir.to_path_buf());
-                    if dir == month_dir {
-                        break;
-                    }
-                    d = dir.parent();
-                }
-            }
-            dirs.sort();
-            dirs.dedup();
-            // Deepest first.
-            dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-            for d in dirs {
-                let Ok(rel) = d.strip_prefix(&plan.data_dir) else {
-                    continue;
-                };
-                if session.remove_empty_dir(rel.as_os_str(), &d).is_ok() {
-                    removed += 1;
-                }
-            }
-        }
-    }
-    removed
 }

@@ -194,14 +194,24 @@ pub fn log_file_in(words: &[String]) -> Option<PathBuf> {
 
 /// The last run's result, from the last JSON line of the run log: `2026-11-28T04:30:02Z: exit
 /// 0, removed 3 (1.2 MiB)`; `None` when the log has no line yet.
+/// A log that is there but cannot be read (a FIFO, a device) is said, by its path.
 pub fn last_run(log: &Path) -> Option<String> {
-    let text = std::fs::read(log).ok()?;
-    let text = String::from_utf8_lossy(&text);
-    let line = text
-        .lines()
+    // Only its end: the run log only grows (and could be anything, such as `/dev/zero`).
+    let (tail, cut) = match crate::fsread::read_tail(log, 1 << 20) {
+        Ok(read) => read,
+        Err(crate::fsread::ReadError::Absent) => return None,
+        Err(e) => {
+            return Some(tf!(
+                "schedule.log_unreadable",
+                path = crate::clean::guard::shown(log),
+                error = e.words()
+            ));
+        }
+    };
+    let line = crate::fsread::tail_lines(&tail, cut)
         .rev()
-        .find(|l| l.trim_start().starts_with('{'))?;
-    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        .find(|l| l.trim_ascii_start().starts_with(b"{"))?;
+    let v: serde_json::Value = serde_json::from_slice(line).ok()?;
     let time = v["time"].as_str().unwrap_or("?");
     let code = v["exit_code"].as_i64().unwrap_or(-1);
     let removed = v["removed"].as_array().map_or(0, Vec::len);

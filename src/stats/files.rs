@@ -1,7 +1,7 @@
 //! Which log files to read: the folders and files given, the data folder found, and the first
 //! bytes of each (its first time and its family), oldest first.
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -24,13 +24,15 @@ pub(super) fn is_log_name(name: &str) -> bool {
     !archive && (lower.ends_with(".log") || lower.contains(".log."))
 }
 
-/// Log files directly in `dir`.
+/// Log files directly in `dir`. Links are not followed; anything else with a log's name is
+/// taken, so a FIFO or a device there is named as unreadable instead of passed over in silence
+/// (the reader refuses it without opening it).
 pub(super) fn logs_in(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = fs::read_dir(dir) else {
         return;
     };
     for e in rd.flatten() {
-        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        let is_file = e.file_type().is_ok_and(|t| !t.is_dir() && !t.is_symlink());
         if is_file && is_log_name(&e.file_name().to_string_lossy()) {
             out.push(e.path());
         }
@@ -90,14 +92,11 @@ pub(super) struct Probed {
 /// first (by the first time, then modification time, then name), so a failure split across a
 /// rotation pairs up, whatever the names and even in copied files.
 pub(super) fn probe_and_sort(files: Vec<LogFile>) -> Vec<Probed> {
-    use std::io::Read;
     let mut probed: Vec<Probed> = files
         .into_iter()
         .map(|file| {
-            let mut head = Vec::with_capacity(64 * 1024);
-            if let Ok(f) = File::open(&file.path) {
-                let _ = f.take(64 * 1024).read_to_end(&mut head);
-            }
+            // Not a regular file (a FIFO, a device): no head; the scan says why.
+            let head = crate::fsread::read_head(&file.path, 64 * 1024).unwrap_or_default();
             let kind = family::detect(&file.path, &head, file.hint, mtime_year(&file.path));
             let first =
                 head.split(|&b| b == b'\n')

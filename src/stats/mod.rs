@@ -76,6 +76,8 @@ pub mod family;
 mod fields;
 mod files;
 pub mod line;
+#[cfg(test)]
+mod name_props;
 mod pipeline;
 mod render;
 mod report;
@@ -95,7 +97,6 @@ pub use report::{
 use report::{build, rate};
 pub use since::{local_offset_secs, parse_since};
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
@@ -128,7 +129,10 @@ fn collect(
         })
         .collect();
     let results = scanner.scan_files(&setups, |i| match probed.get(i) {
-        Some(p) => File::open(&p.file.path),
+        // Only a regular file, opened without waiting: a FIFO or a device is refused by name.
+        Some(p) => crate::fsread::open_regular(&p.file.path)
+            .map(|(f, _)| f)
+            .map_err(crate::fsread::ReadError::into_io),
         None => Err(std::io::Error::other("no such file in the list")),
     });
     for (p, result) in probed.into_iter().zip(results) {

@@ -170,6 +170,7 @@ impl Scanner {
                 let give_back = give_back.clone();
                 let (reading, free) = (&reading, &free);
                 s.spawn(move || {
+                    crate::signals::failpoint("stats_worker");
                     while let Some((seq, mut piece)) = next_piece(reading, free, &give_back) {
                         if let Piece::Block { work: w, .. } = &mut piece {
                             first_pass(&w.buf[..w.len], &mut w.found, w.ctx, w.prev_blank);

@@ -17,6 +17,7 @@ pub mod safety;
 mod skip;
 pub mod unprivileged;
 pub mod users;
+pub mod watch;
 
 // Not every test binary stops processes or skips anything.
 #[allow(unused_imports)]

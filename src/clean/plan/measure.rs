@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::SystemTime;
 
-use super::{Entry, EntryType};
+use super::{Entry, EntryType, Sweep};
 use crate::i18n::Msg;
 use crate::time::unix_secs;
 
@@ -80,7 +80,7 @@ pub(super) type Measured = (Entry, Vec<(PathBuf, Msg)>);
 
 /// Measures one entry: files, bytes and newest mtime, never following links. A folder is
 /// walked only if `walk` (a folder that is no target is left out anyway).
-fn measure(item: &Listed, walk: bool) -> io::Result<Measured> {
+fn measure(item: &Listed, walk: bool, sweep: Option<Sweep>) -> io::Result<Measured> {
     let meta = own_metadata(item)?;
     let t = if is_link(&meta) {
         EntryType::Link
@@ -93,15 +93,35 @@ fn measure(item: &Listed, walk: bool) -> io::Result<Measured> {
         files: 1,
         bytes: if t == EntryType::File { meta.len() } else { 0 },
         newest: mtime(&meta),
+        sweep: None,
     };
     let mut unreadable = Vec::new();
     if t == EntryType::Dir {
         e.files = 0;
-        if walk {
-            unreadable = add_inside(&item.path, &mut e);
+        match (walk, sweep) {
+            (true, Some(s)) => unreadable = add_old_inside(&item.path, &mut e, s),
+            (true, None) => unreadable = add_inside(&item.path, &mut e),
+            (false, _) => {}
         }
     }
     Ok((e, unreadable))
+}
+
+/// A folder aged file by file: `e` counts its files old enough for `sweep`'s cutoff (and its
+/// own time when it holds no file at all); the sweep counts every file. What could not be
+/// read does not hold back the rest: it is named, and the clean will likely fail there.
+fn add_old_inside(dir: &Path, e: &mut Entry, sweep: Sweep) -> Vec<(PathBuf, Msg)> {
+    let inside = crate::clean::remove::measure_inside(dir, Some(sweep.cutoff));
+    e.files = inside.old.files;
+    e.bytes = inside.old.bytes;
+    if inside.old.files > 0 {
+        e.newest = inside.old.newest;
+    }
+    e.sweep = Some(Sweep {
+        of_files: inside.files,
+        ..sweep
+    });
+    inside.unreadable
 }
 
 /// Adds everything below the folder `dir` to `e`, relative to open folders (no path length
@@ -109,7 +129,7 @@ fn measure(item: &Listed, walk: bool) -> io::Result<Measured> {
 /// read whole counts as changed now, so `--older-than` leaves it alone. Gives what could not
 /// be read.
 fn add_inside(dir: &Path, e: &mut Entry) -> Vec<(PathBuf, Msg)> {
-    let inside = crate::clean::remove::measure_inside(dir);
+    let inside = crate::clean::remove::measure_inside(dir, None);
     e.files += inside.files;
     e.bytes += inside.bytes;
     e.newest = e.newest.max(inside.newest);
@@ -125,18 +145,18 @@ fn measure_threads(jobs: usize) -> usize {
     cores.min(8).min(jobs)
 }
 
-/// Measures every item (`walk`: whether its folder is walked), across threads; results in the
-/// items' order. `progress` is called on this thread as each one is measured.
+/// Measures every item (`walk`: whether its folder is walked; a sweep: the folder is aged file
+/// by file), across threads; results in the items' order. `progress` is called on this thread as each one is measured.
 pub(super) fn measure_all(
-    items: &[(&Listed, bool)],
+    items: &[(&Listed, bool, Option<Sweep>)],
     progress: &mut dyn FnMut(&Entry),
 ) -> Vec<io::Result<Measured>> {
     let threads = measure_threads(items.len());
     if threads <= 1 {
         return items
             .iter()
-            .map(|&(item, walk)| {
-                let r = measure(item, walk);
+            .map(|&(item, walk, sweep)| {
+                let r = measure(item, walk, sweep);
                 if let Ok((e, _)) = &r {
                     progress(e);
                 }
@@ -166,7 +186,7 @@ pub(super) fn measure_all(
                     let done = chunk
                         .iter()
                         .enumerate()
-                        .map(|(k, &(item, walk))| (from + k, measure(item, walk)))
+                        .map(|(k, &(item, walk, sweep))| (from + k, measure(item, walk, sweep)))
                         .collect();
                     if tx.send(done).is_err() {
                         return;

@@ -66,6 +66,40 @@ impl Pins {
 pub struct Removed {
     pub files: u64,
     pub problem: Option<Msg>,
+    /// Bytes freed, when counted as they went (a swept folder); else the plan's figure.
+    pub bytes: Option<u64>,
+    /// Stopped by an interruption before the entry was done (a swept folder).
+    pub interrupted: bool,
+}
+
+/// What a sweep does with a file it takes: `None` removes it relative to its folder; else the
+/// trash is given its path (after the same checks through the handles, as every entry of
+/// `--trash`).
+/// On Unix the file is given as its folder's open handle and its name (and its path, for
+/// messages), so it is moved relative to the folder it was checked in.
+#[cfg(unix)]
+pub type Trash<'a> = Option<
+    &'a (
+            dyn Fn(
+        std::os::fd::BorrowedFd<'_>,
+        &std::ffi::CStr,
+        &std::path::Path,
+    ) -> Result<(), Msg>
+                + Sync
+        ),
+>;
+#[cfg(not(unix))]
+pub type Trash<'a> = Option<&'a (dyn Fn(&std::path::Path) -> Result<(), Msg> + Sync)>;
+
+/// A folder entry to sweep (see `clean::plan::age`): its path (for messages and the trash),
+/// its names below the plan's folder (for QQ's kinds table), the sweep, the interruption flag
+/// (looked at before each file) and what to do with each file.
+pub struct Job<'a> {
+    pub path: &'a std::path::Path,
+    pub rel: Vec<String>,
+    pub sweep: &'a crate::clean::plan::Sweep,
+    pub stop: &'a std::sync::atomic::AtomicBool,
+    pub trash: Trash<'a>,
 }
 
 /// What a measured folder holds: files (anything not a folder), bytes of regular files and the
@@ -75,9 +109,32 @@ pub struct Inside {
     pub files: u64,
     pub bytes: u64,
     pub newest: u64,
+    /// With a cutoff: the files changed at or before it (see `clean::plan::age`), their
+    /// bytes and the newest of their times.
+    pub old: Old,
     /// What could not be read (the folder itself, or something in it), with why; at most one
     /// per folder. When not empty the figures are a lower bound and the age unknown.
     pub unreadable: Vec<(PathBuf, Msg)>,
+}
+
+/// The files of a measured folder old enough for a cutoff.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Old {
+    pub files: u64,
+    pub bytes: u64,
+    pub newest: u64,
+}
+
+impl Old {
+    /// Counts a file (anything not a folder) of `mtime` (signed seconds) and `bytes` when it
+    /// is at or before `cutoff`.
+    pub fn add(&mut self, cutoff: Option<i64>, mtime: i64, bytes: u64) {
+        if cutoff.is_some_and(|c| mtime <= c) {
+            self.files += 1;
+            self.bytes += bytes;
+            self.newest = self.newest.max(u64::try_from(mtime).unwrap_or(0));
+        }
+    }
 }
 
 impl Inside {

@@ -15,6 +15,8 @@ use crate::i18n::Msg;
 use crate::msg;
 use tree::remove_tree;
 
+#[path = "unix_sweep.rs"]
+mod sweep;
 #[path = "unix_tree.rs"]
 mod tree;
 
@@ -250,6 +252,18 @@ impl Session {
         self.lookup(sub, name, planned).map(|_| ())
     }
 
+    /// Sweeps the folder entry if it is still the folder planned: the files old enough go, as
+    /// the job's sweep says, each relative to its folder's handle (see `unix_sweep.rs`).
+    pub fn sweep(
+        &self,
+        sub: Option<&str>,
+        name: &OsStr,
+        job: &super::Job<'_>,
+    ) -> Result<Removed, Msg> {
+        let (parent, cname, st) = self.lookup(sub, name, EntryType::Dir)?;
+        Ok(sweep::sweep_tree(parent.as_fd(), &cname, ident(&st), job))
+    }
+
     /// Removes the entry if it is still what was planned: a file or link with `unlinkat`
     /// relative to its folder's handle, a folder by an iterative walk on its own device.
     pub fn remove(
@@ -267,7 +281,7 @@ impl Session {
             unlinkat(parent, &cname, AtFlags::empty()).map_err(os_msg)?;
             return Ok(Removed {
                 files: 1,
-                problem: None,
+                ..Default::default()
             });
         }
         Ok(remove_tree(parent, &cname, ident(&st), path))

@@ -19,6 +19,7 @@ fn measure_list(
     path: &Path,
     dev: u64,
     mount: Option<u64>,
+    cutoff: Option<i64>,
     out: &mut Inside,
 ) -> Vec<CString> {
     let mut subdirs = Vec::new();
@@ -66,16 +67,21 @@ fn measure_list(
             FileType::RegularFile => {
                 out.files += 1;
                 out.bytes += size;
+                out.old.add(cutoff, mtime, size);
             }
-            _ => out.files += 1,
+            _ => {
+                out.files += 1;
+                out.old.add(cutoff, mtime, 0);
+            }
         }
     }
     subdirs
 }
 
 /// Measures what is inside a folder, relative to open handles (no path length limit, no
-/// recursion), never following links and never leaving the folder's device.
-pub fn measure_inside(dir: &Path) -> Inside {
+/// recursion), never following links and never leaving the folder's device; with a cutoff,
+/// also what is old enough for it.
+pub fn measure_inside(dir: &Path, cutoff: Option<i64>) -> Inside {
     let mut out = Inside::default();
     let root = match openat(CWD, dir, DIR, Mode::empty()) {
         Ok(fd) => fd,
@@ -93,7 +99,7 @@ pub fn measure_inside(dir: &Path) -> Inside {
     };
     let dev = ident(&root_st).dev;
     let mount = mount_id(root.as_fd(), c"");
-    let subdirs = measure_list(root.as_fd(), dir, dev, mount, &mut out);
+    let subdirs = measure_list(root.as_fd(), dir, dev, mount, cutoff, &mut out);
     // (handle or None when closed to bound the handles held, identity, path, sub-folders to
     // visit)
     let mut stack: Vec<(Option<OwnedFd>, Identity, PathBuf, Vec<CString>)> =
@@ -120,7 +126,7 @@ pub fn measure_inside(dir: &Path) -> Inside {
                     continue;
                 }
             };
-            let subdirs = measure_list(child.as_fd(), &child_path, dev, mount, &mut out);
+            let subdirs = measure_list(child.as_fd(), &child_path, dev, mount, cutoff, &mut out);
             stack.push((Some(child), ident(&st), child_path, subdirs));
             if stack.len() - lowest_open > MAX_OPEN
                 && let Some(f) = stack.get_mut(lowest_open)

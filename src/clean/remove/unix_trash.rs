@@ -342,6 +342,25 @@ impl Trashes {
     }
 }
 
+impl Trashes {
+    /// Moves one file (found by a sweep, checked through `parent`) to a trash on its own
+    /// filesystem, relative to `parent`.
+    pub fn put_at(&self, parent: BorrowedFd<'_>, name: &CStr, path: &Path) -> Result<(), Msg> {
+        let st = statat(parent, name, AtFlags::SYMLINK_NOFOLLOW).map_err(os_msg)?;
+        let dev = ident(&st).dev;
+        let mount = mount_id(parent, name);
+        let trash = self.for_entry(parent, dev, mount, path)?;
+        let original = if trash.top {
+            let (_, names) = top_of(parent).map_err(os_msg)?;
+            let p: PathBuf = names.iter().collect();
+            p.join(OsStr::from_bytes(name.to_bytes()))
+        } else {
+            path.to_path_buf()
+        };
+        trash.put(parent, name, &original)
+    }
+}
+
 impl Session {
     /// Moves the entry to a trash on its own filesystem if it is still what was planned,
     /// relative to the folder it was checked in.
@@ -383,7 +402,7 @@ impl Session {
         trash.put(parent, &cname, &original)?;
         Ok(Removed {
             files: planned_files,
-            problem: None,
+            ..Default::default()
         })
     }
 }

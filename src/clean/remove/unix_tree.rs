@@ -16,7 +16,7 @@ use crate::i18n::Msg;
 use crate::msg;
 
 /// A path shown in a message: the entry's path plus the names below it.
-fn shown(base: &Path, below: &[PathBuf]) -> String {
+pub(super) fn shown(base: &Path, below: &[PathBuf]) -> String {
     let mut p = base.to_path_buf();
     for b in below {
         p.push(b);
@@ -26,7 +26,7 @@ fn shown(base: &Path, below: &[PathBuf]) -> String {
 
 /// An OS error at the names `below` the entry at `base`: the entry's own path is on its
 /// message line already, so a path is named only for something inside it.
-fn at_error(base: &Path, below: &[PathBuf], e: Errno) -> Msg {
+pub(super) fn at_error(base: &Path, below: &[PathBuf], e: Errno) -> Msg {
     if below.is_empty() {
         os_msg(e)
     } else {
@@ -45,17 +45,33 @@ struct Frame {
 
 /// What the walk met, for the entry's message: the first problem and how many there were.
 #[derive(Default)]
-struct Problems {
+pub(super) struct Problems {
     first: Option<Msg>,
     count: usize,
 }
 
 impl Problems {
-    fn add(&mut self, m: Msg) {
+    pub(super) fn add(&mut self, m: Msg) {
         self.count += 1;
         if self.first.is_none() {
             self.first = Some(m);
         }
+    }
+
+    /// The entry's message: the first problem, and how many more there were.
+    pub(super) fn into_msg(self) -> Option<Msg> {
+        let count = self.count;
+        self.first.map(|m| {
+            if count > 1 {
+                msg!(
+                    "guard.partly",
+                    first = m.render(crate::i18n::Lang::En),
+                    more = count - 1
+                )
+            } else {
+                m
+            }
+        })
     }
 }
 
@@ -128,6 +144,7 @@ pub(super) fn remove_tree(
     let fail = |files, m: Msg| Removed {
         files,
         problem: Some(m),
+        ..Default::default()
     };
     let root = match open_dir(parent, name) {
         Ok(fd) => fd,
@@ -277,16 +294,9 @@ pub(super) fn remove_tree(
             problems.add(at_error(path, &below(&stack, Some(&done.name)), e));
         }
     }
-    let problem = problems.first.map(|m| {
-        if problems.count > 1 {
-            msg!(
-                "guard.partly",
-                first = m.render(crate::i18n::Lang::En),
-                more = problems.count - 1
-            )
-        } else {
-            m
-        }
-    });
-    Removed { files, problem }
+    Removed {
+        files,
+        problem: problems.into_msg(),
+        ..Default::default()
+    }
 }

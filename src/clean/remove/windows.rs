@@ -25,6 +25,9 @@ use crate::i18n::Msg;
 use crate::msg;
 use crate::time::unix_secs;
 
+#[path = "windows_sweep.rs"]
+mod sweep;
+
 /// Opens a file or folder itself (a link is opened as the link), sharing read and write but
 /// not delete: while it is open nobody can rename or remove it.
 fn open_pinned(path: &Path) -> io::Result<File> {
@@ -214,6 +217,22 @@ impl Session {
         fs::remove_dir(&entry).map_err(|e| Msg::raw(crate::i18n::os_error(&e)))
     }
 
+    /// Sweeps the folder entry if it is still the folder planned: the files old enough go, as
+    /// the job's sweep says (see `windows_sweep.rs`).
+    pub fn sweep(
+        &self,
+        sub: Option<&str>,
+        name: &OsStr,
+        job: &super::Job<'_>,
+    ) -> Result<Removed, Msg> {
+        let (entry, _, _held) = self.lookup(sub, name, EntryType::Dir)?;
+        let volume = info(&self._data)
+            .map_err(|e| Msg::raw(format!("{}: {e}", self.data_dir.display())))?
+            .0
+            .dev;
+        Ok(sweep::sweep_tree(&entry, volume, job))
+    }
+
     pub fn check(
         &self,
         sub: Option<&str>,
@@ -254,7 +273,7 @@ impl Session {
         done.map_err(raw)?;
         Ok(Removed {
             files: planned_files,
-            problem: None,
+            ..Default::default()
         })
     }
 }
@@ -312,7 +331,7 @@ fn clear_readonly_tree(path: &Path) {
 
 /// Measures what is inside a folder without following links (reparse points count as files).
 /// What cannot be read is recorded once per folder.
-pub fn measure_inside(dir: &Path) -> Inside {
+pub fn measure_inside(dir: &Path, cutoff: Option<i64>) -> Inside {
     let mut out = Inside::default();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {
@@ -340,9 +359,13 @@ pub fn measure_inside(dir: &Path) -> Inside {
                 folders.push(path);
             } else {
                 out.files += 1;
-                if m.is_file() {
-                    out.bytes += m.len();
-                }
+                let bytes = if m.is_file() { m.len() } else { 0 };
+                out.bytes += bytes;
+                let mtime = m
+                    .modified()
+                    .map(crate::clean::plan::age::signed_secs)
+                    .unwrap_or(0);
+                out.old.add(cutoff, mtime, bytes);
             }
         }
     }
