@@ -186,7 +186,12 @@ fn the_task_is_registered_replaced_shown_and_removed_through_schtasks() {
     let v = json(&out);
     assert_eq!(out.status.code(), Some(0), "{v}");
     assert_eq!(v["installed"], true, "{v}");
-    assert!(v["content"].as_str().unwrap().contains("05:15"), "{v}");
+    // show lists every job: here the one for all bots.
+    assert_eq!(v["jobs"][0]["name"], Value::Null, "{v}");
+    assert!(
+        v["jobs"][0]["content"].as_str().unwrap().contains("05:15"),
+        "{v}"
+    );
     let text = isolated(&exe, &home)
         .args(["--lang", "en", "schedule", "show"])
         .output()
