@@ -229,7 +229,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l bac
 systemd\t''
 launchd\t''
 schtasks\t''"
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l log-file -d 'Where each run appends its JSON line [default: clean.log in the user\'s data directory]' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l log-file -d 'Where each run appends its JSON line [default: clean.log in the user\'s data directory; an instance\'s job: clean-<its name>.log]' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -248,6 +248,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l fs-
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l lang -d 'The language of messages: zh or en [default: from LC_ALL, LC_MESSAGES, LANG or the OS] [possible values: en, zh]' -r -f -a "en\t''
 zh\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l systemd -d 'Use a systemd user timer (same as --backend systemd)'
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l all -d 'remove: every job of ours, the one for all bots and each instance\'s'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -s h -l help -d 'Print help'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l json -d 'Print one JSON document on stdout instead of the human report'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -s q -l quiet -d 'Print errors only'

@@ -252,11 +252,11 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScheduleAction {
-    /// Register the job (replacing an earlier one)
+    /// Register the job (replacing an earlier one of the same name)
     Install,
-    /// Remove the job
+    /// Remove the job (with --instance ID: that instance's; with --all: every one)
     Remove,
-    /// Show the job, where it is, and its next run
+    /// Show every job, where it is, and its next and last run
     Show,
 }
 
@@ -289,7 +289,8 @@ pub enum Weekday {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example: llob-doctor schedule install --at 04:30 -- --stop-qq --restart-qq --older-than 3d"
+    after_help = "Examples: llob-doctor schedule install --at 04:30 -- --stop-qq --restart-qq --older-than 3d; \
+                  one job per bot: llob-doctor --instance llbot@/srv/bots/a schedule install --at 04:30"
 )]
 pub struct ScheduleArgs {
     #[arg(value_enum)]
@@ -315,9 +316,14 @@ pub struct ScheduleArgs {
     #[arg(long)]
     pub systemd: bool,
 
-    /// Where each run appends its JSON line [default: clean.log in the user's data directory]
+    /// Where each run appends its JSON line [default: clean.log in the user's data directory;
+    /// an instance's job: clean-<its name>.log]
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+
+    /// remove: every job of ours, the one for all bots and each instance's
+    #[arg(long)]
+    pub all: bool,
 
     /// More arguments for the scheduled clean, after --
     #[arg(last = true, value_name = "CLEAN ARGS")]

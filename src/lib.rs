@@ -58,7 +58,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Exit> {
         Command::Detect => detect::run(&app),
         Command::Clean(args) => clean::run(&app, &args),
         Command::Stats(args) => stats::run(&app, &args),
-        Command::Schedule(args) => schedule::run(&app, &args),
+        Command::Schedule(args) => schedule::run(&app, &args, cli.global.lang),
         Command::Doctor(args) => doctor::run(&app, &args),
         Command::Probe => {
             let args = cli::DoctorArgs {

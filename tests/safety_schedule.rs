@@ -148,7 +148,10 @@ fn show_escapes_what_the_scheduler_holds() {
     let out = env.run(&["--json", "schedule", "show", "--backend=cron"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
-        v["content"].as_str().unwrap().contains("\u{1b}[2J"),
+        v["jobs"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("\u{1b}[2J"),
         "{v:#}"
     );
 }

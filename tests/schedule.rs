@@ -202,6 +202,9 @@ fn cron_round_trip_with_the_real_crontab() {
     let out = user.run(&bin, &home, &["--json", "schedule", "show"]);
     let v = json(&out);
     assert_eq!(v["installed"], true);
+    // show lists every job: here the one for all bots.
+    let v = &v["jobs"][0];
+    assert_eq!(v["name"], Value::Null);
     assert!(v["content"].as_str().unwrap().contains(&expected));
 
     // Again: still one entry.
@@ -348,6 +351,7 @@ fn systemd_units_verify_and_are_removed() {
         .unwrap();
     let v = json(&out);
     assert_eq!(v["installed"], true);
+    let v = &v["jobs"][0];
     let content = v["content"].as_str().unwrap();
     assert!(
         content.contains(&format!("# {}\n", service.display())),

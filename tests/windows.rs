@@ -212,11 +212,20 @@ fn the_task_is_registered_replaced_shown_and_removed_through_schtasks() {
     let v = json(&out);
     assert_eq!(out.status.code(), Some(0), "{v}");
     assert_eq!(v["installed"], true, "{v}");
-    assert!(v["content"].as_str().unwrap().contains("05:15"), "{v}");
-    assert_eq!(v["runs"], "every Monday at 05:15", "{v}");
-    let command = v["command"].as_str().unwrap();
+    // show lists every job: here the one for all bots, summed up (when, what it runs).
+    let job = &v["jobs"][0];
+    assert_eq!(job["name"], Value::Null, "{v}");
+    assert!(job["content"].as_str().unwrap().contains("05:15"), "{v}");
+    assert_eq!(job["trigger"], "every Monday at 05:15", "{v}");
+    let words: Vec<&str> = job["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let command = words.join(" ");
     assert!(
-        command.starts_with(&format!("\"{exe_text}\" clean --yes")),
+        command.starts_with(&format!("{exe_text} clean --yes")),
         "{v}"
     );
     // The text sums the task up: when, what, the next and last run; its XML only with -v.

@@ -1,14 +1,12 @@
-//! cron: our entry lives in the user's crontab between `# BEGIN LLOB-DOCTOR` and
-//! `# END LLOB-DOCTOR`, edited through `crontab -l` / `crontab -`. Every other byte is kept.
+//! cron: each job lives in the user's crontab between its own markers, `# BEGIN LLOB-DOCTOR` and
+//! `# END LLOB-DOCTOR` (one instance's: `# BEGIN LLOB-DOCTOR <slug>`), edited through
+//! `crontab -l` / `crontab -`. Every other byte is kept.
 
-use super::{Job, ScheduleReport, run_tool, sh_quote};
+use super::{Job, JobName, ScheduleReport, run_tool, sh_quote};
 use crate::cli::Backend;
 use crate::exit::Failure;
 use crate::i18n::Lang;
 use crate::msg;
-
-pub const BEGIN: &str = "# BEGIN LLOB-DOCTOR";
-pub const END: &str = "# END LLOB-DOCTOR";
 
 /// The crontab line: `M H * * DOW command`. `%` means newline to cron, so it is escaped.
 pub fn line(job: &Job) -> String {
@@ -29,29 +27,33 @@ pub fn line(job: &Job) -> String {
     )
 }
 
-pub fn block(job: &Job) -> String {
+pub fn block(job: &Job, name: &JobName) -> String {
     format!(
-        "{BEGIN}\n# {}; remove with: llob-doctor schedule remove\n{}\n{END}\n",
+        "{}\n# {}; remove with: {}\n{}\n{}\n",
+        name.cron_begin(),
         job.when_text(Lang::En),
-        line(job)
+        job.remove_command(),
+        line(job),
+        name.cron_end()
     )
 }
 
-/// The crontab without our block; `None` when there was none. Removes exactly the block's
+/// The crontab without the job's block; `None` when there was none. Removes exactly the block's
 /// lines (with their newlines), nothing else.
-pub fn without_block(crontab: &str) -> Option<String> {
+pub fn without_block(crontab: &str, name: &JobName) -> Option<String> {
+    let (begin, end) = (name.cron_begin(), name.cron_end());
     let mut out = String::with_capacity(crontab.len());
     let mut inside = false;
     let mut found = false;
     for piece in crontab.split_inclusive('\n') {
         let line = piece.trim_end_matches(['\n', '\r']);
-        if !inside && line == BEGIN {
+        if !inside && line == begin {
             inside = true;
             found = true;
             continue;
         }
         if inside {
-            if line == END {
+            if line == end {
                 inside = false;
             }
             continue;
@@ -64,28 +66,29 @@ pub fn without_block(crontab: &str) -> Option<String> {
 /// The crontab with our block (replacing an old one). Appended at the end; a crontab whose last
 /// line has no newline gets the block at the start instead, so that removing it gives back the
 /// same bytes.
-pub fn with_block(crontab: &str, job: &Job) -> String {
-    let base = without_block(crontab).unwrap_or_else(|| crontab.to_string());
+pub fn with_block(crontab: &str, job: &Job, name: &JobName) -> String {
+    let base = without_block(crontab, name).unwrap_or_else(|| crontab.to_string());
     if base.is_empty() || base.ends_with('\n') {
-        format!("{base}{}", block(job))
+        format!("{base}{}", block(job, name))
     } else {
-        format!("{}{base}", block(job))
+        format!("{}{base}", block(job, name))
     }
 }
 
-/// The block in a crontab, if any.
-pub fn find_block(crontab: &str) -> Option<String> {
-    let start = crontab.lines().position(|l| l == BEGIN)?;
+/// The job's block in a crontab, if any.
+pub fn find_block(crontab: &str, name: &JobName) -> Option<String> {
+    let (begin, end) = (name.cron_begin(), name.cron_end());
+    let start = crontab.lines().position(|l| l == begin)?;
     let lines: Vec<&str> = crontab.lines().skip(start).collect();
     let end = lines
         .iter()
-        .position(|l| *l == END)
+        .position(|l| *l == end)
         .unwrap_or(lines.len() - 1);
     Some(lines[..=end].join("\n") + "\n")
 }
 
 /// The current crontab; a user without one has an empty crontab.
-fn read() -> Result<String, Failure> {
+pub(super) fn read() -> Result<String, Failure> {
     match run_tool("crontab", &["-l"], None) {
         Ok(s) => Ok(s),
         Err(e) if e.contains("no crontab for") => Ok(String::new()),
@@ -107,11 +110,15 @@ fn report(
     installed: bool,
     content: Option<String>,
     job: Option<&Job>,
+    name: &JobName,
 ) -> ScheduleReport {
     ScheduleReport {
         action,
         backend: Backend::Cron,
-        location: "crontab".into(),
+        location: match name.slug() {
+            None => "crontab".into(),
+            Some(s) => format!("crontab (LLOB-DOCTOR {s})"),
+        },
         installed,
         content,
         next_run: None,
@@ -120,25 +127,31 @@ fn report(
     }
 }
 
-pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
+pub fn install(job: &Job, name: &JobName) -> Result<ScheduleReport, Failure> {
     let current = read()?;
-    let new = with_block(&current, job);
+    let new = with_block(&current, job, name);
     write(&new)?;
-    Ok(report("install", true, Some(block(job)), Some(job)))
+    Ok(report(
+        "install",
+        true,
+        Some(block(job, name)),
+        Some(job),
+        name,
+    ))
 }
 
-pub fn remove() -> Result<ScheduleReport, Failure> {
+pub fn remove(name: &JobName) -> Result<ScheduleReport, Failure> {
     let current = read()?;
-    if let Some(rest) = without_block(&current) {
+    if let Some(rest) = without_block(&current, name) {
         write(&rest)?;
     }
-    Ok(report("remove", false, None, None))
+    Ok(report("remove", false, None, None, name))
 }
 
-pub fn show() -> Result<ScheduleReport, Failure> {
+pub fn show(name: &JobName) -> Result<ScheduleReport, Failure> {
     let current = read()?;
-    let block = find_block(&current);
-    Ok(report("show", block.is_some(), block, None))
+    let block = find_block(&current, name);
+    Ok(report("show", block.is_some(), block, None, name))
 }
 
 /// The time and words of our block's crontab line.
@@ -250,19 +263,20 @@ mod tests {
             "0 1 * * * backup.sh\n# last line without newline",
             "\r\n0 1 * * * a\r\n",
         ] {
-            let once = with_block(original, &job());
-            let twice = with_block(&once, &job());
+            let all = JobName::for_all();
+            let once = with_block(original, &job(), &all);
+            let twice = with_block(&once, &job(), &all);
             assert_eq!(once, twice, "installing twice changed the crontab");
-            assert_eq!(once.matches(BEGIN).count(), 1);
-            assert_eq!(without_block(&twice).as_deref(), Some(original));
+            assert_eq!(once.matches("# BEGIN LLOB-DOCTOR").count(), 1);
+            assert_eq!(without_block(&twice, &all).as_deref(), Some(original));
         }
-        assert_eq!(without_block("0 1 * * * a\n"), None);
+        assert_eq!(without_block("0 1 * * * a\n", &JobName::for_all()), None);
     }
 
     #[test]
     fn reads_the_line_back() {
         let j = job();
-        let back = parse(&block(&j)).unwrap();
+        let back = parse(&block(&j, &JobName::for_all())).unwrap();
         assert_eq!((back.hour, back.minute, back.weekday), (4, 5, Some(1)));
         assert_eq!(back.words[0], "/opt/my tools/llob-doctor");
         assert_eq!(&back.words[1..], &j.args[..]);
@@ -270,9 +284,53 @@ mod tests {
 
     #[test]
     fn finds_the_block() {
-        let c = with_block("0 1 * * * a\n", &job());
-        let b = find_block(&c).unwrap();
-        assert!(b.starts_with(BEGIN) && b.trim_end().ends_with(END));
-        assert_eq!(find_block("0 1 * * * a\n"), None);
+        let all = JobName::for_all();
+        let c = with_block("0 1 * * * a\n", &job(), &all);
+        let b = find_block(&c, &all).unwrap();
+        assert!(
+            b.starts_with("# BEGIN LLOB-DOCTOR\n") && b.trim_end().ends_with("# END LLOB-DOCTOR")
+        );
+        assert_eq!(find_block("0 1 * * * a\n", &all), None);
+    }
+
+    /// Each instance's block beside the others': installing, replacing or removing one never
+    /// touches another's, nor the job for all bots.
+    #[test]
+    fn blocks_of_several_jobs_coexist() {
+        let all = JobName::for_all();
+        let a = JobName::for_instance("llbot@/srv/bots/a");
+        let b = JobName::for_instance("llbot@/srv/bots/b");
+        let original = "0 1 * * * backup.sh\n";
+        let mut ja = job();
+        ja.args
+            .splice(0..0, ["--instance".into(), "llbot@/srv/bots/a".into()]);
+        let mut jb = job();
+        jb.hour = 5;
+        let c = with_block(original, &job(), &all);
+        let c = with_block(&c, &ja, &a);
+        let c = with_block(&c, &jb, &b);
+        assert_eq!(c.matches("# BEGIN LLOB-DOCTOR").count(), 3, "{c}");
+        let block_a = find_block(&c, &a).unwrap();
+        assert!(
+            block_a
+                .contains("remove with: llob-doctor schedule remove --instance llbot@/srv/bots/a"),
+            "{block_a}"
+        );
+        assert!(find_block(&c, &b).unwrap().contains("5 5 * * 1"));
+        // The job for all bots is only the unnamed block.
+        assert!(!find_block(&c, &all).unwrap().contains("--instance"));
+        // Replacing a's job leaves b's and the default one as they were.
+        let mut ja2 = ja.clone();
+        ja2.minute = 45;
+        let c2 = with_block(&c, &ja2, &a);
+        assert_eq!(find_block(&c2, &b), find_block(&c, &b));
+        assert_eq!(find_block(&c2, &all), find_block(&c, &all));
+        assert!(find_block(&c2, &a).unwrap().contains("45 4 * * 1"));
+        // Removing b's leaves the others; removing all three gives back the original.
+        let c3 = without_block(&c2, &b).unwrap();
+        assert_eq!(find_block(&c3, &b), None);
+        assert_eq!(find_block(&c3, &a), find_block(&c2, &a));
+        let c4 = without_block(&without_block(&c3, &a).unwrap(), &all).unwrap();
+        assert_eq!(c4, original);
     }
 }

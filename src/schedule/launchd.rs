@@ -1,15 +1,14 @@
-//! launchd (macOS): a LaunchAgent plist with `StartCalendarInterval`, loaded with `launchctl`.
+//! launchd (macOS): a LaunchAgent plist with `StartCalendarInterval`, loaded with `launchctl`;
+//! labelled `io.github.llob-doctor.clean` (one instance's: `io.github.llob-doctor.clean.<slug>`).
 
 use std::fs;
 use std::path::PathBuf;
 
-use super::{Job, ScheduleReport, run_tool};
+use super::{Job, JobName, ScheduleReport, run_tool};
 use crate::app::App;
 use crate::cli::Backend;
 use crate::exit::Failure;
 use crate::msg;
-
-pub const LABEL: &str = "io.github.llob-doctor.clean";
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -17,7 +16,8 @@ fn xml_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-pub fn plist(job: &Job) -> String {
+pub fn plist(job: &Job, name: &JobName) -> String {
+    let label = name.launchd_label();
     let mut args = format!(
         "    <string>{}</string>\n",
         xml_escape(&job.exe.display().to_string())
@@ -41,7 +41,7 @@ pub fn plist(job: &Job) -> String {
 <plist version="1.0">
 <dict>
   <key>Label</key>
-  <string>{LABEL}</string>
+  <string>{label}</string>
   <key>ProgramArguments</key>
   <array>
 {args}  </array>
@@ -63,9 +63,12 @@ pub fn plist(job: &Job) -> String {
     )
 }
 
-pub fn plist_path(app: &App) -> Result<PathBuf, Failure> {
+pub fn plist_path(app: &App, name: &JobName) -> Result<PathBuf, Failure> {
     app.env
-        .in_home(&format!("Library/LaunchAgents/{LABEL}.plist"))
+        .in_home(&format!(
+            "Library/LaunchAgents/{}.plist",
+            name.launchd_label()
+        ))
         .ok_or_else(|| {
             Failure::usage(msg!("schedule.no_home")).with_hint(msg!("schedule.hint_home"))
         })
@@ -89,9 +92,9 @@ fn base(
     }
 }
 
-pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
-    let path = plist_path(app)?;
-    let text = plist(job);
+pub fn install(app: &App, job: &Job, name: &JobName) -> Result<ScheduleReport, Failure> {
+    let path = plist_path(app, name)?;
+    let text = plist(job, name);
     super::write_file(&path, text.as_bytes())?;
     let mut r = base("install", &path, true, Some(job));
     r.content = Some(text);
@@ -105,8 +108,8 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
     Ok(r)
 }
 
-pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
-    let path = plist_path(app)?;
+pub fn remove(app: &App, name: &JobName) -> Result<ScheduleReport, Failure> {
+    let path = plist_path(app, name)?;
     let mut r = base("remove", &path, false, None);
     if path.exists() {
         let p = path.display().to_string();
@@ -155,8 +158,8 @@ pub fn parse(content: &str) -> Option<super::Installed> {
     })
 }
 
-pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
-    let path = plist_path(app)?;
+pub fn show(app: &App, name: &JobName) -> Result<ScheduleReport, Failure> {
+    let path = plist_path(app, name)?;
     let content = fs::read_to_string(&path).ok();
     let mut r = base("show", &path, content.is_some(), None);
     r.content = content;
@@ -180,10 +183,10 @@ mod tests {
             weekday: Some(Weekday::Sat),
             log_file: PathBuf::from("/Users/a/clean.log"),
         };
-        let text = plist(&job);
+        let text = plist(&job, &JobName::for_all());
         let v: plist::Value = plist::from_bytes(text.as_bytes()).expect("a valid plist");
         let d = v.as_dictionary().expect("a dictionary");
-        assert_eq!(d["Label"].as_string(), Some(LABEL));
+        assert_eq!(d["Label"].as_string(), Some("io.github.llob-doctor.clean"));
         let args: Vec<&str> = d["ProgramArguments"]
             .as_array()
             .expect("an array")

@@ -2,21 +2,28 @@
 //! the platform's scheduler. Each backend is a pure text builder (tested on any platform) plus a
 //! few calls to the scheduler's own command (`crontab`, `systemctl`, `launchctl`, `schtasks`).
 
+mod args;
 pub mod cron;
 mod installed;
+pub mod jobs;
 pub mod launchd;
+pub mod name;
 mod render;
 pub mod schtasks;
 pub mod status;
 pub mod systemd;
+mod target;
 pub mod task_xml;
+mod tool;
 
 pub use installed::Installed;
+pub use name::JobName;
 pub use render::backend_name;
 use render::render;
+pub use target::Target;
+pub(crate) use tool::run_tool;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
@@ -55,6 +62,29 @@ impl Job {
             ),
         }
     }
+
+    /// The instance it cleans (its `--instance`); `None` for the job for all bots.
+    pub fn instance(&self) -> Option<&str> {
+        instance_in(&self.args)
+    }
+
+    /// The command that removes it, for the scheduler's comments (control characters dropped).
+    pub fn remove_command(&self) -> String {
+        match self.instance() {
+            None => "llob-doctor schedule remove".into(),
+            Some(id) => {
+                let id: String = id.chars().filter(|c| !c.is_control()).collect();
+                format!("llob-doctor schedule remove --instance {}", sh_quote(&id))
+            }
+        }
+    }
+}
+
+/// The `--instance` value among a job's arguments, before its `clean`.
+pub fn instance_in(args: &[String]) -> Option<&str> {
+    let clean = args.iter().position(|a| a == "clean").unwrap_or(args.len());
+    let i = args[..clean].iter().position(|a| a == "--instance")?;
+    args.get(i + 1).map(String::as_str)
 }
 
 impl Weekday {
@@ -122,9 +152,11 @@ pub fn default_backend(platform: Platform) -> Backend {
     }
 }
 
-/// Where unattended runs log by default: the user's data directory.
-pub fn default_log_file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "llob-doctor").map(|d| d.data_dir().join("clean.log"))
+/// Where unattended runs log by default: the user's data directory, a file per job
+/// (`clean.log`, one instance's `clean-<slug>.log`).
+pub fn default_log_file(name: &JobName) -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "llob-doctor")
+        .map(|d| d.data_dir().join(name.log_file_name()))
 }
 
 /// `HH:MM`, 24-hour.
@@ -150,61 +182,13 @@ pub fn sh_quote(s: &str) -> String {
     }
 }
 
-/// Runs a scheduler command; `Err` carries what it said, for the message.
-pub(crate) fn run_tool(
-    program: &str,
-    args: &[&str],
-    stdin: Option<&str>,
-) -> Result<String, String> {
-    let mut c = Command::new(program);
-    c.args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-    let mut child = c.spawn().map_err(|e| {
-        crate::tf!(
-            "schedule.cannot_run",
-            program = program,
-            error = crate::i18n::os_error(&e)
-        )
-    })?;
-    if let Some(input) = stdin
-        && let Some(mut pipe) = child.stdin.take()
-    {
-        use std::io::Write;
-        pipe.write_all(input.as_bytes())
-            .map_err(|e| format!("{program}: {}", crate::i18n::os_error(&e)))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("{program}: {}", crate::i18n::os_error(&e)))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        // Some tools (schtasks under Wine, crontab) say why on stdout, others on stderr.
-        let said: Vec<String> = [&out.stderr, &out.stdout]
-            .iter()
-            .map(|b| String::from_utf8_lossy(b).trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let code = out
-            .status
-            .code()
-            .map(|c| format!("exit {c}"))
-            .unwrap_or_else(|| "killed".into());
-        Err(format!(
-            "{program} {} ({code}): {}",
-            args.join(" "),
-            said.join(" / ")
-        ))
-    }
-}
-
-fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Result<Job, Failure> {
+fn build_job(
+    app: &App,
+    args: &ScheduleArgs,
+    target: &Target,
+    lang: Option<Lang>,
+    warnings: &mut Vec<String>,
+) -> Result<Job, Failure> {
     let at = args
         .at
         .as_deref()
@@ -228,26 +212,13 @@ fn build_job(app: &App, args: &ScheduleArgs, warnings: &mut Vec<String>) -> Resu
         .map_err(|e| Failure::usage(msg!("schedule.no_exe", error = crate::i18n::os_error(&e))))?;
     let log_file = match &args.log_file {
         Some(p) => absolute(p)?,
-        None => default_log_file().ok_or_else(|| {
+        None => default_log_file(&target.name).ok_or_else(|| {
             Failure::usage(msg!("schedule.no_data_dir")).with_hint(msg!("schedule.hint_log_file"))
         })?,
     };
 
     // The job's arguments: the overrides this install was given, then the clean.
-    let mut job_args: Vec<String> = Vec::new();
-    let o = &app.overrides;
-    for (flag, value) in [
-        ("--qq-dir", &o.qq_dir),
-        ("--ll-dir", &o.ll_dir),
-        ("--profile", &o.profile),
-        ("--data-dir", &o.data_dir),
-        ("--qq-data", &o.qq_data),
-    ] {
-        if let Some(v) = value {
-            job_args.push(flag.into());
-            job_args.push(unicode(&absolute(v)?)?);
-        }
-    }
+    let mut job_args = args::overrides(&app.overrides, target, lang)?;
     job_args.extend(["clean", "--yes", "--quiet", "--log-file"].map(String::from));
     job_args.push(unicode(&log_file)?);
     for a in &args.clean_args {
@@ -300,14 +271,14 @@ fn refuse_control(arg: &str) -> Result<(), Failure> {
 
 /// A path for the scheduler's files, which are text: one that is not valid Unicode would be
 /// written changed and name another folder, so it is refused.
-fn unicode(p: &Path) -> Result<String, Failure> {
+pub(super) fn unicode(p: &Path) -> Result<String, Failure> {
     p.to_str().map(str::to_string).ok_or_else(|| {
         Failure::usage(msg!("schedule.path_not_unicode", path = p.display()))
             .with_hint(msg!("schedule.hint_path_not_unicode"))
     })
 }
 
-fn absolute(p: &Path) -> Result<PathBuf, Failure> {
+pub(super) fn absolute(p: &Path) -> Result<PathBuf, Failure> {
     std::path::absolute(p)
         .map_err(|e| Failure::usage(format!("{}: {}", p.display(), crate::i18n::os_error(&e))))
 }
@@ -317,28 +288,67 @@ fn absolute(p: &Path) -> Result<PathBuf, Failure> {
 pub struct Outcome {
     #[serde(flatten)]
     pub report: ScheduleReport,
+    /// The job's name: `null` for the job for all bots, else its instance's slug.
+    pub name: JobName,
+    /// The instance it cleans (its `--instance`); `null` for the job for all bots.
+    pub instance: Option<String>,
     /// The scheduler will run the job (install), or runs it (show).
     pub active: bool,
     /// remove: something was there and is gone.
     pub removed: bool,
+    /// install: a job of this name was there, and this one took its place.
+    pub replaced: bool,
+    /// When it runs, read back from the scheduler (show): "every day at 04:30".
+    pub trigger: Option<String>,
+    /// What it runs, read back from the scheduler (show): the executable, then its arguments.
+    pub command: Option<Vec<String>>,
+    /// Its run log (show: its `--log-file`).
+    #[serde(serialize_with = "crate::output::path::opt")]
+    pub log_file: Option<PathBuf>,
     /// The last run's result, from the last line of the run log (show).
     pub last_run: Option<String>,
-    /// When the installed job runs, read back from the scheduler (show).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub runs: Option<String>,
-    /// What it runs, read back from the scheduler (show).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
     /// Things that do not stop the job but may keep it from doing its work.
     pub warnings: Vec<String>,
 }
 
-fn show_backend(app: &App, backend: Backend) -> Result<ScheduleReport, Failure> {
+impl Outcome {
+    pub fn new(report: ScheduleReport, name: JobName) -> Outcome {
+        let active = report.installed && report.manual_commands.is_empty();
+        let instance = report
+            .job
+            .as_ref()
+            .and_then(|j| j.instance().map(str::to_string));
+        Outcome {
+            report,
+            name,
+            instance,
+            active,
+            removed: false,
+            replaced: false,
+            trigger: None,
+            command: None,
+            log_file: None,
+            last_run: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+fn show_backend(app: &App, backend: Backend, name: &JobName) -> Result<ScheduleReport, Failure> {
     match backend {
-        Backend::Cron => cron::show(),
-        Backend::Systemd => systemd::show(app),
-        Backend::Launchd => launchd::show(app),
-        Backend::Schtasks => schtasks::show(),
+        Backend::Cron => cron::show(name),
+        Backend::Systemd => systemd::show(app, name),
+        Backend::Launchd => launchd::show(app, name),
+        Backend::Schtasks => schtasks::show(name),
+    }
+}
+
+fn remove_backend(app: &App, backend: Backend, name: &JobName) -> Result<ScheduleReport, Failure> {
+    match backend {
+        Backend::Cron => cron::remove(name),
+        Backend::Systemd => systemd::remove(app, name),
+        Backend::Launchd => launchd::remove(app, name),
+        Backend::Schtasks => schtasks::remove(name),
     }
 }
 
@@ -351,24 +361,44 @@ fn installed_job(backend: Backend, content: &str) -> Option<Installed> {
     }
 }
 
-pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
+pub fn run(app: &App, args: &ScheduleArgs, lang: Option<Lang>) -> anyhow::Result<Exit> {
     let backend = if args.systemd {
         Backend::Systemd
     } else {
         args.backend
             .unwrap_or_else(|| default_backend(Platform::host()))
     };
+    // A path with a newline would be a line of its own in the scheduler's files: refused before
+    // it is looked for, so the refusal names the real reason.
+    if args.action == ScheduleAction::Install {
+        for (_, v) in args::override_flags(&app.overrides) {
+            if let Some(v) = v {
+                refuse_control(&v.to_string_lossy())?;
+            }
+        }
+    }
+    target::check_args(app, args)?;
+    match args.action {
+        ScheduleAction::Show => return jobs::show(app, args, backend),
+        ScheduleAction::Remove if args.all => return jobs::remove_all(app, backend),
+        _ => {}
+    }
     let mut warnings = Vec::new();
     let mut removed = false;
-    let report = match args.action {
+    let mut replaced = false;
+    let (report, target) = match args.action {
         ScheduleAction::Install => {
             status::check_backend(backend, Platform::host())?;
-            let job = build_job(app, args, &mut warnings)?;
+            let target = Target::for_install(app)?;
+            let job = build_job(app, args, &target, lang, &mut warnings)?;
+            let name = &target.name;
+            replaced = show_backend(app, backend, name).is_ok_and(|r| r.installed);
+            warnings.extend(jobs::overlaps(app, backend, name, &job.log_file));
             let r = match backend {
-                Backend::Cron => cron::install(&job)?,
-                Backend::Systemd => systemd::install(app, &job)?,
-                Backend::Launchd => launchd::install(app, &job)?,
-                Backend::Schtasks => schtasks::install(&job)?,
+                Backend::Cron => cron::install(&job, name)?,
+                Backend::Systemd => systemd::install(app, &job, name)?,
+                Backend::Launchd => launchd::install(app, &job, name)?,
+                Backend::Schtasks => schtasks::install(&job, name)?,
             };
             if backend == Backend::Systemd
                 && let Some(w) = systemd::linger_warning()
@@ -380,54 +410,23 @@ pub fn run(app: &App, args: &ScheduleArgs) -> anyhow::Result<Exit> {
             {
                 warnings.push(w);
             }
-            r
+            (r, target)
         }
-        ScheduleAction::Remove => {
-            let before = show_backend(app, backend)
+        _ => {
+            let target = Target::for_remove(app)?;
+            let before = show_backend(app, backend, &target.name)
                 .map(|r| r.installed)
                 .unwrap_or(true);
-            let r = match backend {
-                Backend::Cron => cron::remove()?,
-                Backend::Systemd => systemd::remove(app)?,
-                Backend::Launchd => launchd::remove(app)?,
-                Backend::Schtasks => schtasks::remove()?,
-            };
+            let r = remove_backend(app, backend, &target.name)?;
             removed = before;
-            r
+            (r, target)
         }
-        ScheduleAction::Show => show_backend(app, backend)?,
     };
-    let active = report.installed && report.manual_commands.is_empty();
-    let mut outcome = Outcome {
-        report,
-        active,
-        removed,
-        last_run: None,
-        runs: None,
-        command: None,
-        warnings,
-    };
-    if args.action == ScheduleAction::Show
-        && let Some(job) = outcome
-            .report
-            .content
-            .as_deref()
-            .and_then(|c| installed_job(backend, c))
-    {
-        outcome.runs = Some(job.when_text(crate::i18n::lang()));
-        outcome.command = Some(job.command_text());
-        if outcome.report.next_run.is_none() {
-            outcome.report.next_run = status::next_run(job.hour, job.minute, job.weekday);
-        }
-        let log = status::log_file_in(&job.words)
-            .or_else(|| args.log_file.clone())
-            .or_else(default_log_file);
-        outcome.last_run = Some(
-            log.as_deref()
-                .and_then(status::last_run)
-                .unwrap_or_else(|| t("schedule.no_run_yet").to_string()),
-        );
-    }
+    let mut outcome = Outcome::new(report, target.name);
+    outcome.instance = outcome.instance.take().or(target.instance);
+    outcome.removed = removed;
+    outcome.replaced = replaced;
+    outcome.warnings = warnings;
     if args.action == ScheduleAction::Install
         && outcome.active
         && outcome.report.next_run.is_none()

@@ -30,18 +30,30 @@ pub(super) fn render(o: &Outcome, action: ScheduleAction, verbose: u8) -> String
         esc(&r.location),
         backend_name(r.backend)
     );
+    if o.replaced {
+        let _ = writeln!(s, "  {}", t("schedule.replaced_note"));
+    }
+    let lang = crate::i18n::lang();
+    let command = o.command.as_ref().map(|words| {
+        words
+            .iter()
+            .map(|w| crate::winpath::quote_arg(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
     let rows: Vec<(&str, String)> = [
+        o.instance.clone().map(|i| ("schedule.instance", i)),
         r.job
             .as_ref()
-            .map(|j| ("schedule.runs", j.when_text(crate::i18n::lang()))),
-        o.runs
-            .clone()
-            .filter(|_| r.job.is_none())
+            .map(|j| j.when_text(lang))
+            .or_else(|| o.trigger.clone())
             .map(|w| ("schedule.runs", w)),
-        o.command.clone().map(|c| ("schedule.command", c)),
+        command.map(|c| ("schedule.command", c)),
         r.job
             .as_ref()
-            .map(|j| ("schedule.logs_to", j.log_file.display().to_string())),
+            .map(|j| j.log_file.clone())
+            .or_else(|| o.log_file.clone())
+            .map(|l| ("schedule.logs_to", l.display().to_string())),
         r.next_run.clone().map(|n| ("schedule.next_run", n)),
         o.last_run.clone().map(|n| ("schedule.last_run", n)),
     ]
@@ -54,7 +66,7 @@ pub(super) fn render(o: &Outcome, action: ScheduleAction, verbose: u8) -> String
     }
     // A task definition (some 40 lines of XML) is summed up above; itself only with -v.
     let summed_up =
-        r.backend == Backend::Schtasks && (o.runs.is_some() || r.job.is_some()) && verbose == 0;
+        r.backend == Backend::Schtasks && (o.trigger.is_some() || r.job.is_some()) && verbose == 0;
     if let Some(c) = r.content.as_ref().filter(|_| !summed_up) {
         let _ = writeln!(s);
         for line in c.lines() {

@@ -1,4 +1,5 @@
-//! Windows Task Scheduler: one task, "llob-doctor clean", registered from a task definition XML
+//! Windows Task Scheduler: one task per job, "llob-doctor clean" (one instance's:
+//! "llob-doctor clean <slug>"), registered from a task definition XML
 //! (`schtasks /Create /XML <file> /TN … /F`). The XML carries what a nightly clean needs and
 //! `/SC /ST` cannot: a missed run happens at the next start, no stop on battery, a time limit,
 //! never two runs at once, the user's interactive session (a restarted QQ shows on the desktop),
@@ -8,57 +9,54 @@
 use std::path::{Path, PathBuf};
 
 use super::task_xml::{decode, task_xml, utf16_with_bom, win_quote};
-use super::{Job, ScheduleReport};
+use super::{Job, JobName, ScheduleReport};
 use crate::cli::Backend;
 use crate::exit::Failure;
 use crate::i18n::t;
 use crate::msg;
 use crate::winpath::plain;
 
-pub const TASK: &str = "llob-doctor clean";
-/// The task definition kept next to the log, so the manual command has a file to name.
-pub const XML_FILE: &str = "llob-doctor-task.xml";
-
-/// Where the task definition is written: next to the run log.
-pub fn xml_path(job: &Job) -> PathBuf {
+/// Where the task definition is written: next to the run log, so the manual command has a
+/// file to name.
+pub fn xml_path(job: &Job, name: &JobName) -> PathBuf {
     let dir = job
         .log_file
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(std::env::temp_dir);
-    dir.join(XML_FILE)
+    dir.join(name.task_xml_file())
 }
 
-pub fn create_args(xml: &Path) -> Vec<String> {
+pub fn create_args(xml: &Path, name: &JobName) -> Vec<String> {
     vec![
         "/Create".into(),
         "/XML".into(),
         plain(xml).to_string_lossy().into_owned(),
         "/TN".into(),
-        TASK.into(),
+        name.task(),
         "/F".into(),
     ]
 }
 
 /// The same command as one would type it in cmd.exe or PowerShell.
-pub fn create_command_line(xml: &Path) -> String {
+pub fn create_command_line(xml: &Path, name: &JobName) -> String {
     let mut s = String::from("schtasks");
-    for a in create_args(xml) {
+    for a in create_args(xml, name) {
         s.push(' ');
         s.push_str(&win_quote(&a));
     }
     s
 }
 
-pub fn delete_command_line() -> String {
-    format!("schtasks /Delete /TN {} /F", win_quote(TASK))
+pub fn delete_command_line(name: &JobName) -> String {
+    format!("schtasks /Delete /TN {} /F", win_quote(&name.task()))
 }
 
 /// Runs schtasks; `Err` carries what it said. Its output goes through files, not pipes: a
 /// process schtasks starts (Wine starts `explorer.exe /desktop` on first use of COM) inherits
 /// the handles and would hold a pipe open long after schtasks has exited.
-fn schtasks(args: &[&str]) -> Result<String, String> {
+pub(super) fn schtasks(args: &[&str]) -> Result<String, String> {
     let capture = Capture::new().map_err(|e| format!("cannot run schtasks: {e}"))?;
     let status = std::process::Command::new("schtasks")
         .args(args)
@@ -135,26 +133,22 @@ impl Drop for Capture {
     }
 }
 
-/// Task Scheduler's own copy of the task: `%SystemRoot%\System32\Tasks\<name>`. Read when
+/// Task Scheduler's own store: `%SystemRoot%\System32\Tasks`, a file per task. Read when
 /// `schtasks /Query` gives nothing (Wine's schtasks has no /Query).
-fn store_file() -> Option<PathBuf> {
+pub(super) fn store_dir() -> Option<PathBuf> {
     let root = std::env::var_os("SystemRoot").or_else(|| std::env::var_os("windir"))?;
-    Some(
-        PathBuf::from(root)
-            .join("System32")
-            .join("Tasks")
-            .join(TASK),
-    )
+    Some(PathBuf::from(root).join("System32").join("Tasks"))
 }
 
 /// The registered task's XML, or `None` when there is no such task.
-fn read_task() -> Option<String> {
-    if let Ok(xml) = schtasks(&["/Query", "/TN", TASK, "/XML", "ONE"])
+fn read_task(name: &JobName) -> Option<String> {
+    let task = name.task();
+    if let Ok(xml) = schtasks(&["/Query", "/TN", &task, "/XML", "ONE"])
         && xml.contains("<Task")
     {
         return Some(xml);
     }
-    let bytes = std::fs::read(store_file()?).ok()?;
+    let bytes = std::fs::read(store_dir()?.join(&task)).ok()?;
     Some(decode(&bytes)).filter(|x| x.contains("<Task"))
 }
 
@@ -178,11 +172,16 @@ pub fn run_times(csv: &str) -> (Option<String>, Option<String>) {
     (pick(2), pick(5))
 }
 
-fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleReport {
+fn base(
+    action: &'static str,
+    installed: bool,
+    job: Option<&Job>,
+    name: &JobName,
+) -> ScheduleReport {
     ScheduleReport {
         action,
         backend: Backend::Schtasks,
-        location: format!("task \"{TASK}\""),
+        location: format!("task \"{}\"", name.task()),
         installed,
         content: None,
         next_run: None,
@@ -191,8 +190,8 @@ fn base(action: &'static str, installed: bool, job: Option<&Job>) -> ScheduleRep
     }
 }
 
-fn with_run_times(mut r: ScheduleReport) -> ScheduleReport {
-    if let Ok(csv) = schtasks(&["/Query", "/TN", TASK, "/V", "/FO", "CSV", "/NH"]) {
+fn with_run_times(mut r: ScheduleReport, name: &JobName) -> ScheduleReport {
+    if let Ok(csv) = schtasks(&["/Query", "/TN", &name.task(), "/V", "/FO", "CSV", "/NH"]) {
         let (next, last) = run_times(&csv);
         r.next_run = next;
         if let Some(last) = last {
@@ -203,12 +202,12 @@ fn with_run_times(mut r: ScheduleReport) -> ScheduleReport {
     r
 }
 
-pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
-    let xml = task_xml(job);
-    let file = xml_path(job);
+pub fn install(job: &Job, name: &JobName) -> Result<ScheduleReport, Failure> {
+    let xml = task_xml(job, name);
+    let file = xml_path(job, name);
     super::write_file(&file, &utf16_with_bom(&xml))?;
     if let Err(e) = schtasks(
-        &create_args(&file)
+        &create_args(&file, name)
             .iter()
             .map(String::as_str)
             .collect::<Vec<_>>(),
@@ -216,25 +215,25 @@ pub fn install(job: &Job) -> Result<ScheduleReport, Failure> {
         return Err(
             Failure::usage(msg!("schedule.task_not_registered", error = e)).with_hint(msg!(
                 "schedule.hint_task_create",
-                command = create_command_line(&file)
+                command = create_command_line(&file, name)
             )),
         );
     }
-    let mut r = base("install", true, Some(job));
-    r.content = Some(read_task().unwrap_or(xml));
-    Ok(with_run_times(r))
+    let mut r = base("install", true, Some(job), name);
+    r.content = Some(read_task(name).unwrap_or(xml));
+    Ok(with_run_times(r, name))
 }
 
 /// The task definitions `install` left next to the log: the installed task's (its `--log-file`)
 /// and the default log folder's.
-fn definition_files(task: Option<&str>) -> Vec<PathBuf> {
+fn definition_files(task: Option<&str>, name: &JobName) -> Vec<PathBuf> {
     let from_task = task
         .and_then(super::task_xml::parse)
         .and_then(|i| super::status::log_file_in(&i.words));
     let mut out: Vec<PathBuf> = from_task
         .into_iter()
-        .chain(super::default_log_file())
-        .filter_map(|log| log.parent().map(|d| d.join(XML_FILE)))
+        .chain(super::default_log_file(name))
+        .filter_map(|log| log.parent().map(|d| d.join(name.task_xml_file())))
         .collect();
     out.dedup();
     out
@@ -242,10 +241,11 @@ fn definition_files(task: Option<&str>) -> Vec<PathBuf> {
 
 /// Removes the task definitions that are this program's (a regular file naming the task),
 /// saying so when one cannot be removed.
-fn remove_definitions(files: &[PathBuf]) {
+fn remove_definitions(files: &[PathBuf], name: &JobName) {
     for f in files {
         let ours = std::fs::symlink_metadata(f).is_ok_and(|m| m.file_type().is_file())
-            && std::fs::read(f).is_ok_and(|b| decode(&b).contains(&format!("<URI>\\{TASK}</URI>")));
+            && std::fs::read(f)
+                .is_ok_and(|b| decode(&b).contains(&format!("<URI>\\{}</URI>", name.task())));
         if !ours {
             continue;
         }
@@ -285,40 +285,45 @@ pub fn placement_warning(exe: &Path, env: &crate::env::Env) -> Option<String> {
     ))
 }
 
-pub fn remove() -> Result<ScheduleReport, Failure> {
-    let task = read_task();
-    let was_there = task.is_some();
-    let definitions = definition_files(task.as_deref());
-    match schtasks(&["/Delete", "/TN", TASK, "/F"]) {
+pub fn remove(name: &JobName) -> Result<ScheduleReport, Failure> {
+    let task = name.task();
+    let installed = read_task(name);
+    let was_there = installed.is_some();
+    let definitions = definition_files(installed.as_deref(), name);
+    match schtasks(&["/Delete", "/TN", &task, "/F"]) {
         Ok(_) => {
-            remove_definitions(&definitions);
+            remove_definitions(&definitions, name);
             Ok(base(
                 if was_there { "remove" } else { "absent" },
                 false,
                 None,
+                name,
             ))
         }
         // Nothing to delete, before and after: not an error.
-        Err(_) if !was_there && read_task().is_none() => {
-            remove_definitions(&definitions);
-            Ok(base("absent", false, None))
+        Err(_) if !was_there && read_task(name).is_none() => {
+            remove_definitions(&definitions, name);
+            Ok(base("absent", false, None, name))
         }
         Err(e) => Err(
-            Failure::usage(msg!("schedule.task_not_removed", task = TASK, error = e)).with_hint(
-                msg!("schedule.hint_task_delete", command = delete_command_line()),
+            Failure::usage(msg!("schedule.task_not_removed", task = task, error = e)).with_hint(
+                msg!(
+                    "schedule.hint_task_delete",
+                    command = delete_command_line(name)
+                ),
             ),
         ),
     }
 }
 
-pub fn show() -> Result<ScheduleReport, Failure> {
-    match read_task() {
+pub fn show(name: &JobName) -> Result<ScheduleReport, Failure> {
+    match read_task(name) {
         Some(xml) => {
-            let mut r = base("show", true, None);
+            let mut r = base("show", true, None, name);
             r.content = Some(xml);
-            Ok(with_run_times(r))
+            Ok(with_run_times(r, name))
         }
-        None => Ok(base("show", false, None)),
+        None => Ok(base("show", false, None, name)),
     }
 }
 
@@ -329,13 +334,20 @@ mod tests {
     #[test]
     fn manual_commands_name_the_file() {
         let p = Path::new(r"C:\Users\张三\AppData\Roaming\llob-doctor\data\llob-doctor-task.xml");
+        let all = JobName::for_all();
         assert_eq!(
-            create_command_line(p),
+            create_command_line(p, &all),
             r#"schtasks /Create /XML C:\Users\张三\AppData\Roaming\llob-doctor\data\llob-doctor-task.xml /TN "llob-doctor clean" /F"#
         );
         assert_eq!(
-            delete_command_line(),
+            delete_command_line(&all),
             r#"schtasks /Delete /TN "llob-doctor clean" /F"#
+        );
+        let one = JobName::for_instance(r"llbot@C:\bots\a");
+        let slug = one.slug().unwrap();
+        assert_eq!(
+            delete_command_line(&one),
+            format!(r#"schtasks /Delete /TN "llob-doctor clean {slug}" /F"#)
         );
     }
 

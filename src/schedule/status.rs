@@ -67,17 +67,22 @@ pub fn check_job_args(argv: &[String]) -> Result<Vec<String>, Failure> {
         );
     }
     crate::clean::options(clean).map_err(|f| f.with_hint(msg!("schedule.hint_clean_args")))?;
+    let g = &cli.global;
     let overrides = [
-        &cli.global.qq_dir,
-        &cli.global.ll_dir,
-        &cli.global.profile,
-        &cli.global.data_dir,
+        ("--qq-dir", &g.qq_dir),
+        ("--ll-dir", &g.ll_dir),
+        ("--profile", &g.profile),
+        ("--data-dir", &g.data_dir),
+        ("--llbot-dir", &g.llbot_dir),
+        ("--napcat-dir", &g.napcat_dir),
+        ("--qq-data", &g.qq_data),
     ];
-    let given = overrides.iter().any(|o| o.is_some());
-    for (flag, path) in ["--qq-dir", "--ll-dir", "--profile", "--data-dir"]
+    // QQ's own data folder alone names no bot: a job of --qq-cache may clean only that.
+    let given = overrides
         .iter()
-        .zip(overrides)
-    {
+        .any(|(flag, o)| o.is_some() && *flag != "--qq-data")
+        || !g.instances.is_empty();
+    for (flag, path) in overrides {
         if let Some(p) = path
             && !p.is_dir()
         {
@@ -90,16 +95,19 @@ pub fn check_job_args(argv: &[String]) -> Result<Vec<String>, Failure> {
         }
     }
     let app = App::from_args(&cli.global)?;
-    let found = app
-        .discover()
-        .ok()
-        .and_then(|i| i.data_dir().map(Path::to_path_buf))
-        .filter(|d| d.is_dir());
-    match found {
-        Some(_) => Ok(Vec::new()),
-        None if given => Err(Failure::usage(msg!("schedule.no_data_dir_found"))
-            .with_hint(msg!("schedule.hint_override_missing"))),
-        None => Ok(vec![t("schedule.warn_no_data_dir").to_string()]),
+    // A folder to clean of any bot the job will see (NapCat's too), as `clean` plans them.
+    let found = app.discover().ok().is_some_and(|inst| {
+        inst.instances
+            .iter()
+            .any(|i| i.roots.iter().any(|(_, d)| d.is_dir()))
+    });
+    if found {
+        Ok(Vec::new())
+    } else if given {
+        Err(Failure::usage(msg!("schedule.no_data_dir_found"))
+            .with_hint(msg!("schedule.hint_override_missing")))
+    } else {
+        Ok(vec![t("schedule.warn_no_data_dir").to_string()])
     }
 }
 

@@ -1,16 +1,15 @@
-//! systemd user timer: `llob-doctor-clean.service` + `.timer` in `~/.config/systemd/user/`.
+//! systemd user timer: `llob-doctor-clean.service` + `.timer` in `~/.config/systemd/user/`
+//! (one instance's: `llob-doctor-clean-<slug>.service` + `.timer`).
 
 use std::fs;
 use std::path::PathBuf;
 
-use super::{Job, ScheduleReport, run_tool};
+use super::{Job, JobName, ScheduleReport, run_tool};
 use crate::app::App;
 use crate::cli::Backend;
 use crate::exit::Failure;
 use crate::i18n::Lang;
 use crate::msg;
-
-pub const UNIT: &str = "llob-doctor-clean";
 
 /// One word of `ExecStart=`: double-quoted with C escapes; `%` and `$` doubled so that systemd
 /// neither expands specifiers nor variables in it.
@@ -95,12 +94,16 @@ fn report(
     action: &'static str,
     installed: bool,
     job: Option<&Job>,
+    name: &JobName,
 ) -> Result<ScheduleReport, Failure> {
     let dir = unit_dir(app)?;
     Ok(ScheduleReport {
         action,
         backend: Backend::Systemd,
-        location: dir.join(format!("{UNIT}.timer")).display().to_string(),
+        location: dir
+            .join(format!("{}.timer", name.systemd_unit()))
+            .display()
+            .to_string(),
         installed,
         content: None,
         next_run: None,
@@ -109,18 +112,20 @@ fn report(
     })
 }
 
-pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
+pub fn install(app: &App, job: &Job, name: &JobName) -> Result<ScheduleReport, Failure> {
+    let unit = name.systemd_unit();
     let dir = unit_dir(app)?;
-    let svc = dir.join(format!("{UNIT}.service"));
-    let tmr = dir.join(format!("{UNIT}.timer"));
+    let svc = dir.join(format!("{unit}.service"));
+    let tmr = dir.join(format!("{unit}.timer"));
     for (path, text) in [(&svc, service(job)), (&tmr, timer(job))] {
         super::write_file(path, text.as_bytes())?;
     }
-    let mut r = report(app, "install", true, Some(job))?;
+    let mut r = report(app, "install", true, Some(job), name)?;
     r.content = Some(format!("{}\n{}", service(job), timer(job)));
+    let timer_unit = format!("{unit}.timer");
     let steps = [
         vec!["daemon-reload"],
-        vec!["enable", "--now", "llob-doctor-clean.timer"],
+        vec!["enable", "--now", timer_unit.as_str()],
     ];
     for (i, step) in steps.iter().enumerate() {
         if let Err(e) = systemctl(step) {
@@ -133,37 +138,34 @@ pub fn install(app: &App, job: &Job) -> Result<ScheduleReport, Failure> {
         }
     }
     if r.manual_commands.is_empty() {
-        r.next_run = next_run();
+        r.next_run = next_run(name);
     }
     Ok(r)
 }
 
-fn next_run() -> Option<String> {
-    let out = systemctl(&[
-        "list-timers",
-        "llob-doctor-clean.timer",
-        "--no-pager",
-        "--no-legend",
-    ])
-    .ok()?;
+fn next_run(name: &JobName) -> Option<String> {
+    let timer = format!("{}.timer", name.systemd_unit());
+    let out = systemctl(&["list-timers", &timer, "--no-pager", "--no-legend"]).ok()?;
     let line = out.lines().next()?.trim();
     // NEXT is the first columns up to the "LEFT" column; keep the date and time words.
     let words: Vec<&str> = line.split_whitespace().collect();
     (words.len() >= 4).then(|| words[..4].join(" "))
 }
 
-pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
+pub fn remove(app: &App, name: &JobName) -> Result<ScheduleReport, Failure> {
     let dir = unit_dir(app)?;
-    let mut r = report(app, "remove", false, None)?;
-    if let Err(e) = systemctl(&["disable", "--now", "llob-doctor-clean.timer"])
-        && dir.join(format!("{UNIT}.timer")).exists()
+    let unit = name.systemd_unit();
+    let timer = format!("{unit}.timer");
+    let mut r = report(app, "remove", false, None, name)?;
+    if let Err(e) = systemctl(&["disable", "--now", &timer])
+        && dir.join(&timer).exists()
     {
         crate::stderr_line!("llob-doctor: {e}");
         r.manual_commands
-            .push("systemctl --user disable --now llob-doctor-clean.timer".into());
+            .push(format!("systemctl --user disable --now {timer}"));
     }
     for ext in ["timer", "service"] {
-        let p = dir.join(format!("{UNIT}.{ext}"));
+        let p = dir.join(format!("{unit}.{ext}"));
         match fs::remove_file(&p) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -180,14 +182,15 @@ pub fn remove(app: &App) -> Result<ScheduleReport, Failure> {
     Ok(r)
 }
 
-pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
+pub fn show(app: &App, name: &JobName) -> Result<ScheduleReport, Failure> {
     let dir = unit_dir(app)?;
-    let svc_path = dir.join(format!("{UNIT}.service"));
-    let tmr_path = dir.join(format!("{UNIT}.timer"));
+    let unit = name.systemd_unit();
+    let svc_path = dir.join(format!("{unit}.service"));
+    let tmr_path = dir.join(format!("{unit}.timer"));
     let svc = fs::read_to_string(&svc_path).ok();
     let tmr = fs::read_to_string(&tmr_path).ok();
     let installed = tmr.is_some();
-    let mut r = report(app, "show", installed, None)?;
+    let mut r = report(app, "show", installed, None, name)?;
     if installed {
         // Each file under its own name, as `systemctl cat` shows them.
         let mut content = String::new();
@@ -197,18 +200,18 @@ pub fn show(app: &App) -> Result<ScheduleReport, Failure> {
             }
         }
         r.content = Some(content);
-        r.next_run = next_run();
-        if !is_enabled() {
-            r.manual_commands =
-                vec!["systemctl --user enable --now llob-doctor-clean.timer".into()];
+        r.next_run = next_run(name);
+        if !is_enabled(name) {
+            r.manual_commands = vec![format!("systemctl --user enable --now {unit}.timer")];
         }
     }
     Ok(r)
 }
 
 /// Whether the user manager has the timer enabled (false when it cannot be reached).
-fn is_enabled() -> bool {
-    systemctl(&["is-enabled", "llob-doctor-clean.timer"]).is_ok_and(|s| s.trim() == "enabled")
+fn is_enabled(name: &JobName) -> bool {
+    let timer = format!("{}.timer", name.systemd_unit());
+    systemctl(&["is-enabled", &timer]).is_ok_and(|s| s.trim() == "enabled")
 }
 
 /// A user timer runs only while the user's manager runs: after logout on a headless server

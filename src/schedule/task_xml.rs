@@ -1,8 +1,7 @@
 //! The task definition `schtasks /Create /XML` registers: Task Scheduler's schema 1.2, written
 //! as UTF-16 with a byte-order mark, and the text schtasks and the task store give back.
 
-use super::Job;
-use super::schtasks::TASK;
+use super::{Job, JobName};
 use crate::i18n::Lang;
 use crate::winpath::plain_text;
 
@@ -90,7 +89,7 @@ pub fn element(xml: &str, name: &str) -> Option<String> {
 }
 
 /// The task definition, in Task Scheduler's schema 1.2 (Windows 7 and later).
-pub fn task_xml(job: &Job) -> String {
+pub fn task_xml(job: &Job, name: &JobName) -> String {
     let exe = command(job);
     // The folder of the executable, by text: the same result whichever system writes it.
     let workdir = match exe.rsplit_once('\\') {
@@ -155,7 +154,7 @@ pub fn task_xml(job: &Job) -> String {
 </Task>
 "#,
         description = xml_escape(&description),
-        task = xml_escape(TASK),
+        task = xml_escape(&name.task()),
         hh = job.hour,
         mm = job.minute,
         limit = TIME_LIMIT,
@@ -334,7 +333,7 @@ mod tests {
             r"\\?\C:\Users\张三\llob doctor\llob-doctor.exe",
             Some(Weekday::Wed),
         );
-        let xml = task_xml(&j);
+        let xml = task_xml(&j, &JobName::for_all());
         assert_eq!(
             element(&xml, "Command").as_deref(),
             Some(r"C:\Users\张三\llob doctor\llob-doctor.exe")
@@ -362,7 +361,7 @@ mod tests {
         }
         assert!(xml.contains("<DaysOfWeek><Wednesday /></DaysOfWeek>"));
         assert!(!xml.contains(r"\\?\"));
-        let daily = task_xml(&job(r"C:\t\llob-doctor.exe", None));
+        let daily = task_xml(&job(r"C:\t\llob-doctor.exe", None), &JobName::for_all());
         assert!(daily.contains("<DaysInterval>1</DaysInterval>"));
         for d in [
             Weekday::Mon,
@@ -372,7 +371,7 @@ mod tests {
             Weekday::Sat,
             Weekday::Sun,
         ] {
-            let x = task_xml(&job(r"C:\t\x.exe", Some(d)));
+            let x = task_xml(&job(r"C:\t\x.exe", Some(d)), &JobName::for_all());
             let day = element(&x, "DaysOfWeek").unwrap();
             assert!(day.ends_with("day />") && day.len() > 9, "{day}");
         }
@@ -382,7 +381,7 @@ mod tests {
     fn characters_xml_and_the_command_line_care_about() {
         let mut j = job(r"C:\Tools & <more>\llob-doctor.exe", None);
         j.args.push(r#"--older-than "3d""#.into());
-        let xml = task_xml(&j);
+        let xml = task_xml(&j, &JobName::for_all());
         assert_eq!(
             element(&xml, "Command").as_deref(),
             Some(r"C:\Tools & <more>\llob-doctor.exe")
@@ -400,7 +399,7 @@ mod tests {
             r"C:\Users\张三\llob doctor\llob-doctor.exe",
             Some(Weekday::Mon),
         );
-        let xml = task_xml(&j);
+        let xml = task_xml(&j, &JobName::for_all());
         let want_words: Vec<String> = std::iter::once(r"C:\Users\张三\llob doctor\llob-doctor.exe")
             .chain(j.args.iter().map(String::as_str))
             .map(String::from)
@@ -417,7 +416,11 @@ mod tests {
         let got = parse(&stored).expect("parsed from the description");
         assert_eq!((got.hour, got.minute, got.weekday), (4, 30, Some(1)));
         assert_eq!(got.words, want_words);
-        let daily = parse(&task_xml(&job(r"C:\t\llob-doctor.exe", None))).unwrap();
+        let daily = parse(&task_xml(
+            &job(r"C:\t\llob-doctor.exe", None),
+            &JobName::for_all(),
+        ))
+        .unwrap();
         assert_eq!(daily.weekday, None);
         assert!(parse("<Task></Task>").is_none());
     }
@@ -425,7 +428,7 @@ mod tests {
     #[test]
     fn long_paths_stay_whole() {
         let deep = format!(r"C:\Users\张三\{}\llob-doctor.exe", "深".repeat(150));
-        let xml = task_xml(&job(&format!(r"\\?\{deep}"), None));
+        let xml = task_xml(&job(&format!(r"\\?\{deep}"), None), &JobName::for_all());
         assert_eq!(element(&xml, "Command").as_deref(), Some(deep.as_str()));
     }
 
