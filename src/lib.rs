@@ -16,6 +16,7 @@ pub mod docs;
 pub mod doctor;
 pub mod env;
 pub mod exit;
+pub mod fleet;
 pub mod i18n;
 pub mod os;
 pub mod output;
@@ -23,6 +24,7 @@ pub mod owner;
 pub mod policy;
 pub mod probe;
 pub mod process;
+pub mod prom;
 pub mod qq_cache;
 pub mod schedule;
 pub mod stack;
@@ -50,6 +52,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
                 since: "7d".into(),
                 probe: true,
                 qq_cache_warn: "5GiB".into(),
+                liveness: false,
+                prometheus: false,
+                output: None,
+                log_file: None,
             };
             doctor::run_probe_only(&app, &args)
         }

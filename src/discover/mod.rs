@@ -15,6 +15,7 @@ mod paths;
 mod qq;
 mod qq_update;
 mod trail;
+mod view;
 
 use std::path::{Path, PathBuf};
 

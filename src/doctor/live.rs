@@ -6,7 +6,32 @@ use serde_json::json;
 
 use super::{Finding, Severity, finding};
 
-pub(super) fn check_probe(accounts: &[Probeable], installed: Option<&str>, f: &mut Vec<Finding>) {
+/// Whose listener may get an account's token: the instance's own processes, else (none known)
+/// a process of the user its data folder belongs to. The probe is to send the token only to a
+/// listener of these (the check itself is `crate::listener`'s, where it is built).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Expected {
+    pub pids: Vec<u32>,
+    pub uid: Option<u32>,
+}
+
+/// The processes and owner of one instance, for [`check_probe`].
+pub(super) fn expected_listener(i: &crate::discover::Instance) -> Expected {
+    Expected {
+        pids: i.running.iter().map(|p| p.pid).collect(),
+        uid: i.owner.as_ref().map(|o| o.uid),
+    }
+}
+
+/// Asks each account of one instance; `expected` says whose listener may be sent its token.
+pub(super) fn check_probe(
+    accounts: &[Probeable],
+    installed: Option<&str>,
+    expected: &Expected,
+    f: &mut Vec<Finding>,
+) {
+    // Passed on to the probe once it checks the listener (crate::listener).
+    let _ = expected;
     for a in accounts {
         if a.port == HTTP_OFF {
             f.push(finding(
