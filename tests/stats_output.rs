@@ -143,7 +143,11 @@ fn prometheus_output_parses() {
     }
     // Windowed counts are gauges, per bot (its id, as `detect` gives it), stack and account.
     let (_, d) = f.json(&["detect"]);
-    let id = d["bots"][0]["id"].as_str().expect("id");
+    // A label value as the text format writes it: backslashes (Windows paths) escaped.
+    let id = d["bots"][0]["id"]
+        .as_str()
+        .expect("id")
+        .replace('\\', "\\\\");
     let series =
         format!("llonebot_sends{{bot=\"{id}\",stack=\"llonebot_plugin\",uin=\"2854196310\"}} 10");
     assert!(text.contains(&series), "{text}");
