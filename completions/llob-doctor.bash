@@ -404,7 +404,7 @@ _llob__doctor() {
             return 0
             ;;
         llob__doctor__subcmd__doctor)
-            opts="-h -q -v --temp-warn --since --probe --qq-cache-warn --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
+            opts="-h -q -v --temp-warn --since --probe --qq-cache-warn --liveness --prometheus --output --log-file --help --json --quiet --verbose --color --qq-dir --ll-dir --profile --data-dir --llbot-dir --napcat-dir --qq-data --instance --platform --fs-root --lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +419,14 @@ _llob__doctor() {
                     return 0
                     ;;
                 --qq-cache-warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

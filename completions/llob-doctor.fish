@@ -172,6 +172,8 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s v -l v
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l temp-warn -d 'Warn when temp/ is larger than this (e.g. 1GiB, 500M) [default: 1GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l since -d 'Count send timeouts in the logs of this long ago (7d) or since this day (2024-08-01) [default: 7d]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-cache-warn -d 'Warn when QQ\'s own media cache is larger than this in all (e.g. 5GiB) [default: 5GiB]' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l output -d 'Write the metrics to FILE atomically (a temporary file, then a rename) instead of stdout' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l log-file -d 'The run log of scheduled cleans to read (default: the one `schedule` writes)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l color -d 'When to use colours (NO_COLOR turns them off for auto) [default: auto] [possible values: auto, always, never]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -190,6 +192,8 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l fs-ro
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l lang -d 'The language of messages: zh or en [default: from LC_ALL, LC_MESSAGES, LANG or the OS] [possible values: en, zh]' -r -f -a "en\t''
 zh\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l probe -d 'Also ask each account\'s running LLOneBot over HTTP (get_version_info, get_status)'
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l liveness -d 'Only check that each bot runs and its log does not say it went offline (fast; for a watchdog: exit 0, or 8 when one is down or offline)'
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l prometheus -d 'Print each bot\'s health as Prometheus metrics (for node_exporter\'s textfile collector)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l json -d 'Print one JSON document on stdout instead of the human report'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -s q -l quiet -d 'Print errors only'

@@ -25,7 +25,8 @@ pub use quotes::{render as render_swallowed_quote, swallowed_quote};
                   the minimums (QQ 9.9.15, LLOneBot 3.28.3) that cure false \"send timeout\" errors.",
     after_help = "Exit codes: 0 ok, 1 problem found, 2 usage error or bad input, 3 nothing found, \
                   4 QQ is running, 5 some deletions failed, 6 another run holds the lock, 7 cleaned but \
-                  QQ or the bot could not be started again, 130 interrupted."
+                  QQ or the bot could not be started again, 8 a bot is down or offline (doctor), \
+                  70 internal error (a bug), 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -248,6 +249,23 @@ pub struct DoctorArgs {
     /// Warn when QQ's own media cache is larger than this in all
     #[arg(long, value_name = "SIZE", default_value = "5GiB")]
     pub qq_cache_warn: String,
+
+    /// Only check that each bot runs and its log does not say it went offline (fast; for a
+    /// watchdog: exit 0, or 8 when one is down or offline)
+    #[arg(long, conflicts_with_all = ["probe", "prometheus"])]
+    pub liveness: bool,
+
+    /// Print each bot's health as Prometheus metrics (for node_exporter's textfile collector)
+    #[arg(long)]
+    pub prometheus: bool,
+
+    /// Write the metrics to FILE atomically (a temporary file, then a rename) instead of stdout
+    #[arg(long, value_name = "FILE", requires = "prometheus")]
+    pub output: Option<PathBuf>,
+
+    /// The run log of scheduled cleans to read (default: the one `schedule` writes)
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

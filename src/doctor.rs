@@ -1,15 +1,19 @@
 //! `llob-doctor doctor`: every check in one report, each finding with a severity and a concrete
-//! remedy. Exit 0 when nothing is warn or fail, 1 when something is, 2 when it could not run.
+//! remedy. The machine's findings (QQ, LiteLoaderQQNT, QQ's cache) come first, then each bot
+//! instance's, each finding naming its instance. Exit 0 when nothing is warn or fail, 1 when
+//! something is, 8 when a bot is down or its logs say it went offline, 2 when it could not run.
 //!
 //! One family of checks per file below `doctor/`: `install.rs` (processes, discovery),
-//! `cache.rs`, `config.rs` (each account; `servers.rs` reads the servers of either config
-//! schema), `live.rs` (`--probe`), `llbot.rs` (LLBot's own), `napcat.rs`, `timeouts.rs` (every
-//! stack's logs); `render.rs` shows the report.
+//! `instance.rs` (one bot: running, online, then every check below on it alone), `cache.rs`,
+//! `config.rs` (each account; `servers.rs` reads the servers of either config schema),
+//! `live.rs` (`--probe`), `llbot.rs` (LLBot's own), `napcat.rs`, `timeouts.rs` (its logs);
+//! `render.rs` shows the report. `--prometheus` is `crate::fleet`'s.
 //! The version and effective-timeout checks are here.
 
 mod cache;
 mod config;
 mod install;
+mod instance;
 mod live;
 mod llbot;
 mod napcat;
@@ -29,10 +33,9 @@ use crate::i18n::Msg;
 use crate::policy::{Minimums, Status};
 use crate::version::{self, Dotted};
 use crate::{msg, stats};
-use cache::check_cache;
-use config::{HTTP_OFF, check_configs, check_some_account};
+use config::{HTTP_OFF, check_configs};
 use install::{check_discovery, check_processes};
-use live::check_probe;
+use live::{check_probe, expected_listener};
 
 pub use render::render;
 
@@ -51,6 +54,9 @@ pub enum Severity {
 pub struct Finding {
     /// A stable id: `qq.processes`, `versions.llonebot`, `config.ports`, `timeouts`, ...
     pub check: String,
+    /// The bot instance it is about (`llbot@/srv/bots/a`); null for the machine's (QQ,
+    /// LiteLoaderQQNT, QQ's cache, what was found).
+    pub instance: Option<String>,
     pub severity: Severity,
     pub message: Msg,
     pub remedy: Option<Msg>,
@@ -72,6 +78,7 @@ fn finding(
 ) -> Finding {
     Finding {
         check: check.into(),
+        instance: None,
         severity,
         message,
         remedy,
@@ -117,46 +124,98 @@ pub fn run(app: &App, args: &DoctorArgs) -> anyhow::Result<Exit> {
     let since = stats::parse_since(&args.since)?;
     crate::output::parse_size(&args.qq_cache_warn)
         .map_err(|e| Failure::usage(msg!("doctor.bad_size", error = e)))?;
+    if args.prometheus {
+        if app.out.json {
+            return Err(Failure::usage(msg!("stats.json_and_prometheus"))
+                .with_hint(msg!("stats.hint_prometheus"))
+                .into());
+        }
+        return crate::fleet::run(app, args, since);
+    }
     let inst = app.discover()?;
-    let report = build(app, &inst, args, threshold, since);
+    let report = if args.liveness {
+        liveness(&inst)?
+    } else {
+        build(app, &inst, args, threshold, since)
+    };
     app.out
         .emit_problems(&report, !report.ok, || render(&report, &app.out))?;
-    Ok(if report.ok { Exit::Ok } else { Exit::Problem })
+    Ok(exit_of(&report))
 }
 
-/// `llob-doctor probe`: only the live checks.
+/// The checks that say a bot is down or offline: exit 8 when any fails.
+pub const LIVENESS: [&str; 2] = ["bot.running", "bot.online"];
+
+/// 8 when a bot is down or offline, 1 for any other warning or failure, else 0.
+fn exit_of(report: &DoctorReport) -> Exit {
+    let down = report
+        .findings
+        .iter()
+        .any(|x| x.severity == Severity::Fail && LIVENESS.contains(&x.check.as_str()));
+    if down {
+        Exit::BotDown
+    } else if report.ok {
+        Exit::Ok
+    } else {
+        Exit::Problem
+    }
+}
+
+/// `llob-doctor probe`: only the live checks, each instance's accounts on their own ports.
 pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
     let inst = app.discover()?;
-    if inst.data_dir().is_none() {
+    let bots: Vec<_> = inst
+        .instances
+        .iter()
+        .filter(|i| i.data_dir_exists)
+        .collect();
+    if bots.is_empty() {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("clean.hint_no_data_dir"))
             .into());
     }
-    let mut ignored = Vec::new();
-    let accounts = check_configs(&inst, &mut ignored);
     let mut f = Vec::new();
-    if accounts.iter().all(|a| a.port == HTTP_OFF) {
-        f.push(finding(
-            "probe",
-            Severity::Warn,
-            msg!("doctor.probe_none"),
-            Some(msg!("doctor.remedy_probe_none")),
-            Value::Null,
-        ));
+    for i in bots {
+        let view = inst.view_of(i);
+        let mut ignored = Vec::new();
+        let accounts = match &view.napcat {
+            Some(n) => napcat::probeable(&n.work_dir),
+            None => check_configs(&view, &mut ignored),
+        };
+        let mut g = Vec::new();
+        if accounts.iter().all(|a| a.port == HTTP_OFF) {
+            g.push(finding(
+                "probe",
+                Severity::Warn,
+                msg!("doctor.probe_none"),
+                Some(msg!("doctor.remedy_probe_none")),
+                Value::Null,
+            ));
+        }
+        let expected = expected_listener(i);
+        check_probe(
+            &accounts,
+            installed_version(&view).as_deref(),
+            &expected,
+            &mut g,
+        );
+        f.extend(of_instance(g, &i.id));
     }
-    let expected = live::expected_listener(&inst);
-    check_probe(
-        &accounts,
-        installed_version(&inst).as_deref(),
-        &expected,
-        &mut f,
-    );
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     let report = DoctorReport { findings: f, ok };
     app.out.emit(&report, || render(&report, &app.out))?;
     Ok(if report.ok { Exit::Ok } else { Exit::Problem })
 }
 
+/// Findings made for one instance, named by it.
+fn of_instance(mut f: Vec<Finding>, id: &str) -> Vec<Finding> {
+    for x in &mut f {
+        x.instance = Some(id.to_string());
+    }
+    f
+}
+
+/// Every check: the machine's first, then each instance's on it alone.
 fn build(
     app: &App,
     inst: &Installation,
@@ -167,54 +226,73 @@ fn build(
     let mut f = Vec::new();
     check_processes(inst, &mut f);
     check_discovery(inst, &mut f);
-    check_versions(inst, &mut f);
-    versions::check(inst, &mut f);
-    if std::ptr::eq(inst.stack(), &crate::stack::llbot::STACK)
-        && let Some(b) = inst.llbot()
-    {
-        llbot::check_llbot(b, &mut f);
-    }
-    let lb_version = inst
-        .llonebot
-        .as_ref()
-        .and_then(|l| l.version.as_deref())
-        .and_then(|v| Dotted::parse(v).ok());
-    let configs = inst.data_dir().map(|data| {
-        check_cache(inst.stack(), data, lb_version, threshold, &mut f);
-        let configs = check_configs(inst, &mut f);
-        check_some_account(inst, &mut f);
-        configs
-    });
-    // Every stack's logs (NapCat's too), as `stats` with no path reads them.
-    timeouts::check(app, inst, since, &mut f);
-    if args.probe
-        && let Some(configs) = &configs
-    {
-        let expected = live::expected_listener(inst);
-        check_probe(
-            configs,
-            installed_version(inst).as_deref(),
-            &expected,
-            &mut f,
-        );
-    }
-    check_effective_timeout(lb_version, &mut f);
-    versions::fit_advice(inst, &mut f);
-    if let Some(n) = &inst.napcat {
-        napcat::check_napcat(n, threshold, &mut f);
-    }
+    check_versions(inst, Scope::Machine, &mut f);
+    versions::check_liteloader_line(inst, &mut f);
     qq_cache::check_qq_cache(app, inst, args, &mut f);
+    let runs = match crate::fleet::runlog::runs_for(app, args.log_file.as_deref()) {
+        Ok(runs) => runs,
+        Err((log, e)) => {
+            // There but not readable: said once, and the timeouts counted over the whole window.
+            f.push(finding(
+                "timeouts.run_log",
+                Severity::Warn,
+                msg!("doctor.run_log_unreadable", path = log.display(), error = e.words()),
+                Some(msg!("doctor.remedy_run_log_unreadable", path = log.display())),
+                serde_json::json!({"path": crate::output::path::value(&log), "error": e.msg().render(crate::i18n::Lang::En)}),
+            ));
+            Vec::new()
+        }
+    };
+    for i in &inst.instances {
+        let view = inst.view_of(i);
+        let mut g = Vec::new();
+        let checks = instance::Checks {
+            args,
+            threshold,
+            since,
+            runs: &runs,
+        };
+        instance::check(&checks, i, &view, &mut g);
+        f.extend(of_instance(g, &i.id));
+    }
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
 }
 
-fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
+/// `doctor --liveness`: only whether each bot runs and what its log last said, for a watchdog
+/// that runs every minute (nothing else is read). No bot at all is exit 3.
+fn liveness(inst: &Installation) -> Result<DoctorReport, Failure> {
+    if inst.instances.is_empty() {
+        return Err(Failure::new(Exit::NotFound, msg!("doctor.no_data_dir"))
+            .with_hint(msg!("doctor.remedy_data_dir")));
+    }
+    let mut f = Vec::new();
+    for i in &inst.instances {
+        f.extend(of_instance(instance::check_alive(i), &i.id));
+    }
+    let ok = f.iter().all(|x| x.severity == Severity::Ok);
+    Ok(DoctorReport { findings: f, ok })
+}
+
+/// Which rows of the version report a call reports: the machine's (QQ, LiteLoaderQQNT) or the
+/// bot's own (LLOneBot, NapCat; LLBot's are `llbot::check_llbot`'s).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Machine,
+    Bot,
+}
+
+fn check_versions(inst: &Installation, scope: Scope, f: &mut Vec<Finding>) {
     let table = version::table();
     let Ok(mins) = Minimums::resolve(None, None, table) else {
         return;
     };
     let report = check_versions::build_report(inst, &mins, table);
     for c in &report.components {
+        let machine = matches!(c.name, Name::Qq | Name::Liteloader);
+        if machine != (scope == Scope::Machine) {
+            continue;
+        }
         let (id, name) = match c.name {
             Name::Qq => ("versions.qq", "QQ"),
             Name::Liteloader => ("versions.liteloader", "LiteLoaderQQNT"),
@@ -258,18 +336,21 @@ fn check_versions(inst: &Installation, f: &mut Vec<Finding>) {
 }
 
 /// The version of the bot whose accounts are probed, to tell a run older than the install:
-/// the plugin's, else LLBot's, unless its `package.json` may lag the program (`version_note`).
+/// the plugin's, else LLBot's, unless its `package.json` may lag the program (`version_note`),
+/// else NapCat's.
 fn installed_version(inst: &Installation) -> Option<String> {
     let plugin = inst
         .llonebot
         .as_ref()
         .filter(|l| l.data_dir_exists)
         .and_then(|l| l.version.clone());
-    plugin.or_else(|| {
-        inst.llbot()
-            .filter(|b| b.version_note.is_none())
-            .and_then(|b| b.version.clone())
-    })
+    plugin
+        .or_else(|| {
+            inst.llbot()
+                .filter(|b| b.version_note.is_none())
+                .and_then(|b| b.version.clone())
+        })
+        .or_else(|| inst.napcat.as_ref().and_then(|n| n.version.clone()))
 }
 
 fn check_effective_timeout(lb: Option<Dotted>, f: &mut Vec<Finding>) {

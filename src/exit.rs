@@ -27,6 +27,8 @@ pub enum Exit {
     /// Cleaned, but what was stopped could not be started again (`--restart-qq`, `--start-cmd`):
     /// the bot is down, which a scheduled job has to report.
     RestartFailed = 7,
+    /// `doctor`: a bot is down (none of its processes runs) or its logs say it went offline.
+    BotDown = 8,
     /// An internal error (a bug: a panic in any thread); the run ended at once.
     Internal = 70,
     /// Interrupted (Ctrl-C, SIGTERM, SIGHUP).
@@ -40,19 +42,21 @@ impl Exit {
 
     /// How much a run's exit says, when several things happened in one run (many instances):
     /// an interruption first, then a bot left down, then a bot left alone because it runs,
-    /// another run's lock, a refused folder, failed deletions, a problem found, nothing found.
+    /// another run's lock, a refused folder, failed deletions, a bot found down, a problem
+    /// found, nothing found.
     fn rank(self) -> u8 {
         match self {
             Exit::Ok => 0,
             Exit::NotFound => 1,
             Exit::Problem => 2,
-            Exit::DeleteFailed => 3,
-            Exit::Usage => 4,
-            Exit::Locked => 5,
-            Exit::QqRunning => 6,
-            Exit::RestartFailed => 7,
-            Exit::Interrupted => 8,
-            Exit::Internal => 9,
+            Exit::BotDown => 3,
+            Exit::DeleteFailed => 4,
+            Exit::Usage => 5,
+            Exit::Locked => 6,
+            Exit::QqRunning => 7,
+            Exit::RestartFailed => 8,
+            Exit::Interrupted => 9,
+            Exit::Internal => 10,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod docs;
 pub mod doctor;
 pub mod env;
 pub mod exit;
+pub mod fleet;
 pub mod fsread;
 pub mod i18n;
 pub mod listener;
@@ -29,6 +30,7 @@ pub mod owner;
 pub mod policy;
 pub mod probe;
 pub mod process;
+pub mod prom;
 pub mod qq_cache;
 pub mod schedule;
 pub mod signals;
@@ -66,6 +68,10 @@ fn run_command(cli: Cli) -> anyhow::Result<Exit> {
                 since: "7d".into(),
                 probe: true,
                 qq_cache_warn: "5GiB".into(),
+                liveness: false,
+                prometheus: false,
+                output: None,
+                log_file: None,
             };
             doctor::run_probe_only(&app, &args)
         }

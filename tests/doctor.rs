@@ -58,14 +58,23 @@ fn a_healthy_install_is_all_ok_and_exits_0() {
         "./app_launcher/LiteLoaderQQNT.js",
     );
     f.ll_root(&f.p("/opt/LiteLoaderQQNT"), "1.4.1");
+    // The bot runs: its QQ (the fake QQ, as the install's `qq`), so it is up.
+    #[cfg(unix)]
+    let _qq = common::start_fake_qq(&f.p("/opt/QQ"), &[], &[]);
     let (code, v) = f.json(&["doctor"]);
     let bad: Vec<_> = findings(&v)
         .into_iter()
         .filter(|(_, s)| s != "ok")
         .collect();
-    assert!(bad.is_empty(), "{bad:?}\n{v:#}");
-    assert_eq!(code, 0);
-    assert_eq!(v["ok"], true);
+    if cfg!(unix) {
+        assert!(bad.is_empty(), "{bad:?}\n{v:#}");
+        assert_eq!(code, 0);
+        assert_eq!(v["ok"], true);
+    } else {
+        // This host's QQ is not the inspected Linux's `qq`: the bot is down, nothing else.
+        assert_eq!(bad, [("bot.running".to_string(), "fail".to_string())]);
+        assert_eq!(code, 8);
+    }
     let eff = severity_of(&v, "timeouts.effective");
     // 4.9.4 is past 3.29.4: 10 s + 1 s per 256 KB.
     assert_eq!(eff["data"]["timeout_ms"]["1mb"], 14_000);
@@ -86,7 +95,8 @@ fn each_problem_gets_its_finding() {
     config(&data, "30004", quiet_config(3000, 3002, "x"));
     std::fs::write(data.join("config_30005.json"), "{ not json").unwrap();
     let (code, v) = f.json(&["doctor", "--temp-warn", "1M"]);
-    assert_eq!(code, 1);
+    // QQ does not run, so neither does the bot: 8 says so, before the 1 of the findings.
+    assert_eq!(code, 8);
     assert_eq!(v["ok"], false);
     let expect = [
         ("cache.msg_db", "warn"),

@@ -90,7 +90,7 @@ fn a_port_that_is_no_number_fails() {
         json!({"ob11": {"httpPort": "abc", "enableHttp": true}, "token": "t", "log": true}),
     );
     let (code, v) = f.json(&["doctor"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 8); // the bot does not run: 8 outranks the failure's 1
     let bad = v["findings"]
         .as_array()
         .unwrap()
@@ -119,7 +119,7 @@ fn no_account_is_not_everything_fine() {
         }
     }
     let (code, v) = f.json(&["doctor"]);
-    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(code, 8, "{v:#}"); // not 0: the bot is down (8 outranks 1)
     assert_eq!(
         finding(&v, "config").expect("a config finding")["severity"],
         "warn"
@@ -140,7 +140,7 @@ fn quiet_doctor_still_prints_problems() {
         json!({"ob11": {"httpPort": "abc", "enableHttp": true}, "token": "t", "log": true}),
     );
     let out = f.run(&["--lang", "en", "-q", "doctor"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(8)); // the bot is down too
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("httpPort"), "quiet hid the failure:\n{text}");
     assert!(!text.contains("ok  "), "quiet printed ok findings:\n{text}");

@@ -141,9 +141,21 @@ fn prometheus_output_parses() {
         assert!(helped.contains(name), "{name} has no HELP");
         values.insert(name.to_string(), v);
     }
-    // Windowed counts are gauges, per account and stack.
+    // Windowed counts are gauges, per bot (its id, as `detect` gives it), stack and account.
+    let (_, d) = f.json(&["detect"]);
+    // A label value as the text format writes it: backslashes (Windows paths) escaped.
+    let id = d["bots"][0]["id"]
+        .as_str()
+        .expect("id")
+        .replace('\\', "\\\\");
+    let series =
+        format!("llonebot_sends{{bot=\"{id}\",stack=\"llonebot_plugin\",uin=\"2854196310\"}} 10");
+    assert!(text.contains(&series), "{text}");
+    // The bot's own account, silent in these logs, is there too: the same series every run.
     assert!(
-        text.contains("llonebot_sends{uin=\"2854196310\",stack=\"llonebot\"} 10"),
+        text.contains(&format!(
+            "llonebot_sends{{bot=\"{id}\",stack=\"llonebot_plugin\",uin=\"30003\"}} 0"
+        )),
         "{text}"
     );
     assert_eq!(values.get("llonebot_timeouts"), Some(&3.0));

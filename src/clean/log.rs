@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::execute::Action;
 use super::report::CleanReport;
 use crate::cli::CleanArgs;
 use crate::exit::{Exit, Failure};
@@ -80,10 +81,43 @@ pub(super) fn append_log(
         "failed": r.map(|r| r.totals.failed).unwrap_or(0),
         "failures": r.map(|r| r.problems.clone()).unwrap_or_default(),
         "qq": r.map(|r| &r.qq),
+        "instances": r.map(instance_results).unwrap_or_default(),
         "exit_code": exit.code(),
         "error": error,
     });
     crate::output::add_raw_paths(&mut line);
     // One write per line, so lines of concurrent runs do not interleave.
     log.append(format!("{line}\n").as_bytes())
+}
+
+/// Each instance's own result, for reading a bot's last clean back (`doctor --prometheus`): `ok`
+/// when it was not left alone, nothing of it failed, and what was stopped came back.
+fn instance_results(r: &CleanReport) -> Vec<serde_json::Value> {
+    r.instances
+        .iter()
+        .map(|i| {
+            let mine = r.targets.iter().filter(|t| t.instance == i.id);
+            let (mut freed, mut failed) = (0u64, 0usize);
+            for t in mine {
+                match t.action {
+                    Action::Deleted | Action::Trashed => freed += t.bytes,
+                    Action::Failed | Action::Skipped => failed += 1,
+                    Action::Planned => {}
+                }
+            }
+            let started = i.qq.restart_failed.is_empty()
+                && i.qq
+                    .start_cmd
+                    .as_ref()
+                    .is_none_or(|c| c.exit_code == Some(0));
+            let ok = i.skipped.is_none() && failed == 0 && started;
+            serde_json::json!({
+                "id": i.id,
+                "ok": ok,
+                "skipped": i.skipped.as_ref().map(|s| s.exit_code),
+                "freed_bytes": freed,
+                "failed": failed,
+            })
+        })
+        .collect()
 }

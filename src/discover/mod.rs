@@ -18,6 +18,7 @@ mod qq;
 mod qq_update;
 pub mod remembered;
 mod trail;
+mod view;
 
 use std::path::{Path, PathBuf};
 

@@ -79,10 +79,9 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             None,
             json!({"path": crate::output::path::value(&q.install_dir), "source": q.source}),
         )),
-        // A headless LLBot drives no QQ: nothing to find.
-        None if inst
-            .llbot()
-            .is_some_and(|b| b.mode == Some(crate::discover::Mode::Headless)) => {}
+        // Headless LLBots drive no QQ: nothing to find when they are all there is.
+        None if !inst.instances.is_empty() && !inst.instances.iter().any(Installation::uses_qq) => {
+        }
         None => f.push(finding(
             "discovery.qq",
             Severity::Warn,
@@ -113,11 +112,13 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
                 json!({"root": crate::output::path::opt_value(ll.root.as_ref()), "profile": crate::output::path::value(&ll.profile)}),
             ));
         }
-        None if inst.llonebot.as_ref().is_some_and(|l| l.standalone) => {}
-        // LLBot runs without LiteLoaderQQNT.
-        None if std::ptr::eq(inst.stack(), &crate::stack::llbot::STACK) => {}
-        // NapCat needs no LiteLoaderQQNT.
-        None if inst.llonebot.is_none() && inst.napcat.is_some() => {}
+        // LLBot and NapCat run without LiteLoaderQQNT: missing only when nothing was found,
+        // or a plugin was.
+        None if !inst.instances.is_empty()
+            && !inst
+                .instances
+                .iter()
+                .any(|i| i.stack == crate::stack::llonebot_plugin::STACK.id) => {}
         None => f.push(finding(
             "discovery.liteloader",
             Severity::Warn,
@@ -126,22 +127,15 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             Value::Null,
         )),
     }
-    match inst.data_dir() {
-        Some(d) => f.push(finding(
-            "discovery.llonebot",
-            Severity::Ok,
-            msg!("doctor.found_data", path = d.display()),
-            None,
-            json!({"data_dir": crate::output::path::value(d)}),
-        )),
-        None if inst.napcat.is_some() => {}
-        None => f.push(finding(
+    // Each bot's own folder is said in its section; here, that there is none.
+    if inst.instances.is_empty() {
+        f.push(finding(
             "discovery.llonebot",
             Severity::Fail,
             msg!("doctor.no_data_dir"),
             Some(msg!("doctor.remedy_data_dir")),
             Value::Null,
-        )),
+        ));
     }
     if !inst.warnings.is_empty() {
         let list: Vec<String> = inst

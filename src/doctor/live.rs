@@ -6,21 +6,20 @@ use serde_json::json;
 
 use super::{Finding, Severity, finding};
 
-/// Whose listener may get the token: the bot's processes (those of its data folder's owner),
-/// else any process of that owner.
-pub(super) fn expected_listener(inst: &crate::discover::Installation) -> crate::listener::Expected {
-    let main = inst.main_instance();
-    let uid = main.and_then(|i| i.owner.as_ref().map(|o| o.uid));
-    let pids = main
-        .map(|i| i.running.iter())
-        .into_iter()
-        .flatten()
+/// Whose listener may get an account's token: the instance's own processes (those of its data
+/// folder's owner), else (none running) any process of that owner.
+pub(super) fn expected_listener(i: &crate::discover::Instance) -> crate::listener::Expected {
+    let uid = i.owner.as_ref().map(|o| o.uid);
+    let pids = i
+        .running
+        .iter()
         .filter(|p| uid.is_none() || p.uid.is_none() || p.uid == uid)
         .map(|p| p.pid)
         .collect();
     crate::listener::Expected { pids, uid }
 }
 
+/// Asks each account of one instance; `expected` says whose listener may be sent its token.
 pub(super) fn check_probe(
     accounts: &[Probeable],
     installed: Option<&str>,

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
+use super::config::{HTTP_OFF, Probeable};
 use super::{Finding, Severity, finding};
 use crate::clean::plan;
 use crate::discover::{Capped, NapCat, read_capped};
@@ -61,6 +62,8 @@ struct Server {
     host: String,
     port: Option<u64>,
     token: bool,
+    /// The token itself (for the live probe only; never printed).
+    secret: String,
 }
 
 fn servers(uin: &str, v: &Value) -> Vec<Server> {
@@ -84,6 +87,7 @@ fn servers(uin: &str, v: &Value) -> Vec<Server> {
                 host: text("host"),
                 port: e.get("port").and_then(Value::as_u64),
                 token: !text("token").trim().is_empty(),
+                secret: text("token"),
             });
         }
     }
@@ -95,7 +99,29 @@ fn is_open(host: &str) -> bool {
     matches!(host.trim(), "0.0.0.0" | "::" | "[::]" | "")
 }
 
-fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
+/// Each account's first enabled HTTP server (`httpServers`), for the live probe: asked on
+/// 127.0.0.1 at its port with its token, as for LLOneBot.
+pub(super) fn probeable(work_dir: &Path) -> Vec<Probeable> {
+    let mut out = Vec::new();
+    for (uin, path) in config_files(work_dir) {
+        let Ok(bytes) = read_capped(&path) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
+            continue;
+        };
+        let http = servers(&uin, &v)
+            .into_iter()
+            .filter(|s| s.list == "httpServers")
+            .find_map(|s| Some((u16::try_from(s.port?).ok()?, s.secret)));
+        let (port, token) = http.unwrap_or((HTTP_OFF, String::new()));
+        out.push(Probeable { uin, port, token });
+    }
+    out
+}
+
+/// `config/onebot11_<uin>.json` of each account, by uin.
+fn config_files(work_dir: &Path) -> Vec<(String, std::path::PathBuf)> {
     let mut files: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(work_dir.join("config"))
         .into_iter()
         .flatten()
@@ -113,6 +139,11 @@ fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
         })
         .collect();
     files.sort();
+    files
+}
+
+fn check_configs(work_dir: &Path, f: &mut Vec<Finding>) {
+    let files = config_files(work_dir);
     let mut ports: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for (uin, path) in files {
         let id = format!("napcat.config.{uin}");

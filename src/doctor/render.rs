@@ -1,4 +1,5 @@
-//! The doctor's report on screen: one line per finding, its remedy below.
+//! The doctor's report on screen: one line per finding, its remedy below; the machine's findings
+//! first, then each bot instance's under its id.
 
 use std::fmt::Write as _;
 
@@ -30,9 +31,18 @@ pub fn render(r: &DoctorReport, out: &Output) -> String {
         .max()
         .unwrap_or(8)
         + 2;
+    let mut group: Option<&str> = None;
     for x in &r.findings {
         if out.quiet && x.severity == Severity::Ok {
             continue;
+        }
+        // Each instance's findings under its id; the machine's come first, with none.
+        if let Some(id) = x.instance.as_deref()
+            && group != Some(id)
+        {
+            group = Some(id);
+            let head = out.paint(Tone::Bold, &escape(id));
+            let _ = writeln!(s, "\n{head}");
         }
         let tone = match x.severity {
             Severity::Ok => Tone::Good,

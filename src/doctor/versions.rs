@@ -65,8 +65,9 @@ pub(super) fn unsupported(c: &Component, name: &str, installed: &str) -> (Severi
 }
 
 /// `versions.staged_update` and `versions.upgrade_path`: QQ's update waiting for its next start
-/// (a failure when a bot found does not support it), and the one path to a working set.
-fn staged_and_path(inst: &Installation, f: &mut Vec<Finding>) {
+/// (a failure when the bot does not support it), and the one path to a working set; for the
+/// installation as one instance sees it.
+pub(super) fn staged_and_path(inst: &Installation, f: &mut Vec<Finding>) {
     let table = version::table();
     let Ok(mins) = Minimums::resolve(None, None, table) else {
         return;
@@ -134,10 +135,8 @@ fn staged_and_path(inst: &Installation, f: &mut Vec<Finding>) {
 }
 
 /// `versions.liteloader_line`: is the LiteLoaderQQNT in use on a line that still gets
-/// releases? Older lines are a warning, the newest an ok note; never a failure. Then QQ's
-/// staged update and the upgrade path.
-pub(super) fn check(inst: &Installation, f: &mut Vec<Finding>) {
-    staged_and_path(inst, f);
+/// releases? Older lines are a warning, the newest an ok note; never a failure.
+pub(super) fn check_liteloader_line(inst: &Installation, f: &mut Vec<Finding>) {
     let Some(v) = inst
         .liteloader
         .as_ref()

@@ -7,6 +7,7 @@
 pub mod llbot;
 pub mod llonebot_plugin;
 pub mod napcat;
+pub mod presence;
 pub mod qq_cache;
 
 use std::fmt;

@@ -46,6 +46,8 @@ pub struct LogFolder {
     pub hint: StackHint,
     /// The account of lines that name none (LLBot 5+ and NapCat lines carry no uin).
     pub account: Option<u64>,
+    /// The bot instance whose folder it is (its id), when discovery found it.
+    pub instance: Option<String>,
 }
 
 /// A log file to read, with what its folder said about it.
@@ -166,22 +168,24 @@ pub(super) fn io_words(e: &std::io::Error) -> String {
     crate::i18n::os_error(e)
 }
 
-/// The `logs/` of every bot stack found: LLOneBot's data dir (the plugin's or LLBot's) and
-/// NapCat's work dir. Lines of LLBot 5+ and NapCat name no account: with one account in the
-/// folder, that one is theirs. The plugin's lines (3.x, 4.x) name theirs, or get it from the
-/// error line that follows, so its folder gives none.
+/// The `logs/` of every bot instance found: the LLOneBot plugin's or LLBot's data folder and
+/// NapCat's work dir, each labelled with its instance. Lines of LLBot 5+ and NapCat name no
+/// account: with one account in the folder, that one is theirs. The plugin's lines (3.x, 4.x)
+/// name theirs, or get it from the error line that follows, so its folder gives none.
 pub fn log_folders(inst: &Installation) -> Vec<LogFolder> {
     let only_account = |b: &Instance| match b.accounts.as_slice() {
         [a] => a.uin.parse().ok(),
         _ => None,
     };
     let mut folders: Vec<LogFolder> = Vec::new();
-    if let Some(data) = inst.data_dir() {
-        let llbot = inst.llbot().filter(|b| b.data_dir == data);
+    // The data folder a command works on first: its logs may be of any stack.
+    if let Some(main) = inst.main_instance() {
+        let llbot = inst.llbot().filter(|b| b.data_dir == main.data_dir);
         folders.push(LogFolder {
-            path: data.join("logs"),
+            path: main.data_dir.join("logs"),
             hint: StackHint::Any,
             account: llbot.and_then(only_account),
+            instance: Some(main.id.clone()),
         });
     }
     for b in inst.instances.iter().filter(|b| b.data_dir_exists) {
@@ -202,20 +206,21 @@ pub fn log_folders(inst: &Installation) -> Vec<LogFolder> {
             } else {
                 None
             },
+            instance: Some(b.id.clone()),
         });
     }
     folders
 }
 
-pub(super) fn discovered_files(app: &App) -> Result<(Vec<PathBuf>, Vec<LogFile>), Failure> {
+/// Every instance's logs, one group per instance: what `stats` with no path reads.
+pub(super) fn discovered_groups(app: &App) -> Result<Vec<super::instances::Group>, Failure> {
     let inst = app.discover()?;
-    let folders = log_folders(&inst);
-    if folders.is_empty() {
+    let groups = super::instances::groups(&inst);
+    if groups.is_empty() {
         return Err(Failure::new(Exit::NotFound, msg!("clean.no_data_dir"))
             .with_hint(msg!("stats.hint_no_data_dir")));
     }
-    let files = logs_in_folders(&folders);
-    Ok((folders.into_iter().map(|f| f.path).collect(), files))
+    Ok(groups)
 }
 
 pub(super) fn no_logs(searched: &[PathBuf]) -> Failure {

@@ -75,10 +75,13 @@ pub mod count;
 pub mod family;
 mod fields;
 mod files;
+pub mod instances;
 pub mod line;
+mod merge;
 #[cfg(test)]
 mod name_props;
 mod pipeline;
+mod prometheus;
 mod render;
 mod report;
 pub mod scan;
@@ -88,8 +91,10 @@ mod stamp;
 mod tally;
 
 pub use files::{LogFile, LogFolder, log_folders, logs_in_folders};
-use files::{discovered_files, given_files, io_words, no_logs, probe_and_sort};
-pub use render::{prometheus, render};
+use files::{discovered_groups, given_files, io_words, no_logs, probe_and_sort};
+use instances::{Group, InstanceStats};
+pub use prometheus::exposition;
+pub use render::render;
 pub use report::{
     AccountReport, AttachmentBytes, DayReport, ErrorReport, FileReport, SizeReport, StatsReport,
     TimeoutsSetReport, UndatedReport, Unreadable,
@@ -210,6 +215,73 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), crate::outfile::Problem> 
     )
 }
 
+/// Writes `text` to `--output`'s file, or says why it could not (exit 2): the one place every
+/// command's `--output` goes through.
+pub fn write_output(path: &Path, text: &str) -> Result<(), Failure> {
+    write_atomic(path, text).map_err(|e| {
+        // Windows refuses to replace a file another program reads (windows_exporter's
+        // textfile collector) with "access denied": say what it is.
+        if crate::os::held_open(path) {
+            let error = format!(
+                "{}: {}",
+                crate::clean::guard::shown(path),
+                crate::i18n::t("os.in_use")
+            );
+            Failure::new(Exit::Usage, msg!("stats.output_failed", error = error))
+        } else {
+            Failure::new(Exit::Usage, msg!("stats.output_failed", error = e.msg()))
+                .with_hint(msg!("stats.hint_output"))
+        }
+    })
+}
+
+/// Each group's logs read on their own: its report, or why there is none.
+type Read = Vec<(Group, Result<StatsReport, Failure>)>;
+
+/// Finds the groups (every instance's logs, or the paths given) and reads each.
+fn read_groups(app: &App, args: &StatsArgs, since: Option<Stamp>) -> Result<Read, Failure> {
+    let groups = if args.paths.is_empty() {
+        discovered_groups(app)?
+    } else {
+        let (searched, files) = given_files(&args.paths)?;
+        vec![instances::given(searched, files)]
+    };
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            let r = if g.files.is_empty() {
+                Err(no_logs(&g.folders))
+            } else {
+                collect(g.folders.clone(), g.files.clone(), since)
+            };
+            (g, r)
+        })
+        .collect())
+}
+
+/// The whole report and each bot's row; an error when no bot's logs could be read (exit 3 when
+/// there were none at all).
+fn sum_up(read: &Read) -> Result<(StatsReport, Vec<InstanceStats>), Failure> {
+    let rows: Vec<InstanceStats> = read
+        .iter()
+        .map(|(g, r)| InstanceStats::of(g, r.as_ref().map_err(ToString::to_string)))
+        .collect();
+    let reports: Vec<StatsReport> = read.iter().filter_map(|(_, r)| r.clone().ok()).collect();
+    match merge::merge(reports) {
+        Some(r) => Ok((r, rows)),
+        None if read.iter().all(|(g, _)| g.files.is_empty()) => {
+            let all: Vec<PathBuf> = read.iter().flat_map(|(g, _)| g.folders.clone()).collect();
+            Err(no_logs(&all))
+        }
+        None => Err(read
+            .iter()
+            .find_map(|(_, r)| r.as_ref().err().filter(|f| f.exit != Exit::NotFound))
+            .or_else(|| read.iter().find_map(|(_, r)| r.as_ref().err()))
+            .cloned()
+            .unwrap_or_else(|| no_logs(&[]))),
+    }
+}
+
 pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
     if args.prometheus && app.out.json {
         return Err(Failure::usage(msg!("stats.json_and_prometheus"))
@@ -217,43 +289,57 @@ pub fn run(app: &App, args: &StatsArgs) -> anyhow::Result<Exit> {
             .into());
     }
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let (searched, files) = if args.paths.is_empty() {
-        discovered_files(app)?
-    } else {
-        given_files(&args.paths)?
-    };
-    if files.is_empty() {
-        return Err(no_logs(&searched).into());
+    let read = read_groups(app, args, since);
+    if args.prometheus {
+        return run_prometheus(args, read);
     }
-    let report = collect(searched, files, since)?;
-    let text = || -> anyhow::Result<String> {
-        Ok(if args.prometheus {
-            prometheus(&report)
-        } else if app.out.json {
-            crate::output::json_text(&report)?
+    let (report, rows) = sum_up(&read?)?;
+    let doc = instances::WithInstances {
+        report: &report,
+        instances: &rows,
+    };
+    let human = || {
+        let per_bot = instances::render(&rows, &app.out);
+        let whole = render(&report, &app.out);
+        if per_bot.is_empty() {
+            whole
         } else {
-            render(&report, &app.out)
-        })
+            format!("{whole}\n{per_bot}")
+        }
     };
     match &args.output {
-        Some(path) => write_atomic(path, &text()?).map_err(|e| {
-            // Windows refuses to replace a file another program reads (windows_exporter's
-            // textfile collector) with "access denied": say what it is.
-            if crate::os::held_open(path) {
-                let error = format!(
-                    "{}: {}",
-                    crate::clean::guard::shown(path),
-                    crate::i18n::t("os.in_use")
-                );
-                Failure::new(Exit::Usage, msg!("stats.output_failed", error = error))
+        Some(path) => {
+            let text = if app.out.json {
+                crate::output::json_text(&doc)?
             } else {
-                Failure::new(Exit::Usage, msg!("stats.output_failed", error = e.msg()))
-                    .with_hint(msg!("stats.hint_output"))
-            }
-        })?,
-        None if args.prometheus => crate::output::write_stdout(text()?.as_bytes())?,
-        None => app.out.emit(&report, || render(&report, &app.out))?,
+                human()
+            };
+            write_output(path, &text)?;
+        }
+        None => app.out.emit(&doc, human)?,
     }
+    Ok(Exit::Ok)
+}
+
+/// `stats --prometheus`: every bot's series, written even when a bot's logs (or every bot) are
+/// gone, so the file never keeps stale counts; the error, if any, is returned after.
+fn run_prometheus(args: &StatsArgs, read: Result<Read, Failure>) -> anyhow::Result<Exit> {
+    let previous = args
+        .output
+        .as_deref()
+        .map(|p| crate::prom::previous::read(p, "stats"))
+        .unwrap_or_default();
+    let now = crate::time::unix_secs(std::time::SystemTime::now()) as f64;
+    let empty = Vec::new();
+    let groups = read.as_ref().unwrap_or(&empty);
+    let text = exposition(groups, &previous, now).text();
+    match &args.output {
+        Some(path) => write_output(path, &text)?,
+        None if read.is_ok() => crate::output::write_stdout(text.as_bytes())?,
+        None => {}
+    }
+    let read = read?;
+    sum_up(&read)?;
     Ok(Exit::Ok)
 }
 

@@ -1,4 +1,4 @@
-//! The report as people read it (tables, a verdict) and as Prometheus reads it.
+//! The report as people read it: tables and a verdict (Prometheus' is `prometheus.rs`).
 
 use std::fmt::Write as _;
 
@@ -286,82 +286,5 @@ pub fn render(r: &StatsReport, out: &Output) -> String {
             let _ = writeln!(s, "  {}  ({text}{extra})", shown(&f.path));
         }
     }
-    s
-}
-
-/// Prometheus text exposition format, for node_exporter's textfile collector (write it with
-/// `--output <dir>/llonebot.prom` from cron). The counts are for the `--since` window (or the
-/// whole logs), and logs get rotated and cleaned: they can go down, so they are gauges.
-pub fn prometheus(r: &StatsReport) -> String {
-    let mut s = String::new();
-    let mut family = |name: &str, help: &str, samples: Vec<(String, String)>| {
-        let _ = writeln!(s, "# HELP {name} {help}");
-        let _ = writeln!(s, "# TYPE {name} gauge");
-        for (labels, value) in samples {
-            let _ = writeln!(s, "{name}{labels} {value}");
-        }
-    };
-    let label = |a: &super::AccountReport| {
-        format!(
-            "{{uin=\"{}\",stack=\"{}\"}}",
-            a.uin.map_or_else(String::new, |u| u.to_string()),
-            a.stack.as_str()
-        )
-    };
-    let per = |f: &dyn Fn(&super::AccountReport) -> u64| -> Vec<(String, String)> {
-        r.accounts
-            .iter()
-            .map(|a| (label(a), f(a).to_string()))
-            .collect()
-    };
-    family(
-        "llonebot_sends",
-        "Send requests in the window, per account and stack.",
-        per(&|a| a.sends),
-    );
-    family(
-        "llonebot_timeouts",
-        "Sends that failed with a timeout in the window, each failed send once.",
-        per(&|a| a.timeouts),
-    );
-    family(
-        "llonebot_timeouts_delivered",
-        "Timeouts the logs show were delivered anyway (waitForSelfEcho, or the bot's own message event).",
-        per(&|a| a.timeouts_delivered),
-    );
-    family(
-        "llonebot_send_errors",
-        "Sends that failed otherwise in the window.",
-        per(&|a| a.errors),
-    );
-    if let Some(w) = r.window_seconds {
-        family(
-            "llonebot_window_seconds",
-            "Seconds the counts cover: from --since (or the first log line) to now (or the last line).",
-            vec![(String::new(), w.to_string())],
-        );
-    }
-    if let Some(rt) = r.timeout_rate {
-        family(
-            "llonebot_send_timeout_ratio",
-            "Send timeouts divided by sends, all accounts.",
-            vec![(String::new(), format!("{rt}"))],
-        );
-    }
-    family(
-        "llonebot_log_files",
-        "Log files read.",
-        vec![(String::new(), r.files.len().to_string())],
-    );
-    family(
-        "llonebot_log_lines",
-        "Lines read from the log files.",
-        vec![(String::new(), r.lines.to_string())],
-    );
-    family(
-        "llonebot_log_skipped_lines",
-        "Lines that were not readable log text.",
-        vec![(String::new(), r.skipped_lines.to_string())],
-    );
     s
 }
