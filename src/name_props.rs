@@ -193,8 +193,14 @@ mod props {
         /// never the data dir itself, never outside.
         #[test]
         fn guard_checks_any_name(n in any_name()) {
-            let data = Path::new("/d/LLOneBot");
-            let ok = !n.is_empty() && n != "." && n != ".." && !n.contains('/') && !n.contains('\0');
+            // A real folder: on Windows the guard opens the data dir to compare it.
+            let tmp = tempfile::tempdir().unwrap();
+            let data = tmp.path().join("LLOneBot");
+            std::fs::create_dir_all(data.join("temp")).unwrap();
+            let data = data.as_path();
+            // One name: no separator of the host (Windows also splits at `\` and `:`).
+            let separator = |c: char| c == '/' || (cfg!(windows) && matches!(c, '\\' | ':'));
+            let ok = !n.is_empty() && n != "." && n != ".." && !n.contains(separator) && !n.contains('\0');
             let got = check_entry(data, Kind::Temp, EntryType::File, &data.join("temp").join(&n));
             if ok {
                 prop_assert!(got.is_ok(), "{n}: {got:?}");
@@ -206,7 +212,8 @@ mod props {
         /// expansion keeps the rest of the value.
         #[test]
         fn platform_paths_stay_under_the_root(a in any_name(), b in any_name(), t in text()) {
-            let root = PathBuf::from("/nonexistent-root-for-props");
+            // Absolute on the host (a drive on Windows), and not there.
+            let root = std::env::temp_dir().join("nonexistent-root-for-props");
             for platform in [Platform::Linux, Platform::Windows, Platform::Macos] {
                 let e = env(platform, Some(root.clone()));
                 for p in [format!("/{a}/{b}"), format!("C:\\{a}\\..\\{b}"), format!("{a}/../../{b}"), t.clone()] {

@@ -355,7 +355,7 @@ fn the_rootless_installers_qq_is_found_and_its_path_shown_plain() {
     assert!(
         d["qq"]["install_dir"]
             .as_str()
-            .is_some_and(|p| p.ends_with("Napcat/opt/QQ")),
+            .is_some_and(|p| std::path::Path::new(p).ends_with("Napcat/opt/QQ")),
         "{d:#}"
     );
     let (code, v) = f.json(&["check-versions"]);

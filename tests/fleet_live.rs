@@ -95,6 +95,14 @@ fn probe_asks_each_instance_on_its_own_port() {
     let n = probe("424242");
     assert_eq!(n["instance"], ids["napcat"].as_str(), "{n:#}");
     assert_eq!(n["data"]["port"], napcat_port);
+    if cfg!(windows) && n["data"]["error"]["kind"] == "unverified" {
+        // Wine 8 names no owner of a listening socket (README, "What was tested, and where"):
+        // the token is then kept back, as it must be.
+        common::skip(
+            "probe_asks_each_instance_on_its_own_port: Wine names no owner of a listening socket, so NapCat's token-bearing probe was held back",
+        );
+        return;
+    }
     assert_eq!(n["severity"], "ok", "{n:#}");
 }
 

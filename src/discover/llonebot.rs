@@ -147,8 +147,13 @@ pub(super) fn find(
     // A folder given with --data-dir is the plugin's only where the plugin keeps its data
     // (`<profile>/data/LLOneBot`); anything else is a standalone LLOneBot's or LLBot's, whatever
     // plugin is installed beside it.
-    let standalone =
-        source == Source::Flag && (plugin_dir.is_none() || !is_plugin_data(&data_dir, ll));
+    // With no plugin found, the plugin's own layout (`…/data/LLOneBot`; LLBot keeps its data in
+    // `bin/llbot/data`) still says whose it is.
+    let standalone = source == Source::Flag
+        && match plugin_dir {
+            Some(_) => !is_plugin_data(&data_dir, ll),
+            None => !plugin_layout(&data_dir),
+        };
     Ok(Some(LlOneBot {
         standalone,
         plugin_dir,
@@ -236,6 +241,16 @@ fn find_plugin(ctx: &mut Ctx, plugins: &Path) -> Option<(PathBuf, Option<String>
     }
     ctx.note(what, plugins, Outcome::Rejected, Some(Reason::NotLlonebot));
     None
+}
+
+/// `<profile>/data/LLOneBot`: where only the plugin keeps its data.
+fn plugin_layout(data_dir: &Path) -> bool {
+    let name = |p: Option<&Path>| {
+        p.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().to_lowercase())
+    };
+    name(Some(data_dir)).as_deref() == Some("llonebot")
+        && name(data_dir.parent()).as_deref() == Some("data")
 }
 
 #[cfg(test)]

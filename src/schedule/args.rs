@@ -52,16 +52,24 @@ mod tests {
     /// Every override, the instance and the language, in the order given, each once.
     fn expected(id: &str) -> Vec<(&'static str, String)> {
         vec![
-            ("--qq-dir", "/opt/QQ".into()),
-            ("--ll-dir", "/opt/LiteLoaderQQNT".into()),
-            ("--profile", "/srv/ll profile".into()),
-            ("--data-dir", "/srv/ll profile/data/LLOneBot".into()),
-            ("--llbot-dir", "/srv/bots/a".into()),
-            ("--napcat-dir", "/srv/napcat/100%".into()),
-            ("--qq-data", "/srv/qq-data".into()),
+            ("--qq-dir", abs("/opt/QQ")),
+            ("--ll-dir", abs("/opt/LiteLoaderQQNT")),
+            ("--profile", abs("/srv/ll profile")),
+            ("--data-dir", abs("/srv/ll profile/data/LLOneBot")),
+            ("--llbot-dir", abs("/srv/bots/a")),
+            ("--napcat-dir", abs("/srv/napcat/100%")),
+            ("--qq-data", abs("/srv/qq-data")),
             ("--instance", id.into()),
             ("--lang", "zh".into()),
         ]
+    }
+
+    /// A path as the job carries it: absolute on this platform (`Z:\opt\QQ` under Wine).
+    fn abs(p: &str) -> String {
+        std::path::absolute(p)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
     }
 
     fn job(id: &str) -> Job {
