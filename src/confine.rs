@@ -61,7 +61,7 @@ fn dead(at: &Path) -> PathBuf {
 /// `root` + `parts`, resolved inside the root; whether a `..` (in the path or in a link on the
 /// way) tried to climb above the root.
 pub fn confine_noting(root: &Path, parts: Vec<String>) -> (PathBuf, bool) {
-    let queue: VecDeque<OsString> = parts.into_iter().map(OsString::from).collect();
+    let queue: VecDeque<OsString> = parts.into_iter().flat_map(host_components).collect();
     match walk::resolve(root, queue) {
         Ok(done) => done,
         Err((at, why)) => {
@@ -69,6 +69,29 @@ pub fn confine_noting(root: &Path, parts: Vec<String>) -> (PathBuf, bool) {
             (dead(&at), false)
         }
     }
+}
+
+/// One part of a platform path as components of this host's paths. On Unix a part is one name.
+/// On Windows a part may hold what Windows takes for a separator or a drive (`C:\x` in a Linux
+/// path inspected from Windows): joined as it is, it would replace the root, so it is split, and
+/// a drive or root in it is dropped (what is left stays below the root).
+#[cfg(unix)]
+fn host_components(part: String) -> Vec<OsString> {
+    vec![OsString::from(part)]
+}
+
+#[cfg(not(unix))]
+fn host_components(part: String) -> Vec<OsString> {
+    Path::new(&part)
+        .components()
+        .filter_map(|c| match c {
+            // A `:` left in a name (`a\C:\b` parses `C:` as a name) would be a drive again
+            // when joined: no Windows file name holds one, so it names nothing, below the root.
+            Component::Normal(s) => Some(s.to_string_lossy().replace(':', "_").into()),
+            Component::ParentDir => Some("..".into()),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => None,
+        })
+        .collect()
 }
 
 /// The components of a link's target, in order; whether it starts at the root.

@@ -200,9 +200,15 @@ mod props {
             let data = data.as_path();
             // One name: no separator of the host (Windows also splits at `\` and `:`).
             let separator = |c: char| c == '/' || (cfg!(windows) && matches!(c, '\\' | ':'));
-            let ok = !n.is_empty() && n != "." && n != ".." && !n.contains(separator) && !n.contains('\0');
-            let got = check_entry(data, Kind::Temp, EntryType::File, &data.join("temp").join(&n));
-            if ok {
+            // Windows drops a name's trailing spaces and dots: the file made is another name,
+            // which the guard rightly refuses.
+            let altered = cfg!(windows) && (n.ends_with(' ') || n.ends_with('.'));
+            let ok = !n.is_empty() && n != "." && n != ".." && !n.contains(separator) && !n.contains('\0') && !altered;
+            let entry = data.join("temp").join(&n);
+            // Windows' guard looks at the entry itself: made where Windows allows the name.
+            let made = cfg!(unix) || (ok && std::fs::write(&entry, b"").is_ok());
+            let got = check_entry(data, Kind::Temp, EntryType::File, &entry);
+            if ok && made {
                 prop_assert!(got.is_ok(), "{n}: {got:?}");
             }
             prop_assert!(check_entry(data, Kind::Temp, EntryType::Dir, Path::new("/elsewhere").join(&n).as_path()).is_err());
@@ -218,10 +224,12 @@ mod props {
                 let e = env(platform, Some(root.clone()));
                 for p in [format!("/{a}/{b}"), format!("C:\\{a}\\..\\{b}"), format!("{a}/../../{b}"), t.clone()] {
                     if e.is_absolute(&p) {
-                        prop_assert!(e.resolve(&p).starts_with(&root), "{p}");
+                        let r = e.resolve(&p);
+                        prop_assert!(r.starts_with(&root), "{p} -> {r:?} (root {root:?})");
                         let _ = e.climbs_above_root_dir(&p);
                     }
-                    prop_assert!(e.resolve_from(&root.join("x"), &p).starts_with(&root), "{p}");
+                    let r = e.resolve_from(&root.join("x"), &p);
+                    prop_assert!(r.starts_with(&root), "{p} -> {r:?} (root {root:?})");
                 }
                 let _ = e.expand_home(&a);
                 prop_assert_eq!(e.expand_home(&format!("~/{b}")), Some(format!("/home/爱丽丝/{b}")));

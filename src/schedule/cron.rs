@@ -176,7 +176,7 @@ pub fn parse(block: &str) -> Option<super::Installed> {
 }
 
 /// Splits a line as the shell would for what [`sh_quote`] and [`line`] write: single quotes,
-/// backslash escapes (`\%`).
+/// backslash escapes, and `\%` as cron passes it on (a `%` even within quotes).
 fn sh_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -195,6 +195,8 @@ fn sh_words(line: &str) -> Vec<String> {
                 }
                 any = true;
             }
+            // cron removes the backslash of `\%` before the shell sees the line, quoted or not.
+            '\\' if chars.clone().next() == Some('%') => {}
             c if c.is_whitespace() && !quoted => {
                 if any {
                     words.push(std::mem::take(&mut cur));
@@ -279,6 +281,22 @@ mod tests {
         let back = parse(&block(&j, &JobName::for_all())).unwrap();
         assert_eq!((back.hour, back.minute, back.weekday), (4, 5, Some(1)));
         assert_eq!(back.words[0], "/opt/my tools/llob-doctor");
+        assert_eq!(&back.words[1..], &j.args[..]);
+    }
+
+    /// A `%` in a quoted word (a folder with a space, any Windows path) is `\%` in the crontab
+    /// and `%` again when read back, as cron hands it to the shell.
+    #[test]
+    fn a_percent_in_a_quoted_word_reads_back() {
+        let mut j = job();
+        j.args = vec![
+            "--napcat-dir".into(),
+            "/srv/nap cat/100%".into(),
+            "clean".into(),
+        ];
+        let text = block(&j, &JobName::for_all());
+        assert!(text.contains(r"'/srv/nap cat/100\%'"), "{text}");
+        let back = parse(&text).unwrap();
         assert_eq!(&back.words[1..], &j.args[..]);
     }
 
