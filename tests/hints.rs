@@ -3,11 +3,14 @@
 //! counts with their nouns in the right number.
 
 mod common;
+mod llbot_tree;
+mod napcat_tree;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::BIN;
+use common::{BIN, Fixture, Os, native};
+use serde_json::Value;
 
 fn text(o: &Output) -> String {
     format!(
@@ -28,7 +31,10 @@ fn bare(lang: &str, args: &[&str]) -> Output {
 
 /// The first paragraph of a help: what the command does.
 fn about(help: &str) -> String {
-    help.split("\n\n").next().unwrap_or_default().replace('\n', " ")
+    help.split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .replace('\n', " ")
 }
 
 #[test]
@@ -59,7 +65,13 @@ fn help_and_man_pages_name_every_stack() {
     }
     // The man pages say the same in their NAME, as generated and as committed.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sub in [None, Some("detect"), Some("clean"), Some("stats"), Some("doctor")] {
+    for sub in [
+        None,
+        Some("detect"),
+        Some("clean"),
+        Some("stats"),
+        Some("doctor"),
+    ] {
         let mut args = vec!["man"];
         args.extend(sub);
         let page = String::from_utf8_lossy(&bare("en", &args).stdout).into_owned();
@@ -94,7 +106,10 @@ fn every_global_option_is_in_the_readmes_options_table() {
         .take_while(|l| l.starts_with('|'))
         .collect();
     let help = text(&bare("en", &["detect", "--help"]));
-    let globals = help.split("Global options:").nth(1).expect("global options");
+    let globals = help
+        .split("Global options:")
+        .nth(1)
+        .expect("global options");
     let mut longs = Vec::new();
     for l in globals.lines() {
         if let Some(i) = l.find("--") {
@@ -114,4 +129,160 @@ fn every_global_option_is_in_the_readmes_options_table() {
             "{flag} is not in README.md's options table"
         );
     }
+}
+
+/// The doctor's finding `id` (null when absent).
+fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|x| x["check"] == id))
+        .unwrap_or(&Value::Null)
+}
+
+#[test]
+fn with_no_bot_found_every_hint_names_the_llbot_and_napcat_flags() {
+    let f = Fixture::new(Os::Linux);
+    let detect = text(&f.run(&["--lang", "en", "detect"]));
+    // The plugin's block, the first an LLBot or NapCat user reads, names their flags too.
+    let plugin = detect
+        .split("LLOneBot not found")
+        .nth(1)
+        .and_then(|b| b.split("\n\n").next())
+        .unwrap_or_default();
+    for flag in ["--data-dir", "--llbot-dir", "--napcat-dir"] {
+        assert!(plugin.contains(flag), "{flag}: {detect}");
+    }
+    assert!(
+        detect.contains("LLBot not found\n  point at it with --llbot-dir"),
+        "{detect}"
+    );
+    assert!(
+        detect.contains("NapCat not found\n  point at it with --napcat-dir"),
+        "{detect}"
+    );
+    for cmd in [
+        &["clean", "--dry-run"][..],
+        &["check-versions"],
+        &["doctor"],
+        &["probe"],
+    ] {
+        let out = f
+            .cmd()
+            .args(["--lang", "en"])
+            .args(cmd)
+            .output()
+            .expect("run");
+        let all = text(&out);
+        for flag in ["--llbot-dir", "--napcat-dir"] {
+            assert!(all.contains(flag), "{cmd:?} lacks {flag}: {all}");
+        }
+    }
+}
+
+#[test]
+fn a_stopped_llbot_is_told_by_its_install_not_by_a_missing_qq() {
+    let f = Fixture::new(Os::Linux);
+    let (install, _) = llbot_tree::linux_cli(&f);
+    let dir = install.display().to_string();
+    let (code, v) = f.json(&["--llbot-dir", &dir, "doctor"]);
+    assert_eq!(code, 8, "{v:#}");
+    // LLBot 8 runs headless by default: a missing QQ is no finding.
+    assert!(finding(&v, "discovery.qq").is_null(), "{v:#}");
+    let down = finding(&v, "bot.running");
+    assert_eq!(
+        down["message"],
+        format!("LLBot installed at {dir}, not running: none of its processes was found")
+    );
+    let remedy = down["remedy"].as_str().unwrap_or_default();
+    assert!(remedy.starts_with("start LLBot;"), "{remedy}");
+    let zh = text(&f.run(&["--lang", "zh", "--llbot-dir", &dir, "doctor"]));
+    assert!(
+        zh.contains(&format!("LLBot 已安装在 {dir}，但未运行")),
+        "{zh}"
+    );
+    assert!(zh.contains("启动 LLBot"), "{zh}");
+    assert!(!zh.contains("--qq-dir"), "{zh}");
+}
+
+#[test]
+fn probe_remedies_name_the_program_and_config_of_the_stack() {
+    // LLBot: its HTTP server on a port where nothing listens.
+    let f = Fixture::new(Os::Linux);
+    let (install, data) = llbot_tree::linux_cli(&f);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let config = serde_json::json!({"ob11": {"enable": true, "connect": [
+        {"type": "http", "enable": true, "port": port, "host": "127.0.0.1", "token": ""}
+    ]}});
+    f.write(&data.join("config_70007.json"), config.to_string());
+    let (_, v) = f.json(&["--llbot-dir", &install.display().to_string(), "probe"]);
+    let p = finding(&v, "probe.70007");
+    assert_eq!(p["severity"], "fail", "{v:#}");
+    let remedy = p["remedy"].as_str().unwrap_or_default();
+    assert!(remedy.starts_with("start LLBot,"), "{remedy}");
+    assert!(remedy.contains("LLBot's config"), "{remedy}");
+    assert!(!remedy.contains("QQ"), "{remedy}");
+
+    // NapCat with no HTTP server: how to turn on NapCat's, not LLOneBot's.
+    let f = Fixture::new(Os::Linux);
+    let nc = f.p("/srv/napcat");
+    napcat_tree::napcat_folder(&f, &nc, "123456");
+    let (_, v) = f.json(&["--napcat-dir", &nc.display().to_string(), "probe"]);
+    let p = finding(&v, "probe.123456");
+    assert_eq!(
+        p["message"],
+        "123456: NapCat's HTTP API is off (or has no port) for this account: not asked"
+    );
+    let remedy = p["remedy"].as_str().unwrap_or_default();
+    assert!(remedy.contains("httpServers"), "{remedy}");
+    assert!(
+        remedy.contains(&native("config/onebot11_<uin>.json").display().to_string()),
+        "{remedy}"
+    );
+    assert!(!remedy.contains("LLOneBot"), "{remedy}");
+}
+
+#[test]
+fn llbot_8s_timeout_remedy_is_not_quit_qq_and_remove_msg() {
+    let f = Fixture::new(Os::Linux);
+    let (install, data) = llbot_tree::linux_cli(&f);
+    std::fs::remove_dir_all(data.join("logs")).expect("logs");
+    f.write(
+        &data.join(native("logs/llbot-2026-7-20 12-00-00.log")),
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(native("tests/samples/logs/llbot-2026-7-20 12-00-00.log")),
+        )
+        .expect("sample"),
+    );
+    let dir = install.display().to_string();
+    let (_, v) = f.json(&["--llbot-dir", &dir, "doctor", "--since", "2026-07-01"]);
+    let t = finding(&v, "timeouts");
+    assert_ne!(t["severity"], "ok", "{v:#}");
+    let remedy = t["remedy"].as_str().unwrap_or_default();
+    assert!(
+        !remedy.contains("quit QQ") && !remedy.contains("remove msg_"),
+        "{remedy}"
+    );
+    assert!(
+        remedy.starts_with("LLBot 8 keeps no msg_* to remove"),
+        "{remedy}"
+    );
+}
+
+#[test]
+fn check_versions_does_not_miss_liteloader_for_a_napcat_user() {
+    let f = Fixture::new(Os::Linux);
+    let nc = f.p("/srv/napcat");
+    napcat_tree::napcat_folder(&f, &nc, "123456");
+    let dir = nc.display().to_string();
+    let (_, v) = f.json(&["--napcat-dir", &dir, "check-versions"]);
+    let missing = v["not_found"].as_array().cloned().unwrap_or_default();
+    assert!(!missing.contains(&Value::from("liteloader")), "{v:#}");
+    assert!(!missing.contains(&Value::from("llonebot")), "{v:#}");
+    let out = text(&f.run(&["--lang", "en", "--napcat-dir", &dir, "check-versions"]));
+    assert!(!out.contains("LiteLoaderQQNT not found"), "{out}");
+    assert!(!out.contains("--ll-dir"), "{out}");
 }
