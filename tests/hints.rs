@@ -286,3 +286,110 @@ fn check_versions_does_not_miss_liteloader_for_a_napcat_user() {
     assert!(!out.contains("LiteLoaderQQNT not found"), "{out}");
     assert!(!out.contains("--ll-dir"), "{out}");
 }
+
+#[test]
+fn one_napcat_log_file_is_one_file() {
+    let f = Fixture::new(Os::Linux);
+    let nc = f.p("/srv/napcat");
+    // Its one log file is from 2026-03: older than NapCat keeps them.
+    napcat_tree::napcat_folder(&f, &nc, "123456");
+    let day = std::time::Duration::from_secs(24 * 3600);
+    common::set_mtime(
+        &nc.join(native("logs/2026-03-01_10-00-00.123.log")),
+        std::time::SystemTime::now() - 30 * day,
+    );
+    let (_, v) = f.json(&["--napcat-dir", &nc.display().to_string(), "doctor"]);
+    assert_eq!(
+        finding(&v, "napcat.logs")["message"],
+        "1 NapCat log file is older than 7 days, though NapCat deletes those when it starts",
+        "{v:#}"
+    );
+    let out = text(&f.run(&[
+        "--lang",
+        "en",
+        "stats",
+        &nc.join("logs").display().to_string(),
+    ]));
+    assert!(out.contains("1 log file, 2 lines"), "{out}");
+}
+
+/// A clean environment whose home and config live in `home`, with no way to reach a real
+/// systemd user manager.
+#[cfg(unix)]
+fn isolated(home: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_RUNTIME_DIR", home.join("run"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", home.join("no-bus").display()),
+        );
+    std::fs::create_dir_all(home.join("run")).expect("run dir");
+    c
+}
+
+#[cfg(unix)]
+#[test]
+fn schedule_show_says_entries_and_files_of_the_last_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let out = isolated(&home)
+        .args(["schedule", "install", "--systemd", "--at", "04:30"])
+        .output()
+        .expect("run");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    // The run log's line as `clean --log-file` writes it: one row per target.
+    let log = home.join(".local/share/llob-doctor/clean.log");
+    std::fs::create_dir_all(log.parent().expect("parent")).expect("log dir");
+    let row = |path: &str, files: u64, entries: u64| {
+        serde_json::json!({"kind": "temp", "uin": null, "path": path, "files": files,
+            "bytes": 1000, "entries": entries, "complete": true})
+    };
+    let line = |rows: Vec<Value>, freed: u64| {
+        serde_json::json!({"time": "2026-11-28T04:30:02Z", "command": "clean", "exit_code": 0,
+            "removed": rows, "freed_bytes": freed, "failed": 0, "error": null})
+        .to_string()
+    };
+    let big = line(
+        vec![
+            row("/srv/a/data/temp", 24_000, 30),
+            row("/srv/a/data/logs", 654, 8),
+        ],
+        1_288_490_189,
+    );
+    std::fs::write(&log, format!("{big}\n")).expect("log");
+    let show = |lang: &str| {
+        let out = isolated(&home)
+            .args(["--lang", lang, "schedule", "show", "--systemd"])
+            .output()
+            .expect("run");
+        text(&out)
+    };
+    let en = show("en");
+    assert!(
+        en.contains("2026-11-28T04:30:02Z, exit 0, removed 38 entries (24,654 files, 1.2 GiB)"),
+        "{en}"
+    );
+    let zh = show("zh");
+    assert!(zh.contains("删除 38 项（24,654 个文件，1.2 GiB）"), "{zh}");
+    let out = isolated(&home)
+        .args(["--json", "schedule", "show", "--systemd"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        v["jobs"][0]["last_run"]
+            .as_str()
+            .is_some_and(|l| l.ends_with("removed 38 entries (24,654 files, 1.2 GiB)")),
+        "{v:#}"
+    );
+    // One of each: singular.
+    let small = line(vec![row("/srv/a/data/temp", 1, 1)], 1000);
+    std::fs::write(&log, format!("{big}\n{small}\n")).expect("log");
+    let en = show("en");
+    assert!(en.contains("removed 1 entry (1 file, "), "{en}");
+}
