@@ -30,7 +30,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -46,12 +46,12 @@ complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s q -l quiet -d '
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s h -l help -d 'Print help'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -s V -l version -d 'Print version'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "detect" -d 'Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "check-versions" -d 'Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent\'s login floor'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "clean" -d 'Remove bot caches with a preview first: LLOneBot\'s and LLBot\'s msg_<uin> leftovers and temp files, NapCat\'s temp and cache; with --qq-cache QQ\'s own media cache too'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "stats" -d 'Count sends and send timeouts in the bots\' log files (LLOneBot, LLBot, NapCat), and which timeouts were delivered anyway'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "doctor" -d 'Run every check: processes, discovery, versions, caches, configs, send timeouts'
-complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "probe" -d 'Ask each account\'s running LLOneBot for its version and status over HTTP'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "detect" -d 'Find QQ, LiteLoaderQQNT, every bot (the LLOneBot plugin, LLBot, NapCat) with its processes, and QQ\'s media cache, and say how each was found'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "check-versions" -d 'Compare installed QQ, LiteLoaderQQNT, LLOneBot plugin, LLBot and NapCat versions with the minimums and Tencent\'s login floor'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "clean" -d 'Remove bot caches with a preview first: the LLOneBot plugin\'s and LLBot\'s temp files and msg_<uin> leftovers, NapCat\'s temp and cache; with --qq-cache QQ\'s own media cache too'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "stats" -d 'Count sends and send timeouts in the bots\' log files (the LLOneBot plugin, LLBot 5.x to 8.x, NapCat), and which timeouts were delivered anyway'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "doctor" -d 'Run every check on each bot (the LLOneBot plugin, LLBot, NapCat) and on QQ\'s media cache: processes, discovery, versions, caches, configs, send timeouts'
+complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "probe" -d 'Ask each account\'s running bot (the LLOneBot plugin, LLBot, NapCat) for its version and status over HTTP'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "schedule" -d 'Run clean unattended from cron, systemd, launchd or Windows Task Scheduler'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c llob-doctor -n "__fish_llob_doctor_needs_command" -f -a "man" -d 'Print the manual page (roff): the tool\'s, or a subcommand\'s (llob-doctor-clean(1))'
@@ -61,7 +61,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand detect" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -86,7 +86,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand check-versions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -121,7 +121,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand clean" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -153,7 +153,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -169,7 +169,7 @@ complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s h -l h
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -l json -d 'Print one JSON document on stdout instead of the human report'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s q -l quiet -d 'Print errors only'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand stats" -s v -l verbose -d 'Say more (with detect: every candidate path tried and why it was taken or rejected)'
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l temp-warn -d 'Warn when temp/ is larger than this (e.g. 1GiB, 500M) [default: 1GiB]' -r
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l temp-warn -d 'Warn when a bot\'s temp/ is larger than this (e.g. 1GiB, 500M) [default: 1GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l since -d 'Count send timeouts in the logs of this long ago (7d) or since this day (2024-08-01) [default: 7d]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-cache-warn -d 'Warn when QQ\'s own media cache is larger than this in all (e.g. 5GiB) [default: 5GiB]' -r
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l output -d 'Write the metrics to FILE atomically (a temporary file, then a rename) instead of stdout' -r -F
@@ -180,7 +180,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -191,7 +191,7 @@ macos\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l fs-root -d 'A folder standing for the filesystem root of the system to inspect (e.g. a mounted disk)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l lang -d 'The language of messages: zh or en [default: from LC_ALL, LC_MESSAGES, LANG or the OS] [possible values: en, zh]' -r -f -a "en\t''
 zh\t''"
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l probe -d 'Also ask each account\'s running LLOneBot over HTTP (get_version_info, get_status)'
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l probe -d 'Also ask each account\'s running bot (LLOneBot, LLBot, NapCat) over HTTP (get_version_info, get_status)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l liveness -d 'Only check that each bot runs and its log does not say it went offline (fast; for a watchdog: exit 0, or 8 when one is down or offline)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -l prometheus -d 'Print each bot\'s health as Prometheus metrics (for node_exporter\'s textfile collector)'
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand doctor" -s h -l help -d 'Print help'
@@ -204,7 +204,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand probe" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -240,7 +240,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand schedule" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -263,7 +263,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand completions" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F
@@ -284,7 +284,7 @@ never\t''"
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-dir -d 'The QQ install folder (the one holding QQ.exe, qq or QQ.app)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l ll-dir -d 'The LiteLoaderQQNT root folder (holding its package.json)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l profile -d 'The LiteLoaderQQNT profile folder [default: $LITELOADERQQNT_PROFILE, else found]' -r -F
-complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)' -r -F
+complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l data-dir -d 'The bot\'s data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a standalone LLOneBot, or a NapCat work dir' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l llbot-dir -d 'The LLBot / standalone LLOneBot install folder (holding llbot, bin/llbot or llbot.js)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l napcat-dir -d 'NapCat\'s folder (holding napcat.mjs) or its work dir (holding config/; Docker: /app/napcat)' -r -F
 complete -c llob-doctor -n "__fish_llob_doctor_using_subcommand man" -l qq-data -d 'QQ\'s own data folder, holding nt_qq_<hex>/ and global/ (e.g. a Docker volume, or Tencent Files on Windows)' -r -F

@@ -19,10 +19,8 @@ pub use quotes::{render as render_swallowed_quote, swallowed_quote};
 #[command(
     name = "llob-doctor",
     version,
-    about = "Finds QQ, LiteLoaderQQNT and LLOneBot; cleans LLOneBot's caches safely; checks versions",
-    long_about = "Finds QQ, LiteLoaderQQNT and LLOneBot, says how it found each, cleans LLOneBot's \
-                  message caches and temp files with a preview first, and checks versions against \
-                  the minimums (QQ 9.9.15, LLOneBot 3.28.3) that cure false \"send timeout\" errors.",
+    about = "Finds every QQ bot on the machine (the LLOneBot plugin, LLBot, NapCat) and QQ's media \
+             cache; cleans their caches safely; checks versions",
     after_help = "Exit codes: 0 ok, 1 problem found, 2 usage error or bad input, 3 nothing found, \
                   4 QQ is running, 5 some deletions failed, 6 another run holds the lock, 7 cleaned but \
                   QQ or the bot could not be started again, 8 a bot is down or offline (doctor), \
@@ -37,17 +35,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Find QQ, its processes, LiteLoaderQQNT and LLOneBot, and say how each was found
+    /// Find QQ, LiteLoaderQQNT, every bot (the LLOneBot plugin, LLBot, NapCat) with its processes,
+    /// and QQ's media cache, and say how each was found
     Detect,
-    /// Compare installed QQ, LiteLoaderQQNT and LLOneBot versions with the minimums and Tencent's login floor
+    /// Compare installed QQ, LiteLoaderQQNT, LLOneBot plugin, LLBot and NapCat versions with the
+    /// minimums and Tencent's login floor
     CheckVersions(CheckVersionsArgs),
-    /// Remove bot caches with a preview first: LLOneBot's and LLBot's msg_<uin> leftovers and temp files, NapCat's temp and cache; with --qq-cache QQ's own media cache too
+    /// Remove bot caches with a preview first: the LLOneBot plugin's and LLBot's temp files and
+    /// msg_<uin> leftovers, NapCat's temp and cache; with --qq-cache QQ's own media cache too
     Clean(CleanArgs),
-    /// Count sends and send timeouts in the bots' log files (LLOneBot, LLBot, NapCat), and which timeouts were delivered anyway
+    /// Count sends and send timeouts in the bots' log files (the LLOneBot plugin, LLBot 5.x to 8.x,
+    /// NapCat), and which timeouts were delivered anyway
     Stats(StatsArgs),
-    /// Run every check: processes, discovery, versions, caches, configs, send timeouts
+    /// Run every check on each bot (the LLOneBot plugin, LLBot, NapCat) and on QQ's media cache:
+    /// processes, discovery, versions, caches, configs, send timeouts
     Doctor(DoctorArgs),
-    /// Ask each account's running LLOneBot for its version and status over HTTP
+    /// Ask each account's running bot (the LLOneBot plugin, LLBot, NapCat) for its version and
+    /// status over HTTP
     Probe,
     /// Run clean unattended from cron, systemd, launchd or Windows Task Scheduler
     Schedule(ScheduleArgs),
@@ -100,7 +104,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub profile: Option<PathBuf>,
 
-    /// The LLOneBot data folder itself (<profile>/data/LLOneBot, or data/ of a standalone LLOneBot)
+    /// The bot's data folder itself: <profile>/data/LLOneBot of the plugin, data/ of LLBot or a
+    /// standalone LLOneBot, or a NapCat work dir
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
@@ -224,7 +229,7 @@ pub struct CleanArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Warn when temp/ is larger than this (e.g. 1GiB, 500M)
+    /// Warn when a bot's temp/ is larger than this (e.g. 1GiB, 500M)
     #[arg(
         long,
         value_name = "SIZE",
@@ -242,7 +247,8 @@ pub struct DoctorArgs {
     )]
     pub since: String,
 
-    /// Also ask each account's running LLOneBot over HTTP (get_version_info, get_status)
+    /// Also ask each account's running bot (LLOneBot, LLBot, NapCat) over HTTP (get_version_info,
+    /// get_status)
     #[arg(long)]
     pub probe: bool,
 

@@ -35,7 +35,7 @@ use crate::version::{self, Dotted};
 use crate::{msg, stats};
 use config::{HTTP_OFF, check_configs};
 use install::{check_discovery, check_processes};
-use live::{check_probe, expected_listener};
+use live::check_probe;
 
 pub use render::render;
 
@@ -188,18 +188,12 @@ pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
                 "probe",
                 Severity::Warn,
                 msg!("doctor.probe_none"),
-                Some(msg!("doctor.remedy_probe_none")),
+                Some(live::remedy_probe_none(i)),
                 Value::Null,
             ));
         }
-        let expected = expected_listener(i);
-        check_probe(
-            &accounts,
-            installed_version(&view).as_deref(),
-            &expected,
-            &mut g,
-        );
-        f.extend(of_instance(g, &i.id));
+        check_probe(&accounts, installed_version(&view).as_deref(), i, &mut g);
+        f.extend(of_instance(g, i));
     }
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     let report = DoctorReport { findings: f, ok };
@@ -207,10 +201,31 @@ pub fn run_probe_only(app: &App, _args: &DoctorArgs) -> anyhow::Result<Exit> {
     Ok(if report.ok { Exit::Ok } else { Exit::Problem })
 }
 
-/// Findings made for one instance, named by it.
-fn of_instance(mut f: Vec<Finding>, id: &str) -> Vec<Finding> {
+/// Findings made for one instance, named by it. In their words `{bot}` is the instance's bot
+/// (LLOneBot, LLBot, NapCat), `{program}` the program its user starts and restarts (QQ for the
+/// plugin, LLBot, NapCat) and `{config}` an account's config file: one remedy says "restart QQ"
+/// or "restart NapCat" as it fits.
+fn of_instance(mut f: Vec<Finding>, i: &crate::discover::Instance) -> Vec<Finding> {
+    let stack = i.stack_def();
     for x in &mut f {
-        x.instance = Some(id.to_string());
+        x.instance = Some(i.id.clone());
+        for m in std::iter::once(&mut x.message).chain(x.remedy.as_mut()) {
+            if m.key.is_empty() {
+                continue;
+            }
+            let config = stack
+                .account_config
+                .replace('/', std::path::MAIN_SEPARATOR_STR);
+            for (k, v) in [
+                ("bot", stack.name.to_string()),
+                ("program", stack.program.to_string()),
+                ("config", config),
+            ] {
+                if !m.args.iter().any(|(a, _)| *a == k) {
+                    m.args.push((k, v));
+                }
+            }
+        }
     }
     f
 }
@@ -253,7 +268,7 @@ fn build(
             runs: &runs,
         };
         instance::check(&checks, i, &view, &mut g);
-        f.extend(of_instance(g, &i.id));
+        f.extend(of_instance(g, i));
     }
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     DoctorReport { findings: f, ok }
@@ -268,7 +283,7 @@ fn liveness(inst: &Installation) -> Result<DoctorReport, Failure> {
     }
     let mut f = Vec::new();
     for i in &inst.instances {
-        f.extend(of_instance(instance::check_alive(i), &i.id));
+        f.extend(of_instance(instance::check_alive(i), i));
     }
     let ok = f.iter().all(|x| x.severity == Severity::Ok);
     Ok(DoctorReport { findings: f, ok })

@@ -115,6 +115,20 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     out
 }
 
+/// A count as users read it, its thousands grouped: `24,654`. Still `1` for one, so a plural
+/// choice (`{n:file|files}`) picks by it.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A message to show later, in whatever language is current then (or English, for logs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
@@ -311,6 +325,78 @@ mod tests {
                 assert!(!line.contains("{/}"), "{name}: {line}");
             }
         }
+    }
+
+    #[test]
+    fn counts_are_grouped() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1), "1");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(24_654), "24,654");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    /// English counts agree with their nouns: a `{count}` followed (within three words) by a
+    /// plural noun has a plural choice `{count:one|other}`, so "1 NapCat log file" is never
+    /// "1 NapCat log files". Counts that are never 1 are listed with why.
+    #[test]
+    fn english_counts_have_plural_forms() {
+        const NOUNS: &[&str] = &[
+            "files",
+            "entries",
+            "folders",
+            "lines",
+            "sends",
+            "timeouts",
+            "versions",
+            "components",
+            "servers",
+            "databases",
+            "processes",
+            "days",
+            "problems",
+            "errors",
+            "values",
+            "accounts",
+            "bots",
+            "instances",
+            "jobs",
+            "items",
+            "folder(s)",
+            "file(s)",
+        ];
+        // (key, placeholder): a count that cannot be 1, or whose noun is not the one after it.
+        const EXEMPT: &[(&str, &str)] = &[
+            ("doctor.qq_many", "n"), // two or more QQs
+            ("confine.too_many_links", "max"),
+            ("out.linked", "links"), // a second hard link at least
+            ("stats.attachments_line", "with_files"), // "… sends, 3 with files"
+            ("schedule.names_several", "id"), // not a count
+        ];
+        let mut bad = Vec::new();
+        for (k, text) in parse(EN_TEXT).unwrap() {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for (i, w) in words.iter().enumerate() {
+                let Some(name) = w
+                    .trim_start_matches(['(', '['])
+                    .strip_prefix('{')
+                    .and_then(|r| r.strip_suffix('}'))
+                else {
+                    continue;
+                };
+                if name.contains(':') || EXEMPT.contains(&(k, name)) {
+                    continue;
+                }
+                let noun_follows = words.iter().skip(i + 1).take(3).any(|n| {
+                    let n = n.trim_end_matches([',', '.', ';', ':', ')']);
+                    NOUNS.contains(&n)
+                });
+                if noun_follows && !text.contains(&format!("{{{name}:")) {
+                    bad.push(format!("{k}: {{{name}}} in {text:?}"));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "counts without a plural choice: {bad:#?}");
     }
 
     #[test]

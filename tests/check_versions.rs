@@ -345,7 +345,7 @@ fn liteloader_1_1_2_is_incompatible_with_qq_28131_and_1_2_2_is_ok() {
     assert_eq!(component(&v, "llonebot")["status"], "ok");
     let text = stdout(&f.run(&["check-versions", "--login-floor", "0"]));
     assert!(
-        text.contains("1 of 3 components found need attention"),
+        text.contains("1 of 3 components found needs attention"),
         "{text}"
     );
 

@@ -233,7 +233,9 @@ fn napcat_alone_gets_the_send_timeout_finding_from_its_file_log() {
     assert!(remedy.contains("timeout.baseTimeout"), "{t:#}");
     assert!(!remedy.contains("msg_*"), "{t:#}");
     let out = text(&f, &["doctor", "--since", "2025-05-01"]);
-    assert!(out.contains("send timeouts in"), "{out}");
+    let n = t["data"]["timeouts"].as_u64().unwrap_or(0);
+    let noun = if n == 1 { "timeout" } else { "timeouts" };
+    assert!(out.contains(&format!("{n} send {noun} in")), "{out}");
 }
 
 /// Logs that are there but cannot be read are not "no log files": the doctor warns and says

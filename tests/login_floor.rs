@@ -456,7 +456,7 @@ fn timeout_advice_names_only_what_is_not_met_in_the_platforms_numbering() {
     assert!(
         msg["message"]
             .as_str()
-            .is_some_and(|m| m.contains("while the logs show 1 send timeouts")),
+            .is_some_and(|m| m.contains("while the logs show 1 send timeout:")),
         "{msg:#}"
     );
 

@@ -164,7 +164,7 @@ fn scheduled_clean_arguments_are_checked_like_clean() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("no LLOneBot data folder is found now"),
+        err.contains("no bot data folder (LLOneBot, LLBot, NapCat) is found now"),
         "{err}"
     );
 }

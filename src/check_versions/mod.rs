@@ -266,7 +266,11 @@ pub fn build_report_with(
         None if headless && !plugin => {}
         None => not_found.push(Name::Qq),
     }
-    if llbot.is_none() || plugin {
+    // LiteLoaderQQNT and the plugin are missing only for a plugin user (or when no bot at all,
+    // or only LLOneBot's bare data folder, was found): LLBot and NapCat run without them.
+    let plugin_rows =
+        plugin || (llbot.is_none() && (inst.napcat.is_none() || inst.llonebot.is_some()));
+    if plugin_rows {
         match components::liteloader(inst, qq_build, qq_found) {
             Some(c) => components.push(c),
             None => not_found.push(Name::Liteloader),

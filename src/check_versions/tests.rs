@@ -212,7 +212,7 @@ fn liteloader_rule_and_llonebot_facts() {
     let text = render(&r, &plain());
     assert!(text.contains("llob-doctor clean"), "{text}");
     assert!(
-        text.contains("1 of 3 components found need attention"),
+        text.contains("1 of 3 components found needs attention"),
         "{text}"
     );
 }

@@ -62,16 +62,27 @@ pub(super) fn render_instances(s: &mut String, out: &Output, inst: &Installation
 /// A stack with no instance: where it was looked for, and how to point at it.
 fn not_found(s: &mut String, out: &Output, inst: &Installation, stack: &Stack) {
     header(s, out, stack.name, None, false);
-    if std::ptr::eq(stack, &llonebot_plugin::STACK) {
+    let hint = if std::ptr::eq(stack, &llonebot_plugin::STACK) {
         looked_in(s, out, inst, &[What::LlonebotPlugin, What::LlonebotData]);
-        let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t("detect.point_at_it")));
+        // No bot at all: the first block a user reads names every stack's flag, as an LLBot
+        // or NapCat user takes "LLOneBot" for theirs.
+        if inst.instances.is_empty() {
+            "detect.point_at_any"
+        } else {
+            "detect.point_at_it"
+        }
     } else if std::ptr::eq(stack, &llbot::STACK) {
         if out.verbose > 0 {
             looked_in(s, out, inst, &[What::LlbotInstall]);
         }
-    } else if out.verbose > 0 {
-        looked_in(s, out, inst, &[What::NapcatDir]);
-    }
+        "detect.point_at_llbot"
+    } else {
+        if out.verbose > 0 {
+            looked_in(s, out, inst, &[What::NapcatDir]);
+        }
+        "detect.point_at_napcat"
+    };
+    let _ = writeln!(s, "  {}", out.paint(Tone::Dim, t(hint)));
 }
 
 /// One instance: its id, install, how it was found, owner, data, accounts, connections and

@@ -3,6 +3,10 @@
 //! only that instance and the QQ it runs in.
 
 use super::{Installation, Instance, LlOneBot, Mode};
+use crate::version::Dotted;
+
+/// The first LLBot whose default mode is headless (no QQ at all).
+const HEADLESS_DEFAULT: Dotted = Dotted::new(8, 0, 8);
 
 impl Installation {
     /// Only `i`, with the singletons set from it: the plugin's `llonebot` (and LiteLoaderQQNT),
@@ -55,5 +59,17 @@ impl Installation {
     /// Does this instance run in QQ (or drive one): the plugin, NapCat, LLBot through PMHQ?
     pub fn uses_qq(i: &Instance) -> bool {
         !(i.stack == crate::stack::llbot::STACK.id && i.mode == Some(Mode::Headless))
+    }
+
+    /// May this instance do without QQ: a headless LLBot, or a stopped LLBot of a version whose
+    /// default is headless (8.0.8+), whose mode shows only once it runs.
+    pub fn may_do_without_qq(i: &Instance) -> bool {
+        let llbot = i.stack == crate::stack::llbot::STACK.id;
+        let headless_by_default = i
+            .version
+            .as_deref()
+            .and_then(|v| Dotted::parse(v).ok())
+            .is_some_and(|v| v >= HEADLESS_DEFAULT);
+        !Self::uses_qq(i) || (llbot && i.mode.is_none() && headless_by_default)
     }
 }

@@ -79,9 +79,10 @@ pub(super) fn check_discovery(inst: &Installation, f: &mut Vec<Finding>) {
             None,
             json!({"path": crate::output::path::value(&q.install_dir), "source": q.source}),
         )),
-        // Headless LLBots drive no QQ: nothing to find when they are all there is.
-        None if !inst.instances.is_empty() && !inst.instances.iter().any(Installation::uses_qq) => {
-        }
+        // Headless LLBots drive no QQ (nor, stopped, do 8.x ones by default): nothing to find
+        // when they are all there is; their own finding says whether they run.
+        None if !inst.instances.is_empty()
+            && inst.instances.iter().all(Installation::may_do_without_qq) => {}
         None => f.push(finding(
             "discovery.qq",
             Severity::Warn,

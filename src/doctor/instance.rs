@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::cache::check_cache;
 use super::config::{check_configs, check_some_account};
-use super::live::{check_probe, expected_listener};
+use super::live::check_probe;
 use super::{
     Finding, Scope, Severity, check_effective_timeout, check_versions, finding, installed_version,
     llbot, napcat, timeouts, versions,
@@ -65,8 +65,7 @@ pub(super) fn check(c: &Checks, i: &Instance, view: &Installation, f: &mut Vec<F
     if c.args.probe
         && let Some(configs) = &configs
     {
-        let expected = expected_listener(i);
-        check_probe(configs, installed_version(view).as_deref(), &expected, f);
+        check_probe(configs, installed_version(view).as_deref(), i, f);
     }
     check_effective_timeout(lb_version, f);
     versions::fit_advice(view, f);
@@ -82,10 +81,19 @@ fn check_running(i: &Instance, f: &mut Vec<Finding>) {
     let data =
         json!({"pids": i.running.iter().map(|p| p.pid).collect::<Vec<_>>(), "main": i.main_pids()});
     if pids.is_empty() {
+        // Found by its install (LLBot, NapCat): say where, as the user knows it by that folder.
+        let message = match (&i.install, stack.processes.own) {
+            (Some(install), crate::stack::Own::Programs(_)) => msg!(
+                "doctor.bot_down_installed",
+                name = stack.name,
+                path = install.display()
+            ),
+            _ => msg!("doctor.bot_down", name = stack.name),
+        };
         f.push(finding(
             "bot.running",
             Severity::Fail,
-            msg!("doctor.bot_down", name = stack.name),
+            message,
             Some(msg!("doctor.remedy_bot_down", id = i.id)),
             data,
         ));
@@ -138,8 +146,12 @@ fn check_found(i: &Instance, f: &mut Vec<Finding>) {
         f.push(finding(
             "discovery.llonebot",
             Severity::Fail,
-            msg!("doctor.no_data_dir"),
-            Some(msg!("doctor.remedy_data_dir")),
+            msg!(
+                "doctor.instance_no_data",
+                name = i.stack_def().name,
+                path = i.data_dir.display()
+            ),
+            Some(msg!("doctor.remedy_instance_no_data")),
             json!({"data_dir": crate::output::path::value(&i.data_dir)}),
         ));
         return;
@@ -147,7 +159,11 @@ fn check_found(i: &Instance, f: &mut Vec<Finding>) {
     f.push(finding(
         "discovery.llonebot",
         Severity::Ok,
-        msg!("doctor.found_data", path = i.data_dir.display()),
+        msg!(
+            "doctor.found_data",
+            name = i.stack_def().name,
+            path = i.data_dir.display()
+        ),
         None,
         json!({"data_dir": crate::output::path::value(&i.data_dir), "source": i.found_via}),
     ));

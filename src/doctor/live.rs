@@ -19,20 +19,31 @@ pub(super) fn expected_listener(i: &crate::discover::Instance) -> crate::listene
     crate::listener::Expected { pids, uid }
 }
 
-/// Asks each account of one instance; `expected` says whose listener may be sent its token.
+/// How to turn on the HTTP API that `--probe` asks: NapCat's config is not LLOneBot's.
+pub(super) fn remedy_probe_none(i: &crate::discover::Instance) -> crate::i18n::Msg {
+    if i.stack == crate::stack::napcat::STACK.id {
+        msg!("doctor.remedy_probe_none_napcat")
+    } else {
+        msg!("doctor.remedy_probe_none")
+    }
+}
+
+/// Asks each account of one instance; only the instance's own listener (`expected_listener`)
+/// may be sent its token.
 pub(super) fn check_probe(
     accounts: &[Probeable],
     installed: Option<&str>,
-    expected: &crate::listener::Expected,
+    i: &crate::discover::Instance,
     f: &mut Vec<Finding>,
 ) {
+    let expected = &expected_listener(i);
     for a in accounts {
         if a.port == HTTP_OFF {
             f.push(finding(
                 format!("probe.{}", a.uin),
                 Severity::Warn,
                 msg!("doctor.probe_http_off", uin = a.uin),
-                Some(msg!("doctor.remedy_probe_none")),
+                Some(remedy_probe_none(i)),
                 serde_json::Value::Null,
             ));
             continue;

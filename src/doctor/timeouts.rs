@@ -125,15 +125,19 @@ pub(super) fn check(inst: &Installation, since: Stamp, runs: &[Run], f: &mut Vec
             delivered = r.timeouts_delivered,
             since = since_text
         ),
-        (sev != Severity::Ok).then(|| remedy(&r)),
+        (sev != Severity::Ok).then(|| remedy(inst, &r)),
         data_v,
     ));
 }
 
 /// What to do, by the stacks whose logs hold the timeouts not known to be delivered: NapCat's
 /// send timeout is a setting of its own; LLOneBot's is not, and cleaning `msg_*` and `temp` is
-/// its cure.
-fn remedy(r: &StatsReport) -> Msg {
+/// its cure; LLBot 8 has no `msg_*` and (headless) no QQ to quit: its timeouts are the
+/// network's or its own.
+fn remedy(inst: &Installation, r: &StatsReport) -> Msg {
+    if inst.instances.iter().any(is_llbot8) {
+        return msg!("doctor.remedy_timeouts_llbot8");
+    }
     let mut stacks = r
         .accounts
         .iter()
@@ -146,4 +150,14 @@ fn remedy(r: &StatsReport) -> Msg {
     } else {
         msg!("doctor.remedy_timeouts", upgrade = "")
     }
+}
+
+/// An LLBot of 8.x or later (headless is 8.x's default mode).
+fn is_llbot8(i: &crate::discover::Instance) -> bool {
+    i.stack == crate::stack::llbot::STACK.id
+        && (i.mode == Some(crate::discover::Mode::Headless)
+            || i.version
+                .as_deref()
+                .and_then(|v| crate::version::Dotted::parse(v).ok())
+                .is_some_and(|v| v >= crate::version::Dotted::new(8, 0, 0)))
 }

@@ -200,8 +200,8 @@ pub fn log_file_in(words: &[String]) -> Option<PathBuf> {
     words.get(i + 1).map(PathBuf::from)
 }
 
-/// The last run's result, from the last JSON line of the run log: `2026-11-28T04:30:02Z: exit
-/// 0, removed 3 (1.2 MiB)`; `None` when the log has no line yet.
+/// The last run's result, from the last JSON line of the run log: `2026-11-28T04:30:02Z, exit
+/// 0, removed 38 entries (24,654 files, 1.2 GiB)`; `None` when the log has no line yet.
 /// A log that is there but cannot be read (a FIFO, a device) is said, by its path.
 pub fn last_run(log: &Path) -> Option<String> {
     // Only its end: the run log only grows (and could be anything, such as `/dev/zero`).
@@ -222,16 +222,38 @@ pub fn last_run(log: &Path) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(line).ok()?;
     let time = v["time"].as_str().unwrap_or("?");
     let code = v["exit_code"].as_i64().unwrap_or(-1);
-    let removed = v["removed"].as_array().map_or(0, Vec::len);
+    // Each `removed` row is one target: its entries (a row of an older line: one) and files.
+    let rows = v["removed"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let removed: u64 = rows
+        .iter()
+        .map(|r| r["entries"].as_u64().unwrap_or(1))
+        .sum();
+    let files: Option<u64> = rows
+        .iter()
+        .filter_map(|r| r["files"].as_u64())
+        .reduce(|a, b| a + b);
     let freed = crate::output::human_size(v["freed_bytes"].as_u64().unwrap_or(0));
     let failed = v["failed"].as_u64().unwrap_or(0);
-    let mut s = tf!(
-        "schedule.last_run_line",
-        time = time,
-        code = code,
-        removed = removed,
-        freed = freed
-    );
+    let mut s = match files {
+        Some(files) => tf!(
+            "schedule.last_run_line",
+            time = time,
+            code = code,
+            removed = crate::i18n::count(removed),
+            files = crate::i18n::count(files),
+            freed = freed
+        ),
+        None => tf!(
+            "schedule.last_run_line_no_files",
+            time = time,
+            code = code,
+            removed = crate::i18n::count(removed),
+            freed = freed
+        ),
+    };
     if failed > 0 {
         s.push_str(&tf!("schedule.last_run_failed", n = failed));
     }

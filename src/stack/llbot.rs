@@ -53,6 +53,8 @@ pub static STACK: Stack = Stack {
     short: "llbot",
     bot: "llonebot",
     name: "LLBot",
+    program: "LLBot",
+    account_config: "config_<uin>.json",
     look: Look {
         profile_data: None,
         data_dir_flag: true,

@@ -77,6 +77,8 @@ pub static STACK: Stack = Stack {
     short: "llonebot",
     bot: "llonebot",
     name: "LLOneBot",
+    program: "QQ",
+    account_config: "config_<uin>.json",
     look: Look {
         profile_data: Some(SLUG),
         data_dir_flag: true,

@@ -25,6 +25,10 @@ pub struct Stack {
     pub bot: &'static str,
     /// The name shown to users.
     pub name: &'static str,
+    /// The program a user starts, stops and restarts to run it ("start QQ", "restart LLBot").
+    pub program: &'static str,
+    /// An account's OneBot config, as its users know it (`config_<uin>.json`), `/`-separated.
+    pub account_config: &'static str,
     /// Where to look for it.
     pub look: Look,
     /// Where its version is written.

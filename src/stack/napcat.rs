@@ -70,6 +70,8 @@ pub static STACK: Stack = Stack {
     short: "napcat",
     bot: "napcat",
     name: "NapCat",
+    program: "NapCat",
+    account_config: "config/onebot11_<uin>.json",
     look: Look {
         profile_data: None,
         data_dir_flag: true,
@@ -105,6 +107,8 @@ pub static DATA_STACK: Stack = Stack {
     short: "napcat",
     bot: "napcat",
     name: "NapCat",
+    program: "NapCat",
+    account_config: "config/onebot11_<uin>.json",
     look: Look {
         profile_data: None,
         data_dir_flag: false,

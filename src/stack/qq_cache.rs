@@ -47,6 +47,8 @@ pub static STACK: Stack = Stack {
     short: "qq-cache",
     bot: "qq",
     name: "QQ",
+    program: "QQ",
+    account_config: "",
     look: Look {
         profile_data: None,
         data_dir_flag: false,
