@@ -37,6 +37,8 @@ pub struct Unit {
     pub qq_cache: bool,
     /// A Flatpak QQ: started again through flatpak.
     pub flatpak: bool,
+    /// Runs in a container: its processes are never signalled by us.
+    pub container: bool,
     /// Why it is left alone, when it is.
     pub skip: Option<Failure>,
     pub plans: Vec<Plan>,
@@ -70,6 +72,7 @@ impl Unit {
             act_as: ActAs::for_owner(owner),
             qq_cache: false,
             flatpak,
+            container: inst.container.is_some(),
             skip: None,
             plans: Vec::new(),
             state: QqState::default(),
@@ -110,6 +113,7 @@ impl Unit {
             act_as: ActAs::for_owner(owner),
             qq_cache: true,
             flatpak: installation.qq.as_ref().is_some_and(|q| q.flatpak),
+            container: false,
             skip: None,
             plans: Vec::new(),
             state: QqState::default(),
