@@ -34,8 +34,9 @@
 //!   starts it (`NapCatWinBootMain.exe QQ.exe NapCatWinBootHook.dll ARGS…`): starts QQ.exe
 //!   with ARGS, "injects" NapCat (creates `<hook>.<QQ's PID>`), and exits.
 //! - `FAKE_NAPCAT_LOGS=DIR`: a QQ with NapCat's `NAPCAT_MAIN_PATH` in its environment loads
-//!   NapCat (on Windows only when injected: `<NAPCAT_INJECT_PATH>.<pid>` appears within ten
-//!   seconds), and NapCat writes `DIR/<pid>.log`.
+//!   NapCat (on Windows only when injected: `<hook>.<pid>` appears within ten seconds, the
+//!   hook the launcher was given, which it passes on as `FAKE_NAPCAT_HOOK`), and NapCat
+//!   writes `DIR/<pid>.log`.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -122,13 +123,19 @@ fn main() {
     {
         let (first, rest) = chain.split_once('\n').unwrap_or((&chain, ""));
         let mut parts = first.split('\t');
+        // One that outlives us is not tied to us by a pipe.
+        let stdin = if first.split('\t').any(|a| a == "--outlive") {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        };
         if let Some(exe) = parts.next()
             && let Ok(child) = Command::new(exe)
                 .args(parts)
                 .env("FAKE_QQ_SPAWN", rest)
                 .env("FAKE_QQ_PARENT", std::process::id().to_string())
                 .env_remove("FAKE_QQ_READY")
-                .stdin(Stdio::piped())
+                .stdin(stdin)
                 .spawn()
         {
             helpers.push(child);
@@ -184,6 +191,7 @@ fn boot_napcat(args: &[String]) -> ! {
     match Command::new(qq)
         .args(&args[3..])
         .env_remove("FAKE_QQ_PARENT")
+        .env("FAKE_NAPCAT_HOOK", hook)
         .stdin(Stdio::null())
         .spawn()
     {
@@ -208,7 +216,7 @@ fn napcat_log() {
     }
     std::thread::spawn(move || {
         if cfg!(windows) {
-            let Some(hook) = std::env::var_os("NAPCAT_INJECT_PATH") else {
+            let Some(hook) = std::env::var_os("FAKE_NAPCAT_HOOK") else {
                 return;
             };
             let mut marker = hook;

@@ -98,7 +98,16 @@ pub(super) fn stop(
 
 /// Starts every stopped main process again, each with its own executable, arguments, folder
 /// and environment. Flatpak QQ reports its sandbox path: it is started through flatpak.
-pub(super) fn restart(procs: &[QqProcess], flatpak: bool, state: &mut QqState) {
+/// NapCat.Shell's QQ on Windows is started through NapCat's launcher; a NapCat instance counts
+/// as started only once NapCat is back (see [`super::napcat_restart`]).
+pub(super) fn restart(
+    procs: &[QqProcess],
+    flatpak: bool,
+    napcat: Option<&super::unit::NapcatUnit>,
+    timeout: Duration,
+    state: &mut QqState,
+) {
+    use super::napcat_restart::{new_qq, shell_launcher};
     let mains: Vec<QqProcess> = procs
         .iter()
         .filter(|p| p.main)
@@ -111,7 +120,59 @@ pub(super) fn restart(procs: &[QqProcess], flatpak: bool, state: &mut QqState) {
             p
         })
         .collect();
-    for o in process::restart_all(&mains) {
+    let mut direct = Vec::new();
+    let mut outcomes = Vec::new();
+    for m in mains {
+        let launcher = napcat
+            .filter(|n| n.windows)
+            .and_then(|n| shell_launcher(&m, n.dir.as_deref()));
+        let Some(launcher) = launcher else {
+            direct.push(m);
+            continue;
+        };
+        outcomes.push(match process::launch(&launcher) {
+            Ok(pid) => process::RestartOutcome {
+                was_pid: m.pid,
+                // Until NapCat is back: the launcher; then the QQ it started.
+                pid: Some(pid),
+                error: None,
+            },
+            Err(e) => process::RestartOutcome {
+                was_pid: m.pid,
+                pid: None,
+                error: Some(format!("{}: {e}", launcher.cmd[0])),
+            },
+        });
+        if let Some(o) = outcomes.last_mut()
+            && let Some(launcher_pid) = o.pid
+        {
+            // The QQ it starts, once started (the launcher may end at once).
+            if let Some(n) = napcat
+                && let Some(b) = &n.before
+            {
+                b.wait_back(timeout);
+            }
+            o.pid = new_qq(&m, launcher_pid, crate::env::Platform::Windows).or(o.pid);
+        }
+    }
+    outcomes.extend(process::restart_all(&direct));
+    let back = match napcat.and_then(|n| n.before.as_ref()) {
+        Some(b) if outcomes.iter().any(|o| o.pid.is_some()) => {
+            b.wait_back(timeout).then_some(()).ok_or_else(|| {
+                crate::tf!(
+                    "clean.napcat_not_back",
+                    secs = timeout.as_secs(),
+                    looked = b.looked_at()
+                )
+            })
+        }
+        _ => Ok(()),
+    };
+    for mut o in outcomes {
+        if let (Some(pid), Err(why)) = (o.pid, &back) {
+            o.error = Some(format!("PID {pid}: {why}"));
+            o.pid = None;
+        }
         if o.pid.is_some() {
             state.restarted.push(o);
         } else {

@@ -344,6 +344,12 @@ pub(super) fn stop(
             return;
         }
     }
+    if args.restart_qq
+        && let Some(n) = &mut u.napcat
+    {
+        // What NapCat had written: its restart counts when it writes again.
+        n.before = Some(super::napcat_restart::Before::of(&n.work_dir));
+    }
     let mut state = std::mem::take(&mut u.state);
     let procs = u.procs.clone();
     let name = u.program;
@@ -400,9 +406,11 @@ pub(super) fn start(u: &mut Unit, args: &CleanArgs, quiet: bool) {
     if args.restart_qq && u.state.stopped {
         let procs = u.procs.clone();
         let flatpak = u.flatpak;
+        let napcat = u.napcat.as_ref();
+        let timeout = std::time::Duration::from_secs(args.stop_timeout);
         let mut state = std::mem::take(&mut u.state);
         let r = as_owner::run(u.act_as.as_ref(), || {
-            stop::restart(&procs, flatpak, &mut state)
+            stop::restart(&procs, flatpak, napcat, timeout, &mut state)
         });
         u.state = state;
         if let Err(m) = r {
