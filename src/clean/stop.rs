@@ -292,9 +292,10 @@ fn kill_command(pid: u32) {
 const ORPHAN_GRACE: Duration = Duration::from_secs(2);
 
 /// `--stop-cmd`: runs the user's command, then waits for the instance's processes seen before
-/// to be gone. Gives back what is left of them: every one at the timeout, or, once every main
-/// process is gone, the helpers still there a moment later (the caller stops those, as for
-/// `--stop-qq`). A command that fails refuses the clean of this instance (the caller still runs
+/// to be gone. Once every main process is gone, the helpers still there a moment later are
+/// given back (the caller stops those, as for `--stop-qq`: on Windows a killed parent leaves
+/// its children running). A main process still there at the timeout, or a command that fails,
+/// refuses the clean of this instance, naming the PIDs left (the caller still runs
 /// `--start-cmd`: we never leave a bot down).
 pub(super) fn stop_by_command(
     name: &str,
@@ -352,6 +353,13 @@ pub(super) fn stop_by_command(
         .collect();
     if still.is_empty() {
         state.stopped = true;
+        return Ok(still);
+    }
+    let orphaned = orphaned || (!mains.is_empty() && !left.iter().any(|t| mains.contains(&t.pid)));
+    if !orphaned {
+        // The command did not stop the bot (its main processes run): that is the command's
+        // (or its service manager's) business, not ours to take over.
+        return Err(did_not_quit(name, args, &still));
     }
     Ok(still)
 }
