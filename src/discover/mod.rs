@@ -17,7 +17,9 @@ mod paths;
 mod qq;
 mod qq_update;
 pub mod remembered;
+pub mod shortcut;
 mod trail;
+pub mod unpacked;
 
 use std::path::{Path, PathBuf};
 
