@@ -157,8 +157,10 @@ fn stopped_installs_are_found_where_windows_users_unpack_them() {
     }
 }
 
-/// An installer's uninstall entry (per user) names the install folder. Only under Wine, whose
-/// registry is a throwaway prefix's; the entry is removed again.
+/// An installer's uninstall entry (per user) names the install folder, in a folder whose name
+/// says nothing. Only under Wine, whose registry is a throwaway prefix's (and without
+/// `--fs-root`: another disk's files say nothing about this machine's registry); the entry is
+/// removed again.
 #[cfg(windows)]
 #[test]
 fn an_uninstall_entry_names_a_stopped_install() {
@@ -169,18 +171,31 @@ fn an_uninstall_entry_names_a_stopped_install() {
         return;
     }
     let f = Fixture::new(Os::Windows);
-    let install = f.p(r"F:\Programs\Robot");
+    let install = f.tmp.path().join("Programs").join("Robot");
     llbot_at(&f, &install, "40004");
+    let home = f.tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
     let name = format!("LLBot-test-{}", std::process::id());
     let key = format!(r"Software\Microsoft\Windows\CurrentVersion\Uninstall\{name}");
     let hkcu = RegKey::predef(HKEY_CURRENT_USER);
     let (k, _) = hkcu.create_subkey(&key).unwrap();
     k.set_value("DisplayName", &"LLBot").unwrap();
-    k.set_value("InstallLocation", &r"F:\Programs\Robot")
+    k.set_value("InstallLocation", &install.display().to_string())
         .unwrap();
-    let (code, v) = f.json(&["detect"]);
+    let mut c = std::process::Command::new(common::BIN);
+    c.env_clear();
+    for keep in ["PATH", "SYSTEMROOT", "SystemRoot", "WINDIR", "TEMP", "TMP"] {
+        if let Some(v) = std::env::var_os(keep) {
+            c.env(keep, v);
+        }
+    }
+    let out = c
+        .env("USERPROFILE", &home)
+        .args(["--json", "detect"])
+        .output()
+        .unwrap();
     let _ = hkcu.delete_subkey_all(&key);
-    assert_eq!(code, 0, "{v:#}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let b = bot_at(&v, "llbot", &install);
     assert!(
         b["found_via_detail"]
