@@ -2,6 +2,9 @@
 //! NapCat.Shell's QQ comes back through NapCat's own launcher (`NapCatWinBootMain.exe QQ.exe
 //! NapCatWinBootHook.dll ARGS`, as its `launcher-user.bat` runs it), in a console of its own.
 
+// The Windows test's helpers sit unused elsewhere.
+#![cfg_attr(not(windows), allow(dead_code, unused_imports))]
+
 mod common;
 mod napcat_tree;
 
@@ -11,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use common::{Fixture, Os, native, stop_pid};
 use napcat_tree::*;
-use serde_json::Value;
 
 /// QQ's install and NapCat.Shell's folder as the platform writes it, and QQ's data folder's
 /// NapCat (temp); NapCat's folder and work dir are made.
@@ -207,7 +209,6 @@ fn napcat_shell_qq_comes_back_through_its_launcher_in_a_console() {
         console[1], "0",
         "the restarted QQ has no console: {console:?}"
     );
-    let _: Value = v;
 }
 
 /// A process this test caused to run, killed by its PID when dropped.
