@@ -28,6 +28,15 @@
 //!   `FAKE_QQ_SIGNALS` and quits. Its helpers share its console (and so get Ctrl-Break too).
 //! - `FAKE_QQ_CONSOLE=FILE` (Windows): append "pid<TAB>N" on start, N the number of processes
 //!   on its console (1: a console of its own; 0: none).
+//! - `--outlive`: a started helper that does not end with its parent, as on Windows, where a
+//!   killed parent leaves its children running.
+//! - Named `NapCatWinBootMain.exe`: NapCat.Shell's Windows launcher, started as its `.bat`
+//!   starts it (`NapCatWinBootMain.exe QQ.exe NapCatWinBootHook.dll ARGS…`): starts QQ.exe
+//!   with ARGS, "injects" NapCat (creates `<hook>.<QQ's PID>`), and exits.
+//! - `FAKE_NAPCAT_LOGS=DIR`: a QQ with NapCat's `NAPCAT_MAIN_PATH` in its environment loads
+//!   NapCat (on Windows only when injected: `<hook>.<pid>` appears within ten seconds, the
+//!   hook the launcher was given, which it passes on as `FAKE_NAPCAT_HOOK`), and NapCat
+//!   writes `DIR/<pid>.log`.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -81,8 +90,13 @@ fn main() {
     }
     #[cfg(windows)]
     console::note_console();
+    if is_napcat_boot(&args) {
+        boot_napcat(&args);
+    }
+    napcat_log();
     let spawned = std::env::var_os("FAKE_QQ_PARENT").is_some();
-    if spawned || args.iter().any(|a| a.starts_with("--type=")) {
+    let outlive = args.iter().any(|a| a == "--outlive");
+    if !outlive && (spawned || args.iter().any(|a| a.starts_with("--type="))) {
         // A helper: gone with its parent, whose end of our stdin closes when it exits.
         std::thread::spawn(|| {
             let mut buf = [0u8; 64];
@@ -109,13 +123,19 @@ fn main() {
     {
         let (first, rest) = chain.split_once('\n').unwrap_or((&chain, ""));
         let mut parts = first.split('\t');
+        // One that outlives us is not tied to us by a pipe.
+        let stdin = if first.split('\t').any(|a| a == "--outlive") {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        };
         if let Some(exe) = parts.next()
             && let Ok(child) = Command::new(exe)
                 .args(parts)
                 .env("FAKE_QQ_SPAWN", rest)
                 .env("FAKE_QQ_PARENT", std::process::id().to_string())
                 .env_remove("FAKE_QQ_READY")
-                .stdin(Stdio::piped())
+                .stdin(stdin)
                 .spawn()
         {
             helpers.push(child);
@@ -152,6 +172,70 @@ fn main() {
     } else {
         wait_for_quit(ignore_term, ready);
     }
+}
+
+/// Run as NapCat.Shell's launcher?
+fn is_napcat_boot(args: &[String]) -> bool {
+    std::path::Path::new(&args[0])
+        .file_stem()
+        .is_some_and(|s| s.eq_ignore_ascii_case("NapCatWinBootMain"))
+}
+
+/// NapCat.Shell's launcher: QQ.exe started with the arguments after the hook, the hook's
+/// marker for its PID, then gone.
+fn boot_napcat(args: &[String]) -> ! {
+    let (Some(qq), Some(hook)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: NapCatWinBootMain.exe QQ.exe NapCatWinBootHook.dll [ARGS]");
+        std::process::exit(2);
+    };
+    match Command::new(qq)
+        .args(&args[3..])
+        .env_remove("FAKE_QQ_PARENT")
+        .env("FAKE_NAPCAT_HOOK", hook)
+        .stdin(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => {
+            let _ = std::fs::write(format!("{hook}.{}", child.id()), b"injected");
+            std::process::exit(0);
+        }
+        Err(e) => {
+            eprintln!("NapCatWinBootMain: {qq}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// `FAKE_NAPCAT_LOGS`: NapCat, loaded in this QQ, writes its log (on a thread of its own).
+fn napcat_log() {
+    let Some(logs) = std::env::var_os("FAKE_NAPCAT_LOGS") else {
+        return;
+    };
+    if std::env::var_os("NAPCAT_MAIN_PATH").is_none() {
+        return;
+    }
+    std::thread::spawn(move || {
+        if cfg!(windows) {
+            let Some(hook) = std::env::var_os("FAKE_NAPCAT_HOOK") else {
+                return;
+            };
+            let mut marker = hook;
+            marker.push(format!(".{}", std::process::id()));
+            let t = std::time::Instant::now();
+            while !std::path::Path::new(&marker).exists() {
+                if t.elapsed() > Duration::from_secs(10) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        let dir = std::path::PathBuf::from(logs);
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(
+            dir.join(format!("{}.log", std::process::id())),
+            "NapCat.Core Version: 4.8.0\n",
+        );
+    });
 }
 
 /// The signal log's descriptor and the line to write, prepared before the handler is set: the

@@ -2,14 +2,16 @@
 //! the older console), and a double-click from Explorer, which gives the program a console of
 //! its own that closes the moment it exits.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
+mod guided;
 mod wrap;
+
+pub use guided::{Situation, double_click_session, yes};
 
 pub use wrap::{display_width, fit, keeps_its_shape, width, wrap, wrap_line};
 
 use crate::exit::{Exit, Failure, exit_for};
-use crate::i18n::t;
 
 /// Turns on escape-code processing for stdout. `false` when it cannot be on (an old console,
 /// or no console at all): colour must then stay off. Elsewhere terminals understand the codes.
@@ -63,52 +65,6 @@ pub fn started_by_double_click() -> bool {
     }
 }
 
-/// The double-click session: the doctor's report, the clean's preview, a question before
-/// cleaning, and Enter before the window closes. `run` runs one command line (without the
-/// program name) and gives its exit; the answers are read from `input`.
-pub fn double_click_session(
-    mut run: impl FnMut(&[&str]) -> Exit,
-    input: &mut impl BufRead,
-    out: &mut impl Write,
-) -> Exit {
-    let _ = writeln!(out, "{}\n", t("console.welcome"));
-    let doctor = run(&["doctor"]);
-    let _ = writeln!(out);
-    let mut last = doctor;
-    if doctor != Exit::NotFound {
-        let _ = writeln!(out, "{}\n", t("console.preview"));
-        let preview = run(&["clean", "--dry-run"]);
-        last = preview;
-        if preview == Exit::Ok {
-            let _ = write!(out, "\n{} ", t("console.ask_clean"));
-            let _ = out.flush();
-            if yes(&read_line(input)) {
-                last = run(&["clean", "--yes"]);
-            } else {
-                let _ = writeln!(out, "{}", t("console.nothing_cleaned"));
-            }
-        }
-    }
-    let _ = write!(out, "\n{} ", t("console.press_enter"));
-    let _ = out.flush();
-    read_line(input);
-    last
-}
-
-fn read_line(input: &mut impl BufRead) -> String {
-    let mut line = String::new();
-    let _ = input.read_line(&mut line);
-    line
-}
-
-/// `y`, `yes`, `是`, `好` (any case, spaces around): yes. Anything else, or nothing: no.
-pub fn yes(answer: &str) -> bool {
-    matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "yes" | "是" | "好" | "确定"
-    )
-}
-
 /// Runs one command of this program in this process, printing an error the way `main` does.
 pub fn run_args(args: &[&str]) -> Exit {
     use clap::Parser;
@@ -132,6 +88,48 @@ pub fn run_args(args: &[&str]) -> Exit {
     }
 }
 
+/// What runs now (every bot instance with processes, and QQ), and whether QQ is there at all,
+/// found as `detect` finds it.
+fn situation() -> Situation {
+    use clap::Parser;
+    let Ok(cli) = crate::cli::Cli::try_parse_from(["llob-doctor", "--quiet", "detect"]) else {
+        return Situation::default();
+    };
+    let Ok(app) = crate::app::App::from_args(&cli.global) else {
+        return Situation::default();
+    };
+    let Ok(inst) = app.discover() else {
+        return Situation::default();
+    };
+    let mut running: Vec<String> = inst
+        .instances
+        .iter()
+        .filter(|i| i.is_running() && i.container.is_none())
+        .map(|i| {
+            let pids: Vec<String> = i.running.iter().map(|p| p.pid.to_string()).collect();
+            format!("{} (PID {})", i.stack_def().name, pids.join(", "))
+        })
+        .collect();
+    let qq: Vec<String> = inst
+        .qq_processes()
+        .filter(|p| {
+            p.main
+                && !inst
+                    .instances
+                    .iter()
+                    .any(|i| i.running.iter().any(|r| r.pid == p.pid))
+        })
+        .map(|p| p.pid.to_string())
+        .collect();
+    if !qq.is_empty() {
+        running.push(format!("QQ (PID {})", qq.join(", ")));
+    }
+    Situation {
+        running,
+        qq: inst.qq.is_some() || inst.qq_processes().next().is_some(),
+    }
+}
+
 /// What `main` calls first: `Some(exit)` when this was a double-click and the session ran.
 pub fn double_click() -> Option<Exit> {
     if !started_by_double_click() {
@@ -141,6 +139,7 @@ pub fn double_click() -> Option<Exit> {
     let mut input = stdin.lock();
     Some(double_click_session(
         run_args,
+        situation,
         &mut input,
         &mut std::io::stdout(),
     ))
@@ -159,57 +158,6 @@ mod tests {
         );
         assert!(!is_double_click(2, 1), "arguments: a shortcut or a script");
         assert!(!is_double_click(1, 0), "no console at all");
-    }
-
-    #[test]
-    fn answers() {
-        for a in ["y", "Y\r\n", " yes ", "是\n"] {
-            assert!(yes(a), "{a:?}");
-        }
-        for a in ["", "\n", "n", "no", "q"] {
-            assert!(!yes(a), "{a:?}");
-        }
-    }
-
-    fn session(codes: &[(&str, Exit)], answers: &str) -> (Vec<String>, String) {
-        let mut ran = Vec::new();
-        let mut out = Vec::new();
-        double_click_session(
-            |args| {
-                let line = args.join(" ");
-                let code = codes
-                    .iter()
-                    .find(|(a, _)| *a == line)
-                    .map_or(Exit::Ok, |(_, c)| *c);
-                ran.push(line);
-                code
-            },
-            &mut answers.as_bytes(),
-            &mut out,
-        );
-        (ran, String::from_utf8_lossy(&out).into_owned())
-    }
-
-    #[test]
-    fn cleans_only_after_yes() {
-        let (ran, text) = session(&[], "y\n\n");
-        assert_eq!(ran, ["doctor", "clean --dry-run", "clean --yes"]);
-        assert!(text.contains(t("console.press_enter")));
-        let (ran, text) = session(&[], "\n\n");
-        assert_eq!(ran, ["doctor", "clean --dry-run"]);
-        assert!(text.contains(t("console.nothing_cleaned")));
-        // Input closed: no answer is no.
-        let (ran, _) = session(&[], "");
-        assert_eq!(ran, ["doctor", "clean --dry-run"]);
-    }
-
-    #[test]
-    fn nothing_found_or_nothing_to_clean_asks_nothing() {
-        let (ran, text) = session(&[("doctor", Exit::NotFound)], "y\n");
-        assert_eq!(ran, ["doctor"]);
-        assert!(!text.contains(t("console.ask_clean")));
-        let (ran, _) = session(&[("clean --dry-run", Exit::QqRunning)], "y\n");
-        assert_eq!(ran, ["doctor", "clean --dry-run"]);
     }
 }
 

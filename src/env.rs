@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-mod folders;
+pub mod folders;
 
 pub use folders::{Documents, SHELL_FOLDERS};
 
@@ -60,6 +60,23 @@ impl Registry {
         match self {
             Registry::Native => crate::os::registry_string(key, value),
             Registry::Fake(map) => map.get(&(key.to_string(), value.to_string())).cloned(),
+        }
+    }
+
+    /// The names of `key`'s subkeys.
+    pub fn subkeys(&self, key: &str) -> Vec<String> {
+        match self {
+            Registry::Native => crate::os::registry_subkeys(key),
+            Registry::Fake(map) => {
+                let prefix = format!("{key}\\");
+                let mut out: Vec<String> = map
+                    .keys()
+                    .filter_map(|(k, _)| k.strip_prefix(&prefix))
+                    .map(|rest| rest.split('\\').next().unwrap_or(rest).to_string())
+                    .collect();
+                out.dedup();
+                out
+            }
         }
     }
 }

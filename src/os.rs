@@ -22,6 +22,56 @@ pub fn registry_string(_key: &str, _value: &str) -> Option<String> {
     None
 }
 
+/// The names of a key's subkeys (at most 4096), `key` as for [`registry_string`]; none when
+/// absent or unreadable.
+#[cfg(windows)]
+pub fn registry_subkeys(key: &str) -> Vec<String> {
+    use winreg::RegKey;
+    use winreg::enums::{HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, KEY_READ};
+    let Some((hive, sub)) = key.split_once('\\') else {
+        return Vec::new();
+    };
+    let hive = match hive {
+        "HKLM" | "HKEY_LOCAL_MACHINE" => RegKey::predef(HKEY_LOCAL_MACHINE),
+        "HKCU" | "HKEY_CURRENT_USER" => RegKey::predef(HKEY_CURRENT_USER),
+        _ => return Vec::new(),
+    };
+    match hive.open_subkey_with_flags(sub, KEY_READ) {
+        Ok(k) => k.enum_keys().filter_map(Result::ok).take(4096).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(not(windows))]
+pub fn registry_subkeys(_key: &str) -> Vec<String> {
+    Vec::new()
+}
+
+/// The letters of this machine's fixed drives (`C`, `D`): local disks only, never a network,
+/// removable or optical drive, which may not answer at once.
+#[cfg(windows)]
+pub fn fixed_drives() -> Vec<char> {
+    use windows_sys::Win32::Storage::FileSystem::{GetDriveTypeW, GetLogicalDrives};
+    const DRIVE_FIXED: u32 = 3;
+    // SAFETY: no arguments.
+    let mask = unsafe { GetLogicalDrives() };
+    ('A'..='Z')
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, l)| l)
+        .filter(|l| {
+            let root: Vec<u16> = format!("{l}:\\\0").encode_utf16().collect();
+            // SAFETY: a NUL-terminated string alive for the call.
+            unsafe { GetDriveTypeW(root.as_ptr()) == DRIVE_FIXED }
+        })
+        .collect()
+}
+
+#[cfg(not(windows))]
+pub fn fixed_drives() -> Vec<char> {
+    Vec::new()
+}
+
 /// Does another program hold the file at `path` open? On Windows a file open in a program
 /// that does not share it for deletion cannot be replaced or removed, and Windows only says
 /// "access denied": this asks again by opening it without sharing, which a file open elsewhere

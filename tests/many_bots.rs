@@ -214,7 +214,13 @@ fn every_install_is_found_once_with_its_own_processes_and_owner() {
     for id in [Machine::id(&m.a), Machine::id(&m.b), Machine::id(&m.c)] {
         assert_eq!(text.matches(&id).count(), 1, "{id} once in:\n{text}");
     }
-    assert!(text.contains("installed, not running"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "LLBot installed at {}, not running",
+            m.c.display()
+        )),
+        "{text}"
+    );
     assert!(text.contains("runs in the install's folder"), "{text}");
 }
 

@@ -330,7 +330,7 @@ fn a_double_click_runs_the_doctor_and_asks_before_cleaning() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("llob-doctor: checking"), "{text}");
     assert!(text.contains("Press Enter to close"), "{text}");
-    assert!(!text.contains("Remove these now?"), "{text}");
+    assert!(!text.contains("Your choice (y or 1"), "{text}");
     assert_eq!(out.status.code(), Some(3), "{text}");
 
     // A profile with LLOneBot's data: the preview, then "no" keeps everything.
@@ -342,7 +342,7 @@ fn a_double_click_runs_the_doctor_and_asks_before_cleaning() {
     f.data_dir(&data, &["1511954122"], &[]);
     let out = double_click(&home, Some(&profile), "n\n\n");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Remove these now?"), "{text}");
+    assert!(text.contains("Your choice (y or 1"), "{text}");
     assert!(text.contains("Nothing was removed."), "{text}");
     assert!(data.join("msg_1511954122").exists());
     assert!(data.join(r"temp\image-1.png").exists());

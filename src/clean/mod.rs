@@ -6,6 +6,7 @@ pub mod execute;
 pub mod guard;
 pub mod lock;
 mod log;
+mod napcat_restart;
 pub mod plan;
 pub mod remove;
 mod render;

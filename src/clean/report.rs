@@ -28,6 +28,10 @@ pub struct QqState {
     /// The user's own start command (`--start-cmd`), when given, and how it ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_cmd: Option<CommandRun>,
+    /// Processes of the instance the stop command left running (then stopped as with
+    /// `--stop-qq`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_by_stop_cmd: Vec<u32>,
 }
 
 impl QqState {
@@ -37,6 +41,7 @@ impl QqState {
         self.pids.extend(&other.pids);
         self.stopped |= other.stopped;
         self.killed.extend(&other.killed);
+        self.left_by_stop_cmd.extend(&other.left_by_stop_cmd);
         self.restarted.extend(other.restarted.iter().cloned());
         self.restart_failed
             .extend(other.restart_failed.iter().cloned());

@@ -67,7 +67,12 @@ pub(super) fn stop(
     match process::stop_instances(&mains, &strays, &opts) {
         Ok(done) => {
             said(&done.ask_failed);
-            state.killed.extend(done.killed);
+            for pid in done.killed {
+                // A main process is also a tree's member: each PID once.
+                if !state.killed.contains(&pid) {
+                    state.killed.push(pid);
+                }
+            }
             state.stopped = true;
             Ok(())
         }
@@ -93,7 +98,16 @@ pub(super) fn stop(
 
 /// Starts every stopped main process again, each with its own executable, arguments, folder
 /// and environment. Flatpak QQ reports its sandbox path: it is started through flatpak.
-pub(super) fn restart(procs: &[QqProcess], flatpak: bool, state: &mut QqState) {
+/// NapCat.Shell's QQ on Windows is started through NapCat's launcher; a NapCat instance counts
+/// as started only once NapCat is back (see [`super::napcat_restart`]).
+pub(super) fn restart(
+    procs: &[QqProcess],
+    flatpak: bool,
+    napcat: Option<&super::unit::NapcatUnit>,
+    timeout: Duration,
+    state: &mut QqState,
+) {
+    use super::napcat_restart::{new_qq, shell_launcher};
     let mains: Vec<QqProcess> = procs
         .iter()
         .filter(|p| p.main)
@@ -106,7 +120,59 @@ pub(super) fn restart(procs: &[QqProcess], flatpak: bool, state: &mut QqState) {
             p
         })
         .collect();
-    for o in process::restart_all(&mains) {
+    let mut direct = Vec::new();
+    let mut outcomes = Vec::new();
+    for m in mains {
+        let launcher = napcat
+            .filter(|n| n.windows)
+            .and_then(|n| shell_launcher(&m, n.dir.as_deref()));
+        let Some(launcher) = launcher else {
+            direct.push(m);
+            continue;
+        };
+        outcomes.push(match process::launch(&launcher) {
+            Ok(pid) => process::RestartOutcome {
+                was_pid: m.pid,
+                // Until NapCat is back: the launcher; then the QQ it started.
+                pid: Some(pid),
+                error: None,
+            },
+            Err(e) => process::RestartOutcome {
+                was_pid: m.pid,
+                pid: None,
+                error: Some(format!("{}: {e}", launcher.cmd[0])),
+            },
+        });
+        if let Some(o) = outcomes.last_mut()
+            && let Some(launcher_pid) = o.pid
+        {
+            // The QQ it starts, once started (the launcher may end at once).
+            if let Some(n) = napcat
+                && let Some(b) = &n.before
+            {
+                b.wait_back(timeout);
+            }
+            o.pid = new_qq(&m, launcher_pid, crate::env::Platform::Windows).or(o.pid);
+        }
+    }
+    outcomes.extend(process::restart_all(&direct));
+    let back = match napcat.and_then(|n| n.before.as_ref()) {
+        Some(b) if outcomes.iter().any(|o| o.pid.is_some()) => {
+            b.wait_back(timeout).then_some(()).ok_or_else(|| {
+                crate::tf!(
+                    "clean.napcat_not_back",
+                    secs = timeout.as_secs(),
+                    looked = b.looked_at()
+                )
+            })
+        }
+        _ => Ok(()),
+    };
+    for mut o in outcomes {
+        if let (Some(pid), Err(why)) = (o.pid, &back) {
+            o.error = Some(format!("PID {pid}: {why}"));
+            o.pid = None;
+        }
         if o.pid.is_some() {
             state.restarted.push(o);
         } else {
@@ -220,9 +286,17 @@ fn kill_command(pid: u32) {
     }
 }
 
+/// How long the helpers left by a stop command that ended the instance's main processes get
+/// to follow them on their own before they are asked to quit (on Windows a killed parent
+/// leaves its children running).
+const ORPHAN_GRACE: Duration = Duration::from_secs(2);
+
 /// `--stop-cmd`: runs the user's command, then waits for the instance's processes seen before
-/// to be gone. A command that fails, or processes still there at the timeout, refuse the clean
-/// of this instance (the caller still runs `--start-cmd`: we never leave a bot down).
+/// to be gone. Once every main process is gone, the helpers still there a moment later are
+/// given back (the caller stops those, as for `--stop-qq`: on Windows a killed parent leaves
+/// its children running). A main process still there at the timeout, or a command that fails,
+/// refuses the clean of this instance, naming the PIDs left (the caller still runs
+/// `--start-cmd`: we never leave a bot down).
 pub(super) fn stop_by_command(
     name: &str,
     command: &str,
@@ -230,7 +304,7 @@ pub(super) fn stop_by_command(
     args: &CleanArgs,
     quiet: bool,
     state: &mut QqState,
-) -> Result<(), Failure> {
+) -> Result<Vec<QqProcess>, Failure> {
     let run = run_command(command, quiet);
     let ok = run.ok();
     let status = run.error.clone().unwrap_or_default();
@@ -249,23 +323,80 @@ pub(super) fn stop_by_command(
         .with_hint(msg!("clean.hint_stop_cmd")));
     }
     let targets: Vec<Target> = seen.iter().map(target).collect();
-    let deadline = std::time::Instant::now() + Duration::from_secs(args.stop_timeout);
+    let mains: Vec<u32> = seen.iter().filter(|p| p.main).map(|p| p.pid).collect();
+    let now = std::time::Instant::now;
+    let mut deadline = now() + Duration::from_secs(args.stop_timeout);
+    let mut orphaned = false;
     let mut left = process::still_running(&targets);
     while !left.is_empty()
-        && std::time::Instant::now() < deadline
+        && now() < deadline
         && !INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
     {
+        if !orphaned && !mains.is_empty() && !left.iter().any(|t| mains.contains(&t.pid)) {
+            // The main processes are gone: their helpers get a moment to follow.
+            orphaned = true;
+            deadline = deadline.min(now() + ORPHAN_GRACE);
+        }
         std::thread::sleep(Duration::from_millis(100));
         left = process::still_running(&targets);
     }
-    if !left.is_empty() {
-        let still: Vec<QqProcess> = seen
-            .iter()
-            .filter(|p| left.iter().any(|t| t.pid == p.pid))
-            .cloned()
-            .collect();
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) && !left.is_empty() {
+        return Err(Failure::new(
+            Exit::Interrupted,
+            msg!("clean.interrupted_waiting_for", name = name),
+        ));
+    }
+    let still: Vec<QqProcess> = seen
+        .iter()
+        .filter(|p| left.iter().any(|t| t.pid == p.pid))
+        .cloned()
+        .collect();
+    if still.is_empty() {
+        state.stopped = true;
+        return Ok(still);
+    }
+    let orphaned = orphaned || (!mains.is_empty() && !left.iter().any(|t| mains.contains(&t.pid)));
+    if !orphaned {
+        // The command did not stop the bot (its main processes run): that is the command's
+        // (or its service manager's) business, not ours to take over.
         return Err(did_not_quit(name, args, &still));
     }
-    state.stopped = true;
-    Ok(())
+    Ok(still)
+}
+
+/// What a stop command left of the instance's processes: said, then stopped the way
+/// `--stop-qq` stops them (asked to quit, their trees waited for, killed only with `--force`),
+/// when every one is ours to signal (this user's, on this host); else the PIDs left are named.
+pub(super) fn stop_leftovers(
+    name: &str,
+    left: &[QqProcess],
+    ours: bool,
+    platform: crate::env::Platform,
+    args: &CleanArgs,
+    state: &mut QqState,
+) -> Result<(), Failure> {
+    let cmd = args.stop_cmd.as_deref().unwrap_or_default();
+    if !ours {
+        return Err(Failure::new(
+            Exit::QqRunning,
+            msg!(
+                "clean.stop_cmd_left_not_ours",
+                cmd = cmd,
+                name = name,
+                pids = pid_list(left)
+            ),
+        )
+        .with_hint(msg!("clean.hint_stop_cmd_left")));
+    }
+    crate::stderr_line!(
+        "llob-doctor: {}",
+        crate::tf!(
+            "clean.stop_cmd_left",
+            cmd = cmd,
+            name = name,
+            pids = pid_list(left)
+        )
+    );
+    state.left_by_stop_cmd = left.iter().map(|p| p.pid).collect();
+    stop(name, left, platform, args, state)
 }

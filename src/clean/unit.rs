@@ -37,10 +37,24 @@ pub struct Unit {
     pub qq_cache: bool,
     /// A Flatpak QQ: started again through flatpak.
     pub flatpak: bool,
+    /// Runs in a container: its processes are never signalled by us.
+    pub container: bool,
+    /// A NapCat instance: where to see that NapCat (not only QQ) is back after a restart.
+    pub napcat: Option<NapcatUnit>,
     /// Why it is left alone, when it is.
     pub skip: Option<Failure>,
     pub plans: Vec<Plan>,
     pub state: QqState,
+}
+
+/// A NapCat instance's folders, and what it had written before it was stopped.
+pub struct NapcatUnit {
+    /// The folder holding `napcat.mjs` (and NapCat.Shell's launcher).
+    pub dir: Option<PathBuf>,
+    pub work_dir: PathBuf,
+    /// On Windows, where NapCat.Shell's QQ runs NapCat only when its launcher starts it.
+    pub windows: bool,
+    pub before: Option<super::napcat_restart::Before>,
 }
 
 impl Unit {
@@ -70,6 +84,13 @@ impl Unit {
             act_as: ActAs::for_owner(owner),
             qq_cache: false,
             flatpak,
+            container: inst.container.is_some(),
+            napcat: (stack.id == crate::stack::napcat::STACK.id).then(|| NapcatUnit {
+                dir: inst.install.clone(),
+                work_dir: inst.data_dir.clone(),
+                windows: installation.platform == crate::env::Platform::Windows,
+                before: None,
+            }),
             skip: None,
             plans: Vec::new(),
             state: QqState::default(),
@@ -110,6 +131,8 @@ impl Unit {
             act_as: ActAs::for_owner(owner),
             qq_cache: true,
             flatpak: installation.qq.as_ref().is_some_and(|q| q.flatpak),
+            container: false,
+            napcat: None,
             skip: None,
             plans: Vec::new(),
             state: QqState::default(),

@@ -268,7 +268,22 @@ pub(super) fn stop(
         // The command is for a service we may not see the processes of (another user's
         // systemd unit, a container): it always runs, and then what we saw must be gone.
         let mut state = std::mem::take(&mut u.state);
-        let r = stop::stop_by_command(u.program, cmd, &u.procs, args, quiet, &mut state);
+        let r = stop::stop_by_command(u.program, cmd, &u.procs, args, quiet, &mut state).and_then(
+            |left| {
+                if left.is_empty() {
+                    return Ok(());
+                }
+                // What is left of the instance's own tree, by PID: stopped when every one is
+                // ours to signal (this user's, on this host), else named.
+                let ours = !u.container && left.iter().all(|p| is_ours(p, u.owner));
+                let name = u.program;
+                let act_as = if ours { u.act_as.as_ref() } else { None };
+                as_owner::run(act_as, || {
+                    stop::stop_leftovers(name, &left, ours, platform, args, &mut state)
+                })
+                .unwrap_or_else(|m| Err(Failure::new(Exit::QqRunning, m)))
+            },
+        );
         u.state = state;
         if let Err(f) = r {
             u.skip_with(f);
@@ -329,6 +344,12 @@ pub(super) fn stop(
             return;
         }
     }
+    if args.restart_qq
+        && let Some(n) = &mut u.napcat
+    {
+        // What NapCat had written: its restart counts when it writes again.
+        n.before = Some(super::napcat_restart::Before::of(&n.work_dir));
+    }
     let mut state = std::mem::take(&mut u.state);
     let procs = u.procs.clone();
     let name = u.program;
@@ -340,6 +361,16 @@ pub(super) fn stop(
         Ok(Ok(())) => {}
         Ok(Err(f)) => u.skip_with(f),
         Err(m) => u.skip_with(Failure::new(Exit::QqRunning, m)),
+    }
+}
+
+/// A process this run may signal for a unit: the unit owner's (or ours, where users are
+/// not known).
+fn is_ours(p: &crate::process::QqProcess, owner: Option<u32>) -> bool {
+    let me = crate::process::current_uid();
+    match p.uid {
+        None => true,
+        Some(uid) => Some(uid) == me || (me == Some(0) && Some(uid) == owner),
     }
 }
 
@@ -375,9 +406,11 @@ pub(super) fn start(u: &mut Unit, args: &CleanArgs, quiet: bool) {
     if args.restart_qq && u.state.stopped {
         let procs = u.procs.clone();
         let flatpak = u.flatpak;
+        let napcat = u.napcat.as_ref();
+        let timeout = std::time::Duration::from_secs(args.stop_timeout);
         let mut state = std::mem::take(&mut u.state);
         let r = as_owner::run(u.act_as.as_ref(), || {
-            stop::restart(&procs, flatpak, &mut state)
+            stop::restart(&procs, flatpak, napcat, timeout, &mut state)
         });
         u.state = state;
         if let Err(m) = r {

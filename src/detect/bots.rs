@@ -174,12 +174,16 @@ fn process_rows(s: &mut String, out: &Output, b: &Instance) {
         })
         .collect();
     if procs.is_empty() {
-        let text = if b.install.is_some() && b.stack == llbot::STACK.id {
-            t("detect.installed_not_running")
-        } else {
-            t("detect.none_running")
+        let text = match &b.install {
+            // A stopped LLBot or NapCat.Shell: where it is, found while nothing of it runs.
+            Some(i) if b.stack == llbot::STACK.id || b.stack == napcat::STACK.id => tf!(
+                "detect.installed_not_running",
+                name = b.stack_def().name,
+                path = path(i)
+            ),
+            _ => t("detect.none_running").to_string(),
         };
-        row(s, t("detect.processes"), text);
+        row(s, t("detect.processes"), &text);
     } else {
         row(s, t("detect.processes"), &procs.join(", "));
     }

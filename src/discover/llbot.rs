@@ -248,9 +248,10 @@ fn candidates(
     for p in WELL_KNOWN {
         out.push(plain(ctx.env.resolve(p), Source::WellKnown, None));
     }
-    // Where users unpack the CLI and Desktop zips: a folder named after it in their home.
-    for dir in named_in_home(ctx) {
-        out.push(plain(dir, Source::WellKnown, None));
+    // Where users unpack the CLI and Desktop zips (and, on Windows, what shortcuts and
+    // uninstall entries point at).
+    for place in super::unpacked::places(ctx.env, super::unpacked::Kind::Llbot) {
+        out.push(plain(place.dir, Source::WellKnown, place.detail));
     }
     for dir in super::remembered::load(ctx.env).llbot {
         out.push(plain(dir, Source::Remembered, None));
@@ -261,35 +262,6 @@ fn candidates(
         out.push(plain(cwd, Source::WellKnown, None));
     }
     Ok(out)
-}
-
-/// Folders directly in the home folder (and on Windows its Desktop and Downloads) whose
-/// name says LLBot: `llbot`, `LLBot-CLI-linux-x64`, `LLOneBot`.
-fn named_in_home(ctx: &Ctx) -> Vec<PathBuf> {
-    let mut bases: Vec<PathBuf> = ctx.env.home_dir().into_iter().collect();
-    if ctx.env.platform == crate::env::Platform::Windows {
-        bases.extend(ctx.env.in_home("Desktop"));
-        bases.extend(ctx.env.in_home("Downloads"));
-    }
-    let mut out = Vec::new();
-    for base in bases {
-        let Ok(rd) = std::fs::read_dir(&base) else {
-            continue;
-        };
-        let mut found: Vec<PathBuf> = rd
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .filter(|e| {
-                let n = e.file_name().to_string_lossy().to_lowercase();
-                n.starts_with("llbot") || n.starts_with("llonebot")
-            })
-            .map(|e| e.path())
-            .take(32)
-            .collect();
-        found.sort();
-        out.extend(found);
-    }
-    out
 }
 
 /// An install found, before its processes are given to it.

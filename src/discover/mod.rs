@@ -17,7 +17,9 @@ mod paths;
 mod qq;
 mod qq_update;
 pub mod remembered;
+pub mod shortcut;
 mod trail;
+pub mod unpacked;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -36,7 +38,10 @@ pub use instance::{Assigned, BotProcess, Container, Instance, Mode, make_id, sam
 use instance::{napcat_instance, plugin_instance};
 pub use liteloader::{parse_rc_block, require_args};
 pub use llonebot::{is_data_dir_marker, looks_like_data_dir, scan_accounts, uin_of};
-pub use napcat::{NapCat, import_target, looks_like_work_dir, version_in_log, version_in_main};
+pub use napcat::{
+    NapCat, config_uins as napcat_config_uins, import_target, looks_like_work_dir, version_in_log,
+    version_in_main,
+};
 use paths::check_override_dir;
 pub(crate) use paths::{is_dir, is_file, sub};
 pub use qq_update::StagedUpdate;

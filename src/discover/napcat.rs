@@ -354,6 +354,18 @@ pub(super) fn find_all(
         }
     }
 
+    // Where users unpack NapCat.Shell (and what shortcuts and uninstall entries point at).
+    for place in super::unpacked::places(ctx.env, super::unpacked::Kind::Napcat) {
+        cands.push(Candidate {
+            work_only: false,
+            dir: place.dir,
+            source: Source::WellKnown,
+            detail: place.detail,
+            pid: None,
+            app: None,
+            home: None,
+        });
+    }
     let mut out: Vec<NapCat> = Vec::new();
     for c in cands {
         let ok = if c.work_only {

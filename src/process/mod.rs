@@ -22,7 +22,7 @@ pub use list::{
     list_for_discovery, list_named, list_qq_processes, mount_namespace, own_mount_namespace,
     process_uid,
 };
-pub use restart::{RestartOutcome, restart_all};
+pub use restart::{RestartOutcome, launch, restart_all};
 pub use stop::{StopError, StopOptions, Stopped, Target, still_running, stop_instances};
 
 thread_local! {

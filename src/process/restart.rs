@@ -94,6 +94,13 @@ pub fn restart_all(mains: &[QqProcess]) -> Vec<RestartOutcome> {
         .collect()
 }
 
+/// Starts a launcher that may end once it has started what it starts (NapCat.Shell's
+/// `NapCatWinBootMain.exe`): its PID, nothing waited for. A console program (on Windows) gets a
+/// console of its own.
+pub fn launch(p: &QqProcess) -> std::io::Result<u32> {
+    spawn(p).map(|l| l.id())
+}
+
 /// Starts one main process again as it was started, as the user it ran as; a console program
 /// (on Windows) in a console of its own.
 fn spawn(main: &QqProcess) -> std::io::Result<Launched> {

@@ -169,6 +169,19 @@ pub const WORKDIR_VAR: &str = "NAPCAT_WORKDIR";
 /// Set by NapCat Shell's Windows launcher in QQ's environment: the path of `napcat.mjs`.
 pub const SHELL_MAIN_VAR: &str = "NAPCAT_MAIN_PATH";
 
+/// NapCat.Shell's Windows launcher (in the Shell zip beside `launcher.bat`,
+/// `launcher-user.bat`, `launcher-win10.bat` and `launcher-win10-user.bat`, each of which runs
+/// `NapCatWinBootMain.exe "<QQ.exe>" "<NapCatWinBootHook.dll>" %*` from the NapCat folder): it
+/// starts QQ.exe with NapCat injected.
+pub const SHELL_LAUNCHER: &str = "NapCatWinBootMain.exe";
+
+/// The DLL the launcher injects into QQ.
+pub const SHELL_HOOK: &str = "NapCatWinBootHook.dll";
+
+/// Set by NapCat.Shell's launcher scripts in QQ's environment: the launcher and the DLL.
+pub const SHELL_LAUNCHER_VAR: &str = "NAPCAT_LAUNCHER_PATH";
+pub const SHELL_HOOK_VAR: &str = "NAPCAT_INJECT_PATH";
+
 /// The log line that carries the version.
 pub const VERSION_LOG_MARK: &str = "NapCat.Core Version: ";
 
