@@ -83,17 +83,18 @@ pub(super) fn trailing_uin(b: &[u8]) -> Option<u64> {
 }
 
 /// A logger name: a short ASCII word and a space; returns where the text after it starts.
+/// One pass that stops at the first byte that is no name byte: most heads start with a nick in
+/// CJK or a marker, which end it on the first byte.
 fn logger_name(head: &[u8]) -> Option<usize> {
-    head.iter()
-        .take(41)
-        .position(|&b| b == b' ')
-        .filter(|&n| {
-            n > 0
-                && head[..n]
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
-        })
-        .map(|n| n + 1)
+    for (n, &b) in head.iter().take(41).enumerate() {
+        if b == b' ' {
+            return (n > 0).then_some(n + 1);
+        }
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')) {
+            return None;
+        }
+    }
+    None
 }
 
 pub fn message_starts(line: &[u8], rest: usize) -> Starts {
@@ -178,12 +179,13 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
 /// entries of a busy bot's log, and none that counts (NapCat's own `发送 -> ` lines do).
 fn is_chat_summary(line: &[u8], rest: usize) -> bool {
     let head = &line[rest.min(line.len())..line.len().min(rest + 48)];
-    // `[` and the first byte of 接 (E6 8E A5): a few hits a line, each one comparison.
-    memchr::memchr2_iter(b'[', 0xE6, head).any(|k| {
-        let h = &head[k..];
-        h.starts_with("[收-".as_bytes())
-            || h.starts_with("[发-".as_bytes())
-            || h.starts_with("接收 <- ".as_bytes())
+    // Every summary has a `-` at a fixed place (`[收-`, `[发-`, `接收 <- `), and `-` is rare
+    // after the timestamp: a few hits a line, each one or two comparisons.
+    memchr::memchr_iter(b'-', head).any(|k| {
+        (k >= 4 && {
+            let h = &head[k - 4..=k];
+            h == "[收-".as_bytes() || h == "[发-".as_bytes()
+        }) || (k >= 8 && head.get(k - 8..k + 2) == Some("接收 <- ".as_bytes()))
     })
 }
 
@@ -299,7 +301,8 @@ pub fn classify(line: &[u8], rest: usize) -> Option<Kind<'_>> {
     classify_with_uin(line, rest).0
 }
 
-/// [`classify`], and the account the line names (0 when none).
+/// [`classify`], and the account the line names (0 when none, and when the line is none of
+/// the kinds, unless it names it as `nick(uin): `).
 pub fn classify_with_uin(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64) {
     let (kind, uin, _) = classify_nick(line, rest);
     (kind, uin)
@@ -309,12 +312,21 @@ pub fn classify_with_uin(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64) {
 /// bytes after `rest` that prefix takes: every line with the same bytes after its own `rest`
 /// starts its message at the same distance and names the same account ([`Starts::nick`]).
 pub fn classify_nick(line: &[u8], rest: usize) -> (Option<Kind<'_>>, u64, Option<usize>) {
-    if is_chat_summary(line, rest) {
-        return (None, 0, None);
-    }
     let st = message_starts(line, rest);
-    let kind = st.iter().find_map(|p| kind_at(&line[p..]));
-    (kind, st.uin, st.nick.then(|| st.at[0] - rest))
+    if st.nick {
+        // The prefix read here is reused for the lines after ([`Starts::nick`]): never from a
+        // chat summary.
+        if is_chat_summary(line, rest) {
+            return (None, 0, None);
+        }
+        let kind = kind_at(&line[st.at[0]..]);
+        return (kind, st.uin, Some(st.at[0] - rest));
+    }
+    // A chat summary counts for nothing: asked only of the lines that would count.
+    match st.iter().find_map(|p| kind_at(&line[p..])) {
+        Some(kind) if !is_chat_summary(line, rest) => (Some(kind), st.uin, None),
+        _ => (None, 0, None),
+    }
 }
 
 /// What the text of an error says about a send, by version:

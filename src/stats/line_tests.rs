@@ -279,3 +279,26 @@ fn napcat_reverse_websocket_requests() {
     };
     assert_eq!(ws_action(r), Some(&b"send_group_msg"[..]));
 }
+
+/// The chat-summary check as it was first written (any `[收-`, `[发-`, `接收 <- ` starting in the
+/// 48 bytes after `rest`), to hold the faster one to it.
+fn chat_summary_reference(line: &[u8], rest: usize) -> bool {
+    let head = &line[rest.min(line.len())..line.len().min(rest + 48)];
+    (0..head.len()).any(|k| {
+        let h = &head[k..];
+        h.starts_with("[收-".as_bytes())
+            || h.starts_with("[发-".as_bytes())
+            || h.starts_with("接收 <- ".as_bytes())
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn chat_summaries_are_found_wherever_they_start(
+        text in "([收发接-]|\\[收-|\\[发-|接收 <- |收 <- |[ a\\[<]){0,24}",
+        rest in 0usize..8,
+    ) {
+        let b = text.as_bytes();
+        proptest::prop_assert_eq!(is_chat_summary(b, rest), chat_summary_reference(b, rest));
+    }
+}

@@ -137,7 +137,53 @@ fn period_after(b: &[u8]) -> Option<(bool, bool, usize)> {
 /// (de), `02.08.2024, 15:03:13` (ru), `02/08/2024 15:03:13` (fr), `2/8/2024, 3:03:13 pm`
 /// (en-AU), `2024. 8. 2. 오후 3:03:13` (ko).
 /// Returns the time and the bytes used; `Err(())` when it starts like a date but is not one.
+#[inline]
 fn datetime(b: &[u8], month_first: Option<bool>) -> Result<Option<(Stamp, usize)>, ()> {
+    match padded(b) {
+        Some(r) => r,
+        None => datetime_any(b, month_first),
+    }
+}
+
+/// LLBot 5+'s own `YYYY-MM-DD HH:mm:ss` (zero-padded, no fraction or day period after it), read
+/// at fixed places: `Some` with what [`datetime_any`] would return, `None` for any other shape.
+#[inline]
+fn padded(b: &[u8]) -> Option<Result<Option<(Stamp, usize)>, ()>> {
+    let s = b.get(..19)?;
+    if s[4] != b'-' || s[7] != b'-' || s[10] != b' ' || s[13] != b':' || s[16] != b':' {
+        return None;
+    }
+    // After the seconds: no fraction, and nothing [`datetime_any`] would read as `AM`/`PM`.
+    match b.get(19..) {
+        Some([b'.', ..] | [0xE2 | 0xC2, ..]) => return None,
+        Some([b' ', b'A' | b'a' | b'P' | b'p', ..]) => return None,
+        _ => {}
+    }
+    let num = |k: usize, n: usize| -> Option<u32> {
+        s[k..k + n].iter().try_fold(0u32, |v, &c| {
+            c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hh, mm, ss) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let y = i64::from(y);
+    Some(
+        if !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+            || hh > 23
+            || mm > 59
+            || ss > 60
+        {
+            Err(())
+        } else {
+            Ok(Some((Stamp::from_parts(y, m, d, hh, mm, ss.min(59)), 19)))
+        },
+    )
+}
+
+/// [`datetime`] in every shape, field by field.
+fn datetime_any(b: &[u8], month_first: Option<bool>) -> Result<Option<(Stamp, usize)>, ()> {
     let mut i = 0;
     let Some((f1, n1)) = digits(b, &mut i, 4) else {
         return Ok(None);

@@ -146,6 +146,46 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    /// The fixed-place reading of `YYYY-MM-DD HH:mm:ss` gives what the reading field by field
+    /// gives, for any bytes in and after it.
+    #[test]
+    fn padded_dates_read_as_every_date(
+        date in "[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}",
+        cut in 0usize..24,
+        tail in "[ .:,|APpamx0-9\u{202f}\u{a0}下]{0,5}",
+        month_first in proptest::option::of(proptest::bool::ANY),
+    ) {
+        let mut line = format!("{date}{tail}").into_bytes();
+        line.truncate(cut.max(15));
+        proptest::prop_assert_eq!(datetime(&line, month_first), datetime_any(&line, month_first));
+    }
+}
+
+#[test]
+fn padded_dates_at_their_edges() {
+    for l in [
+        "2024-02-29 23:59:60 x",
+        "2023-02-29 10:00:00 x",
+        "2024-13-01 10:00:00 x",
+        "2024-00-01 10:00:00 x",
+        "2024-01-00 10:00:00 x",
+        "2024-01-01 24:00:00 x",
+        "2024-01-01 10:60:00 x",
+        "2024-01-01 10:00:61",
+        "2024-01-01 10:00:00",
+        "2024-01-01 10:00:00.123 x",
+        "2024-01-01 10:00:00 PM x",
+        "2024-01-01 10:00:00 am",
+        "2024-01-01 10:00:00\u{202f}PM",
+        "2024-01-01 10:00:001 x",
+        "2024-01-01 1a:00:00 x",
+    ] {
+        let b = l.as_bytes();
+        assert_eq!(datetime(b, None), datetime_any(b, None), "{l}");
+    }
+}
+
 #[test]
 fn napcat_lines_take_the_year_of_their_file() {
     let h = Some(YearHint {
