@@ -12,8 +12,10 @@ mod llonebot;
 #[cfg(test)]
 mod name_props;
 mod napcat;
+mod napcat_loader;
 mod napcat_version;
 mod paths;
+mod profiles;
 mod qq;
 mod qq_update;
 pub mod remembered;
@@ -443,7 +445,7 @@ pub fn discover_all(env: &Env, overrides: &Overrides, seen: Seen) -> Result<Inst
         .filter(|l| !l.standalone)
         .map(|l| plugin_instance(l, main_profile.as_deref()))
         .collect();
-    instances.extend(other_profiles(
+    instances.extend(profiles::other_profiles(
         &mut ctx,
         &processes,
         main_profile.as_deref(),
@@ -503,52 +505,4 @@ pub fn discover_all(env: &Env, overrides: &Overrides, seen: Seen) -> Result<Inst
         searched: ctx.searched,
         warnings: ctx.warnings,
     })
-}
-
-/// Plugin instances of other LiteLoaderQQNT profiles, named by running QQs' environments (a
-/// second user's QQ, a QQ started with another profile). Another user's profile is used only
-/// when it is that user's all the way down.
-fn other_profiles(ctx: &mut Ctx, qq: &[QqProcess], main: Option<&Path>) -> Vec<Instance> {
-    let mut seen: Vec<PathBuf> = main.into_iter().map(Path::to_path_buf).collect();
-    let mut out = Vec::new();
-    let me = crate::process::current_uid();
-    let own_ns = crate::process::own_mount_namespace();
-    for p in qq.iter().filter(|p| p.main && p.verified != Some(false)) {
-        if ctx.env.root.is_none() && container::in_container(p, own_ns) {
-            continue;
-        }
-        let Some(v) = &p.profile_env else { continue };
-        if !ctx.env.is_absolute(v) || ctx.env.climbs_above_root_dir(v) {
-            continue;
-        }
-        let profile = ctx.env.resolve(v);
-        if seen.iter().any(|s| same_folder(s, &profile)) || !is_dir(&profile) {
-            continue;
-        }
-        seen.push(profile.clone());
-        if let Some(uid) = p.uid.filter(|u| Some(*u) != me)
-            && let Err(why) = crate::owner::check_chain(&profile, Some(uid))
-        {
-            let detail = format!("pid {}: {}", p.pid, why.message());
-            ctx.note_detail(
-                What::LiteloaderProfile,
-                &profile,
-                Outcome::Rejected,
-                Some(Reason::Untrusted),
-                detail,
-            );
-            continue;
-        }
-        ctx.note_detail(
-            What::LiteloaderProfile,
-            &profile,
-            Outcome::Taken,
-            None,
-            format!("pid {}", p.pid),
-        );
-        if let Some(l) = llonebot::find_in_profile(ctx, &profile) {
-            out.push(plugin_instance(&l, Some(&profile)));
-        }
-    }
-    out
 }
