@@ -157,7 +157,7 @@ mod props {
             let _ = discover::is_account_folder(&a);
             let _ = discover::uin_from_mmkv(a.as_bytes(), &b);
             let e = env(Platform::Windows, None);
-            let expanded = discover::expand_percent(&e, &a);
+            let expanded = e.expand_percent(&a);
             if !a.contains('%') {
                 prop_assert_eq!(expanded, a);
             }
