@@ -116,8 +116,15 @@ fn a_double_click_while_the_bot_runs_offers_to_stop_and_restart_it() {
 
     assert_eq!(out.status.code(), Some(0), "{text}\n{said}");
     // Said before it asked: what runs, what will happen, and the second choice.
+    // The PIDs in any order (Wine's are not given in start order).
     let running = text
-        .find(&format!("Running now: LLBot (PID {old}"))
+        .find("Running now: LLBot (PID ")
+        .filter(|&at| {
+            text[at..].lines().next().is_some_and(|l| {
+                l.split(|c: char| !c.is_ascii_digit())
+                    .any(|w| w == old.to_string())
+            })
+        })
         .unwrap_or_else(|| panic!("what runs is not named:\n{text}"));
     let asked = text.find("Your choice").expect("asked");
     assert!(running < asked, "{text}");
