@@ -182,7 +182,7 @@ mod tests {
         found.unwrap_or_else(|| panic!("no <{name}> in {xml}"))
     }
 
-    /// CommandLineToArgvW's rules for what `win_quote` writes: quotes group, `\"` is a quote,
+    /// CommandLineToArgvW's rules for what `winpath::quote_arg` writes: quotes group, `\"` is a quote,
     /// backslashes before a quote are halved.
     fn command_line_to_argv(s: &str) -> Vec<String> {
         let mut out = Vec::new();

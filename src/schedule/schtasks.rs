@@ -8,13 +8,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::task_xml::{decode, task_xml, utf16_with_bom, win_quote};
+use super::task_xml::{decode, task_xml, utf16_with_bom};
 use super::{Job, JobName, ScheduleReport};
 use crate::cli::Backend;
 use crate::exit::Failure;
 use crate::i18n::t;
 use crate::msg;
 use crate::winpath::plain;
+use crate::winpath::quote_arg;
 
 /// Where the task definition is written: next to the run log, so the manual command has a
 /// file to name.
@@ -44,13 +45,13 @@ pub fn create_command_line(xml: &Path, name: &JobName) -> String {
     let mut s = String::from("schtasks");
     for a in create_args(xml, name) {
         s.push(' ');
-        s.push_str(&win_quote(&a));
+        s.push_str(&quote_arg(&a));
     }
     s
 }
 
 pub fn delete_command_line(name: &JobName) -> String {
-    format!("schtasks /Delete /TN {} /F", win_quote(&name.task()))
+    format!("schtasks /Delete /TN {} /F", quote_arg(&name.task()))
 }
 
 /// Runs schtasks; `Err` carries what it said. Its output goes through files, not pipes: a

@@ -4,44 +4,16 @@
 use super::{Job, JobName};
 use crate::i18n::Lang;
 use crate::winpath::plain_text;
+use crate::winpath::quote_arg;
 
 /// Task Scheduler stops a run still going after this long (a clean takes minutes at most).
 pub const TIME_LIMIT: &str = "PT2H";
-
-/// Quotes one argument the way Windows programs split their command line
-/// (CommandLineToArgvW): quotes around anything with a space, tab or quote; backslashes doubled
-/// only before a quote.
-pub fn win_quote(arg: &str) -> String {
-    if !arg.is_empty() && !arg.contains([' ', '\t', '"']) {
-        return arg.to_string();
-    }
-    let mut out = String::from("\"");
-    let mut backslashes = 0;
-    for c in arg.chars() {
-        match c {
-            '\\' => backslashes += 1,
-            '"' => {
-                out.push_str(&"\\".repeat(backslashes * 2 + 1));
-                out.push('"');
-                backslashes = 0;
-            }
-            c => {
-                out.push_str(&"\\".repeat(backslashes));
-                out.push(c);
-                backslashes = 0;
-            }
-        }
-    }
-    out.push_str(&"\\".repeat(backslashes * 2));
-    out.push('"');
-    out
-}
 
 /// The task's `<Arguments>`: everything after the executable, quoted for CommandLineToArgvW.
 pub fn arguments(job: &Job) -> String {
     job.args
         .iter()
-        .map(|a| win_quote(a))
+        .map(|a| quote_arg(a))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -53,7 +25,7 @@ pub fn command(job: &Job) -> String {
 
 /// The whole command line, as the task's description shows it.
 pub fn command_line(job: &Job) -> String {
-    format!("{} {}", win_quote(&command(job)), arguments(job))
+    format!("{} {}", quote_arg(&command(job)), arguments(job))
 }
 
 fn xml_escape(s: &str) -> String {
@@ -317,14 +289,14 @@ mod tests {
 
     #[test]
     fn quoting_like_command_line_to_argv() {
-        assert_eq!(win_quote("clean"), "clean");
+        assert_eq!(quote_arg("clean"), "clean");
         assert_eq!(
-            win_quote(r"C:\Program Files\llob\llob-doctor.exe"),
+            quote_arg(r"C:\Program Files\llob\llob-doctor.exe"),
             r#""C:\Program Files\llob\llob-doctor.exe""#
         );
-        assert_eq!(win_quote(r"C:\a b\"), r#""C:\a b\\""#);
-        assert_eq!(win_quote(r#"say "hi""#), r#""say \"hi\"""#);
-        assert_eq!(win_quote(""), r#""""#);
+        assert_eq!(quote_arg(r"C:\a b\"), r#""C:\a b\\""#);
+        assert_eq!(quote_arg(r#"say "hi""#), r#""say \"hi\"""#);
+        assert_eq!(quote_arg(""), r#""""#);
     }
 
     #[test]
