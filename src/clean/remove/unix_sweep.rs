@@ -14,7 +14,7 @@ use rustix::fs::{AtFlags, Dir, FileType, Stat, fstat, statat, unlinkat};
 use rustix::io::Errno;
 
 use super::super::{Identity, Job, Removed};
-use super::tree::{Problems, at_error, shown};
+use super::tree::{Problems, at_error, reopen_parent, shown};
 use super::{MAX_OPEN, ident, mount_id, open_dir, os_msg, same_mount};
 use crate::clean::plan::{Only, Sweep};
 use crate::i18n::Msg;
@@ -321,11 +321,7 @@ pub(super) fn sweep_tree(
         };
         if parent_frame.dir.is_none() {
             // Reopen the parent through `..` of this folder: it must be the same folder.
-            let reopened = done
-                .dir
-                .as_ref()
-                .and_then(|fd| open_dir(fd.as_fd(), c"..").ok())
-                .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == parent_frame.id));
+            let reopened = reopen_parent(done.dir.as_ref(), parent_frame.id);
             match reopened {
                 Some(fd) => parent_frame.dir = Some(fd),
                 None => {

@@ -269,11 +269,7 @@ pub(super) fn remove_tree(
         };
         if parent_frame.dir.is_none() {
             // Reopen the parent through `..` of this folder: it must be the same folder.
-            let reopened = done
-                .dir
-                .as_ref()
-                .and_then(|fd| open_dir(fd.as_fd(), c"..").ok())
-                .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == parent_frame.id));
+            let reopened = reopen_parent(done.dir.as_ref(), parent_frame.id);
             match reopened {
                 Some(fd) => parent_frame.dir = Some(fd),
                 None => return fail(files, msg!("guard.tree_moved")),
@@ -300,3 +296,13 @@ pub(super) fn remove_tree(
         ..Default::default()
     }
 }
+
+/// A folder's parent, reopened through its `..` when the walk had closed it (too many open):
+/// only when it is still the folder the walk came from (`id`), so a tree moved meanwhile is
+/// never followed elsewhere.
+pub(super) fn reopen_parent(child: Option<&OwnedFd>, id: Identity) -> Option<OwnedFd> {
+    child
+        .and_then(|fd| open_dir(fd.as_fd(), c"..").ok())
+        .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == id))
+}
+
