@@ -72,6 +72,7 @@
 
 mod block;
 pub mod count;
+mod error_text;
 pub mod family;
 mod fields;
 mod files;

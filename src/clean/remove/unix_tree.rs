@@ -305,4 +305,3 @@ pub(super) fn reopen_parent(child: Option<&OwnedFd>, id: Identity) -> Option<Own
         .and_then(|fd| open_dir(fd.as_fd(), c"..").ok())
         .filter(|fd| fstat(fd).is_ok_and(|st| ident(&st) == id))
 }
-
