@@ -21,6 +21,7 @@ mod qq_update;
 pub mod remembered;
 pub mod shortcut;
 mod trail;
+pub use trail::{Outcome, Reason, Searched, Warning, What};
 pub mod unpacked;
 mod view;
 
@@ -30,7 +31,6 @@ use serde::Serialize;
 
 use crate::env::{Env, Platform};
 use crate::exit::Failure;
-use crate::i18n::Msg;
 use crate::msg;
 use crate::process::QqProcess;
 use crate::stack::Stack;
@@ -106,98 +106,6 @@ pub enum Source {
     NapcatQqEnviron,
     /// Seen running, or named by a flag, by an earlier run (`places.json`).
     Remembered,
-}
-
-/// What a candidate was tried for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum What {
-    QqInstall,
-    QqVersion,
-    LiteloaderRoot,
-    LiteloaderProfile,
-    LlonebotPlugin,
-    LlonebotData,
-    LlbotInstall,
-    NapcatDir,
-    NapcatTemp,
-}
-
-impl What {
-    pub const ALL: [What; 9] = [
-        What::QqInstall,
-        What::QqVersion,
-        What::LiteloaderRoot,
-        What::LiteloaderProfile,
-        What::LlonebotPlugin,
-        What::LlonebotData,
-        What::LlbotInstall,
-        What::NapcatDir,
-        What::NapcatTemp,
-    ];
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Taken,
-    Missing,
-    Rejected,
-}
-
-/// Why a candidate was rejected (or a remark on one taken); rendered in the user's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    NotADirectory,
-    NoQqExecutable,
-    NotLiteloaderRoot,
-    SandboxOnly,
-    MappedFromSandbox,
-    NapcatLoader,
-    OriginalQqMain,
-    NoRequire,
-    /// There, but could not be read (the OS error is the detail).
-    Unreadable,
-    /// Larger than any file of its kind should be (over 4 MiB).
-    TooLarge,
-    /// Not JSON (the parse error is the detail).
-    Malformed,
-    /// JSON, but not an object.
-    NotAnObject,
-    NoVersion,
-    /// Under `--fs-root`, a path read from the inspected disk climbs above the root.
-    ClimbsAboveFsRoot,
-    NotLlonebot,
-    NotADataDir,
-    AlreadyFound,
-    /// A running QQ-named program whose folder holds no QQ app, passed over for one that does.
-    NoQqApp,
-    NotNapcat,
-    /// Named by another user's process, but not that user's all the way down (a link, or a
-    /// folder of a third user, on the way).
-    Untrusted,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Searched {
-    pub what: What,
-    #[serde(serialize_with = "crate::output::path::one")]
-    pub path: PathBuf,
-    pub result: Outcome,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Reason>,
-    /// Extra words from the file itself (a parse error, a `main` value, a require argument).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// A file that was there but could not be used.
-#[derive(Debug, Clone, Serialize)]
-pub struct Warning {
-    #[serde(serialize_with = "crate::output::path::one")]
-    pub path: PathBuf,
-    pub problem: Msg,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -2,14 +2,107 @@
 //! there but unusable kept as a warning, and the careful reads (size-capped, BOM-tolerant JSON)
 //! that feed it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
 
 use serde_json::Value;
 
-use super::{Outcome, Reason, Searched, Warning, What};
 use crate::env::Env;
 use crate::i18n::Msg;
 use crate::msg;
+
+/// What a candidate was tried for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum What {
+    QqInstall,
+    QqVersion,
+    LiteloaderRoot,
+    LiteloaderProfile,
+    LlonebotPlugin,
+    LlonebotData,
+    LlbotInstall,
+    NapcatDir,
+    NapcatTemp,
+}
+
+impl What {
+    pub const ALL: [What; 9] = [
+        What::QqInstall,
+        What::QqVersion,
+        What::LiteloaderRoot,
+        What::LiteloaderProfile,
+        What::LlonebotPlugin,
+        What::LlonebotData,
+        What::LlbotInstall,
+        What::NapcatDir,
+        What::NapcatTemp,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Taken,
+    Missing,
+    Rejected,
+}
+
+/// Why a candidate was rejected (or a remark on one taken); rendered in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NotADirectory,
+    NoQqExecutable,
+    NotLiteloaderRoot,
+    SandboxOnly,
+    MappedFromSandbox,
+    NapcatLoader,
+    OriginalQqMain,
+    NoRequire,
+    /// There, but could not be read (the OS error is the detail).
+    Unreadable,
+    /// Larger than any file of its kind should be (over 4 MiB).
+    TooLarge,
+    /// Not JSON (the parse error is the detail).
+    Malformed,
+    /// JSON, but not an object.
+    NotAnObject,
+    NoVersion,
+    /// Under `--fs-root`, a path read from the inspected disk climbs above the root.
+    ClimbsAboveFsRoot,
+    NotLlonebot,
+    NotADataDir,
+    AlreadyFound,
+    /// A running QQ-named program whose folder holds no QQ app, passed over for one that does.
+    NoQqApp,
+    NotNapcat,
+    /// Named by another user's process, but not that user's all the way down (a link, or a
+    /// folder of a third user, on the way).
+    Untrusted,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Searched {
+    pub what: What,
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub path: PathBuf,
+    pub result: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Extra words from the file itself (a parse error, a `main` value, a require argument).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A file that was there but could not be used.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    #[serde(serialize_with = "crate::output::path::one")]
+    pub path: PathBuf,
+    pub problem: Msg,
+}
 
 /// Shared state of one discovery run: the environment and the trail.
 pub(crate) struct Ctx<'a> {
