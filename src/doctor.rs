@@ -319,6 +319,15 @@ fn check_versions(inst: &Installation, scope: Scope, f: &mut Vec<Finding>) {
         let installed = c.installed.clone().unwrap_or_else(|| "?".into());
         let minimum = c.minimum.clone().unwrap_or_else(|| "-".into());
         let (severity, message) = match c.status {
+            // No minimum is set for it (NapCat has none by default): nothing to meet.
+            Status::Ok if c.minimum.is_none() => (
+                Severity::Ok,
+                msg!(
+                    "doctor.version_no_minimum",
+                    name = name,
+                    installed = installed
+                ),
+            ),
             Status::Ok => (
                 Severity::Ok,
                 msg!(

@@ -57,6 +57,15 @@ fn doctor_reads_napcat_configs_temp_and_old_logs() {
     };
     assert_eq!(find("versions.napcat")["severity"], "ok");
     assert_eq!(find("versions.napcat")["data"]["installed"], VERSION);
+    // No minimum is set for NapCat: the line says so instead of "meets the minimum -".
+    let said = find("versions.napcat")["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        said.contains(VERSION) && said.contains("no minimum") && !said.contains(" -"),
+        "{said}"
+    );
     assert_eq!(find("napcat.config.123456")["severity"], "warn");
     assert_eq!(find("napcat.config.654321")["severity"], "ok");
     assert_eq!(find("napcat.ports")["severity"], "warn");

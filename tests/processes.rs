@@ -166,6 +166,45 @@ fn clean_refuses_while_qq_runs() {
     assert!(alive(qq.0.id()));
 }
 
+/// The preview while QQ runs says what the real clean needs, or, given the options, what it
+/// will do; it stops nothing either way.
+#[test]
+fn a_dry_run_says_what_happens_to_a_running_qq() {
+    let (h, qq) = with_qq(&[]);
+    let pid = qq.0.id().to_string();
+    for (args, says, not) in [
+        (
+            &["clean", "--dry-run"][..],
+            "a real clean needs --stop-qq",
+            "stops it first",
+        ),
+        (
+            &["clean", "--dry-run", "--stop-qq"][..],
+            "the real clean stops it first.",
+            "needs --stop-qq",
+        ),
+        (
+            &["clean", "--dry-run", "--stop-qq", "--restart-qq"][..],
+            "stops it first and starts it again after",
+            "needs --stop-qq",
+        ),
+    ] {
+        let out = h.f.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.contains(&pid))
+            .unwrap_or_else(|| panic!("{args:?}: no line names PID {pid}:\n{text}"));
+        assert!(
+            line.contains(says) && !line.contains(not),
+            "{args:?}: {line}"
+        );
+        assert!(alive(qq.0.id()), "{args:?} stopped QQ");
+        assert!(h.msg.exists(), "{args:?} removed something");
+    }
+}
+
 #[test]
 fn stop_qq_waits_for_every_process_then_cleans() {
     let (h, mut qq) = with_qq(&["--children", "2"]);

@@ -166,12 +166,21 @@ pub(super) fn render(r: &CleanReport, out: &Output, args: &CleanArgs, done: bool
     if r.dry_run {
         for i in r.instances.iter().filter(|i| i.qq.was_running) {
             let pids = pids_text(&i.qq.pids);
-            let line = tf!(
-                "clean.dry_run_running",
-                name = i.program,
-                id = i.id,
-                pids = pids
-            );
+            // With --stop-qq or --stop-cmd given, the preview says what the real run will do
+            // instead of asking for an option the user already gave.
+            let (name, id) = (i.program, &i.id);
+            let line = if args.restart_qq || args.start_cmd.is_some() {
+                tf!(
+                    "clean.dry_run_will_restart",
+                    name = name,
+                    id = id,
+                    pids = pids
+                )
+            } else if args.stop_qq || args.stop_cmd.is_some() {
+                tf!("clean.dry_run_will_stop", name = name, id = id, pids = pids)
+            } else {
+                tf!("clean.dry_run_running", name = name, id = id, pids = pids)
+            };
             let _ = writeln!(s, "{line}");
         }
         let _ = writeln!(s, "{}", out.paint(Tone::Dim, t("clean.dry_run_done")));

@@ -80,7 +80,9 @@ pub fn double_click_session(
     let mut last = doctor;
     if doctor != Exit::NotFound {
         let _ = writeln!(out, "{}\n", t("console.preview"));
-        let preview = run(&["clean", "--dry-run"]);
+        // With the options the real clean will get if something runs: the preview then says what
+        // will happen to it instead of asking for an option.
+        let preview = run(&["clean", "--dry-run", "--stop-qq", "--restart-qq"]);
         last = preview;
         if preview == Exit::Ok {
             let s = situation();
@@ -162,15 +164,22 @@ mod tests {
     #[test]
     fn cleans_only_after_yes() {
         let (ran, text) = session(&[], idle(), "y\n\n");
-        assert_eq!(ran, ["doctor", "clean --dry-run", "clean --yes"]);
+        assert_eq!(
+            ran,
+            [
+                "doctor",
+                "clean --dry-run --stop-qq --restart-qq",
+                "clean --yes"
+            ]
+        );
         assert!(text.contains(t("console.press_enter")));
         assert!(!text.contains(t("console.will_stop")));
         let (ran, text) = session(&[], idle(), "\n\n");
-        assert_eq!(ran, ["doctor", "clean --dry-run"]);
+        assert_eq!(ran, ["doctor", "clean --dry-run --stop-qq --restart-qq"]);
         assert!(text.contains(t("console.nothing_cleaned")));
         // Input closed: no answer is no.
         let (ran, _) = session(&[], idle(), "");
-        assert_eq!(ran, ["doctor", "clean --dry-run"]);
+        assert_eq!(ran, ["doctor", "clean --dry-run --stop-qq --restart-qq"]);
     }
 
     #[test]
@@ -184,7 +193,7 @@ mod tests {
             ran,
             [
                 "doctor",
-                "clean --dry-run",
+                "clean --dry-run --stop-qq --restart-qq",
                 "clean --yes --stop-qq --restart-qq"
             ]
         );
@@ -203,7 +212,11 @@ mod tests {
         let (ran, text) = session(&[("doctor", Exit::NotFound)], idle(), "y\n");
         assert_eq!(ran, ["doctor"]);
         assert!(!text.contains(t("console.ask_clean")));
-        let (ran, _) = session(&[("clean --dry-run", Exit::QqRunning)], idle(), "y\n");
-        assert_eq!(ran, ["doctor", "clean --dry-run"]);
+        let (ran, _) = session(
+            &[("clean --dry-run --stop-qq --restart-qq", Exit::QqRunning)],
+            idle(),
+            "y\n",
+        );
+        assert_eq!(ran, ["doctor", "clean --dry-run --stop-qq --restart-qq"]);
     }
 }
