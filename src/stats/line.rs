@@ -102,6 +102,16 @@ fn logger_name(head: &[u8]) -> Option<usize> {
     None
 }
 
+/// The level words loggers put in brackets: cordis' letters (7.12+: `[I]`, `[E]`), the words
+/// of 3.3x-4.x and NapCat (`[info]`, `[error]`), and the other usual names, any case.
+fn is_level_word(w: &[u8]) -> bool {
+    const LEVELS: [&[u8]; 16] = [
+        b"i", b"w", b"e", b"d", b"s", b"info", b"warn", b"warning", b"error", b"err", b"debug",
+        b"fatal", b"trace", b"success", b"verbose", b"log",
+    ];
+    w.len() <= 7 && LEVELS.iter().any(|l| l.eq_ignore_ascii_case(w))
+}
+
 pub fn message_starts(line: &[u8], rest: usize) -> Starts {
     let mut st = Starts {
         at: [0; 3],
@@ -116,20 +126,28 @@ pub fn message_starts(line: &[u8], rest: usize) -> Starts {
         }
     };
     skip_spaces(&mut p);
+    // `| msg` (5.x-7.11, 4.x legacy) or a level tag (3.3x-4.x, 7.12+, NapCat): layouts that
+    // never name the account as 3.x's `nick(uin): `. There a `(uin): ` further on is the
+    // payload's (a relayed message, `张三(12345): 你好`), and taking it for the account made
+    // the line's message start inside the payload: the request went uncounted.
+    let mut not_3x = false;
     if line.get(p) == Some(&b'|') {
         p += 1;
         skip_spaces(&mut p);
+        not_3x = true;
     }
-    // `[I] `, `[info] `, `[error] ` level tag.
+    // `[I] `, `[info] `, `[error] ` level tag (a 3.x nick may start with `[BOT] ` too).
     if line.get(p) == Some(&b'[')
         && let Some(close) = line[p..].iter().take(10).position(|&b| b == b']')
         && line.get(p + close + 1) == Some(&b' ')
     {
+        not_3x |= is_level_word(&line[p + 1..p + close]);
         p += close + 2;
         skip_spaces(&mut p);
     }
     let head = &line[p..line.len().min(p + 256)];
-    if let Some(k) = find_paren_colon(head)
+    if !not_3x
+        && let Some(k) = find_paren_colon(head)
         && let Some(uin) = trailing_uin(&head[..=k])
     {
         // `nick(uin): ` (3.x).
