@@ -302,3 +302,18 @@ proptest::proptest! {
         proptest::prop_assert_eq!(is_chat_summary(b, rest), chat_summary_reference(b, rest));
     }
 }
+
+/// The byte table of the head scans says what the comparisons it replaced said, for every byte.
+#[test]
+fn head_byte_classes_match_their_definitions() {
+    for b in 0..=255u8 {
+        let name = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/');
+        let payload = matches!(b, b'{' | b'\'' | b'"' | b'[');
+        let t = HEAD_BYTES[usize::from(b)];
+        assert_eq!(t & NAME_BYTE != 0, name, "{b:#04x}");
+        assert_eq!(t & PAYLOAD_BYTE != 0, payload, "{b:#04x}");
+    }
+    assert_eq!(logger_name("onebot 收到".as_bytes()), Some(7));
+    assert_eq!(logger_name("小助手 | x".as_bytes()), None);
+    assert_eq!(logger_name(b" x"), None);
+}
