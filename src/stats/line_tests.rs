@@ -317,3 +317,22 @@ fn head_byte_classes_match_their_definitions() {
     assert_eq!(logger_name("小助手 | x".as_bytes()), None);
     assert_eq!(logger_name(b" x"), None);
 }
+
+/// A level tag in any case ends the search for a 3.x nick; a bracketed word that is no level
+/// (a nick like `[BOT] 小冰`) does not.
+#[test]
+fn level_tags_are_known_words_in_any_case() {
+    for w in [
+        "I", "e", "info", "INFO", "Warn", "warning", "error", "ERR", "debug", "fatal",
+    ] {
+        assert!(is_level_word(w.as_bytes()), "{w}");
+    }
+    for w in ["BOT", "bot1", "收-群", "informal", ""] {
+        assert!(!is_level_word(w.as_bytes()), "{w}");
+    }
+    let relayed = "[INFO] | 收到 HTTP 请求 /send_msg { message: '张三(12345): 你好' }";
+    assert!(!message_starts(relayed.as_bytes(), 0).nick);
+    let nick = "[BOT] 小冰(1511954122): 收到http请求 /send_msg {}";
+    let st = message_starts(nick.as_bytes(), 0);
+    assert!(st.nick && st.uin == 1_511_954_122);
+}
