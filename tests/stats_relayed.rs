@@ -8,11 +8,8 @@
 mod common;
 mod stats_tree;
 
-use std::fs;
-
-use common::{Fixture, Os};
 use serde_json::Value;
-use stats_tree::stats;
+use stats_tree::{stats, with_texts};
 
 const QUOTED: &str = "张三(12345): 你好";
 
@@ -89,13 +86,9 @@ fn families() -> Vec<(&'static str, &'static str, String)> {
     ]
 }
 
-/// A folder's `logs/` holding only this file; the report of `stats` on it.
+/// `stats` on a folder whose `logs/` holds only this file.
 fn stats_of(name: &str, text: &str) -> Value {
-    let f = Fixture::new(Os::Linux);
-    let logs = f.linux_aur().join("logs");
-    fs::remove_dir_all(&logs).expect("clear logs");
-    fs::create_dir_all(&logs).expect("logs");
-    fs::write(logs.join(name), text).expect("write log");
+    let (f, _) = with_texts(&[(name, text)]);
     stats(&f, &[])
 }
 

@@ -25,12 +25,18 @@ pub fn log_sample(name: &str) -> Vec<u8> {
 
 /// An AUR install whose `logs/` holds exactly these sample logs (the default excerpt removed).
 pub fn with_logs(names: &[&str]) -> (Fixture, PathBuf) {
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(|n| (*n, log_sample(n))).collect();
+    with_texts(&files)
+}
+
+/// An AUR install whose `logs/` holds exactly these files (name, content).
+pub fn with_texts<T: AsRef<[u8]>>(files: &[(&str, T)]) -> (Fixture, PathBuf) {
     let f = Fixture::new(Os::Linux);
     let logs = f.linux_aur().join("logs");
     fs::remove_dir_all(&logs).expect("clear logs");
     fs::create_dir_all(&logs).expect("logs");
-    for n in names {
-        fs::write(logs.join(n), log_sample(n)).expect("write log");
+    for (n, text) in files {
+        fs::write(logs.join(n), text).expect("write log");
     }
     (f, logs)
 }
