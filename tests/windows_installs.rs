@@ -28,52 +28,6 @@ fn llbot_at(f: &Fixture, install: &Path, uin: &str) -> PathBuf {
     data
 }
 
-/// A shortcut as Windows writes one to a local program ([MS-SHLLINK]): the header, a LinkInfo
-/// with the local base path (ANSI and Unicode), and a Unicode working folder.
-fn shortcut(target: &str, working_dir: &str) -> Vec<u8> {
-    const CLSID: [u8; 16] = [1, 0x14, 2, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46];
-    let mut b = vec![0u8; 0x4C];
-    b[0..4].copy_from_slice(&0x4Cu32.to_le_bytes());
-    b[4..20].copy_from_slice(&CLSID);
-    // HasLinkInfo | HasWorkingDir | IsUnicode
-    b[0x14..0x18].copy_from_slice(&(0x2u32 | 0x10 | 0x80).to_le_bytes());
-    let volume = [0x10u8, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0];
-    let ansi: Vec<u8> = target.bytes().chain([0]).collect();
-    let wide: Vec<u8> = target
-        .encode_utf16()
-        .chain([0])
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    let header = 0x24usize;
-    let ansi_at = header + volume.len();
-    let suffix_at = ansi_at + ansi.len();
-    let wide_at = suffix_at + 1;
-    let size = wide_at + wide.len() + 2;
-    for v in [
-        size,
-        header,
-        1,
-        header,
-        ansi_at,
-        0,
-        suffix_at,
-        wide_at,
-        wide_at + wide.len(),
-    ] {
-        b.extend((v as u32).to_le_bytes());
-    }
-    b.extend(volume);
-    b.extend(&ansi);
-    b.push(0);
-    b.extend(&wide);
-    b.extend([0, 0]);
-    let wd: Vec<u16> = working_dir.encode_utf16().collect();
-    b.extend((wd.len() as u16).to_le_bytes());
-    b.extend(wd.iter().flat_map(|u| u.to_le_bytes()));
-    b.extend([0, 0, 0, 0]);
-    b
-}
-
 fn bot_at<'a>(v: &'a Value, stack: &str, dir: &Path) -> &'a Value {
     v["bots"]
         .as_array()
@@ -101,12 +55,12 @@ fn stopped_installs_are_found_where_windows_users_unpack_them() {
     llbot_at(&f, &robot, "30003");
     f.write(
         &f.p(r"C:\Users\alice\Desktop\我的机器人.lnk"),
-        shortcut(r"E:\机器人\main\llbot.exe", r"E:\机器人\main"),
+        common::lnk::build(r"E:\机器人\main\llbot.exe", r"E:\机器人\main"),
     );
     // A shortcut to something else is only a shortcut.
     f.write(
         &f.p(r"C:\Users\alice\Desktop\QQ.lnk"),
-        shortcut(r"C:\Program Files\Tencent\QQNT\QQ.exe", r"C:\Program Files"),
+        common::lnk::build(r"C:\Program Files\Tencent\QQNT\QQ.exe", r"C:\Program Files"),
     );
 
     let (code, v) = f.json(&["detect"]);

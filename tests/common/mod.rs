@@ -11,6 +11,7 @@ use serde_json::Value;
 
 #[cfg(unix)]
 pub mod llbot_cli;
+pub mod lnk;
 pub mod onebot;
 mod pids;
 pub mod safety;
