@@ -8,9 +8,9 @@
 mod common;
 mod napcat_tree;
 
+use common::watch::{records, wait_for};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use common::{Fixture, Os, native, stop_pid};
 use napcat_tree::*;
@@ -48,22 +48,6 @@ fn main_path(f: &Fixture, shell: &str) -> String {
     }
 }
 
-fn lines(path: &Path) -> Vec<Vec<String>> {
-    fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let t = Instant::now();
-    while !done() {
-        assert!(t.elapsed() < Duration::from_secs(30), "{what}: not in 30 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// The QQ comes back, NapCat does not (it writes no log, and it has no server): the restart
 /// is reported failed, with where NapCat was looked for, and the exit code says so.
 #[test]
@@ -91,7 +75,7 @@ fn a_qq_back_without_napcat_is_a_failed_restart() {
         "2",
     ]);
     drop(qq);
-    for l in lines(&log).iter().skip(1) {
+    for l in records(&log).iter().skip(1) {
         stop_pid(l[0].parse().unwrap());
     }
     assert!(!data.join(native("temp/a1b2.jpg")).exists(), "{v:#}");
@@ -169,9 +153,9 @@ fn napcat_shell_qq_comes_back_through_its_launcher_in_a_console() {
             .collect()
     };
     wait_for("QQ started by the launcher", || {
-        qq_of(&lines(&starts)).len() == 1
+        qq_of(&records(&starts)).len() == 1
     });
-    let old: u32 = qq_of(&lines(&starts))[0][0].parse().unwrap();
+    let old: u32 = qq_of(&records(&starts))[0][0].parse().unwrap();
     let _old = Kill(old);
     wait_for("NapCat writes its log", || {
         napcat_logs.join(format!("{old}.log")).exists()
@@ -186,7 +170,7 @@ fn napcat_shell_qq_comes_back_through_its_launcher_in_a_console() {
     let new = new.unwrap();
 
     // The launcher ran again from NapCat's folder, with QQ's path, the hook and QQ's arguments.
-    let all = lines(&starts);
+    let all = records(&starts);
     let launches: Vec<&Vec<String>> = all
         .iter()
         .filter(|l| l.get(2).is_some_and(|a| a != "-q"))
@@ -201,7 +185,7 @@ fn napcat_shell_qq_comes_back_through_its_launcher_in_a_console() {
     assert_eq!(qqs.len(), 2, "{all:?}");
     assert_eq!(qqs[1][0], new.to_string(), "{all:?}");
     assert!(napcat_logs.join(format!("{new}.log")).exists());
-    let console = lines(&consoles)
+    let console = records(&consoles)
         .into_iter()
         .find(|l| l[0] == new.to_string())
         .expect("the new QQ noted its console");

@@ -9,9 +9,9 @@
 mod common;
 mod llbot_tree;
 
+use common::watch::{records, wait_for};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use common::{Fixture, Os, alive};
 use llbot_tree::*;
@@ -34,23 +34,6 @@ fn windows_cli(f: &Fixture) -> (PathBuf, PathBuf) {
     let data = llbot.join("data");
     llbot_data(f, &data, "70007");
     (install, data)
-}
-
-fn lines(path: &Path) -> Vec<Vec<String>> {
-    fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
-/// Waits until `done` holds (at most 30 s).
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let t = Instant::now();
-    while !done() {
-        assert!(t.elapsed() < Duration::from_secs(30), "{what}: not in 30 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[cfg(windows)]
@@ -95,7 +78,7 @@ fn a_console_launcher_is_stopped_with_ctrl_break_and_restarted_in_a_console_of_i
     let pid = launcher.0.id();
     wait_for("the launcher is ready", || ready.exists());
     // Started as Explorer starts it: alone on a console of its own.
-    assert_eq!(lines(&consoles)[0], [pid.to_string(), "1".into()]);
+    assert_eq!(records(&consoles)[0], [pid.to_string(), "1".into()]);
 
     // Found with node and PMHQ; refused while running.
     let mut tree = Vec::new();
@@ -145,10 +128,10 @@ fn a_console_launcher_is_stopped_with_ctrl_break_and_restarted_in_a_console_of_i
     } else {
         "BREAK"
     };
-    assert_eq!(lines(&signals), [[pid.to_string(), event.to_string()]]);
+    assert_eq!(records(&signals), [[pid.to_string(), event.to_string()]]);
 
     // The new launcher: alone on a new console, with the old arguments, in the old folder.
-    let of_new = |file: &Path| lines(file).into_iter().find(|l| l[0] == new.to_string());
+    let of_new = |file: &Path| records(file).into_iter().find(|l| l[0] == new.to_string());
     wait_for("the new launcher notes its console", || {
         of_new(&consoles).is_some()
     });

@@ -10,35 +10,19 @@
 mod common;
 mod llbot_tree;
 
+use common::watch::{records, wait_for};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use common::{BIN, Fixture, Os, alive, stop_pid};
 use llbot_tree::*;
-
-fn lines(path: &Path) -> Vec<Vec<String>> {
-    fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let t = Instant::now();
-    while !done() {
-        assert!(t.elapsed() < Duration::from_secs(30), "{what}: not in 30 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// Every PID a log of starts names, stopped when dropped (the test started them all).
 struct StopAll(PathBuf);
 
 impl Drop for StopAll {
     fn drop(&mut self) {
-        for l in lines(&self.0) {
+        for l in records(&self.0) {
             if let Ok(pid) = l[0].parse() {
                 stop_pid(pid);
             }
@@ -88,7 +72,7 @@ fn a_double_click_while_the_bot_runs_offers_to_stop_and_restart_it() {
     );
     let old = launcher.0.id();
     wait_for("the launcher and node run", || {
-        ready.exists() && lines(&starts).len() == 2
+        ready.exists() && records(&starts).len() == 2
     });
 
     // The double-click: no arguments, a console of its own; "y", then Enter to close.
@@ -135,7 +119,7 @@ fn a_double_click_while_the_bot_runs_offers_to_stop_and_restart_it() {
     // Cleaned, the old launcher stopped, a new one started with its arguments in its folder.
     assert!(!data.join(r"temp\upload-1.jpg").exists(), "{text}\n{said}");
     assert!(!alive(old));
-    let all = lines(&starts);
+    let all = records(&starts);
     let new = all
         .iter()
         .find(|l| l[0] != old.to_string() && l.get(2).is_some_and(|a| a == "--console"))

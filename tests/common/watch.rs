@@ -52,3 +52,21 @@ pub fn run_within(cmd: &mut Command, what: &str) -> Output {
         .expect("run");
     output_within(child, what)
 }
+
+/// Waits until `done` holds; fails the test after 30 s, naming `what`.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while !done() {
+        assert!(t.elapsed() < Duration::from_secs(30), "{what}: not in 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The tab-separated records a test program appends to `path` (none while it does not exist).
+pub fn records(path: &std::path::Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
